@@ -1,0 +1,172 @@
+// vigie: the command-line front end.
+//
+// Flags are parsed in two stages: CLI11 fills RawArgs with what was typed,
+// then MakeConfig validates it into a Config the commands run from.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "vigie/analysis/scanner.h"
+#include "vigie/report/report.h"
+#include "vigie/version.h"
+
+namespace {
+
+/// Process exit codes (documented in docs/cli.md).
+enum ExitCode : int {
+  kExitOk = 0,           ///< Every input was read whole.
+  kExitPartial = 1,      ///< Some part of an input could not be read; results are partial.
+  kExitUsage = 2,        ///< Bad command line.
+  kExitInputFailed = 3,  ///< At least one input could not be read at all.
+  kExitInternal = 4,     ///< A bug in Vigie.
+};
+
+enum class Format { kText, kJson, kJsonl };
+
+struct RawArgs {
+  std::vector<std::string> inputs;
+  std::string format = "text";
+  std::string output;
+  std::string color = "auto";
+  unsigned jobs = 0;
+};
+
+struct Config {
+  std::vector<std::string> inputs;
+  Format format = Format::kText;
+  std::string output;  // Empty: stdout.
+  bool color = false;
+  unsigned jobs = 1;
+};
+
+Config MakeConfig(const RawArgs& raw) {
+  Config c;
+  c.inputs = raw.inputs;
+  c.format = raw.format == "json" ? Format::kJson : raw.format == "jsonl" ? Format::kJsonl : Format::kText;
+  c.output = raw.output;
+  bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
+  c.color = raw.color == "always" || (raw.color == "auto" && tty && !std::getenv("NO_COLOR"));
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  c.jobs = raw.jobs == 0 ? hw : raw.jobs;
+  c.jobs = std::min<unsigned>(c.jobs, static_cast<unsigned>(std::max<size_t>(1, c.inputs.size())));
+  return c;
+}
+
+std::string Render(const vigie::ScanResult& r, const Config& c) {
+  switch (c.format) {
+    case Format::kJson: return vigie::report::ToJson(r, vigie::report::JsonStyle::kPretty) + "\n";
+    case Format::kJsonl: return vigie::report::ToJson(r, vigie::report::JsonStyle::kSingleLine) + "\n";
+    case Format::kText: break;
+  }
+  return vigie::report::ToText(r, {c.color});
+}
+
+// One line on stderr per input that was not read whole, naming the file and
+// the part: the contract for scripts that only watch stderr.
+void ReportProblems(const vigie::ScanResult& r) {
+  if (r.status == vigie::ScanStatus::kOk) return;
+  for (const auto& d : r.diagnostics.items()) {
+    if (d.severity != vigie::Severity::kError) continue;
+    std::fprintf(stderr, "vigie: %s: %s: %s [%s]\n", r.file.path.c_str(), d.where.c_str(), d.message.c_str(),
+                 std::string(vigie::ErrorCodeName(d.code)).c_str());
+    break;
+  }
+}
+
+// Scans inputs on `jobs` threads and writes reports in input order as soon as
+// each one's predecessors are done.
+int RunScan(const Config& c) {
+  std::ofstream file;
+  if (!c.output.empty()) {
+    file.open(c.output, std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "vigie: cannot write %s\n", c.output.c_str());
+      return kExitUsage;
+    }
+  }
+  std::ostream& out = c.output.empty() ? std::cout : file;
+
+  const size_t n = c.inputs.size();
+  std::vector<std::optional<std::pair<std::string, vigie::ScanStatus>>> done(n);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < n;) {
+      vigie::ScanResult r = vigie::ScanFile(c.inputs[i]);
+      ReportProblems(r);
+      std::string text = Render(r, c);
+      std::lock_guard lock(mu);
+      done[i].emplace(std::move(text), r.status);
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < c.jobs; ++t) pool.emplace_back(worker);
+  if (c.jobs == 1) worker();
+
+  int exit_code = kExitOk;
+  for (size_t i = 0; i < n; ++i) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return done[i].has_value(); });
+    auto [text, status] = std::move(*done[i]);
+    done[i].reset();
+    lock.unlock();
+    if (c.format == Format::kText && i > 0) out << "\n";
+    out << text;
+    out.flush();
+    if (status == vigie::ScanStatus::kFailed) exit_code = std::max<int>(exit_code, kExitInputFailed);
+    else if (status == vigie::ScanStatus::kPartial && exit_code == kExitOk) exit_code = kExitPartial;
+  }
+  for (auto& t : pool) t.join();
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Vigie: offline privacy auditor for mobile apps"};
+  app.set_version_flag("--version", std::string("vigie ") + vigie::kVersion);
+  app.require_subcommand(1);
+  RawArgs raw;
+
+  CLI::App* scan = app.add_subcommand("scan", "Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report");
+  scan->add_option("files", raw.inputs, "Packages to scan")->required()->type_name("FILE");
+  scan->add_option("-f,--format", raw.format, "Output format: text (default), json (one document per input), "
+                                              "jsonl (one line per input)")
+      ->check(CLI::IsMember({"text", "json", "jsonl"}));
+  scan->add_option("-o,--output", raw.output, "Write the report to FILE instead of standard output")->type_name("FILE");
+  scan->add_option("--color", raw.color, "Colour text output: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  scan->add_option("-j,--jobs", raw.jobs, "Inputs scanned in parallel (default: one per core)")
+      ->check(CLI::Range(1u, 1024u));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  try {
+    if (scan->parsed()) return RunScan(MakeConfig(raw));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vigie: internal error: %s\n", e.what());
+    return kExitInternal;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,136 @@
+// The app model: everything a scan learned about one input, independent of
+// how it is reported. Parsers fill it; report sinks read it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vigie/base/diagnostics.h"
+
+namespace vigie {
+
+/// Container kind, from the archive's layout (not its file name alone).
+enum class PackageKind : uint8_t { kUnknown, kApk, kAab, kXapk, kApks, kJar, kAar, kDex, kZip };
+std::string_view PackageKindName(PackageKind k);
+
+struct FileInfo {
+  std::string path;
+  std::string sha256;
+  uint64_t size = 0;
+  PackageKind kind = PackageKind::kUnknown;
+};
+
+struct AppIdentity {
+  std::optional<std::string> package;
+  std::optional<int64_t> version_code;
+  std::optional<std::string> version_name;
+  std::optional<std::string> min_sdk;  ///< Kept as text: may be a codename ("Tiramisu").
+  std::optional<std::string> target_sdk;
+  std::optional<std::string> max_sdk;
+  std::optional<std::string> compile_sdk;
+  std::optional<std::string> label;
+  std::optional<std::string> label_reference;  ///< "@0x7f..." when the label was resolved.
+};
+
+/// A uses-permission / uses-permission-sdk-23 entry (de-duplicated by name).
+struct UsesPermission {
+  std::string name;
+  std::optional<int32_t> max_sdk;
+  bool sdk23_only = false;  ///< Declared only through uses-permission-sdk-23.
+};
+
+struct DeclaredPermission {
+  std::string name;
+  std::optional<std::string> protection_level;
+};
+
+struct MetaData {
+  std::string name;
+  std::string value;
+  bool is_resource = false;  ///< From android:resource rather than android:value.
+};
+
+struct IntentFilter {
+  std::vector<std::string> actions;
+  std::vector<std::string> categories;
+  std::vector<std::string> data;  ///< "scheme://host:port/path" or "mime:type".
+};
+
+enum class ComponentKind : uint8_t { kActivity, kActivityAlias, kService, kReceiver, kProvider };
+std::string_view ComponentKindName(ComponentKind k);
+
+struct Component {
+  ComponentKind kind = ComponentKind::kActivity;
+  std::string name;  ///< Fully qualified class name.
+  bool exported = false;
+  bool exported_explicit = false;  ///< android:exported was written, not inferred.
+  bool enabled = true;
+  std::optional<std::string> permission;
+  std::optional<std::string> read_permission;   ///< Providers.
+  std::optional<std::string> write_permission;  ///< Providers.
+  std::optional<std::string> authorities;       ///< Providers.
+  std::optional<std::string> target_activity;   ///< Activity aliases.
+  std::optional<std::string> process;
+  std::vector<IntentFilter> intent_filters;
+  std::vector<MetaData> meta_data;
+};
+
+struct ApplicationInfo {
+  std::optional<bool> debuggable;
+  std::optional<bool> allow_backup;
+  std::optional<bool> uses_cleartext_traffic;
+  std::optional<std::string> network_security_config;
+  std::optional<std::string> name;  ///< android:name (custom Application class).
+};
+
+struct Manifest {
+  bool present = false;
+  AppIdentity identity;
+  std::vector<UsesPermission> permissions;
+  std::vector<DeclaredPermission> declared_permissions;
+  ApplicationInfo application;
+  std::vector<Component> components;
+  std::vector<MetaData> meta_data;  ///< Application-level meta-data.
+};
+
+/// One DEX file read from the package.
+struct DexSummary {
+  std::string path;  ///< Entry path, nested archives joined with '!'.
+  uint32_t version = 0;
+  uint64_t size = 0;
+  uint32_t class_count = 0;
+  uint32_t method_count = 0;
+  uint32_t field_count = 0;
+  uint32_t string_count = 0;
+  uint32_t type_count = 0;
+  bool checksum_valid = true;
+};
+
+struct PackageCount {
+  std::string name;  ///< Java package prefix, e.g. "com.google.android".
+  uint32_t class_count = 0;
+};
+
+struct CodeInventory {
+  std::vector<DexSummary> dex;
+  uint64_t class_count = 0;                ///< Class definitions over every DEX.
+  std::vector<PackageCount> top_packages;  ///< Largest package prefixes.
+  std::vector<std::string> native_libs;    ///< lib/<abi>/*.so entries.
+  std::vector<std::string> nested_archives;
+};
+
+/// Whether the input was read whole, in part, or not at all.
+enum class ScanStatus : uint8_t { kOk, kPartial, kFailed };
+std::string_view ScanStatusName(ScanStatus s);
+
+struct ScanResult {
+  FileInfo file;
+  ScanStatus status = ScanStatus::kOk;
+  Manifest manifest;
+  CodeInventory code;
+  Diagnostics diagnostics;
+};
+
+}  // namespace vigie

@@ -1,0 +1,102 @@
+// Every cap Vigie applies to untrusted input lives here, each with the reason
+// for its value. Hitting a cap never aborts a scan: the parser stops the part
+// it was reading, records a diagnostic naming the cap, and the scan goes on
+// with whatever else is readable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace vigie::limits {
+
+// ---- ZIP ------------------------------------------------------------------
+
+/// Central-directory entries read from one archive. The largest Play apps
+/// carry ~100k entries; a million leaves headroom yet bounds the entry table
+/// (~64 MB) for a crafted EOCD that claims 2^64 entries.
+inline constexpr uint64_t kMaxZipEntries = 1'000'000;
+
+/// Bytes of the tail searched for the end-of-central-directory record: the
+/// 22-byte record plus the largest comment a 16-bit length can describe.
+inline constexpr uint64_t kMaxEocdSearch = 22 + 0xFFFF;
+
+/// Largest inflated size of one entry Vigie will materialise. DEX files are
+/// limited by 32-bit offsets, so 1 GiB is beyond anything ART loads.
+inline constexpr uint64_t kMaxEntryInflatedSize = 1ull << 30;
+
+/// Total bytes inflated while scanning one input, nested archives included.
+/// Defeats "many small bombs" archives that stay under the per-entry cap.
+inline constexpr uint64_t kMaxTotalInflated = 4ull << 30;
+
+/// Deflate cannot exceed ~1032:1, so a larger declared ratio is a lie; 1100
+/// allows for rounding on tiny entries without admitting overlap bombs.
+inline constexpr uint64_t kMaxCompressionRatio = 1100;
+
+/// Ratio checks only apply to outputs larger than this: a 1 KiB run of zeros
+/// legitimately compresses 100:1 and costs nothing to inflate.
+inline constexpr uint64_t kRatioCheckMinOutput = 1ull << 20;
+
+/// Compressed entries at least this large are inflated by streaming, releasing
+/// the consumed input pages as they go so that peak memory stays near the
+/// output size instead of output + input.
+inline constexpr uint64_t kStreamingInflateThreshold = 8ull << 20;
+
+/// Chunk of compressed input handed to zlib per step when streaming.
+inline constexpr uint64_t kStreamingInflateChunk = 4ull << 20;
+
+/// How deep APK-in-APK / JAR-in-APK nesting is followed. Exodus stops at 10;
+/// real bundles (XAPK, APKS, embedded APKs) need 2.
+inline constexpr int kMaxArchiveDepth = 4;
+
+/// Largest nested archive (APK in APK, JAR in AAR) inflated into memory.
+inline constexpr uint64_t kMaxNestedArchiveSize = 512ull << 20;
+
+// ---- DEX ------------------------------------------------------------------
+
+/// DEX files read per input. Multidex apps ship tens; 4096 is far past any
+/// real app yet bounds work on an archive of a million tiny `classesN.dex`.
+inline constexpr uint64_t kMaxDexFiles = 4096;
+
+/// Map-list items accepted. The format defines ~20 section types; a long map
+/// is malformed.
+inline constexpr uint32_t kMaxDexMapItems = 64;
+
+// ---- Binary XML (AndroidManifest.xml) -------------------------------------
+
+/// Largest binary XML document parsed. Real manifests stay under 1 MiB.
+inline constexpr uint64_t kMaxAxmlSize = 32ull << 20;
+
+/// Element nesting depth. Manifests nest ~5 deep; a deep crafted tree would
+/// otherwise grow the element stack without bound.
+inline constexpr uint32_t kMaxAxmlDepth = 256;
+
+/// Attribute count on one element. Real elements carry < 50.
+inline constexpr uint32_t kMaxAxmlAttributes = 4096;
+
+/// XML nodes (chunks) walked in one document.
+inline constexpr uint64_t kMaxAxmlNodes = 1'000'000;
+
+// ---- String pools (AXML and resources.arsc) -------------------------------
+
+/// Strings in one pool; resources.arsc of large apps hold ~100k.
+inline constexpr uint32_t kMaxStringPoolStrings = 4'000'000;
+
+/// Characters decoded from one pool string for a report; longer strings are
+/// truncated with a diagnostic.
+inline constexpr uint32_t kMaxReportedStringLength = 64 * 1024;
+
+// ---- resources.arsc -------------------------------------------------------
+
+/// Largest resource table parsed (to resolve the app label).
+inline constexpr uint64_t kMaxArscSize = 256ull << 20;
+
+/// Reference hops followed when a resource value points to another resource.
+inline constexpr int kMaxResourceIndirections = 8;
+
+// ---- Reporting ------------------------------------------------------------
+
+/// Diagnostics kept per input; further ones are counted, not stored, so a
+/// file with a million broken entries cannot flood memory or the report.
+inline constexpr uint32_t kMaxDiagnostics = 500;
+
+}  // namespace vigie::limits

@@ -1,0 +1,47 @@
+// Read-only memory mapping of an input file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "vigie/base/bytes.h"
+#include "vigie/base/error.h"
+
+namespace vigie {
+
+/// Maps a whole file read-only. Pages are faulted in only when parsers touch
+/// them, so a 300 MB APK whose assets are never read costs almost nothing.
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::string& path);
+
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&& other) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+
+  ByteView view() const { return {data_, size_}; }
+  /// The open descriptor, for pread-based hashing that keeps RSS flat.
+  int fd() const { return fd_; }
+
+  /// Drops the resident pages of [offset, offset+length) from this process.
+  /// Used after streaming a large entry so that peak memory does not grow
+  /// with the size of the archive. A hint: safe to call on any range.
+  void Release(uint64_t offset, uint64_t length) const;
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  int fd_ = -1;
+};
+
+/// SHA-256 of the whole file, hex-encoded, read with pread in fixed chunks so
+/// that hashing does not map the file into resident memory.
+Result<std::string> Sha256File(int fd, uint64_t size);
+
+/// SHA-256 of a buffer, hex-encoded.
+std::string Sha256Hex(ByteView bytes);
+
+}  // namespace vigie

@@ -1,0 +1,293 @@
+#include "vigie/analysis/scanner.h"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+
+#include "vigie/analysis/manifest_reader.h"
+#include "vigie/base/limits.h"
+#include "vigie/base/mapped_file.h"
+#include "vigie/format/arsc/resource_table.h"
+#include "vigie/format/axml/axml.h"
+#include "vigie/format/dex/dex_file.h"
+#include "vigie/zip/extractor.h"
+#include "vigie/zip/zip_archive.h"
+
+namespace vigie {
+namespace {
+
+constexpr std::string_view kManifest = "AndroidManifest.xml";
+constexpr std::string_view kResources = "resources.arsc";
+constexpr size_t kTopPackages = 15;
+
+std::string_view Basename(std::string_view name) {
+  auto slash = name.rfind('/');
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// The DEX files a runtime loads: classes.dex, classes2.dex... at the package
+// root, or under <module>/dex/ in an App Bundle.
+bool IsCodeDex(std::string_view name) {
+  std::string_view base = Basename(name);
+  if (base.size() < 11 || base.substr(0, 7) != "classes" || !EndsWith(base, ".dex")) return false;
+  std::string_view digits = base.substr(7, base.size() - 11);
+  return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Java package prefix of a class descriptor, up to three segments:
+// "Lcom/google/android/gms/Foo;" -> "com/google/android".
+std::string_view PackagePrefix(std::string_view descriptor) {
+  if (descriptor.size() < 3 || descriptor.front() != 'L') return {};
+  std::string_view body = descriptor.substr(1, descriptor.size() - 2);
+  size_t last = body.rfind('/');
+  if (last == std::string_view::npos) return "(default package)";
+  size_t cut = 0;
+  for (int seg = 0; seg < 3; ++seg) {
+    size_t next = body.find('/', cut);
+    if (next == std::string_view::npos || next > last) {
+      cut = last;
+      break;
+    }
+    cut = next + 1;
+    if (seg == 2) cut = next;
+  }
+  return body.substr(0, std::min(cut, last));
+}
+
+PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
+  bool manifest = a.Find(kManifest), class_files = false, root_apks = false;
+  for (const auto& e : a.entries()) {
+    if (EndsWith(e.name, ".class")) class_files = true;
+    if (EndsWith(e.name, ".apk") && e.name.find('/') == std::string_view::npos) root_apks = true;
+  }
+  if (manifest && a.Find("classes.jar")) return PackageKind::kAar;
+  if (a.Find("BundleConfig.pb") || a.Find("base/manifest/AndroidManifest.xml")) return PackageKind::kAab;
+  if (!manifest && a.Find("toc.pb")) return PackageKind::kApks;
+  if (!manifest && root_apks && a.Find("manifest.json")) return PackageKind::kXapk;
+  if (manifest) return PackageKind::kApk;
+  if (class_files || EndsWith(path, ".jar")) return PackageKind::kJar;
+  if (EndsWith(path, ".apk")) return PackageKind::kApk;
+  return PackageKind::kZip;
+}
+
+class PackageScanner {
+ public:
+  PackageScanner(ScanResult& out, const MappedFile* backing) : out_(out), extractor_(backing) {}
+
+  void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
+    for (const zip::Entry& e : archive.entries()) {
+      if (e.is_directory()) continue;
+      std::string_view name = e.name;
+      if (IsCodeDex(name)) {
+        ScanDexEntry(archive, e, prefix);
+      } else if ((EndsWith(name, ".apk") || EndsWith(name, ".jar")) && name != "classes.jar") {
+        ScanNested(archive, e, prefix, depth);
+      } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
+        out_.code.native_libs.emplace_back(name);
+      }
+    }
+  }
+
+  // AndroidManifest.xml (+ resources.arsc for the label) of `archive`.
+  bool ReadManifestFrom(const zip::Archive& archive, const std::string& prefix) {
+    const zip::Entry* me = archive.Find(kManifest);
+    if (!me) return false;
+    Diagnostics& diags = out_.diagnostics;
+    const std::string where = prefix + std::string(kManifest);
+    std::vector<uint8_t> storage;
+    auto bytes = extractor_.Extract(archive, *me, storage, diags);
+    if (!bytes) {
+      diags.AddError(Severity::kError, bytes.error(), where);
+      return true;
+    }
+    auto doc = axml::Parse(*bytes, where, diags);
+    if (!doc) {
+      diags.AddError(Severity::kError, doc.error(), where);
+      return true;
+    }
+    std::optional<arsc::ResourceTable> table;
+    std::vector<uint8_t> arsc_storage;
+    if (const zip::Entry* re = archive.Find(kResources)) {
+      const std::string rwhere = prefix + std::string(kResources);
+      auto rb = extractor_.Extract(archive, *re, arsc_storage, diags);
+      if (rb) {
+        auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
+        if (t) table = std::move(*t);
+        else diags.AddError(Severity::kWarning, t.error(), rwhere);
+      } else {
+        diags.AddError(Severity::kWarning, rb.error(), rwhere);
+      }
+    }
+    out_.manifest = ReadManifest(*doc, table ? &*table : nullptr, where, diags);
+    return true;
+  }
+
+  void Finish() {
+    std::vector<PackageCount> counts;
+    counts.reserve(package_counts_.size());
+    for (auto& [name, n] : package_counts_) {
+      std::string dotted = name;
+      std::replace(dotted.begin(), dotted.end(), '/', '.');
+      counts.push_back({std::move(dotted), n});
+    }
+    std::sort(counts.begin(), counts.end(), [](const PackageCount& a, const PackageCount& b) {
+      return a.class_count != b.class_count ? a.class_count > b.class_count : a.name < b.name;
+    });
+    if (counts.size() > kTopPackages) counts.resize(kTopPackages);
+    out_.code.top_packages = std::move(counts);
+  }
+
+  void ScanDexBytes(ByteView bytes, const std::string& where) {
+    if (out_.code.dex.size() >= limits::kMaxDexFiles) {
+      if (!dex_cap_reported_) {
+        out_.diagnostics.Add(Severity::kError, ErrorCode::kDexTooMany, where,
+                             "more than " + std::to_string(limits::kMaxDexFiles) + " DEX files; the rest are skipped");
+        dex_cap_reported_ = true;
+      }
+      return;
+    }
+    for (const dex::DexFile& d : dex::DexFile::OpenAll(bytes, where, out_.diagnostics)) {
+      DexSummary s;
+      s.path = where;
+      s.version = d.header().version;
+      s.size = d.bytes().size();
+      s.class_count = d.class_count();
+      s.method_count = d.method_count();
+      s.field_count = d.field_count();
+      s.string_count = d.string_count();
+      s.type_count = d.type_count();
+      s.checksum_valid = !ChecksumFailedFor(where);
+      out_.code.class_count += s.class_count;
+      CountPackages(d);
+      out_.code.dex.push_back(std::move(s));
+    }
+  }
+
+ private:
+  bool ChecksumFailedFor(const std::string& where) const {
+    for (const auto& d : out_.diagnostics.items())
+      if (d.code == ErrorCode::kDexChecksum && d.where == where) return true;
+    return false;
+  }
+
+  void CountPackages(const dex::DexFile& d) {
+    // Views into this DEX are only valid while it is mapped; aggregate per
+    // file with views, then copy the few distinct prefixes out.
+    std::unordered_map<std::string_view, uint32_t> local;
+    for (uint32_t i = 0; i < d.class_count(); ++i) {
+      std::string_view prefix = PackagePrefix(d.TypeDescriptor(d.class_def(i).class_idx));
+      if (!prefix.empty()) ++local[prefix];
+    }
+    for (auto& [k, n] : local) package_counts_[std::string(k)] += n;
+  }
+
+  void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
+    const std::string where = prefix + std::string(e.name);
+    std::vector<uint8_t> storage;
+    auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
+    if (!bytes) {
+      out_.diagnostics.AddError(Severity::kError, bytes.error(), where);
+      return;
+    }
+    ScanDexBytes(*bytes, where);
+  }
+
+  void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
+    const std::string where = prefix + std::string(e.name);
+    if (depth + 1 >= limits::kMaxArchiveDepth) {
+      out_.diagnostics.Add(Severity::kWarning, ErrorCode::kNestingTooDeep, where, "nested archive not opened");
+      return;
+    }
+    if (e.uncompressed_size > limits::kMaxNestedArchiveSize) {
+      out_.diagnostics.Add(Severity::kError, ErrorCode::kZipBomb, where,
+                           "nested archive larger than limits::kMaxNestedArchiveSize");
+      return;
+    }
+    std::vector<uint8_t> storage;
+    auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
+    if (!bytes) {
+      out_.diagnostics.AddError(Severity::kError, bytes.error(), where);
+      return;
+    }
+    auto nested = zip::Archive::Open(*bytes, where, out_.diagnostics);
+    if (!nested) {
+      out_.diagnostics.AddError(Severity::kWarning, nested.error(), where);
+      return;
+    }
+    out_.code.nested_archives.push_back(where);
+    const std::string inner_prefix = where + "!";
+    // A split bundle (XAPK, APKS) has no manifest of its own: take the first
+    // nested APK's that is not a split.
+    if (!out_.manifest.present && EndsWith(e.name, ".apk")) ReadManifestFrom(*nested, inner_prefix);
+    ScanArchive(*nested, inner_prefix, depth + 1);
+  }
+
+  ScanResult& out_;
+  zip::Extractor extractor_;
+  std::unordered_map<std::string, uint32_t> package_counts_;
+  bool dex_cap_reported_ = false;
+};
+
+void SetStatus(ScanResult& r) {
+  if (r.status == ScanStatus::kFailed) return;
+  r.status = r.diagnostics.HasErrors() ? ScanStatus::kPartial : ScanStatus::kOk;
+}
+
+}  // namespace
+
+ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const MappedFile* backing) {
+  ScanResult r;
+  r.file.path = display_path;
+  r.file.size = bytes.size();
+  PackageScanner scanner(r, backing);
+  if (zip::LooksLikeZip(bytes)) {
+    auto archive = zip::Archive::Open(bytes, "zip", r.diagnostics);
+    if (!archive) {
+      r.diagnostics.AddError(Severity::kError, archive.error(), "zip");
+      r.status = ScanStatus::kFailed;
+      return r;
+    }
+    r.file.kind = ClassifyArchive(*archive, display_path);
+    bool has_manifest = scanner.ReadManifestFrom(*archive, "");
+    if (r.file.kind == PackageKind::kAab) {
+      r.diagnostics.Add(Severity::kInfo, ErrorCode::kManifestMissing, "base/manifest/AndroidManifest.xml",
+                        "App Bundle manifests are protocol buffers; identity and permissions are not read yet");
+    } else if (!has_manifest && (r.file.kind == PackageKind::kApk)) {
+      r.diagnostics.Add(Severity::kError, ErrorCode::kManifestMissing, "AndroidManifest.xml",
+                        "the package has no AndroidManifest.xml");
+    }
+    scanner.ScanArchive(*archive, "", 0);
+  } else if (dex::LooksLikeDex(bytes)) {
+    r.file.kind = PackageKind::kDex;
+    scanner.ScanDexBytes(bytes, "dex");
+  } else {
+    r.diagnostics.Add(Severity::kError, ErrorCode::kUnknownFormat, "input",
+                      bytes.empty() ? "the file is empty" : "neither a ZIP archive nor a DEX file");
+    r.status = ScanStatus::kFailed;
+    return r;
+  }
+  scanner.Finish();
+  SetStatus(r);
+  return r;
+}
+
+ScanResult ScanFile(const std::string& path) {
+  auto file = MappedFile::Open(path);
+  if (!file) {
+    ScanResult r;
+    r.file.path = path;
+    r.diagnostics.AddError(Severity::kError, file.error(), "file");
+    r.status = ScanStatus::kFailed;
+    return r;
+  }
+  auto digest = Sha256File(file->fd(), file->view().size());
+  ScanResult r = ScanBytes(file->view(), path, &*file);
+  if (digest) r.file.sha256 = *digest;
+  return r;
+}
+
+}  // namespace vigie

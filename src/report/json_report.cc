@@ -1,0 +1,127 @@
+#include <nlohmann/json.hpp>
+
+#include "vigie/analysis/permission_catalog.h"
+#include "vigie/report/report.h"
+#include "vigie/version.h"
+
+namespace vigie::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+template <typename T>
+Json Opt(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json ComponentJson(const Component& c) {
+  Json j;
+  j["kind"] = ComponentKindName(c.kind);
+  j["name"] = c.name;
+  j["exported"] = c.exported;
+  j["exported_explicit"] = c.exported_explicit;
+  j["enabled"] = c.enabled;
+  j["permission"] = Opt(c.permission);
+  if (c.kind == ComponentKind::kProvider) {
+    j["authorities"] = Opt(c.authorities);
+    j["read_permission"] = Opt(c.read_permission);
+    j["write_permission"] = Opt(c.write_permission);
+  }
+  if (c.kind == ComponentKind::kActivityAlias) j["target_activity"] = Opt(c.target_activity);
+  if (c.process) j["process"] = *c.process;
+  Json filters = Json::array();
+  for (const auto& f : c.intent_filters)
+    filters.push_back({{"actions", f.actions}, {"categories", f.categories}, {"data", f.data}});
+  j["intent_filters"] = std::move(filters);
+  Json meta = Json::array();
+  for (const auto& m : c.meta_data) meta.push_back({{"name", m.name}, {"value", m.value}, {"resource", m.is_resource}});
+  j["meta_data"] = std::move(meta);
+  return j;
+}
+
+}  // namespace
+
+std::string ToJson(const ScanResult& r, JsonStyle style) {
+  Json j;
+  j["schema"] = kSchemaId;
+  j["schema_version"] = kSchemaVersion;
+  j["tool"] = {{"name", "vigie"}, {"version", kVersion}};
+  j["status"] = ScanStatusName(r.status);
+  j["file"] = {{"path", r.file.path},
+               {"sha256", r.file.sha256.empty() ? Json(nullptr) : Json(r.file.sha256)},
+               {"size", r.file.size},
+               {"kind", PackageKindName(r.file.kind)}};
+
+  const Manifest& m = r.manifest;
+  const AppIdentity& id = m.identity;
+  j["app"] = {{"package", Opt(id.package)},
+              {"version_code", Opt(id.version_code)},
+              {"version_name", Opt(id.version_name)},
+              {"min_sdk", Opt(id.min_sdk)},
+              {"target_sdk", Opt(id.target_sdk)},
+              {"max_sdk", Opt(id.max_sdk)},
+              {"compile_sdk", Opt(id.compile_sdk)},
+              {"label", Opt(id.label)},
+              {"manifest_found", m.present}};
+
+  Json perms = Json::array();
+  for (const auto& p : m.permissions) {
+    PermissionInfo info = LookupPermission(p.name);
+    perms.push_back({{"name", p.name},
+                     {"group", info.group},
+                     {"protection", info.protection},
+                     {"max_sdk", Opt(p.max_sdk)},
+                     {"sdk23_only", p.sdk23_only}});
+  }
+  j["permissions"] = std::move(perms);
+  Json declared = Json::array();
+  for (const auto& p : m.declared_permissions)
+    declared.push_back({{"name", p.name}, {"protection_level", Opt(p.protection_level)}});
+  j["declared_permissions"] = std::move(declared);
+
+  const ApplicationInfo& a = m.application;
+  j["application"] = {{"name", Opt(a.name)},
+                      {"debuggable", Opt(a.debuggable)},
+                      {"allow_backup", Opt(a.allow_backup)},
+                      {"uses_cleartext_traffic", Opt(a.uses_cleartext_traffic)},
+                      {"network_security_config", Opt(a.network_security_config)}};
+  Json components = Json::array();
+  for (const auto& c : m.components) components.push_back(ComponentJson(c));
+  j["components"] = std::move(components);
+  Json meta = Json::array();
+  for (const auto& md : m.meta_data) meta.push_back({{"name", md.name}, {"value", md.value}, {"resource", md.is_resource}});
+  j["meta_data"] = std::move(meta);
+
+  Json dex = Json::array();
+  for (const auto& d : r.code.dex) {
+    dex.push_back({{"path", d.path},
+                   {"version", d.version},
+                   {"size", d.size},
+                   {"class_count", d.class_count},
+                   {"method_count", d.method_count},
+                   {"field_count", d.field_count},
+                   {"string_count", d.string_count},
+                   {"type_count", d.type_count},
+                   {"checksum_valid", d.checksum_valid}});
+  }
+  Json packages = Json::array();
+  for (const auto& p : r.code.top_packages) packages.push_back({{"name", p.name}, {"class_count", p.class_count}});
+  j["code"] = {{"dex", std::move(dex)},
+               {"class_count", r.code.class_count},
+               {"top_packages", std::move(packages)},
+               {"native_libs", r.code.native_libs},
+               {"nested_archives", r.code.nested_archives}};
+
+  Json diags = Json::array();
+  for (const auto& d : r.diagnostics.items()) {
+    diags.push_back({{"severity", SeverityName(d.severity)},
+                     {"code", ErrorCodeName(d.code)},
+                     {"message", d.message},
+                     {"where", d.where}});
+  }
+  j["diagnostics"] = std::move(diags);
+  // Invalid UTF-8 from hostile files is replaced rather than rejected.
+  return j.dump(style == JsonStyle::kPretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace vigie::report

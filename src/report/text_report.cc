@@ -1,0 +1,176 @@
+// The human report. Everything printed from the input goes through Clean():
+// a hostile manifest must not be able to move the cursor or recolour the
+// user's terminal with embedded escape sequences.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "vigie/analysis/permission_catalog.h"
+#include "vigie/report/report.h"
+#include "vigie/version.h"
+
+namespace vigie::report {
+namespace {
+
+std::string Clean(std::string_view s, size_t max = 200) {
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+    else out += c;
+    if (out.size() >= max) {
+      out += "…";
+      break;
+    }
+  }
+  return out;
+}
+
+std::string Short(const std::string& permission) {
+  for (std::string_view p : {"android.permission.", "com.google.android.gms.permission."})
+    if (permission.rfind(p, 0) == 0) return permission.substr(p.size());
+  return permission;
+}
+
+class Writer {
+ public:
+  explicit Writer(const TextOptions& o) : color_(o.color) {}
+  std::string Bold(std::string_view s) const { return color_ ? fmt::format("\033[1m{}\033[0m", s) : std::string(s); }
+  std::string Dim(std::string_view s) const { return color_ ? fmt::format("\033[2m{}\033[0m", s) : std::string(s); }
+  std::string Sev(Severity s) const {
+    std::string_view name = SeverityName(s);
+    if (!color_) return std::string(name);
+    const char* code = s == Severity::kError ? "31" : s == Severity::kWarning ? "33" : "36";
+    return fmt::format("\033[{}m{}\033[0m", code, name);
+  }
+  template <typename... Args>
+  void Line(fmt::format_string<Args...> f, Args&&... args) {
+    out_ += fmt::format(f, std::forward<Args>(args)...);
+    out_ += '\n';
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  bool color_;
+  std::string out_;
+};
+
+void WriteIdentity(Writer& w, const ScanResult& r) {
+  const AppIdentity& id = r.manifest.identity;
+  std::string label = id.label ? fmt::format(" \"{}\"", Clean(*id.label)) : "";
+  w.Line("{:<12}{}{}", "App", w.Bold(Clean(id.package.value_or("(unknown package)"))), label);
+  std::string version = id.version_name ? Clean(*id.version_name) : "?";
+  std::string code = id.version_code ? std::to_string(*id.version_code) : "?";
+  w.Line("{:<12}{} (code {})", "Version", version, code);
+  w.Line("{:<12}min {} · target {} · compile {}", "SDK", Clean(id.min_sdk.value_or("?")),
+         Clean(id.target_sdk.value_or("?")), Clean(id.compile_sdk.value_or("?")));
+  const ApplicationInfo& a = r.manifest.application;
+  std::vector<std::string> flags;
+  if (a.debuggable.value_or(false)) flags.push_back("debuggable");
+  if (a.allow_backup.value_or(true) && r.manifest.present) flags.push_back(a.allow_backup ? "allowBackup" : "allowBackup (default)");
+  if (a.uses_cleartext_traffic.value_or(false)) flags.push_back("cleartext traffic allowed");
+  if (a.network_security_config) flags.push_back("networkSecurityConfig " + Clean(*a.network_security_config));
+  if (!flags.empty()) w.Line("{:<12}{}", "Flags", fmt::join(flags, " · "));
+}
+
+void WritePermissions(Writer& w, const ScanResult& r) {
+  const auto& perms = r.manifest.permissions;
+  w.Line("");
+  w.Line("{} ({})", w.Bold("Permissions"), perms.size());
+  if (perms.empty()) {
+    w.Line("  none requested");
+    return;
+  }
+  std::map<std::string, std::vector<std::string>> by_group;
+  for (const auto& p : perms) {
+    PermissionInfo info = LookupPermission(p.name);
+    std::string text = Clean(Short(p.name));
+    if (info.protection == "dangerous") text += "*";
+    if (p.max_sdk) text += fmt::format(" (≤API {})", *p.max_sdk);
+    by_group[info.group].push_back(std::move(text));
+  }
+  for (const auto& g : PermissionGroups()) {
+    auto it = by_group.find(g.id);
+    if (it == by_group.end()) continue;
+    w.Line("  {:<26}{}", g.title, fmt::join(it->second, ", "));
+  }
+  w.Line("  {}", w.Dim("* dangerous: needs the user's runtime consent"));
+}
+
+void WriteComponents(Writer& w, const ScanResult& r) {
+  const auto& comps = r.manifest.components;
+  int counts[5] = {}, exported[5] = {};
+  for (const auto& c : comps) {
+    ++counts[static_cast<int>(c.kind)];
+    if (c.exported) ++exported[static_cast<int>(c.kind)];
+  }
+  w.Line("");
+  w.Line("{} ({})", w.Bold("Components"), comps.size());
+  static constexpr const char* kNames[] = {"activities", "activity aliases", "services", "receivers", "providers"};
+  std::vector<std::string> parts;
+  for (int k = 0; k < 5; ++k)
+    if (counts[k]) parts.push_back(fmt::format("{} {} ({} exported)", counts[k], kNames[k], exported[k]));
+  if (!parts.empty()) w.Line("  {}", fmt::join(parts, " · "));
+  int shown = 0;
+  for (const auto& c : comps) {
+    if (!c.exported || !c.enabled) continue;
+    if (++shown > 20) {
+      w.Line("  … more exported components in --format json");
+      break;
+    }
+    std::string guard = c.permission ? " guarded by " + Clean(*c.permission) : " unguarded";
+    std::string actions;
+    for (const auto& f : c.intent_filters)
+      for (const auto& a : f.actions) actions += (actions.empty() ? " [" : ", ") + Clean(a);
+    if (!actions.empty()) actions += "]";
+    w.Line("  exported {:<9}{}{}{}", ComponentKindName(c.kind), Clean(c.name), w.Dim(guard), actions);
+  }
+  if (!r.manifest.meta_data.empty()) w.Line("  {} application meta-data entries", r.manifest.meta_data.size());
+}
+
+void WriteCode(Writer& w, const ScanResult& r) {
+  const CodeInventory& c = r.code;
+  w.Line("");
+  w.Line("{} ({} DEX file{}, {} classes)", w.Bold("Code"), c.dex.size(), c.dex.size() == 1 ? "" : "s", c.class_count);
+  for (const auto& d : c.dex) {
+    w.Line("  {:<28} v{:03}  {:>7} classes  {:>8} methods  {:>9} bytes{}", Clean(d.path, 60), d.version,
+           d.class_count, d.method_count, d.size, d.checksum_valid ? "" : "  (bad checksum)");
+  }
+  if (!c.top_packages.empty()) {
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < c.top_packages.size() && i < 8; ++i)
+      parts.push_back(fmt::format("{} ({})", Clean(c.top_packages[i].name), c.top_packages[i].class_count));
+    w.Line("  Largest packages: {}", fmt::join(parts, ", "));
+  }
+  if (!c.native_libs.empty()) w.Line("  Native libraries: {}", c.native_libs.size());
+  for (const auto& n : c.nested_archives) w.Line("  Nested archive: {}", Clean(n));
+}
+
+void WriteDiagnostics(Writer& w, const ScanResult& r) {
+  const auto& items = r.diagnostics.items();
+  if (items.empty()) return;
+  w.Line("");
+  w.Line("{} ({})", w.Bold("Diagnostics"), items.size());
+  for (const auto& d : items)
+    w.Line("  {:<8} {:<24} {}: {}", w.Sev(d.severity), ErrorCodeName(d.code), Clean(d.where, 80), Clean(d.message, 300));
+}
+
+}  // namespace
+
+std::string ToText(const ScanResult& r, const TextOptions& options) {
+  Writer w(options);
+  w.Line("{} {}", w.Bold("Vigie " + std::string(kVersion) + " —"), Clean(r.file.path));
+  w.Line("{}", w.Dim(fmt::format("  {} · {} bytes · sha256 {} · status {}", PackageKindName(r.file.kind), r.file.size,
+                                 r.file.sha256.empty() ? "-" : r.file.sha256, ScanStatusName(r.status))));
+  w.Line("");
+  if (r.status != ScanStatus::kFailed) {
+    WriteIdentity(w, r);
+    WritePermissions(w, r);
+    WriteComponents(w, r);
+    WriteCode(w, r);
+  }
+  WriteDiagnostics(w, r);
+  return w.Take();
+}
+
+}  // namespace vigie::report
