@@ -22,5 +22,6 @@ function(vigie_add_test)
   gtest_discover_tests(${T_NAME}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "VIGIE_BUILD_DIR=${CMAKE_BINARY_DIR}"
+               FIXTURES_REQUIRED apk_fixtures
     DISCOVERY_TIMEOUT 60)
 endfunction()

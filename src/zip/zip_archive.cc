@@ -90,24 +90,24 @@ Result<EndRecord> FindEndRecord(ByteView bytes, const std::string& where, Diagno
       return MakeError(ErrorCode::kZipMultiDisk, pos, "end record describes a multi-disk archive");
     EndRecord end{pos, total, cd_size, cd_offset, pos};
 
-    // ZIP64: any saturated field means the real values live in the zip64 end
-    // record, found through the locator that sits just before the EOCD.
-    if (total == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF) {
-      if (pos >= kZip64LocatorSize &&
-          bytes.ReadOr0<uint32_t>(pos - kZip64LocatorSize) == kZip64LocatorSig) {
-        uint64_t loc = pos - kZip64LocatorSize;
-        uint64_t z64 = bytes.ReadOr0<uint64_t>(loc + 8);
-        if (bytes.ReadOr0<uint32_t>(z64) == kZip64EocdSig && z64 < loc) {
-          Reader z(bytes, z64 + 24);
-          z.U64();  // entries on this disk
+    // ZIP64: a locator just before the EOCD points to the zip64 end record.
+    // When present, the central directory ends there; when any classic field
+    // is saturated, the real values live in it.
+    const bool saturated = total == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF;
+    if (pos >= kZip64LocatorSize && bytes.ReadOr0<uint32_t>(pos - kZip64LocatorSize) == kZip64LocatorSig) {
+      uint64_t loc = pos - kZip64LocatorSize;
+      uint64_t z64 = bytes.ReadOr0<uint64_t>(loc + 8);
+      if (z64 < loc && bytes.ReadOr0<uint32_t>(z64) == kZip64EocdSig) {
+        end.cd_end_limit = z64;
+        if (saturated) {
+          Reader z(bytes, z64 + 32);
           end.entry_count = z.U64();
           end.cd_size = z.U64();
           end.cd_offset = z.U64();
-          end.cd_end_limit = z64;
           if (!z.ok()) return MakeError(ErrorCode::kZipBadOffsets, z64, "truncated zip64 end record");
-        } else {
-          return MakeError(ErrorCode::kZipBadOffsets, loc, "zip64 locator points to no zip64 end record");
         }
+      } else if (saturated) {
+        return MakeError(ErrorCode::kZipBadOffsets, loc, "zip64 locator points to no zip64 end record");
       }
     }
     return end;
@@ -177,6 +177,15 @@ Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& di
       return MakeError(ErrorCode::kZipBadCentralEntry, end.cd_offset,
                        "no central directory record at the offset the end record gives");
     }
+  }
+
+  // apksig requires the end record (or zip64 end record) to follow the
+  // directory immediately; Android's ZIP reader alone does not care.
+  if (shift == 0 && *cd_end < end.cd_end_limit) {
+    diags.Add(Severity::kWarning, ErrorCode::kZipCdGap, a.where_,
+              std::to_string(end.cd_end_limit - *cd_end) +
+                  " bytes sit between the central directory and the end record; APK Signature "
+                  "Scheme v2+ verification fails on such files");
   }
 
   uint64_t count = end.entry_count;

@@ -29,6 +29,8 @@ namespace vigie {
   X(kZipJanus, "zip.janus_dex_prefix",                                                         \
     "a DEX file precedes the ZIP (Janus, CVE-2017-13156): old Android runs it instead")       \
   X(kZipCommentMismatch, "zip.comment_mismatch", "EOCD comment length disagrees with the file") \
+  X(kZipCdGap, "zip.cd_gap",                                                                   \
+    "bytes between central directory and end record; APK Signature Scheme v2+ rejects this") \
   X(kZipDuplicateName, "zip.duplicate_name", "two entries share a name")                       \
   X(kZipInvalidName, "zip.invalid_name", "an entry name holds NUL or invalid UTF-8")           \
   X(kZipBadLocalHeader, "zip.bad_local_header", "a local file header is missing or malformed") \

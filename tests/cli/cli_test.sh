@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end checks of the vigie command line: formats, exit codes, and the
+# one-line error on stderr for unreadable input.
+#   cli_test.sh VIGIE FIXTURE_DIR
+set -uo pipefail
+vigie=$1
+fx=$2
+fail=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" == "$3" ]]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; fail=1; fi
+}
+
+"$vigie" scan "$fx/basic.apk" >/dev/null; check "clean apk exits 0" 0 $?
+"$vigie" scan "$fx/bomb.apk" >/dev/null 2>&1; check "partial read exits 1" 1 $?
+"$vigie" scan --format nope "$fx/basic.apk" >/dev/null 2>&1; check "bad flag exits 2" 2 $?
+"$vigie" scan "$fx/notzip.apk" >/dev/null 2>&1; check "unreadable input exits 3" 3 $?
+"$vigie" scan "$fx/basic.apk" "$fx/notzip.apk" >/dev/null 2>&1; check "worst input decides" 3 $?
+
+err=$("$vigie" scan "$fx/truncated.apk" 2>&1 >/dev/null)
+check "one stderr line" 1 "$(printf '%s\n' "$err" | wc -l)"
+[[ "$err" == *"truncated.apk"*"zip.no_eocd"* ]]; check "stderr names file and code" 0 $?
+
+out=$("$vigie" scan --format json "$fx/basic.apk" "$fx/stored.apk")
+printf '%s' "$out" | python3 -c 'import sys,json; d=sys.stdin.read(); dec=json.JSONDecoder(); i=0; n=0
+while i < len(d):
+    while i < len(d) and d[i].isspace(): i += 1
+    if i >= len(d): break
+    o, i = dec.raw_decode(d, i); n += 1
+    assert o["app"]["package"] == "org.vigie.fixture"
+print(n)' > /tmp/vigie_cli_n.$$ 2>&1
+check "json: one document per input" 2 "$(cat /tmp/vigie_cli_n.$$)"; rm -f /tmp/vigie_cli_n.$$
+
+lines=$("$vigie" scan --format jsonl "$fx/basic.apk" "$fx/nested.apk" "$fx/notzip.apk" 2>/dev/null |
+  python3 -c 'import sys,json; print(sum(1 for l in sys.stdin if json.loads(l)["schema_version"] == 1))')
+check "jsonl: one line per input, in order" 3 "$lines"
+
+order=$("$vigie" scan -j 2 --format jsonl "$fx/nested.apk" "$fx/basic.apk" "$fx/stored.apk" |
+  python3 -c 'import sys,json; print(" ".join(json.loads(l)["file"]["path"].rsplit("/",1)[1] for l in sys.stdin))')
+check "parallel output keeps input order" "nested.apk basic.apk stored.apk" "$order"
+
+"$vigie" scan -o /tmp/vigie_cli_out.$$ --format json "$fx/basic.apk"
+python3 -c "import json; json.load(open('/tmp/vigie_cli_out.$$'))"; check "--output writes valid JSON" 0 $?
+rm -f /tmp/vigie_cli_out.$$
+
+text=$("$vigie" scan --color always "$fx/basic.apk")
+[[ "$text" == *$'\033['* && "$text" == *"Location"*"ACCESS_FINE_LOCATION"* ]]; check "text report groups permissions" 0 $?
+
+"$vigie" --version | grep -q '^vigie '; check "--version" 0 $?
+exit $fail

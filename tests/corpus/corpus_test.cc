@@ -1,0 +1,119 @@
+// Checks Vigie against the oracle answers in ../shared/corpus/expected
+// (aapt for identity and permissions, the DEX headers for class counts).
+// Label: corpus. Skips, saying why, when the corpus is not beside the repo.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "test_support.h"
+#include "vigie/analysis/scanner.h"
+
+namespace vigie {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+struct CorpusCase {
+  std::string file;      // Path of the package.
+  std::string expected;  // Path of its oracle JSON.
+};
+
+std::vector<CorpusCase> Cases() {
+  std::vector<CorpusCase> out;
+  const fs::path root = vigie::testing::CorpusDir();
+  if (!fs::exists(root / "expected")) return out;
+  for (const char* dir : {"apk", "aab"}) {
+    for (const auto& e : fs::directory_iterator(root / dir)) {
+      std::string stem = e.path().stem().string();
+      fs::path expected = root / "expected" / ((std::string(dir) == "apk" ? "" : std::string(dir) + "__") + stem + ".json");
+      if (fs::exists(expected)) out.push_back({e.path().string(), expected.string()});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.file < b.file; });
+  return out;
+}
+
+std::optional<std::string> Str(const Json& j) {
+  if (j.is_null()) return std::nullopt;
+  std::string s = j.get<std::string>();
+  if (s.empty()) return std::nullopt;  // aapt prints '' for an absent value.
+  return s;
+}
+
+// aapt could not open the archive at all: Android's own ZIP reader refuses it.
+bool AaptRejectedArchive(const Json& e) {
+  for (const auto& err : e["aapt_errors"]) {
+    std::string s = err.get<std::string>();
+    if (s.find("Error opening archive") != std::string::npos) return true;
+  }
+  return false;
+}
+
+class Corpus : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(fs::path(vigie::testing::CorpusDir()) / "expected"))
+      GTEST_SKIP() << "corpus not found at " << vigie::testing::CorpusDir() << " (set VIGIE_CORPUS_DIR)";
+  }
+};
+
+TEST_F(Corpus, IdentityPermissionsAndClassCountsMatchTheOracle) {
+  auto cases = Cases();
+  ASSERT_GE(cases.size(), 40u);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    Json e = Json::parse(std::ifstream(c.expected));
+    ScanResult r = ScanFile(c.file);
+    const AppIdentity& id = r.manifest.identity;
+    if (AaptRejectedArchive(e) && r.status != ScanStatus::kFailed) {
+      // Android refuses this archive; Vigie reads it but must say why a
+      // phone would not, with one of the codes for what Android rejects.
+      bool explained = r.diagnostics.Has(ErrorCode::kZipJanus) || r.diagnostics.Has(ErrorCode::kZipInvalidName) ||
+                       r.diagnostics.Has(ErrorCode::kManifestMissing) || r.code.dex.empty();
+      EXPECT_TRUE(explained) << "aapt rejected the archive but Vigie gives no reason";
+    } else {
+      EXPECT_EQ(id.package, Str(e["package"]));
+      std::optional<std::string> code = id.version_code ? std::optional(std::to_string(*id.version_code)) : std::nullopt;
+      EXPECT_EQ(code, Str(e["version_code"]));
+      std::set<std::string> ours, theirs;
+      for (const auto& p : r.manifest.permissions) ours.insert(p.name);
+      for (const auto& p : e["permissions"]) theirs.insert(p.get<std::string>());
+      EXPECT_EQ(ours, theirs);
+    }
+    if (e["nested_apks"].empty() && !e["exodus_would_fail"].get<bool>()) {
+      EXPECT_EQ(r.code.class_count, e["dex_class_count"].get<uint64_t>());
+    }
+  }
+}
+
+TEST_F(Corpus, EveryFileEndsWithAStatusNeverACrash) {
+  size_t scanned = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(vigie::testing::CorpusDir())) {
+    if (!entry.is_regular_file()) continue;
+    std::string ext = entry.path().extension().string();
+    if (ext != ".apk" && ext != ".aab" && ext != ".jar" && ext != ".aar" && ext != ".ipa" && ext != ".a") continue;
+    ScanResult r = ScanFile(entry.path().string());
+    EXPECT_FALSE(r.file.sha256.empty()) << entry.path();
+    ++scanned;
+  }
+  EXPECT_GE(scanned, 60u);
+}
+
+TEST_F(Corpus, EdgeCasesAreReportedTheWayAndroidSeesThem) {
+  const std::string apk = vigie::testing::CorpusDir() + "/apk/";
+  EXPECT_TRUE(ScanFile(apk + "edge_janus.apk").diagnostics.Has(ErrorCode::kZipJanus));
+  EXPECT_TRUE(ScanFile(apk + "edge_nul_in_entry_name.apk").diagnostics.Has(ErrorCode::kZipInvalidName));
+  EXPECT_TRUE(ScanFile(apk + "edge_garbage_cd_eocd.apk").diagnostics.Has(ErrorCode::kZipCdGap));
+  ScanResult truncated = ScanFile(apk + "edge_truncated_cd.apk");
+  EXPECT_EQ(truncated.status, ScanStatus::kFailed);
+  EXPECT_TRUE(truncated.diagnostics.Has(ErrorCode::kZipBadOffsets));
+  ScanResult weird = ScanFile(apk + "edge_weird_compression.apk");
+  EXPECT_EQ(weird.manifest.identity.package, "android.appsecurity.cts.tinyapp");
+}
+
+}  // namespace
+}  // namespace vigie

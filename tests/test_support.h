@@ -1,0 +1,43 @@
+// Helpers shared by the test binaries: where fixtures and the corpus live.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace vigie::testing {
+
+/// Directory holding fixtures made by tests/fixtures/build_fixtures.sh
+/// (ctest runs that script first, as the "fixtures" setup test).
+inline std::string FixtureDir() {
+  const char* build = std::getenv("VIGIE_BUILD_DIR");
+  return std::string(build ? build : "build/dev") + "/fixtures";
+}
+
+inline std::string Fixture(const std::string& name) { return FixtureDir() + "/" + name; }
+
+/// ../shared/corpus, relative to the source tree the tests run in.
+inline std::string CorpusDir() {
+  const char* env = std::getenv("VIGIE_CORPUS_DIR");
+  return env ? env : "../shared/corpus";
+}
+
+inline std::vector<uint8_t> ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace vigie::testing
+
+/// Skips (loudly) when a fixture is missing, which only happens when a test
+/// binary runs outside ctest without the fixtures built.
+#define REQUIRE_FIXTURE(path)                                                          \
+  do {                                                                                 \
+    if (!std::filesystem::exists(path))                                                \
+      GTEST_FAIL() << "fixture " << (path) << " missing: run ctest (it builds them)"; \
+  } while (0)

@@ -1,0 +1,52 @@
+#include "vigie/base/bytes.h"
+
+#include <gtest/gtest.h>
+
+namespace vigie {
+namespace {
+
+TEST(CheckedMath, DetectsOverflow) {
+  EXPECT_EQ(CheckedAdd(1, 2), 3u);
+  EXPECT_FALSE(CheckedAdd(UINT64_MAX, 1).has_value());
+  EXPECT_FALSE(CheckedMul(UINT64_MAX / 2, 3).has_value());
+  EXPECT_EQ(CheckedMul(1u << 20, 1u << 10), uint64_t{1} << 30);
+}
+
+TEST(ByteView, SubRejectsOutOfRangeAndWrappingOffsets) {
+  const uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  ByteView v(data, sizeof data);
+  EXPECT_TRUE(v.Sub(0, 8).has_value());
+  EXPECT_TRUE(v.Sub(8, 0).has_value());
+  EXPECT_FALSE(v.Sub(7, 2).has_value());
+  EXPECT_FALSE(v.Sub(UINT64_MAX, 2).has_value());  // Would wrap to 1.
+  EXPECT_EQ(v.Read<uint32_t>(4), 0x08070605u);
+  EXPECT_FALSE(v.Read<uint32_t>(5).has_value());
+  EXPECT_TRUE(v.Tail(100).empty());
+}
+
+TEST(Reader, FailureIsSticky) {
+  const uint8_t data[3] = {0xAA, 0xBB, 0xCC};
+  Reader r(ByteView(data, 3));
+  EXPECT_EQ(r.U16(), 0xBBAA);
+  EXPECT_EQ(r.U16(), 0);  // Only one byte left.
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.U8(), 0);  // Still failed, even though a byte remains.
+}
+
+TEST(Reader, Leb128MatchesTheDexSpecExamples) {
+  // Examples from the dex-format LEB128 table.
+  const uint8_t a[] = {0x00}, b[] = {0x7f}, c[] = {0x80, 0x7f};
+  EXPECT_EQ(Reader(ByteView(a, 1)).Uleb128(), 0u);
+  EXPECT_EQ(Reader(ByteView(b, 1)).Sleb128(), -1);
+  EXPECT_EQ(Reader(ByteView(b, 1)).Uleb128(), 127u);
+  EXPECT_EQ(Reader(ByteView(c, 2)).Sleb128(), -128);
+  EXPECT_EQ(Reader(ByteView(c, 2)).Uleb128(), 16256u);
+  // Six continuation bytes cannot encode a 32-bit value.
+  const uint8_t bad[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x01};
+  Reader r(ByteView(bad, sizeof bad));
+  r.Uleb128();
+  EXPECT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace vigie

@@ -1,0 +1,162 @@
+// Manifest extraction on an aapt-compiled APK (tests/fixtures/basic): every
+// value asserted here is written in tests/fixtures/basic/AndroidManifest.xml.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "test_support.h"
+#include "vigie/analysis/manifest_reader.h"
+#include "vigie/analysis/scanner.h"
+
+namespace vigie {
+namespace {
+
+using vigie::testing::Fixture;
+
+const Component* FindComponent(const Manifest& m, const std::string& name) {
+  for (const auto& c : m.components)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+class BasicApk : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { result_ = new ScanResult(ScanFile(Fixture("basic.apk"))); }
+  static void TearDownTestSuite() { delete result_; }
+  static ScanResult* result_;
+  const Manifest& m() const { return result_->manifest; }
+};
+ScanResult* BasicApk::result_ = nullptr;
+
+TEST_F(BasicApk, Identity) {
+  REQUIRE_FIXTURE(Fixture("basic.apk"));
+  EXPECT_EQ(result_->status, ScanStatus::kOk);
+  const AppIdentity& id = m().identity;
+  EXPECT_EQ(id.package, "org.vigie.fixture");
+  EXPECT_EQ(id.version_code, 42);
+  EXPECT_EQ(id.version_name, "4.2-fixture");
+  EXPECT_EQ(id.min_sdk, "21");
+  EXPECT_EQ(id.target_sdk, "29");
+  EXPECT_EQ(id.label, "Vigie Fixture") << "resolved through resources.arsc";
+  EXPECT_TRUE(id.label_reference.has_value());
+}
+
+TEST_F(BasicApk, PermissionsAreDeduplicatedWithTheirQualifiers) {
+  std::vector<std::string> names;
+  for (const auto& p : m().permissions) names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "android.permission.INTERNET", "android.permission.ACCESS_FINE_LOCATION",
+                       "android.permission.ACCESS_BACKGROUND_LOCATION", "android.permission.READ_CONTACTS",
+                       "android.permission.WRITE_EXTERNAL_STORAGE", "android.permission.CAMERA",
+                       "org.vigie.fixture.permission.CUSTOM"}));
+  EXPECT_EQ(m().permissions[4].max_sdk, 28);
+  EXPECT_TRUE(m().permissions[5].sdk23_only);
+  EXPECT_FALSE(m().permissions[0].sdk23_only);
+  ASSERT_EQ(m().declared_permissions.size(), 1u);
+  EXPECT_EQ(m().declared_permissions[0].protection_level, "signature");
+}
+
+TEST_F(BasicApk, ApplicationFlags) {
+  const ApplicationInfo& a = m().application;
+  EXPECT_EQ(a.debuggable, true);
+  EXPECT_EQ(a.allow_backup, true);
+  EXPECT_EQ(a.uses_cleartext_traffic, true);
+  EXPECT_EQ(a.name, "org.vigie.fixture.FixtureApp");
+  ASSERT_TRUE(a.network_security_config.has_value());
+  EXPECT_EQ(*a.network_security_config, "res/xml/network_security_config.xml");
+}
+
+TEST_F(BasicApk, ComponentsFollowAndroidsExportRules) {
+  ASSERT_EQ(m().components.size(), 6u);
+  const Component* main = FindComponent(m(), "org.vigie.fixture.MainActivity");
+  ASSERT_NE(main, nullptr);
+  EXPECT_TRUE(main->exported) << "an intent filter exports by default";
+  EXPECT_FALSE(main->exported_explicit);
+  ASSERT_EQ(main->intent_filters.size(), 2u);
+  EXPECT_EQ(main->intent_filters[0].actions, std::vector<std::string>{"android.intent.action.MAIN"});
+  EXPECT_EQ(main->intent_filters[1].data, std::vector<std::string>{"https://fixture.vigie.org/open*"});
+
+  const Component* settings = FindComponent(m(), "org.vigie.fixture.SettingsActivity");
+  ASSERT_NE(settings, nullptr);
+  EXPECT_FALSE(settings->exported);
+  EXPECT_TRUE(settings->exported_explicit);
+
+  const Component* alias = FindComponent(m(), "org.vigie.fixture.Alias");
+  ASSERT_NE(alias, nullptr);
+  EXPECT_EQ(alias->kind, ComponentKind::kActivityAlias);
+  EXPECT_EQ(alias->target_activity, "org.vigie.fixture.MainActivity");
+
+  const Component* receiver = FindComponent(m(), "com.example.sdk.BootReceiver");
+  ASSERT_NE(receiver, nullptr);
+  EXPECT_TRUE(receiver->exported);
+  EXPECT_FALSE(receiver->permission.has_value());
+
+  const Component* provider = FindComponent(m(), "org.vigie.fixture.Data");
+  ASSERT_NE(provider, nullptr) << "a bare class name is qualified with the package";
+  EXPECT_EQ(provider->authorities, "org.vigie.fixture.data");
+  EXPECT_EQ(provider->read_permission, "org.vigie.fixture.permission.CUSTOM");
+  EXPECT_TRUE(provider->exported);
+}
+
+TEST_F(BasicApk, MetaData) {
+  ASSERT_EQ(m().meta_data.size(), 2u);
+  EXPECT_EQ(m().meta_data[0].name, "com.example.sdk.API_KEY");
+  EXPECT_EQ(m().meta_data[0].value, "fixture-key-123");
+}
+
+TEST_F(BasicApk, CodeInventory) {
+  const CodeInventory& c = result_->code;
+  ASSERT_EQ(c.dex.size(), 2u);
+  EXPECT_EQ(c.dex[0].path, "classes.dex");
+  EXPECT_EQ(c.dex[1].path, "classes2.dex");
+  EXPECT_EQ(c.class_count, 7u);
+  ASSERT_FALSE(c.top_packages.empty());
+  EXPECT_EQ(c.top_packages[0].name, "org.vigie.fixture");
+  EXPECT_EQ(c.top_packages[0].class_count, 4u);
+}
+
+TEST(Manifest, QualifyClassName) {
+  EXPECT_EQ(QualifyClassName("a.b", ".C"), "a.b.C");
+  EXPECT_EQ(QualifyClassName("a.b", "C"), "a.b.C");
+  EXPECT_EQ(QualifyClassName("a.b", "x.y.C"), "x.y.C");
+}
+
+TEST(Scan, NestedApkCodeIsCounted) {
+  ScanResult r = ScanFile(Fixture("nested.apk"));
+  EXPECT_EQ(r.status, ScanStatus::kOk);
+  EXPECT_EQ(r.code.class_count, 14u);
+  ASSERT_EQ(r.code.nested_archives.size(), 1u);
+  EXPECT_EQ(r.code.nested_archives[0], "assets/embedded.apk");
+  EXPECT_EQ(r.code.dex.back().path, "assets/embedded.apk!classes2.dex");
+}
+
+TEST(Scan, BadInputsGetAStatusAndADiagnosticNamingThePart) {
+  struct Case {
+    const char* file;
+    ScanStatus status;
+    ErrorCode code;
+  } cases[] = {
+      {"notzip.apk", ScanStatus::kFailed, ErrorCode::kUnknownFormat},
+      {"truncated.apk", ScanStatus::kFailed, ErrorCode::kZipNoEocd},
+      {"encrypted.apk", ScanStatus::kPartial, ErrorCode::kZipEncrypted},
+      {"bomb.apk", ScanStatus::kPartial, ErrorCode::kZipBomb},
+      {"corrupt_classes.dex", ScanStatus::kPartial, ErrorCode::kDexBadSection},
+  };
+  for (const auto& c : cases) {
+    ScanResult r = ScanFile(Fixture(c.file));
+    EXPECT_EQ(r.status, c.status) << c.file;
+    EXPECT_TRUE(r.diagnostics.Has(c.code)) << c.file;
+  }
+  ScanResult missing = ScanFile(Fixture("does-not-exist.apk"));
+  EXPECT_EQ(missing.status, ScanStatus::kFailed);
+  EXPECT_TRUE(missing.diagnostics.Has(ErrorCode::kIoError));
+}
+
+TEST(Scan, BombKeepsThePartsThatAreReadable) {
+  ScanResult r = ScanFile(Fixture("bomb.apk"));
+  EXPECT_EQ(r.manifest.identity.package, "org.vigie.fixture");
+  EXPECT_EQ(r.code.class_count, 3u) << "classes2.dex is still read";
+}
+
+}  // namespace
+}  // namespace vigie

@@ -1,0 +1,197 @@
+// ZIP reader tests on archives made by zip, aapt, zipalign and apksigner
+// (tests/fixtures/build_fixtures.sh), with `unzip` as the oracle.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <sstream>
+
+#include "test_support.h"
+#include "vigie/base/mapped_file.h"
+#include "vigie/format/dex/dex_file.h"
+#include "vigie/zip/extractor.h"
+#include "vigie/zip/zip_archive.h"
+
+namespace vigie::zip {
+namespace {
+
+using vigie::testing::Fixture;
+
+std::vector<std::string> UnzipNames(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(("unzip -Z1 '" + path + "'").c_str(), "r"), pclose);
+  std::vector<std::string> names;
+  char line[4096];
+  while (p && fgets(line, sizeof line, p.get())) {
+    std::string s(line);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    names.push_back(s);
+  }
+  return names;
+}
+
+struct Opened {
+  MappedFile file;
+  Diagnostics diags;
+  std::optional<Archive> archive;
+};
+
+std::unique_ptr<Opened> OpenFixture(const std::string& name) {
+  auto o = std::make_unique<Opened>();
+  auto f = MappedFile::Open(Fixture(name));
+  EXPECT_TRUE(f.ok()) << name;
+  if (!f) return o;
+  o->file = std::move(*f);
+  auto a = Archive::Open(o->file.view(), "zip", o->diags);
+  if (a) o->archive = std::move(*a);
+  return o;
+}
+
+std::vector<std::string> Names(const Archive& a) {
+  std::vector<std::string> out;
+  for (const auto& e : a.entries()) out.emplace_back(e.name);
+  return out;
+}
+
+TEST(Zip, EntryListMatchesUnzip) {
+  for (const char* name : {"basic.apk", "stored.apk", "nested.apk", "zip64.zip", "zip64_forced.zip"}) {
+    REQUIRE_FIXTURE(Fixture(name));
+    auto o = OpenFixture(name);
+    ASSERT_TRUE(o->archive) << name;
+    EXPECT_EQ(Names(*o->archive), UnzipNames(Fixture(name))) << name;
+    EXPECT_TRUE(o->diags.items().empty()) << name << ": " << o->diags.items()[0].message;
+  }
+}
+
+TEST(Zip, DeflatedStoredAndZip64EntriesExtractToTheSameDex) {
+  const auto expected = vigie::testing::ReadBytes(Fixture("classes.dex"));
+  ASSERT_FALSE(expected.empty());
+  for (const char* name : {"basic.apk", "stored.apk", "zip64.zip", "zip64_forced.zip"}) {
+    auto o = OpenFixture(name);
+    ASSERT_TRUE(o->archive) << name;
+    // zip names an entry read from standard input "-".
+    const Entry* e = o->archive->Find(std::string(name).find("zip64") == 0 ? "-" : "classes.dex");
+    ASSERT_NE(e, nullptr) << name;
+    Extractor x;
+    std::vector<uint8_t> storage;
+    auto bytes = x.Extract(*o->archive, *e, storage, o->diags);
+    ASSERT_TRUE(bytes.ok()) << name << ": " << bytes.error().message;
+    EXPECT_EQ(std::vector<uint8_t>(bytes->data(), bytes->data() + bytes->size()), expected) << name;
+    EXPECT_TRUE(o->diags.items().empty()) << name;
+  }
+}
+
+TEST(Zip, StoredEntriesAreReadInPlace) {
+  auto o = OpenFixture("stored.apk");
+  ASSERT_TRUE(o->archive);
+  const Entry* e = o->archive->Find("classes.dex");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->method, kMethodStored);
+  Extractor x;
+  std::vector<uint8_t> storage;
+  auto bytes = x.Extract(*o->archive, *e, storage, o->diags);
+  ASSERT_TRUE(bytes.ok());
+  EXPECT_TRUE(storage.empty());  // Zero copy: the view points into the mapping.
+  EXPECT_GE(bytes->data(), o->file.view().data());
+  EXPECT_LT(bytes->data(), o->file.view().data() + o->file.view().size());
+}
+
+TEST(Zip, Zip64EndRecordIsUsedWhenTheClassicOneIsSaturated) {
+  auto o = OpenFixture("zip64_forced.zip");
+  ASSERT_TRUE(o->archive);
+  ASSERT_EQ(o->archive->entries().size(), 1u);
+  EXPECT_EQ(o->archive->entries()[0].uncompressed_size, vigie::testing::ReadBytes(Fixture("classes.dex")).size());
+  EXPECT_EQ(o->archive->entries()[0].name, "-");
+}
+
+TEST(Zip, DuplicateNamesAreReportedAndResolveToTheFirst) {
+  auto o = OpenFixture("duplicate.apk");
+  ASSERT_TRUE(o->archive);
+  EXPECT_TRUE(o->diags.Has(ErrorCode::kZipDuplicateName));
+  const Entry* e = o->archive->Find("classes.dex");
+  ASSERT_NE(e, nullptr);
+  // The first classes.dex in the directory is the real one.
+  size_t first = 0;
+  while (o->archive->entries()[first].name != "classes.dex") ++first;
+  EXPECT_EQ(e, &o->archive->entries()[first]);
+}
+
+TEST(Zip, EncryptedEntriesAreRefusedNotGuessed) {
+  auto o = OpenFixture("encrypted.apk");
+  ASSERT_TRUE(o->archive);
+  const Entry* e = o->archive->Find("classes.dex");
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(e->encrypted());
+  Extractor x;
+  std::vector<uint8_t> storage;
+  auto r = x.Extract(*o->archive, *e, storage, o->diags);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kZipEncrypted);
+}
+
+TEST(Zip, DeclaredBombIsRefusedBeforeInflating) {
+  auto o = OpenFixture("bomb.apk");
+  ASSERT_TRUE(o->archive);
+  const Entry* e = o->archive->Find("classes.dex");
+  ASSERT_NE(e, nullptr);
+  Extractor x;
+  std::vector<uint8_t> storage;
+  auto r = x.Extract(*o->archive, *e, storage, o->diags);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kZipBomb);
+  EXPECT_LT(storage.capacity(), size_t{1} << 20) << "nothing may be allocated for a refused entry";
+}
+
+TEST(Zip, CrcMismatchIsAWarningAndDataIsStillReturned) {
+  auto o = OpenFixture("badcrc.apk");
+  ASSERT_TRUE(o->archive);
+  Extractor x;
+  std::vector<uint8_t> storage;
+  auto r = x.Extract(*o->archive, *o->archive->Find("classes.dex"), storage, o->diags);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(o->diags.Has(ErrorCode::kZipCrcMismatch));
+}
+
+TEST(Zip, LayoutOddities) {
+  {
+    auto o = OpenFixture("cd_gap.apk");
+    ASSERT_TRUE(o->archive);
+    EXPECT_TRUE(o->diags.Has(ErrorCode::kZipCdGap));
+  }
+  {
+    auto o = OpenFixture("janus.apk");
+    ASSERT_TRUE(o->archive);
+    EXPECT_TRUE(o->diags.Has(ErrorCode::kZipJanus));
+    EXPECT_TRUE(dex::LooksLikeDex(o->file.view()));
+    EXPECT_EQ(o->archive->prefix_size(), vigie::testing::ReadBytes(Fixture("classes2.dex")).size());
+  }
+  {
+    // Offsets not adjusted: read like unzip does, and say so.
+    auto o = OpenFixture("prefixed.apk");
+    ASSERT_TRUE(o->archive);
+    EXPECT_TRUE(o->diags.Has(ErrorCode::kZipShiftedOffsets));
+    EXPECT_NE(o->archive->Find("classes.dex"), nullptr);
+  }
+}
+
+TEST(Zip, NotAZipAndTruncatedFailWithAClearCode) {
+  for (const char* name : {"notzip.apk", "truncated.apk"}) {
+    auto f = MappedFile::Open(Fixture(name));
+    ASSERT_TRUE(f.ok());
+    Diagnostics d;
+    auto a = Archive::Open(f->view(), "zip", d);
+    ASSERT_FALSE(a.ok()) << name;
+    EXPECT_EQ(a.error().code, ErrorCode::kZipNoEocd) << name;
+  }
+}
+
+TEST(Zip, CentralDirectoryBeyondTheFileIsAnError) {
+  // A 22-byte end record claiming a directory at offset 100.
+  uint8_t eocd[22] = {0x50, 0x4b, 0x05, 0x06, 0, 0, 0, 0, 1, 0, 1, 0, 46, 0, 0, 0, 100, 0, 0, 0, 0, 0};
+  Diagnostics d;
+  auto a = Archive::Open(ByteView(eocd, sizeof eocd), "zip", d);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().code, ErrorCode::kZipBadOffsets);
+}
+
+}  // namespace
+}  // namespace vigie::zip
