@@ -106,10 +106,11 @@ void WriteComponents(Writer& w, const ScanResult& r) {
   }
   w.Line("");
   w.Line("{} ({})", w.Bold("Components"), comps.size());
-  static constexpr const char* kNames[] = {"activities", "activity aliases", "services", "receivers", "providers"};
+  static constexpr const char* kPlural[] = {"activities", "activity aliases", "services", "receivers", "providers"};
+  static constexpr const char* kSingular[] = {"activity", "activity alias", "service", "receiver", "provider"};
   std::vector<std::string> parts;
   for (int k = 0; k < 5; ++k)
-    if (counts[k]) parts.push_back(fmt::format("{} {} ({} exported)", counts[k], kNames[k], exported[k]));
+    if (counts[k]) parts.push_back(fmt::format("{} {} ({} exported)", counts[k], counts[k] == 1 ? kSingular[k] : kPlural[k], exported[k]));
   if (!parts.empty()) w.Line("  {}", fmt::join(parts, " · "));
   int shown = 0;
   for (const auto& c : comps) {

@@ -177,6 +177,7 @@ std::optional<std::string_view> DexFile::String(uint32_t idx) const {
   r.Uleb128();  // UTF-16 length: not needed to find the bytes.
   if (!r.ok()) return std::nullopt;
   ByteView rest = data_.Tail(r.position());
+  if (rest.empty()) return std::nullopt;  // memchr must not see a null pointer.
   const void* nul = std::memchr(rest.data(), 0, rest.size());
   if (!nul) return std::nullopt;
   return rest.AsString().substr(0, static_cast<const uint8_t*>(nul) - rest.data());

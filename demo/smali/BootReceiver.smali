@@ -1,0 +1,8 @@
+.class public Lcom/example/analytics/BootReceiver;
+.super Landroid/content/BroadcastReceiver;
+
+.method public onReceive(Landroid/content/Context;Landroid/content/Intent;)V
+    .registers 3
+    invoke-static {p1}, Lcom/example/analytics/Analytics;->init(Landroid/content/Context;)V
+    return-void
+.end method
