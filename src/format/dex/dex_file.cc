@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "vigie/base/limits.h"
+#include "vigie/base/utf8.h"
 
 namespace vigie::dex {
 namespace {
@@ -282,23 +283,6 @@ std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, 
 std::string MutfToUtf8(std::string_view in) {
   std::string out;
   out.reserve(in.size());
-  auto append_cp = [&out](uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  };
   // Decodes one MUTF-8 unit (a UTF-16 code unit) at i; returns 0xFFFFFFFF on error.
   auto next_unit = [&in](size_t& i) -> uint32_t {
     auto b = [&](size_t k) { return static_cast<uint8_t>(in[k]); };
@@ -324,20 +308,20 @@ std::string MutfToUtf8(std::string_view in) {
   while (i < in.size()) {
     uint32_t u = next_unit(i);
     if (u == 0xFFFFFFFF) {
-      append_cp(0xFFFD);
+      AppendUtf8(out, 0xFFFD);
     } else if (u >= 0xD800 && u <= 0xDBFF) {
       size_t save = i;
       uint32_t lo = i < in.size() ? next_unit(i) : 0xFFFFFFFF;
       if (lo >= 0xDC00 && lo <= 0xDFFF) {
-        append_cp(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
       } else {
-        append_cp(0xFFFD);
+        AppendUtf8(out, 0xFFFD);
         i = save;
       }
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
-      append_cp(0xFFFD);
+      AppendUtf8(out, 0xFFFD);
     } else {
-      append_cp(u);
+      AppendUtf8(out, u);
     }
   }
   return out;
