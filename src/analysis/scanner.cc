@@ -25,6 +25,14 @@ std::string_view Basename(std::string_view name) {
   return slash == std::string_view::npos ? name : name.substr(slash + 1);
 }
 
+// prefix + name. Appending (rather than operator+ on a temporary) also keeps
+// GCC 12 from a false -Wrestrict (GCC bug 105329).
+std::string JoinPath(const std::string& prefix, std::string_view name) {
+  std::string out = prefix;
+  out.append(name);
+  return out;
+}
+
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -97,7 +105,7 @@ class PackageScanner {
     const zip::Entry* me = archive.Find(kManifest);
     if (!me) return false;
     Diagnostics& diags = out_.diagnostics;
-    const std::string where = prefix + std::string(kManifest);
+    const std::string where = JoinPath(prefix, kManifest);
     std::vector<uint8_t> storage;
     auto bytes = extractor_.Extract(archive, *me, storage, diags);
     if (!bytes) {
@@ -112,7 +120,7 @@ class PackageScanner {
     std::optional<arsc::ResourceTable> table;
     std::vector<uint8_t> arsc_storage;
     if (const zip::Entry* re = archive.Find(kResources)) {
-      const std::string rwhere = prefix + std::string(kResources);
+      const std::string rwhere = JoinPath(prefix, kResources);
       auto rb = extractor_.Extract(archive, *re, arsc_storage, diags);
       if (rb) {
         auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
@@ -160,7 +168,7 @@ class PackageScanner {
       s.field_count = d.field_count();
       s.string_count = d.string_count();
       s.type_count = d.type_count();
-      s.checksum_valid = !ChecksumFailedFor(where);
+      s.checksum_valid = d.checksum_valid();
       out_.code.class_count += s.class_count;
       CountPackages(d);
       out_.code.dex.push_back(std::move(s));
@@ -168,12 +176,6 @@ class PackageScanner {
   }
 
  private:
-  bool ChecksumFailedFor(const std::string& where) const {
-    for (const auto& d : out_.diagnostics.items())
-      if (d.code == ErrorCode::kDexChecksum && d.where == where) return true;
-    return false;
-  }
-
   void CountPackages(const dex::DexFile& d) {
     // Views into this DEX are only valid while it is mapped; aggregate per
     // file with views, then copy the few distinct prefixes out.
@@ -186,7 +188,7 @@ class PackageScanner {
   }
 
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
-    const std::string where = prefix + std::string(e.name);
+    const std::string where = JoinPath(prefix, e.name);
     std::vector<uint8_t> storage;
     auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
     if (!bytes) {
@@ -197,7 +199,7 @@ class PackageScanner {
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
-    const std::string where = prefix + std::string(e.name);
+    const std::string where = JoinPath(prefix, e.name);
     if (depth + 1 >= limits::kMaxArchiveDepth) {
       out_.diagnostics.Add(Severity::kWarning, ErrorCode::kNestingTooDeep, where, "nested archive not opened");
       return;

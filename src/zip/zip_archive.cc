@@ -137,11 +137,11 @@ void ApplyZip64Extra(ByteView extra, Entry& e, bool& bad) {
 
 bool LooksLikeZip(ByteView bytes) {
   if (bytes.ReadOr0<uint32_t>(0) == kLocalSig) return true;
-  if (bytes.size() < kEocdSize) return false;
-  const uint64_t first = bytes.size() > limits::kMaxEocdSearch ? bytes.size() - limits::kMaxEocdSearch : 0;
-  for (uint64_t pos = bytes.size() - kEocdSize + 1; pos-- > first;)
-    if (bytes.ReadOr0<uint32_t>(pos) == kEocdSig) return true;
-  return false;
+  // Any end record found, even one describing a broken directory, makes the
+  // input a ZIP for reporting purposes: its problems are ZIP problems.
+  Diagnostics ignored;
+  auto end = FindEndRecord(bytes, "", ignored);
+  return end.ok() || end.error().code != ErrorCode::kZipNoEocd;
 }
 
 Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& diags) {

@@ -112,7 +112,8 @@ Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& di
 
   // Adler-32 of everything after the checksum field (dex-format "checksum").
   uint32_t adler = libdeflate_adler32(1, bytes.data() + 12, bytes.size() - 12);
-  if (adler != h.checksum) {
+  d.checksum_valid_ = adler == h.checksum;
+  if (!d.checksum_valid_) {
     diags.Add(Severity::kWarning, ErrorCode::kDexChecksum, d.where_,
               "adler32 checksum mismatch; ART would refuse to load this file");
   }

@@ -101,6 +101,8 @@ class DexFile {
   static std::vector<DexFile> OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags);
 
   const Header& header() const { return header_; }
+  /// Whether the header's Adler-32 checksum matches the bytes.
+  bool checksum_valid() const { return checksum_valid_; }
   ByteView bytes() const { return bytes_; }
 
   uint32_t string_count() const { return header_.string_ids_size; }
@@ -138,6 +140,7 @@ class DexFile {
   ByteView data_;   // Base for data offsets: the container for v41, else bytes_.
   std::string where_;
   Header header_;
+  bool checksum_valid_ = true;
 };
 
 /// True when `bytes` starts with a DEX magic ("dex\n0NN\0").
