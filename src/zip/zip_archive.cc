@@ -10,6 +10,11 @@
 
 #include "vigie/base/limits.h"
 
+#include <zlib.h>
+
+#include <optional>
+#include <utility>
+
 namespace vigie::zip {
 namespace {
 
@@ -133,7 +138,92 @@ void ApplyZip64Extra(ByteView extra, Entry& e, bool& bad) {
   }
 }
 
+// Runs a raw deflate stream to its end without keeping the output, to learn
+// how many input bytes it spans (entries with a data descriptor do not say).
+// Returns {consumed, produced}, or nullopt when the stream is corrupt,
+// truncated, or inflates past limits::kMaxEntryInflatedSize.
+std::optional<std::pair<uint64_t, uint64_t>> MeasureDeflate(ByteView in) {
+  z_stream zs{};
+  if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) return std::nullopt;
+  std::vector<uint8_t> sink(64 * 1024);
+  uint64_t consumed = 0, produced = 0;
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    uint64_t chunk = std::min<uint64_t>(in.size() - consumed, limits::kStreamingInflateChunk);
+    zs.next_in = const_cast<Bytef*>(in.data() + consumed);
+    zs.avail_in = static_cast<uInt>(chunk);
+    zs.next_out = sink.data();
+    zs.avail_out = static_cast<uInt>(sink.size());
+    rc = inflate(&zs, Z_NO_FLUSH);
+    consumed += chunk - zs.avail_in;
+    produced += sink.size() - zs.avail_out;
+    if (produced > limits::kMaxEntryInflatedSize) break;
+    if (rc == Z_BUF_ERROR && chunk > 0) rc = Z_OK;  // Output full: go on.
+  }
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return std::make_pair(consumed, produced);
+}
+
 }  // namespace
+
+std::vector<Entry> Archive::RecoverFromLocalHeaders(ByteView bytes, const std::string& where,
+                                                    Diagnostics& diags) {
+  std::vector<Entry> out;
+  // The first local header, allowing for a prefix (Janus, self-extractors).
+  std::string_view text = bytes.AsString().substr(0, limits::kMaxRecoveryPrefixSearch);
+  size_t first = text.find(std::string_view("PK\x03\x04", 4));
+  if (first == std::string_view::npos) return out;
+  uint64_t pos = first;
+  while (out.size() < limits::kMaxZipEntries && bytes.ReadOr0<uint32_t>(pos) == kLocalSig) {
+    Reader r(bytes, pos + 6);
+    Entry e;
+    e.flags = r.U16();
+    e.method = r.U16();
+    r.Skip(4);  // time, date
+    e.crc32 = r.U32();
+    e.compressed_size = r.U32();
+    e.uncompressed_size = r.U32();
+    uint16_t name_len = r.U16(), extra_len = r.U16();
+    e.name = r.Bytes(name_len).AsString();
+    ByteView extra = r.Bytes(extra_len);
+    if (!r.ok()) break;
+    bool bad64 = false;
+    ApplyZip64Extra(extra, e, bad64);
+    e.local_header_offset = pos;
+    const uint64_t data = r.position();
+    uint64_t next = 0;
+    if ((e.flags & 0x0008) && e.method == kMethodDeflate) {
+      // Sizes follow the data: run the stream to find where it ends.
+      auto measured = MeasureDeflate(bytes.Tail(data));
+      if (!measured) break;
+      e.compressed_size = measured->first;
+      e.uncompressed_size = measured->second;
+      next = data + e.compressed_size;
+      // Optional descriptor signature, then CRC and both sizes (8 or 16
+      // bytes with ZIP64); the CRC is the one thing we still need.
+      uint64_t d = next;
+      if (bytes.ReadOr0<uint32_t>(d) == 0x08074b50) d += 4;
+      e.crc32 = bytes.ReadOr0<uint32_t>(d);
+      next = d + 12;
+      if (bytes.ReadOr0<uint32_t>(next) != kLocalSig && bytes.ReadOr0<uint32_t>(d + 20) == kLocalSig) next = d + 20;
+    } else if (e.flags & 0x0008) {
+      break;  // A stored entry of unknown size cannot be delimited safely.
+    } else {
+      auto end = CheckedAdd(data, e.compressed_size);
+      if (!end || *end > bytes.size()) {
+        diags.Add(Severity::kWarning, ErrorCode::kZipEntryOutOfBounds, where,
+                  "recovery stopped at " + Quote(e.name) + ": its data runs past the end of the file");
+        break;
+      }
+      next = *end;
+    }
+    out.push_back(e);
+    if (next <= pos) break;
+    pos = next;
+  }
+  return out;
+}
 
 bool LooksLikeZip(ByteView bytes) {
   if (bytes.ReadOr0<uint32_t>(0) == kLocalSig) return true;
@@ -144,7 +234,7 @@ bool LooksLikeZip(ByteView bytes) {
   return end.ok() || end.error().code != ErrorCode::kZipNoEocd;
 }
 
-Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& diags) {
+Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnostics& diags) {
   auto end_or = FindEndRecord(bytes, where, diags);
   if (!end_or) return end_or.error();
   EndRecord end = *end_or;
@@ -201,8 +291,6 @@ Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& di
 
   ByteView cd = *bytes.Sub(end.cd_offset + shift, end.cd_size);
   Reader r(cd);
-  uint32_t invalid_names = 0;
-  std::string first_invalid;
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t rec = r.position();
     if (r.U32() != kCentralSig) {
@@ -238,24 +326,55 @@ Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& di
                 "entry " + Quote(e.name) + " has a truncated zip64 extra field");
     auto shifted = CheckedAdd(e.local_header_offset, shift);
     e.local_header_offset = shifted.value_or(UINT64_MAX);
-    if (!IsValidEntryName(e.name) && invalid_names++ == 0) first_invalid = Quote(e.name);
+    a.entries_.push_back(e);
+  }
+  return a;
+}
 
-    auto [it, inserted] = a.by_name_.try_emplace(e.name, static_cast<uint32_t>(a.entries_.size()));
-    if (!inserted) {
-      diags.Add(Severity::kWarning, ErrorCode::kZipDuplicateName, a.where_,
+Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& diags) {
+  auto central = ReadCentral(bytes, where, diags);
+  if (central) {
+    central->Index(diags);
+    return central;
+  }
+  // No usable central directory: fall back to walking local headers, as
+  // `zip -FF` does, so that a truncated download still yields what it holds.
+  // Android would refuse the file; the report says so through the error.
+  Archive recovered;
+  recovered.bytes_ = bytes;
+  recovered.where_ = std::move(where);
+  recovered.entries_ = RecoverFromLocalHeaders(bytes, recovered.where_, diags);
+  if (recovered.entries_.empty()) return central.error();
+  diags.AddError(Severity::kError, central.error(), recovered.where_);
+  diags.Add(Severity::kWarning, ErrorCode::kZipRecovered, recovered.where_,
+            std::to_string(recovered.entries_.size()) +
+                " entries recovered by walking local headers; Android would not open this file");
+  recovered.Index(diags);
+  return recovered;
+}
+
+// Name index and the checks that need every entry: duplicates, invalid
+// names, layout.
+void Archive::Index(Diagnostics& diags) {
+  uint32_t invalid_names = 0;
+  std::string first_invalid;
+  by_name_.reserve(entries_.size());
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    const Entry& e = entries_[i];
+    if (!IsValidEntryName(e.name) && invalid_names++ == 0) first_invalid = Quote(e.name);
+    if (!by_name_.try_emplace(e.name, i).second) {
+      diags.Add(Severity::kWarning, ErrorCode::kZipDuplicateName, where_,
                 "entry " + Quote(e.name) +
                     " appears more than once; Android refuses to install such archives and "
                     "other tools may read either copy");
     }
-    a.entries_.push_back(e);
   }
   if (invalid_names > 0) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipInvalidName, a.where_,
+    diags.Add(Severity::kWarning, ErrorCode::kZipInvalidName, where_,
               std::to_string(invalid_names) + " entry name(s) hold NUL or invalid UTF-8, e.g. " +
                   first_invalid + "; Android refuses to open this archive");
   }
-  a.CheckLayout(diags);
-  return a;
+  CheckLayout(diags);
 }
 
 // Looks at where entries' local records sit: overlap (the overlapping-entry

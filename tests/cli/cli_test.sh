@@ -16,6 +16,7 @@ check() {  # check NAME EXPECTED ACTUAL
 "$vigie" scan "$fx/notzip.apk" >/dev/null 2>&1; check "unreadable input exits 3" 3 $?
 "$vigie" scan "$fx/basic.apk" "$fx/notzip.apk" >/dev/null 2>&1; check "worst input decides" 3 $?
 
+"$vigie" scan "$fx/truncated.apk" >/dev/null 2>&1; check "recovered archive exits 1" 1 $?
 err=$("$vigie" scan "$fx/truncated.apk" 2>&1 >/dev/null)
 check "one stderr line" 1 "$(printf '%s\n' "$err" | wc -l)"
 [[ "$err" == *"truncated.apk"*"zip.no_eocd"* ]]; check "stderr names file and code" 0 $?

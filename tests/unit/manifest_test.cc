@@ -137,7 +137,7 @@ TEST(Scan, BadInputsGetAStatusAndADiagnosticNamingThePart) {
     ErrorCode code;
   } cases[] = {
       {"notzip.apk", ScanStatus::kFailed, ErrorCode::kUnknownFormat},
-      {"truncated.apk", ScanStatus::kFailed, ErrorCode::kZipNoEocd},
+      {"truncated.apk", ScanStatus::kPartial, ErrorCode::kZipRecovered},
       {"encrypted.apk", ScanStatus::kPartial, ErrorCode::kZipEncrypted},
       {"bomb.apk", ScanStatus::kPartial, ErrorCode::kZipBomb},
       {"corrupt_classes.dex", ScanStatus::kPartial, ErrorCode::kDexBadSection},

@@ -1,8 +1,8 @@
 // The one table of everything that can go wrong (or look odd) in an input.
 //
 // Each code has a stable dotted name used in JSON diagnostics and in future
-// SARIF output, and a one-line meaning. Codes are never renumbered or renamed;
-// new ones are appended.
+// SARIF output, and a one-line meaning. Names are the interface: they are
+// never renamed or reused. The enum's numeric order is internal.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,8 @@ namespace vigie {
   X(kZipTooManyEntries, "zip.too_many_entries", "more entries than limits::kMaxZipEntries")    \
   X(kZipShiftedOffsets, "zip.shifted_offsets",                                                 \
     "data was prepended without fixing offsets; read with shifted offsets like unzip")        \
+  X(kZipRecovered, "zip.recovered",                                                           \
+    "no usable central directory; entries were recovered from local headers")                \
   X(kZipPrefixData, "zip.prefix_data", "bytes precede the first local header")                 \
   X(kZipJanus, "zip.janus_dex_prefix",                                                         \
     "a DEX file precedes the ZIP (Janus, CVE-2017-13156): old Android runs it instead")       \

@@ -44,6 +44,11 @@ inline constexpr uint64_t kStreamingInflateThreshold = 8ull << 20;
 /// Chunk of compressed input handed to zlib per step when streaming.
 inline constexpr uint64_t kStreamingInflateChunk = 4ull << 20;
 
+/// Bytes searched for the first local header when the central directory is
+/// unusable and entries are recovered by walking local headers. Covers Janus
+/// DEX prefixes and self-extractor stubs without scanning a whole file.
+inline constexpr uint64_t kMaxRecoveryPrefixSearch = 16ull << 20;
+
 /// How deep APK-in-APK / JAR-in-APK nesting is followed. Exodus stops at 10;
 /// real bundles (XAPK, APKS, embedded APKs) need 2.
 inline constexpr int kMaxArchiveDepth = 4;

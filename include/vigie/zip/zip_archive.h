@@ -40,9 +40,11 @@ struct Entry {
 class Archive {
  public:
   /// Parses the end records and central directory of `bytes`. Problems that
-  /// still leave entries readable become diagnostics under `where`; only an
-  /// archive with no usable central directory is an Error. On a central
-  /// directory that breaks part-way, the entries before the break are kept.
+  /// still leave entries readable become diagnostics under `where`. On a
+  /// central directory that breaks part-way, the entries before the break
+  /// are kept. With no usable central directory at all, entries are
+  /// recovered by walking local headers (an error diagnostic plus
+  /// zip.recovered say so); only when that finds nothing is it an Error.
   static Result<Archive> Open(ByteView bytes, std::string where, Diagnostics& diags);
 
   const std::vector<Entry>& entries() const { return entries_; }
@@ -60,6 +62,10 @@ class Archive {
   Result<ByteView> RawData(const Entry& entry, Diagnostics& diags) const;
 
  private:
+  static Result<Archive> ReadCentral(ByteView bytes, std::string where, Diagnostics& diags);
+  static std::vector<Entry> RecoverFromLocalHeaders(ByteView bytes, const std::string& where,
+                                                    Diagnostics& diags);
+  void Index(Diagnostics& diags);
   void CheckLayout(Diagnostics& diags);
 
   ByteView bytes_;
