@@ -1,11 +1,12 @@
 // Fuzzes binary XML parsing and manifest extraction, and the resource table
-// reader on the same bytes.
+// reader and the App Bundle protobuf XML reader on the same bytes.
 #include <cstddef>
 #include <cstdint>
 
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
+#include "vigie/format/axml/proto_xml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vigie::Diagnostics diags;
@@ -16,5 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto doc = vigie::axml::Parse(bytes, "AndroidManifest.xml", diags);
   if (doc) (void)vigie::ReadManifest(*doc, table ? &*table : nullptr, "AndroidManifest.xml", diags);
+  auto proto = vigie::axml::ParseProtoXml(bytes, "base/manifest/AndroidManifest.xml", diags);
+  if (proto) (void)vigie::ReadManifest(*proto, nullptr, "base/manifest/AndroidManifest.xml", diags);
   return 0;
 }

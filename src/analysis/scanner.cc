@@ -9,6 +9,7 @@
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
+#include "vigie/format/axml/proto_xml.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/zip/extractor.h"
 #include "vigie/zip/zip_archive.h"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::string_view kManifest = "AndroidManifest.xml";
 constexpr std::string_view kResources = "resources.arsc";
+constexpr std::string_view kBundleManifest = "base/manifest/AndroidManifest.xml";
 constexpr size_t kTopPackages = 15;
 
 std::string_view Basename(std::string_view name) {
@@ -73,7 +75,7 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
     if (EndsWith(e.name, ".apk") && e.name.find('/') == std::string_view::npos) root_apks = true;
   }
   if (manifest && a.Find("classes.jar")) return PackageKind::kAar;
-  if (a.Find("BundleConfig.pb") || a.Find("base/manifest/AndroidManifest.xml")) return PackageKind::kAab;
+  if (a.Find("BundleConfig.pb") || a.Find(kBundleManifest)) return PackageKind::kAab;
   if (!manifest && a.Find("toc.pb")) return PackageKind::kApks;
   if (!manifest && root_apks && a.Find("manifest.json")) return PackageKind::kXapk;
   if (manifest) return PackageKind::kApk;
@@ -100,35 +102,31 @@ class PackageScanner {
     }
   }
 
-  // AndroidManifest.xml (+ resources.arsc for the label) of `archive`.
+  // The manifest of `archive`: binary XML (APK, with resources.arsc for the
+  // label) or, in an App Bundle, aapt2's protobuf XML. Returns false when
+  // the archive has neither.
   bool ReadManifestFrom(const zip::Archive& archive, const std::string& prefix) {
-    const zip::Entry* me = archive.Find(kManifest);
-    if (!me) return false;
+    const zip::Entry* binary = archive.Find(kManifest);
+    const zip::Entry* bundle = binary ? nullptr : archive.Find(kBundleManifest);
+    if (!binary && !bundle) return false;
     Diagnostics& diags = out_.diagnostics;
-    const std::string where = JoinPath(prefix, kManifest);
+    const std::string where = JoinPath(prefix, binary ? kManifest : kBundleManifest);
     std::vector<uint8_t> storage;
-    auto bytes = extractor_.Extract(archive, *me, storage, diags);
-    if (!bytes) {
-      diags.AddError(Severity::kError, bytes.error(), where);
-      return true;
-    }
-    auto doc = axml::Parse(*bytes, where, diags);
+    auto bytes = ExtractOrReport(archive, binary ? *binary : *bundle, storage, where, Severity::kError);
+    if (!bytes) return true;
+    auto doc = binary ? axml::Parse(*bytes, where, diags) : axml::ParseProtoXml(*bytes, where, diags);
     if (!doc) {
       diags.AddError(Severity::kError, doc.error(), where);
       return true;
     }
     std::optional<arsc::ResourceTable> table;
     std::vector<uint8_t> arsc_storage;
-    if (const zip::Entry* re = archive.Find(kResources)) {
-      const std::string rwhere = JoinPath(prefix, kResources);
-      auto rb = extractor_.Extract(archive, *re, arsc_storage, diags);
-      if (rb) {
-        auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
-        if (t) table = std::move(*t);
-        else diags.AddError(Severity::kWarning, t.error(), rwhere);
-      } else {
-        diags.AddError(Severity::kWarning, rb.error(), rwhere);
-      }
+    const zip::Entry* re = binary ? archive.Find(kResources) : nullptr;
+    const std::string rwhere = JoinPath(prefix, kResources);
+    if (auto rb = re ? ExtractOrReport(archive, *re, arsc_storage, rwhere, Severity::kWarning) : std::nullopt) {
+      auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
+      if (t) table = std::move(*t);
+      else diags.AddError(Severity::kWarning, t.error(), rwhere);
     }
     out_.manifest = ReadManifest(*doc, table ? &*table : nullptr, where, diags);
     return true;
@@ -176,6 +174,18 @@ class PackageScanner {
   }
 
  private:
+  // Extracts an entry, recording a failure under `where` with `severity`.
+  std::optional<ByteView> ExtractOrReport(const zip::Archive& archive, const zip::Entry& e,
+                                          std::vector<uint8_t>& storage, const std::string& where,
+                                          Severity severity) {
+    auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
+    if (!bytes) {
+      out_.diagnostics.AddError(severity, bytes.error(), where);
+      return std::nullopt;
+    }
+    return *bytes;
+  }
+
   void CountPackages(const dex::DexFile& d) {
     // Views into this DEX are only valid while it is mapped; aggregate per
     // file with views, then copy the few distinct prefixes out.
@@ -190,12 +200,7 @@ class PackageScanner {
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
     const std::string where = JoinPath(prefix, e.name);
     std::vector<uint8_t> storage;
-    auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
-    if (!bytes) {
-      out_.diagnostics.AddError(Severity::kError, bytes.error(), where);
-      return;
-    }
-    ScanDexBytes(*bytes, where);
+    if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError)) ScanDexBytes(*bytes, where);
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
@@ -210,11 +215,8 @@ class PackageScanner {
       return;
     }
     std::vector<uint8_t> storage;
-    auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
-    if (!bytes) {
-      out_.diagnostics.AddError(Severity::kError, bytes.error(), where);
-      return;
-    }
+    auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError);
+    if (!bytes) return;
     auto nested = zip::Archive::Open(*bytes, where, out_.diagnostics);
     if (!nested) {
       out_.diagnostics.AddError(Severity::kWarning, nested.error(), where);
@@ -255,12 +257,10 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Mapp
     }
     r.file.kind = ClassifyArchive(*archive, display_path);
     bool has_manifest = scanner.ReadManifestFrom(*archive, "");
-    if (r.file.kind == PackageKind::kAab) {
-      r.diagnostics.Add(Severity::kInfo, ErrorCode::kManifestMissing, "base/manifest/AndroidManifest.xml",
-                        "App Bundle manifests are protocol buffers; identity and permissions are not read yet");
-    } else if (!has_manifest && (r.file.kind == PackageKind::kApk)) {
-      r.diagnostics.Add(Severity::kError, ErrorCode::kManifestMissing, "AndroidManifest.xml",
-                        "the package has no AndroidManifest.xml");
+    if (!has_manifest && (r.file.kind == PackageKind::kApk || r.file.kind == PackageKind::kAab)) {
+      r.diagnostics.Add(Severity::kError, ErrorCode::kManifestMissing,
+                        std::string(r.file.kind == PackageKind::kAab ? kBundleManifest : kManifest),
+                        "the package has no manifest");
     }
     scanner.ScanArchive(*archive, "", 0);
   } else if (dex::LooksLikeDex(bytes)) {

@@ -7,6 +7,7 @@
 #include "test_support.h"
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/analysis/scanner.h"
+#include "vigie/format/axml/proto_xml.h"
 
 namespace vigie {
 namespace {
@@ -156,6 +157,40 @@ TEST(Scan, BombKeepsThePartsThatAreReadable) {
   ScanResult r = ScanFile(Fixture("bomb.apk"));
   EXPECT_EQ(r.manifest.identity.package, "org.vigie.fixture");
   EXPECT_EQ(r.code.class_count, 3u) << "classes2.dex is still read";
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// fuzz/corpus/axml/bundle_manifest.pb is a hand-encoded aapt2 XmlNode (see
+// docs/testing.md); protoc --decode_raw shows the same structure.
+TEST(ProtoManifest, TypedValuesAndChildrenAreRead) {
+  auto bytes = vigie::testing::ReadBytes("fuzz/corpus/axml/bundle_manifest.pb");
+  ASSERT_FALSE(bytes.empty());
+  Diagnostics diags;
+  auto doc = axml::ParseProtoXml(ByteView(bytes.data(), bytes.size()), "m", diags);
+  ASSERT_TRUE(doc.ok());
+  Manifest m = ReadManifest(*doc, nullptr, "m", diags);
+  EXPECT_EQ(m.identity.package, "org.vigie.seed");
+  EXPECT_EQ(m.identity.version_code, 5);
+  ASSERT_EQ(m.permissions.size(), 1u);
+  EXPECT_EQ(m.permissions[0].name, "android.permission.CAMERA");
+  EXPECT_EQ(m.application.debuggable, true);
+  EXPECT_TRUE(diags.items().empty());
+}
+
+TEST(ProtoManifest, TruncatedInputIsAnErrorOrAWarningNeverACrash) {
+  auto bytes = vigie::testing::ReadBytes("fuzz/corpus/axml/bundle_manifest.pb");
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    Diagnostics diags;
+    auto doc = axml::ParseProtoXml(ByteView(bytes.data(), n), "m", diags);
+    if (doc.ok()) {
+      EXPECT_TRUE(diags.Has(ErrorCode::kAxmlMalformed)) << n;
+    }
+  }
 }
 
 }  // namespace
