@@ -187,6 +187,7 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
   const Element& me = doc.elements[root];
   AppIdentity& id = m.identity;
   if (const Attribute* p = me.FindPlain("package")) id.package = Text(cx, p);
+  if (const Attribute* s = me.FindPlain("split")) id.split = Text(cx, s);
   id.version_code = Integer(me.Find(attr::kVersionCode, "versionCode"));
   id.version_name = Text(cx, me.Find(attr::kVersionName, "versionName"));
   id.compile_sdk = Text(cx, me.Find(attr::kCompileSdkVersion, "compileSdkVersion"));

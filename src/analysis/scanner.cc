@@ -224,9 +224,15 @@ class PackageScanner {
     }
     out_.code.nested_archives.push_back(where);
     const std::string inner_prefix = where + "!";
-    // A split bundle (XAPK, APKS) has no manifest of its own: take the first
-    // nested APK's that is not a split.
-    if (!out_.manifest.present && EndsWith(e.name, ".apk")) ReadManifestFrom(*nested, inner_prefix);
+    // A split bundle (XAPK, APKS) has no manifest of its own: the app is
+    // described by its base APK, the nested APK whose manifest names no
+    // split. A split's manifest is kept only until the base turns up.
+    if (EndsWith(e.name, ".apk") && (!out_.manifest.present || out_.manifest.identity.split)) {
+      Manifest kept = std::move(out_.manifest);
+      out_.manifest = {};
+      if (!ReadManifestFrom(*nested, inner_prefix) || (out_.manifest.identity.split && kept.present))
+        out_.manifest = std::move(kept);
+    }
     ScanArchive(*nested, inner_prefix, depth + 1);
   }
 

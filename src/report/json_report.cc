@@ -62,6 +62,7 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
               {"max_sdk", Opt(id.max_sdk)},
               {"compile_sdk", Opt(id.compile_sdk)},
               {"label", Opt(id.label)},
+              {"split", Opt(id.split)},
               {"manifest_found", m.present}};
 
   Json perms = Json::array();

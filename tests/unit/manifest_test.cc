@@ -131,6 +131,17 @@ TEST(Scan, NestedApkCodeIsCounted) {
   EXPECT_EQ(r.code.dex.back().path, "assets/embedded.apk!classes2.dex");
 }
 
+TEST(Scan, XapkIsDescribedByItsBaseApkNotItsSplits) {
+  ScanResult r = ScanFile(Fixture("app.xapk"));
+  EXPECT_EQ(r.status, ScanStatus::kOk);
+  EXPECT_EQ(r.file.kind, PackageKind::kXapk);
+  EXPECT_EQ(r.manifest.identity.package, "org.vigie.fixture");
+  EXPECT_FALSE(r.manifest.identity.split.has_value()) << "the split is listed first but is not the base";
+  EXPECT_EQ(r.manifest.permissions.size(), 7u);
+  EXPECT_EQ(r.code.class_count, 7u);
+  EXPECT_EQ(r.code.nested_archives.size(), 2u);
+}
+
 TEST(Scan, BadInputsGetAStatusAndADiagnosticNamingThePart) {
   struct Case {
     const char* file;

@@ -32,6 +32,7 @@ struct AppIdentity {
   std::optional<std::string> compile_sdk;
   std::optional<std::string> label;
   std::optional<std::string> label_reference;  ///< "@0x7f..." when the label was resolved.
+  std::optional<std::string> split;  ///< Set on split APKs (e.g. "config.arm64_v8a").
 };
 
 /// A uses-permission / uses-permission-sdk-23 entry (de-duplicated by name).
