@@ -28,6 +28,15 @@ std::string_view ComponentKindName(ComponentKind k) {
   return "unknown";
 }
 
+std::string_view DexOriginName(DexOrigin o) {
+  switch (o) {
+    case DexOrigin::kPackage: return "package";
+    case DexOrigin::kNested: return "nested";
+    case DexOrigin::kJanusPrefix: return "janus_prefix";
+  }
+  return "unknown";
+}
+
 std::string_view ScanStatusName(ScanStatus s) {
   switch (s) {
     case ScanStatus::kOk: return "ok";

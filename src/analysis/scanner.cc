@@ -147,7 +147,7 @@ class PackageScanner {
     out_.code.top_packages = std::move(counts);
   }
 
-  void ScanDexBytes(ByteView bytes, const std::string& where) {
+  void ScanDexBytes(ByteView bytes, const std::string& where, DexOrigin origin) {
     if (out_.code.dex.size() >= limits::kMaxDexFiles) {
       if (!dex_cap_reported_) {
         out_.diagnostics.Add(Severity::kError, ErrorCode::kDexTooMany, where,
@@ -167,8 +167,13 @@ class PackageScanner {
       s.string_count = d.string_count();
       s.type_count = d.type_count();
       s.checksum_valid = d.checksum_valid();
-      out_.code.class_count += s.class_count;
-      CountPackages(d);
+      s.origin = origin;
+      // A Janus prefix is what old Android would run, not what the package
+      // declares: listed, but kept out of the package's totals.
+      if (origin != DexOrigin::kJanusPrefix) {
+        out_.code.class_count += s.class_count;
+        CountPackages(d);
+      }
       out_.code.dex.push_back(std::move(s));
     }
   }
@@ -200,7 +205,8 @@ class PackageScanner {
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
     const std::string where = JoinPath(prefix, e.name);
     std::vector<uint8_t> storage;
-    if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError)) ScanDexBytes(*bytes, where);
+    if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError))
+      ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested);
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
@@ -269,9 +275,12 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Mapp
                         "the package has no manifest");
     }
     scanner.ScanArchive(*archive, "", 0);
+    if (r.diagnostics.Has(ErrorCode::kZipJanus))
+      scanner.ScanDexBytes(bytes.Sub(0, archive->prefix_size()).value_or(ByteView{}), "(prefix before the ZIP)",
+                           DexOrigin::kJanusPrefix);
   } else if (dex::LooksLikeDex(bytes)) {
     r.file.kind = PackageKind::kDex;
-    scanner.ScanDexBytes(bytes, "dex");
+    scanner.ScanDexBytes(bytes, "dex", DexOrigin::kPackage);
   } else {
     r.diagnostics.Add(Severity::kError, ErrorCode::kUnknownFormat, "input",
                       bytes.empty() ? "the file is empty" : "neither a ZIP archive nor a DEX file");

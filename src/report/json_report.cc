@@ -96,6 +96,7 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   Json dex = Json::array();
   for (const auto& d : r.code.dex) {
     dex.push_back({{"path", d.path},
+                   {"origin", DexOriginName(d.origin)},
                    {"version", d.version},
                    {"size", d.size},
                    {"class_count", d.class_count},

@@ -135,7 +135,9 @@ void WriteCode(Writer& w, const ScanResult& r) {
   w.Line("{} ({} DEX file{}, {} classes)", w.Bold("Code"), c.dex.size(), c.dex.size() == 1 ? "" : "s", c.class_count);
   for (const auto& d : c.dex) {
     w.Line("  {:<28} v{:03}  {:>7} classes  {:>8} methods  {:>9} bytes{}", Clean(d.path, 60), d.version,
-           d.class_count, d.method_count, d.size, d.checksum_valid ? "" : "  (bad checksum)");
+           d.class_count, d.method_count, d.size,
+           std::string(d.checksum_valid ? "" : "  (bad checksum)") +
+               (d.origin == DexOrigin::kJanusPrefix ? "  (Janus prefix: outside the package)" : ""));
   }
   if (!c.top_packages.empty()) {
     std::vector<std::string> parts;

@@ -129,6 +129,7 @@ TEST(Scan, NestedApkCodeIsCounted) {
   ASSERT_EQ(r.code.nested_archives.size(), 1u);
   EXPECT_EQ(r.code.nested_archives[0], "assets/embedded.apk");
   EXPECT_EQ(r.code.dex.back().path, "assets/embedded.apk!classes2.dex");
+  EXPECT_EQ(r.code.dex.back().origin, DexOrigin::kNested);
 }
 
 TEST(Scan, XapkIsDescribedByItsBaseApkNotItsSplits) {
@@ -140,6 +141,16 @@ TEST(Scan, XapkIsDescribedByItsBaseApkNotItsSplits) {
   EXPECT_EQ(r.manifest.permissions.size(), 7u);
   EXPECT_EQ(r.code.class_count, 7u);
   EXPECT_EQ(r.code.nested_archives.size(), 2u);
+}
+
+TEST(Scan, JanusPrefixIsReadAsCodeButKeptOutOfThePackage) {
+  ScanResult r = ScanFile(Fixture("janus.apk"));
+  ASSERT_EQ(r.code.dex.size(), 3u);
+  const DexSummary& prefix = r.code.dex.back();
+  EXPECT_EQ(prefix.origin, DexOrigin::kJanusPrefix);
+  EXPECT_EQ(prefix.class_count, 3u) << "the prepended DEX is classes2.dex";
+  EXPECT_EQ(r.code.class_count, 7u) << "the package's own classes only";
+  EXPECT_EQ(r.code.dex[0].origin, DexOrigin::kPackage);
 }
 
 TEST(Scan, BadInputsGetAStatusAndADiagnosticNamingThePart) {

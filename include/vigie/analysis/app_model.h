@@ -96,9 +96,18 @@ struct Manifest {
   std::vector<MetaData> meta_data;  ///< Application-level meta-data.
 };
 
+/// Where a DEX was found.
+enum class DexOrigin : uint8_t {
+  kPackage,      ///< A classesN.dex of the package itself (or the input is a DEX).
+  kNested,       ///< Inside an APK or JAR nested in the package.
+  kJanusPrefix,  ///< Prepended to the ZIP (CVE-2017-13156): not part of the package.
+};
+std::string_view DexOriginName(DexOrigin o);
+
 /// One DEX file read from the package.
 struct DexSummary {
   std::string path;  ///< Entry path, nested archives joined with '!'.
+  DexOrigin origin = DexOrigin::kPackage;
   uint32_t version = 0;
   uint64_t size = 0;
   uint32_t class_count = 0;
@@ -116,7 +125,7 @@ struct PackageCount {
 
 struct CodeInventory {
   std::vector<DexSummary> dex;
-  uint64_t class_count = 0;                ///< Class definitions over every DEX.
+  uint64_t class_count = 0;                ///< Class definitions over every DEX but a Janus prefix.
   std::vector<PackageCount> top_packages;  ///< Largest package prefixes.
   std::vector<std::string> native_libs;    ///< lib/<abi>/*.so entries.
   std::vector<std::string> nested_archives;
