@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto archive = vigie::zip::Archive::Open(vigie::ByteView(data, size), "zip", diags);
   if (!archive) return 0;
   vigie::zip::Extractor extractor;
-  std::vector<uint8_t> storage;
+  vigie::ByteBuffer storage;
   for (const auto& e : archive->entries()) {
     auto content = extractor.Extract(*archive, e, storage, diags);
     (void)content;

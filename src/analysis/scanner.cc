@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "vigie/analysis/manifest_reader.h"
@@ -21,6 +22,7 @@ constexpr std::string_view kManifest = "AndroidManifest.xml";
 constexpr std::string_view kResources = "resources.arsc";
 constexpr std::string_view kBundleManifest = "base/manifest/AndroidManifest.xml";
 constexpr size_t kTopPackages = 15;
+constexpr uint64_t kParallelHashMinSize = 1ull << 20;
 
 std::string_view Basename(std::string_view name) {
   auto slash = name.rfind('/');
@@ -111,7 +113,7 @@ class PackageScanner {
     if (!binary && !bundle) return false;
     Diagnostics& diags = out_.diagnostics;
     const std::string where = JoinPath(prefix, binary ? kManifest : kBundleManifest);
-    std::vector<uint8_t> storage;
+    ByteBuffer storage;
     auto bytes = ExtractOrReport(archive, binary ? *binary : *bundle, storage, where, Severity::kError);
     if (!bytes) return true;
     auto doc = binary ? axml::Parse(*bytes, where, diags) : axml::ParseProtoXml(*bytes, where, diags);
@@ -120,7 +122,7 @@ class PackageScanner {
       return true;
     }
     std::optional<arsc::ResourceTable> table;
-    std::vector<uint8_t> arsc_storage;
+    ByteBuffer arsc_storage;
     const zip::Entry* re = binary ? archive.Find(kResources) : nullptr;
     const std::string rwhere = JoinPath(prefix, kResources);
     if (auto rb = re ? ExtractOrReport(archive, *re, arsc_storage, rwhere, Severity::kWarning) : std::nullopt) {
@@ -181,7 +183,7 @@ class PackageScanner {
  private:
   // Extracts an entry, recording a failure under `where` with `severity`.
   std::optional<ByteView> ExtractOrReport(const zip::Archive& archive, const zip::Entry& e,
-                                          std::vector<uint8_t>& storage, const std::string& where,
+                                          ByteBuffer& storage, const std::string& where,
                                           Severity severity) {
     auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
     if (!bytes) {
@@ -204,7 +206,7 @@ class PackageScanner {
 
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
     const std::string where = JoinPath(prefix, e.name);
-    std::vector<uint8_t> storage;
+    ByteBuffer storage;
     if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError))
       ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested);
   }
@@ -220,7 +222,7 @@ class PackageScanner {
                            "nested archive larger than limits::kMaxNestedArchiveSize");
       return;
     }
-    std::vector<uint8_t> storage;
+    ByteBuffer storage;
     auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError);
     if (!bytes) return;
     auto nested = zip::Archive::Open(*bytes, where, out_.diagnostics);
@@ -301,9 +303,20 @@ ScanResult ScanFile(const std::string& path) {
     r.status = ScanStatus::kFailed;
     return r;
   }
-  auto digest = Sha256File(file->fd(), file->view().size());
-  ScanResult r = ScanBytes(file->view(), path, &*file);
-  if (digest) r.file.sha256 = *digest;
+  // Hashing reads every byte while parsing reads only what it needs: on a
+  // second core the hash costs no wall time. Small files are not worth a
+  // thread.
+  std::string digest;
+  ScanResult r;
+  if (file->view().size() >= kParallelHashMinSize) {
+    std::thread hasher([&] { digest = Sha256File(*file); });
+    r = ScanBytes(file->view(), path, &*file);
+    hasher.join();
+  } else {
+    digest = Sha256File(*file);
+    r = ScanBytes(file->view(), path, &*file);
+  }
+  r.file.sha256 = std::move(digest);
   return r;
 }
 

@@ -1,16 +1,17 @@
 #include "vigie/base/mapped_file.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <memory>
+#include <algorithm>
 #include <utility>
-#include <vector>
+
+#include "vigie/base/limits.h"
 
 namespace vigie {
 
@@ -28,34 +29,33 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
     return MakeError(ErrorCode::kIoError, 0, "not a regular file");
   }
   MappedFile f;
-  f.fd_ = fd;
   f.size_ = static_cast<size_t>(st.st_size);
   if (f.size_ > 0) {
     void* p = ::mmap(nullptr, f.size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) return MakeError(ErrorCode::kIoError, 0, std::strerror(errno));
+    int e = errno;
+    ::close(fd);  // The mapping keeps the file; the descriptor is not needed.
+    if (p == MAP_FAILED) return MakeError(ErrorCode::kIoError, 0, std::strerror(e));
     f.data_ = static_cast<const uint8_t*>(p);
+  } else {
+    ::close(fd);
   }
   return f;
 }
 
 MappedFile::MappedFile(MappedFile&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
-      fd_(std::exchange(other.fd_, -1)) {}
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
     this->~MappedFile();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
-    fd_ = std::exchange(other.fd_, -1);
   }
   return *this;
 }
 
 MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
-  if (fd_ >= 0) ::close(fd_);
 }
 
 void MappedFile::Release(uint64_t offset, uint64_t length) const {
@@ -70,44 +70,44 @@ void MappedFile::Release(uint64_t offset, uint64_t length) const {
 
 namespace {
 
-std::string Hex(const unsigned char* digest, unsigned len) {
+std::string Hex(const uint8_t* digest, size_t len) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(len * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
+  for (size_t i = 0; i < len; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 15];
   }
   return out;
 }
 
-using EvpCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
-
 }  // namespace
 
-Result<std::string> Sha256File(int fd, uint64_t size) {
-  EvpCtx ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-    return MakeError(ErrorCode::kIoError, 0, "sha256 init failed");
-  std::vector<unsigned char> buf(1 << 20);
-  uint64_t off = 0;
-  while (off < size) {
-    ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(off));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return MakeError(ErrorCode::kIoError, off, "read failed while hashing");
-    EVP_DigestUpdate(ctx.get(), buf.data(), static_cast<size_t>(n));
-    off += static_cast<uint64_t>(n);
+// Nettle picks its SHA-NI code path at run time where the CPU has it; it is
+// also a far smaller library to load than libcrypto, which matters for a
+// process that scans one small app and exits.
+std::string Sha256File(const MappedFile& file) {
+  const ByteView v = file.view();
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  const bool release = v.size() > limits::kHashResidentLimit;
+  constexpr uint64_t kChunk = 8ull << 20;
+  for (uint64_t off = 0; off < v.size(); off += kChunk) {
+    const uint64_t n = std::min<uint64_t>(kChunk, v.size() - off);
+    sha256_update(&ctx, n, v.data() + off);
+    if (release) file.Release(off, n);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  return Hex(digest, len);
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
+  return Hex(digest, sizeof digest);
 }
 
 std::string Sha256Hex(ByteView bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
-  return Hex(digest, len);
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, bytes.size(), bytes.data());
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
+  return Hex(digest, sizeof digest);
 }
 
 }  // namespace vigie

@@ -31,7 +31,7 @@ Extractor::Extractor(const MappedFile* backing)
 Extractor::~Extractor() { libdeflate_free_decompressor(Dec(decompressor_)); }
 
 Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
-                                    std::vector<uint8_t>& storage, Diagnostics& diags) {
+                                    ByteBuffer& storage, Diagnostics& diags) {
   if (e.encrypted())
     return MakeError(ErrorCode::kZipEncrypted, e.local_header_offset, Name(e) + " is encrypted");
   if (e.method != kMethodStored && e.method != kMethodDeflate)
@@ -62,7 +62,7 @@ Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
 }
 
 Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, ByteView compressed,
-                                    std::vector<uint8_t>& storage, Diagnostics& diags) {
+                                    ByteBuffer& storage, Diagnostics& diags) {
   const uint64_t declared = e.uncompressed_size;
   if (declared > limits::kMaxEntryInflatedSize)
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
@@ -98,7 +98,7 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
   }
   if (!trusted_size) {
     bool is_top_level = backing_ && archive.bytes().data() == backing_->view().data();
-    auto n = InflateStreaming(compressed, cap, storage, is_top_level);
+    auto n = InflateStreaming(compressed, declared, cap, storage, is_top_level);
     if (!n) {
       Error err = n.error();
       err.message = Name(e) + ": " + err.message;
@@ -123,8 +123,8 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
 
 // zlib in raw-deflate mode, fed in chunks. Used for large entries (so input
 // pages can be dropped as they are consumed) and when the declared size lies.
-Result<size_t> Extractor::InflateStreaming(ByteView compressed, uint64_t cap,
-                                           std::vector<uint8_t>& storage, bool release_input) {
+Result<size_t> Extractor::InflateStreaming(ByteView compressed, uint64_t size_hint, uint64_t cap,
+                                           ByteBuffer& storage, bool release_input) {
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) return MakeError(ErrorCode::kZipInflateFailed, 0, "zlib init failed");
   struct Guard {
@@ -132,7 +132,11 @@ Result<size_t> Extractor::InflateStreaming(ByteView compressed, uint64_t cap,
     ~Guard() { inflateEnd(z); }
   } guard{&zs};
 
-  storage.resize(static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(storage.size(), 64 * 1024), cap)));
+  // Start at the declared size (+1, so that a stream ending exactly there is
+  // seen to end without a doubling): when it is honest (nearly always) the buffer
+  // never grows, so peak memory is the output and not 1.5x it. A lie only
+  // costs doublings, still bounded by `cap`.
+  storage.resize(static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(size_hint + 1, 64 * 1024), cap)));
   uint64_t in_pos = 0, out_pos = 0, released = 0;
   const uint64_t base = release_input ? static_cast<uint64_t>(compressed.data() - backing_->view().data()) : 0;
   int rc = Z_OK;

@@ -72,7 +72,7 @@ TEST(Zip, DeflatedStoredAndZip64EntriesExtractToTheSameDex) {
     const Entry* e = o->archive->Find(std::string(name).find("zip64") == 0 ? "-" : "classes.dex");
     ASSERT_NE(e, nullptr) << name;
     Extractor x;
-    std::vector<uint8_t> storage;
+    ByteBuffer storage;
     auto bytes = x.Extract(*o->archive, *e, storage, o->diags);
     ASSERT_TRUE(bytes.ok()) << name << ": " << bytes.error().message;
     EXPECT_EQ(std::vector<uint8_t>(bytes->data(), bytes->data() + bytes->size()), expected) << name;
@@ -87,7 +87,7 @@ TEST(Zip, StoredEntriesAreReadInPlace) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->method, kMethodStored);
   Extractor x;
-  std::vector<uint8_t> storage;
+  ByteBuffer storage;
   auto bytes = x.Extract(*o->archive, *e, storage, o->diags);
   ASSERT_TRUE(bytes.ok());
   EXPECT_TRUE(storage.empty());  // Zero copy: the view points into the mapping.
@@ -122,7 +122,7 @@ TEST(Zip, EncryptedEntriesAreRefusedNotGuessed) {
   ASSERT_NE(e, nullptr);
   EXPECT_TRUE(e->encrypted());
   Extractor x;
-  std::vector<uint8_t> storage;
+  ByteBuffer storage;
   auto r = x.Extract(*o->archive, *e, storage, o->diags);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kZipEncrypted);
@@ -134,7 +134,7 @@ TEST(Zip, DeclaredBombIsRefusedBeforeInflating) {
   const Entry* e = o->archive->Find("classes.dex");
   ASSERT_NE(e, nullptr);
   Extractor x;
-  std::vector<uint8_t> storage;
+  ByteBuffer storage;
   auto r = x.Extract(*o->archive, *e, storage, o->diags);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kZipBomb);
@@ -145,7 +145,7 @@ TEST(Zip, CrcMismatchIsAWarningAndDataIsStillReturned) {
   auto o = OpenFixture("badcrc.apk");
   ASSERT_TRUE(o->archive);
   Extractor x;
-  std::vector<uint8_t> storage;
+  ByteBuffer storage;
   auto r = x.Extract(*o->archive, *o->archive->Find("classes.dex"), storage, o->diags);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(o->diags.Has(ErrorCode::kZipCrcMismatch));
@@ -197,7 +197,7 @@ TEST(Zip, TruncatedArchiveIsRecoveredFromLocalHeaders) {
   EXPECT_TRUE(std::equal(names.begin(), names.end(), full.begin()));
   Extractor x;
   for (const auto& e : o->archive->entries()) {
-    std::vector<uint8_t> storage;
+    ByteBuffer storage;
     Diagnostics d;
     EXPECT_TRUE(x.Extract(*o->archive, e, storage, d).ok()) << e.name;
     EXPECT_FALSE(d.Has(ErrorCode::kZipCrcMismatch)) << e.name;
@@ -215,3 +215,26 @@ TEST(Zip, CentralDirectoryBeyondTheFileIsAnError) {
 
 }  // namespace
 }  // namespace vigie::zip
+
+namespace vigie {
+namespace {
+
+std::string Sha256sum(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(("sha256sum '" + path + "'").c_str(), "r"), pclose);
+  char buf[128] = {};
+  if (!p || !fgets(buf, sizeof buf, p.get())) return {};
+  return std::string(buf).substr(0, 64);
+}
+
+TEST(Sha256, MatchesSha256sum) {
+  for (const char* name : {"basic.apk", "classes.dex", "notzip.apk"}) {
+    auto f = MappedFile::Open(vigie::testing::Fixture(name));
+    ASSERT_TRUE(f.ok());
+    EXPECT_EQ(Sha256File(*f), Sha256sum(vigie::testing::Fixture(name))) << name;
+  }
+  // The empty input, from FIPS 180-4's well-known digest.
+  EXPECT_EQ(Sha256Hex(ByteView()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+}  // namespace
+}  // namespace vigie

@@ -9,10 +9,51 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace vigie {
+
+/// Allocates large blocks 2 MiB-aligned and asks for transparent huge pages:
+/// an inflated DEX of a few MB then costs a couple of page faults instead of
+/// a thousand. Defined in src/base/buffer.cc.
+void* AllocateLarge(size_t bytes);
+void FreeLarge(void* p, size_t bytes);
+inline constexpr size_t kLargeAllocation = 2u << 20;
+
+/// An allocator for inflate output: resize() leaves new bytes uninitialised
+/// (they are overwritten at once; zero-filling megabytes showed in profiles),
+/// and large blocks come from AllocateLarge.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  T* allocate(size_t n) {
+    if (n * sizeof(T) >= kLargeAllocation) return static_cast<T*>(AllocateLarge(n * sizeof(T)));
+    return std::allocator<T>::allocate(n);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) >= kLargeAllocation) return FreeLarge(p, n * sizeof(T));
+    std::allocator<T>::deallocate(p, n);
+  }
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
+/// Owned bytes (an inflated entry). resize() does not zero-fill.
+using ByteBuffer = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
 
 /// a + b, or nullopt when it overflows.
 inline std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {

@@ -23,9 +23,6 @@ class MappedFile {
   ~MappedFile();
 
   ByteView view() const { return {data_, size_}; }
-  /// The open descriptor, for pread-based hashing that keeps RSS flat.
-  int fd() const { return fd_; }
-
   /// Drops the resident pages of [offset, offset+length) from this process.
   /// Used after streaming a large entry so that peak memory does not grow
   /// with the size of the archive. A hint: safe to call on any range.
@@ -34,12 +31,12 @@ class MappedFile {
  private:
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
-  int fd_ = -1;
 };
 
-/// SHA-256 of the whole file, hex-encoded, read with pread in fixed chunks so
-/// that hashing does not map the file into resident memory.
-Result<std::string> Sha256File(int fd, uint64_t size);
+/// SHA-256 of the whole mapped file, hex-encoded. Large files are hashed in
+/// chunks whose pages are released behind the hash, so that hashing a 300 MB
+/// package does not leave it resident (limits::kHashResidentLimit).
+std::string Sha256File(const MappedFile& file);
 
 /// SHA-256 of a buffer, hex-encoded.
 std::string Sha256Hex(ByteView bytes);

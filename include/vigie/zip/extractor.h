@@ -27,15 +27,15 @@ class Extractor {
   /// copy); deflated ones are inflated into `storage` and the view points
   /// there. Caps, CRC and size checks are applied and recorded in diags.
   Result<ByteView> Extract(const Archive& archive, const Entry& entry,
-                           std::vector<uint8_t>& storage, Diagnostics& diags);
+                           ByteBuffer& storage, Diagnostics& diags);
 
   uint64_t total_inflated() const { return total_inflated_; }
 
  private:
   Result<ByteView> Inflate(const Archive& archive, const Entry& entry, ByteView compressed,
-                           std::vector<uint8_t>& storage, Diagnostics& diags);
-  Result<size_t> InflateStreaming(ByteView compressed, uint64_t cap,
-                                  std::vector<uint8_t>& storage, bool release_input);
+                           ByteBuffer& storage, Diagnostics& diags);
+  Result<size_t> InflateStreaming(ByteView compressed, uint64_t size_hint, uint64_t cap,
+                                  ByteBuffer& storage, bool release_input);
 
   const MappedFile* backing_;
   void* decompressor_;  // libdeflate_decompressor*, kept out of the header.
