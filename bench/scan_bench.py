@@ -1,81 +1,72 @@
 #!/usr/bin/env python3
-"""Side-by-side timing of one-app scans: Vigie against the peers, same inputs.
+"""Side-by-side timing of one-app scans: Vigie against its peers, on the same
+inputs, in one run. Every command is timed by hyperfine (warm-up runs, then
+the median of --runs runs); ratios are peer time / Vigie time.
 
-For each app it runs, in one process run:
-  vigie        build/release/vigie scan --format json APP
-  floor        unzip -p APP 'classes*.dex' > /dev/null   (inflate floor)
-  aapt+dexdump aapt dump badging APP; dexdump on every classes*.dex
-  androguard   androguard's APK + DEX parse (Debian's /usr/bin/python3, where the androguard package lives)
-and prints the median wall time of --repeat runs and the ratios. Peak RSS of
-vigie comes from /usr/bin/time.
-  bench/scan_bench.py [--repeat N] [--vigie PATH] APP...
+  vigie         build/release/vigie scan --format json APP
+  floor         unzip -p APP 'classes*.dex' > /dev/null     (inflate floor)
+  aapt+dexdump  bench/peers/aapt_dexdump.sh APP
+  androguard    bench/peers/androguard_scan.py APP          (Debian androguard)
+
+Peak RSS of vigie comes from /usr/bin/time. Prints a Markdown table, and the
+geometric mean of each ratio over the apps.
+  bench/scan_bench.py [--runs N] [--androguard-runs N] [--vigie PATH] APP...
 """
 import argparse
+import json
+import math
 import os
-import statistics
 import subprocess
-import sys
 import tempfile
-import time
-import zipfile
 
-ANDROGUARD = r'''
-import sys
-from androguard.core.bytecodes.apk import APK
-from androguard.core.bytecodes.dvm import DalvikVMFormat
-a = APK(sys.argv[1])
-n = 0
-for dex in a.get_all_dex():
-    n += len(DalvikVMFormat(dex).get_classes())
-print(a.get_package(), len(a.get_permissions()), n)
-'''
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def timed(cmd, **kw):
-    t = time.perf_counter()
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, **kw)
-    return time.perf_counter() - t
+def median_ms(command, runs, shell):
+    with tempfile.NamedTemporaryFile(suffix='.json') as out:
+        args = ['hyperfine', '--style', 'none', '--warmup', '2', '--runs', str(runs),
+                '--export-json', out.name]
+        if not shell:
+            args.append('-N')
+        subprocess.run(args + [command], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return json.load(open(out.name))['results'][0]['median'] * 1e3
 
 
-def aapt_dexdump(app, tmp):
-    subprocess.run(['aapt', 'dump', 'badging', app], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with zipfile.ZipFile(app) as z:
-        for n in z.namelist():
-            if n.startswith('classes') and n.endswith('.dex'):
-                p = z.extract(n, tmp)
-                subprocess.run(['dexdump', p], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def median(f, repeat):
-    return statistics.median(f() for _ in range(repeat))
-
-
-def peak_rss_kb(cmd):
+def peak_rss_mb(cmd):
     p = subprocess.run(['/usr/bin/time', '-f', '%M'] + cmd, stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE, text=True)
-    return int(p.stderr.strip().splitlines()[-1])
+    return int(p.stderr.strip().splitlines()[-1]) / 1024
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--repeat', type=int, default=5)
-    ap.add_argument('--androguard-repeat', type=int, default=1)
+    ap.add_argument('--runs', type=int, default=20)
+    ap.add_argument('--androguard-runs', type=int, default=3)
     ap.add_argument('--vigie', default='build/release/vigie')
     ap.add_argument('apps', nargs='+')
     a = ap.parse_args()
     print('| app | size | vigie ms | floor ms | vigie/floor | aapt+dexdump ms | ratio | androguard ms | ratio | vigie peak RSS |')
     print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    floors, peers, guards = [], [], []
     for app in a.apps:
-        vig = median(lambda: timed([a.vigie, 'scan', '--format', 'json', app]), a.repeat)
-        floor = median(lambda: timed(['sh', '-c', "unzip -p \"$0\" 'classes*.dex' > /dev/null", app]), a.repeat)
-        with tempfile.TemporaryDirectory() as tmp:
-            ad = median(lambda: (lambda t: (aapt_dexdump(app, tmp), time.perf_counter() - t)[1])(time.perf_counter()), a.repeat)
-        ag = median(lambda: timed(['/usr/bin/python3', '-c', ANDROGUARD, app]), a.androguard_repeat)
-        rss = peak_rss_kb([a.vigie, 'scan', '--format', 'json', app])
+        q = "'%s'" % app
+        vig = median_ms('%s scan --format json %s' % (a.vigie, q), a.runs, shell=False)
+        floor = median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True)
+        ad = median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False)
+        ag = median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False)
+        rss = peak_rss_mb([a.vigie, 'scan', '--format', 'json', app])
+        floors.append(vig / floor)
+        peers.append(ad / vig)
+        guards.append(ag / vig)
         print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f MB |' % (
-            os.path.basename(app), os.path.getsize(app) / 1e6, vig * 1e3, floor * 1e3, vig / floor,
-            ad * 1e3, ad / vig, ag * 1e3, ag / vig, rss / 1024))
-        sys.stdout.flush()
+            os.path.basename(app), os.path.getsize(app) / 1e6, vig, floor, vig / floor, ad, ad / vig,
+            ag, ag / vig, rss), flush=True)
+    print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | |' % (
+        geomean(floors), geomean(peers), geomean(guards)))
 
 
 if __name__ == '__main__':
