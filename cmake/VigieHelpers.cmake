@@ -12,6 +12,13 @@ if(VIGIE_FUZZ)
   target_compile_options(vigie_options INTERFACE -fsanitize=fuzzer-no-link)
 endif()
 
+# Every test of a sanitizer build also carries this label, so a CI log shows
+# which runs were under ASan and UBSan (`ctest -L sanitizers`).
+set(VIGIE_BUILD_LABELS "")
+if(VIGIE_SANITIZE)
+  set(VIGIE_BUILD_LABELS "sanitizers")
+endif()
+
 # vigie_add_test(NAME name SOURCES ... LABELS ... [LIBS ...])
 # Builds one GoogleTest binary and registers its tests with ctest, labelled.
 function(vigie_add_test)
@@ -21,7 +28,7 @@ function(vigie_add_test)
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   gtest_discover_tests(${T_NAME}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "VIGIE_BUILD_DIR=${CMAKE_BINARY_DIR}"
+    PROPERTIES LABELS "${T_LABELS};${VIGIE_BUILD_LABELS}" ENVIRONMENT "VIGIE_BUILD_DIR=${CMAKE_BINARY_DIR}"
                FIXTURES_REQUIRED apk_fixtures
     DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -1,5 +1,6 @@
 // Fuzzes binary XML parsing and manifest extraction, and the resource table
-// reader and the App Bundle protobuf XML reader on the same bytes.
+// reader, the App Bundle protobuf XML reader and the text XML reader on the
+// same bytes.
 #include <cstddef>
 #include <cstdint>
 
@@ -7,6 +8,7 @@
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
 #include "vigie/format/axml/proto_xml.h"
+#include "vigie/format/axml/text_xml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vigie::Diagnostics diags;
@@ -19,5 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (doc) (void)vigie::ReadManifest(*doc, table ? &*table : nullptr, "AndroidManifest.xml", diags);
   auto proto = vigie::axml::ParseProtoXml(bytes, "base/manifest/AndroidManifest.xml", diags);
   if (proto) (void)vigie::ReadManifest(*proto, nullptr, "base/manifest/AndroidManifest.xml", diags);
+  auto text = vigie::axml::ParseTextXml(bytes, "AndroidManifest.xml", diags);
+  if (text) (void)vigie::ReadManifest(*text, nullptr, "AndroidManifest.xml", diags);
   return 0;
 }

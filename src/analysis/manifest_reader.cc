@@ -258,6 +258,9 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
           diags.Add(Severity::kInfo, ErrorCode::kArscUnresolved, where,
                     "application label " + *id.label_reference + " could not be resolved");
         }
+      } else if (label->string && !label->string->empty() && (*label->string)[0] == '@') {
+        // Text XML (an AAR's manifest) names its resources: "@string/app_name".
+        id.label_reference = *label->string;
       } else {
         id.label = Text(cx, label);
       }

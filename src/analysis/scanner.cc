@@ -11,6 +11,7 @@
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
 #include "vigie/format/axml/proto_xml.h"
+#include "vigie/format/axml/text_xml.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/zip/extractor.h"
 #include "vigie/zip/zip_archive.h"
@@ -35,6 +36,15 @@ std::string JoinPath(const std::string& prefix, std::string_view name) {
   std::string out = prefix;
   out.append(name);
   return out;
+}
+
+// Text XML starts with '<' (after an optional byte-order mark and blanks);
+// binary XML starts with a chunk header, whose first byte is never '<'.
+bool LooksLikeTextXml(ByteView bytes) {
+  std::string_view s = bytes.AsString().substr(0, 64);
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  size_t i = s.find_first_not_of(" \t\r\n");
+  return i != std::string_view::npos && s[i] == '<';
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
@@ -116,7 +126,18 @@ class PackageScanner {
     ByteBuffer storage;
     auto bytes = ExtractOrReport(archive, binary ? *binary : *bundle, storage, where, Severity::kError);
     if (!bytes) return true;
-    auto doc = binary ? axml::Parse(*bytes, where, diags) : axml::ParseProtoXml(*bytes, where, diags);
+    Result<axml::Document> doc = MakeError(ErrorCode::kAxmlMalformed, 0, "unread");
+    if (bundle) {
+      doc = axml::ParseProtoXml(*bytes, where, diags);
+    } else if (LooksLikeTextXml(*bytes)) {
+      // AAR libraries ship their manifest uncompiled; an APK never should.
+      if (out_.file.kind != PackageKind::kAar)
+        diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
+                  "manifest is plain-text XML; Android only installs compiled manifests");
+      doc = axml::ParseTextXml(*bytes, where, diags);
+    } else {
+      doc = axml::Parse(*bytes, where, diags);
+    }
     if (!doc) {
       diags.AddError(Severity::kError, doc.error(), where);
       return true;

@@ -8,6 +8,7 @@
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/analysis/scanner.h"
 #include "vigie/format/axml/proto_xml.h"
+#include "vigie/format/axml/text_xml.h"
 
 namespace vigie {
 namespace {
@@ -213,6 +214,70 @@ TEST(ProtoManifest, TruncatedInputIsAnErrorOrAWarningNeverACrash) {
       EXPECT_TRUE(diags.Has(ErrorCode::kAxmlMalformed)) << n;
     }
   }
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// The fixture's source manifest, read as text XML, must give the same model
+// as the aapt-compiled binary manifest of basic.apk: two parsers, one answer.
+TEST(TextManifest, AgreesWithTheCompiledManifest) {
+  auto text = vigie::testing::ReadBytes("tests/fixtures/basic/AndroidManifest.xml");
+  ASSERT_FALSE(text.empty());
+  Diagnostics diags;
+  auto doc = axml::ParseTextXml(ByteView(text.data(), text.size()), "m", diags);
+  ASSERT_TRUE(doc.ok());
+  Manifest t = ReadManifest(*doc, nullptr, "m", diags);
+  Manifest b = ScanFile(Fixture("basic.apk")).manifest;
+  EXPECT_EQ(t.identity.package, b.identity.package);
+  EXPECT_EQ(t.identity.version_code, b.identity.version_code);
+  EXPECT_EQ(t.identity.version_name, b.identity.version_name);
+  EXPECT_EQ(t.identity.min_sdk, b.identity.min_sdk);
+  EXPECT_EQ(t.identity.target_sdk, b.identity.target_sdk);
+  EXPECT_EQ(t.identity.label_reference, "@string/app_name");
+  ASSERT_EQ(t.permissions.size(), b.permissions.size());
+  for (size_t i = 0; i < t.permissions.size(); ++i) {
+    EXPECT_EQ(t.permissions[i].name, b.permissions[i].name);
+    EXPECT_EQ(t.permissions[i].max_sdk, b.permissions[i].max_sdk);
+    EXPECT_EQ(t.permissions[i].sdk23_only, b.permissions[i].sdk23_only);
+  }
+  ASSERT_EQ(t.components.size(), b.components.size());
+  for (size_t i = 0; i < t.components.size(); ++i) {
+    EXPECT_EQ(t.components[i].name, b.components[i].name);
+    EXPECT_EQ(t.components[i].kind, b.components[i].kind);
+    EXPECT_EQ(t.components[i].exported, b.components[i].exported) << t.components[i].name;
+    EXPECT_EQ(t.components[i].intent_filters.size(), b.components[i].intent_filters.size());
+  }
+  EXPECT_EQ(t.application.debuggable, b.application.debuggable);
+  EXPECT_EQ(t.application.allow_backup, b.application.allow_backup);
+  ASSERT_EQ(t.meta_data.size(), b.meta_data.size());
+  EXPECT_EQ(t.meta_data[0].value, b.meta_data[0].value);
+}
+
+TEST(TextManifest, EntitiesAreNeverExpanded) {
+  const std::string xml =
+      "<?xml version=\"1.0\"?>\n"
+      "<!DOCTYPE m [<!ENTITY x SYSTEM \"file:///etc/passwd\"><!ENTITY a \"aaaaaaaaaa\">]>\n"
+      "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\" package=\"p&amp;&#x41;&x;&a;\">"
+      "<uses-permission android:name=\"android.permission.CAMERA\"/></manifest>";
+  Diagnostics diags;
+  auto doc = axml::ParseTextXml(ByteView(xml), "m", diags);
+  ASSERT_TRUE(doc.ok());
+  Manifest m = ReadManifest(*doc, nullptr, "m", diags);
+  EXPECT_EQ(m.identity.package, "p&A&x;&a;");
+  ASSERT_EQ(m.permissions.size(), 1u);
+}
+
+TEST(TextManifest, BrokenDocumentsKeepWhatWasRead) {
+  const std::string xml = "<manifest package=\"p\"><application><activity android:name=";
+  Diagnostics diags;
+  auto doc = axml::ParseTextXml(ByteView(xml), "m", diags);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->elements.size(), 2u);
+  EXPECT_TRUE(diags.Has(ErrorCode::kAxmlMalformed));
 }
 
 }  // namespace
