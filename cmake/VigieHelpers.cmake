@@ -28,7 +28,19 @@ function(vigie_add_test)
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   gtest_discover_tests(${T_NAME}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-    PROPERTIES LABELS "${T_LABELS};${VIGIE_BUILD_LABELS}" ENVIRONMENT "VIGIE_BUILD_DIR=${CMAKE_BINARY_DIR}"
+    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "VIGIE_BUILD_DIR=${CMAKE_BINARY_DIR}"
                FIXTURES_REQUIRED apk_fixtures
     DISCOVERY_TIMEOUT 60)
+  # gtest_discover_tests cannot pass a list-valued LABELS property, so the
+  # full label list is set by a second include file, run after discovery,
+  # over the test names it recorded in ${NAME}_TESTS.
+  if(VIGIE_BUILD_LABELS)
+    set(extra "${CMAKE_CURRENT_BINARY_DIR}/${T_NAME}_labels.cmake")
+    string(JOIN ";" all_labels ${T_LABELS} ${VIGIE_BUILD_LABELS})
+    file(WRITE "${extra}"
+      "foreach(t IN LISTS ${T_NAME}_TESTS)\n"
+      "  set_tests_properties(\"\${t}\" PROPERTIES LABELS \"${all_labels}\")\n"
+      "endforeach()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${extra}")
+  endif()
 endfunction()
