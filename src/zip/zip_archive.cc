@@ -52,6 +52,17 @@ std::string Quote(std::string_view name) {
   return out + "'";
 }
 
+// Flags, method, time, date, CRC and both sizes: the run of fields local and
+// central headers share, in the same order.
+void ReadSharedFields(Reader& r, Entry& e) {
+  e.flags = r.U16();
+  e.method = r.U16();
+  r.Skip(4);  // time, date
+  e.crc32 = r.U32();
+  e.compressed_size = r.U32();
+  e.uncompressed_size = r.U32();
+}
+
 // Mirrors libziparchive's IsValidEntryName: no NUL, and well-formed UTF-8.
 bool IsValidEntryName(std::string_view name) {
   size_t i = 0;
@@ -178,12 +189,7 @@ std::vector<Entry> Archive::RecoverFromLocalHeaders(ByteView bytes, const std::s
   while (out.size() < limits::kMaxZipEntries && bytes.ReadOr0<uint32_t>(pos) == kLocalSig) {
     Reader r(bytes, pos + 6);
     Entry e;
-    e.flags = r.U16();
-    e.method = r.U16();
-    r.Skip(4);  // time, date
-    e.crc32 = r.U32();
-    e.compressed_size = r.U32();
-    e.uncompressed_size = r.U32();
+    ReadSharedFields(r, e);
     uint16_t name_len = r.U16(), extra_len = r.U16();
     e.name = r.Bytes(name_len).AsString();
     ByteView extra = r.Bytes(extra_len);
@@ -301,12 +307,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
     }
     Entry e;
     r.Skip(4);  // version made by, version needed
-    e.flags = r.U16();
-    e.method = r.U16();
-    r.Skip(4);  // time, date
-    e.crc32 = r.U32();
-    e.compressed_size = r.U32();
-    e.uncompressed_size = r.U32();
+    ReadSharedFields(r, e);
     uint16_t name_len = r.U16(), extra_len = r.U16(), comment_len = r.U16();
     r.Skip(8);  // disk start, internal attrs, external attrs
     e.local_header_offset = r.U32();
