@@ -13,9 +13,11 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "vigie/analysis/scanner.h"
+#include "vigie/sig/sdk_matcher.h"
 #include "vigie/report/report.h"
 #include "vigie/version.h"
 
@@ -32,8 +34,15 @@ enum ExitCode : int {
 
 enum class Format { kText, kJson, kJsonl };
 
+/// A bad flag value found while building the Config (exit code 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct RawArgs {
   std::vector<std::string> inputs;
+  std::vector<std::string> signatures;  // FORMAT:FILE
+  bool no_default_kb = false;
   std::string format = "text";
   std::string output;
   std::string color = "auto";
@@ -42,14 +51,38 @@ struct RawArgs {
 
 struct Config {
   std::vector<std::string> inputs;
+  vigie::ScanOptions scan;
   Format format = Format::kText;
   std::string output;  // Empty: stdout.
   bool color = false;
   unsigned jobs = 1;
 };
 
+// Loads and compiles the signature databases once for all inputs.
+std::shared_ptr<const vigie::sig::SdkMatcher> BuildMatcher(const RawArgs& raw) {
+  vigie::sig::SignatureDb db;
+  if (!raw.no_default_kb) {
+    auto kb = vigie::sig::LoadBuiltinKb();
+    if (!kb) throw UsageError("built-in knowledge base: " + kb.error().message);
+    db.Append(std::move(*kb));
+  }
+  for (const auto& spec : raw.signatures) {
+    size_t colon = spec.find(':');
+    if (colon == std::string::npos || colon == 0)
+      throw UsageError("--signatures takes FORMAT:FILE (e.g. exodus:trackers.json), got '" + spec + "'");
+    auto imported = vigie::sig::ImportFile(spec.substr(0, colon), spec.substr(colon + 1));
+    if (!imported) throw UsageError(imported.error().message);
+    db.Append(std::move(*imported));
+  }
+  if (db.sources.empty()) return nullptr;
+  auto matcher = vigie::sig::SdkMatcher::Compile(std::move(db));
+  if (!matcher) throw UsageError(matcher.error().message);
+  return *matcher;
+}
+
 Config MakeConfig(const RawArgs& raw) {
   Config c;
+  c.scan.matcher = BuildMatcher(raw);
   c.inputs = raw.inputs;
   c.format = raw.format == "json" ? Format::kJson : raw.format == "jsonl" ? Format::kJsonl : Format::kText;
   c.output = raw.output;
@@ -102,7 +135,7 @@ int RunScan(const Config& c) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next.fetch_add(1)) < n;) {
-      vigie::ScanResult r = vigie::ScanFile(c.inputs[i]);
+      vigie::ScanResult r = vigie::ScanFile(c.inputs[i], c.scan);
       ReportProblems(r);
       std::string text = Render(r, c);
       std::lock_guard lock(mu);
@@ -149,6 +182,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   scan->add_option("-j,--jobs", raw.jobs, "Inputs scanned in parallel (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
+  scan->add_option("--signatures", raw.signatures,
+                   "Also load a signature database, FORMAT:FILE; FORMAT is exodus (Exodus Privacy's "
+                   "tracker export) or vigie (the built-in KB format). Repeatable")
+      ->type_name("FORMAT:FILE")
+      ->allow_extra_args(false);  // One value per occurrence: FILE... follows.
+  scan->add_flag("--no-default-kb", raw.no_default_kb, "Do not load Vigie's built-in SDK knowledge base");
 
   try {
     app.parse(argc, argv);
@@ -164,6 +203,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (scan->parsed()) return RunScan(MakeConfig(raw));
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "vigie: %s\n", e.what());
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vigie: internal error: %s\n", e.what());
     return kExitInternal;

@@ -37,6 +37,12 @@ std::string_view DexOriginName(DexOrigin o) {
   return "unknown";
 }
 
+void EvidenceList::Add(std::string_view item) {
+  constexpr size_t kMaxExamples = 5;  // Enough to judge; the count says the rest.
+  ++count;
+  if (examples.size() < kMaxExamples) examples.emplace_back(item);
+}
+
 std::string_view ScanStatusName(ScanStatus s) {
   switch (s) {
     case ScanStatus::kOk: return "ok";

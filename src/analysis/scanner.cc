@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "vigie/analysis/manifest_reader.h"
+#include "vigie/analysis/sdk_detector.h"
+#include "vigie/sig/sdk_matcher.h"
 #include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/arsc/resource_table.h"
@@ -98,7 +100,13 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 
 class PackageScanner {
  public:
-  PackageScanner(ScanResult& out, const MappedFile* backing) : out_(out), extractor_(backing) {}
+  PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing)
+      : out_(out), extractor_(backing) {
+    if (options.matcher) {
+      sdks_ = std::make_unique<SdkDetector>(options.matcher);
+      out_.signature_sources = options.matcher->db().sources;
+    }
+  }
 
   void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
     for (const zip::Entry& e : archive.entries()) {
@@ -106,7 +114,10 @@ class PackageScanner {
       std::string_view name = e.name;
       if (IsCodeDex(name)) {
         ScanDexEntry(archive, e, prefix);
-      } else if ((EndsWith(name, ".apk") || EndsWith(name, ".jar")) && name != "classes.jar") {
+      } else if (EndsWith(name, ".class")) {
+        ++out_.code.jvm_class_count;
+        if (sdks_) sdks_->OnClassFile(name.substr(0, name.size() - 6));
+      } else if (EndsWith(name, ".apk") || EndsWith(name, ".jar")) {
         ScanNested(archive, e, prefix, depth);
       } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
         out_.code.native_libs.emplace_back(name);
@@ -156,6 +167,10 @@ class PackageScanner {
   }
 
   void Finish() {
+    if (sdks_) {
+      sdks_->OnManifest(out_.manifest);
+      out_.sdks = sdks_->Finish();
+    }
     std::vector<PackageCount> counts;
     counts.reserve(package_counts_.size());
     for (auto& [name, n] : package_counts_) {
@@ -170,7 +185,7 @@ class PackageScanner {
     out_.code.top_packages = std::move(counts);
   }
 
-  void ScanDexBytes(ByteView bytes, const std::string& where, DexOrigin origin) {
+  void ScanDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, std::string_view entry_name) {
     if (out_.code.dex.size() >= limits::kMaxDexFiles) {
       if (!dex_cap_reported_) {
         out_.diagnostics.Add(Severity::kError, ErrorCode::kDexTooMany, where,
@@ -196,6 +211,7 @@ class PackageScanner {
       if (origin != DexOrigin::kJanusPrefix) {
         out_.code.class_count += s.class_count;
         CountPackages(d);
+        if (sdks_) sdks_->OnDex(d, entry_name);
       }
       out_.code.dex.push_back(std::move(s));
     }
@@ -229,7 +245,7 @@ class PackageScanner {
     const std::string where = JoinPath(prefix, e.name);
     ByteBuffer storage;
     if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError))
-      ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested);
+      ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name);
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
@@ -267,6 +283,7 @@ class PackageScanner {
 
   ScanResult& out_;
   zip::Extractor extractor_;
+  std::unique_ptr<SdkDetector> sdks_;  // Null without signatures.
   std::unordered_map<std::string, uint32_t> package_counts_;
   bool dex_cap_reported_ = false;
 };
@@ -278,11 +295,12 @@ void SetStatus(ScanResult& r) {
 
 }  // namespace
 
-ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const MappedFile* backing) {
+ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const ScanOptions& options,
+                     const MappedFile* backing) {
   ScanResult r;
   r.file.path = display_path;
   r.file.size = bytes.size();
-  PackageScanner scanner(r, backing);
+  PackageScanner scanner(r, options, backing);
   if (zip::LooksLikeZip(bytes)) {
     auto archive = zip::Archive::Open(bytes, "zip", r.diagnostics);
     if (!archive) {
@@ -300,10 +318,10 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Mapp
     scanner.ScanArchive(*archive, "", 0);
     if (r.diagnostics.Has(ErrorCode::kZipJanus))
       scanner.ScanDexBytes(bytes.Sub(0, archive->prefix_size()).value_or(ByteView{}), "(prefix before the ZIP)",
-                           DexOrigin::kJanusPrefix);
+                           DexOrigin::kJanusPrefix, "");
   } else if (dex::LooksLikeDex(bytes)) {
     r.file.kind = PackageKind::kDex;
-    scanner.ScanDexBytes(bytes, "dex", DexOrigin::kPackage);
+    scanner.ScanDexBytes(bytes, "dex", DexOrigin::kPackage, "");
   } else {
     r.diagnostics.Add(Severity::kError, ErrorCode::kUnknownFormat, "input",
                       bytes.empty() ? "the file is empty" : "neither a ZIP archive nor a DEX file");
@@ -315,7 +333,7 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Mapp
   return r;
 }
 
-ScanResult ScanFile(const std::string& path) {
+ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   auto file = MappedFile::Open(path);
   if (!file) {
     ScanResult r;
@@ -331,11 +349,11 @@ ScanResult ScanFile(const std::string& path) {
   ScanResult r;
   if (file->view().size() >= kParallelHashMinSize) {
     std::thread hasher([&] { digest = Sha256File(*file); });
-    r = ScanBytes(file->view(), path, &*file);
+    r = ScanBytes(file->view(), path, options, &*file);
     hasher.join();
   } else {
     digest = Sha256File(*file);
-    r = ScanBytes(file->view(), path, &*file);
+    r = ScanBytes(file->view(), path, options, &*file);
   }
   r.file.sha256 = std::move(digest);
   return r;

@@ -111,8 +111,28 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   j["code"] = {{"dex", std::move(dex)},
                {"class_count", r.code.class_count},
                {"top_packages", std::move(packages)},
+               {"jvm_class_count", r.code.jvm_class_count},
                {"native_libs", r.code.native_libs},
                {"nested_archives", r.code.nested_archives}};
+
+  Json sdks = Json::array();
+  for (const auto& f : r.sdks) {
+    auto evidence = [](const EvidenceList& e) { return Json{{"count", e.count}, {"examples", e.examples}}; };
+    sdks.push_back({{"id", f.id},
+                    {"name", f.name},
+                    {"vendor", f.vendor.empty() ? Json(nullptr) : Json(f.vendor)},
+                    {"categories", f.categories},
+                    {"exodus_id", Opt(f.exodus_id)},
+                    {"source", f.source},
+                    {"confidence", f.confidence},
+                    {"basis", f.basis},
+                    {"evidence",
+                     {{"classes", evidence(f.classes)},
+                      {"strings", evidence(f.strings)},
+                      {"manifest", evidence(f.manifest)}}}});
+  }
+  j["sdks"] = std::move(sdks);
+  j["signatures"] = {{"sources", r.signature_sources}};
 
   Json diags = Json::array();
   for (const auto& d : r.diagnostics.items()) {

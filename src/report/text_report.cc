@@ -145,8 +145,41 @@ void WriteCode(Writer& w, const ScanResult& r) {
       parts.push_back(fmt::format("{} ({})", Clean(c.top_packages[i].name), c.top_packages[i].class_count));
     w.Line("  Largest packages: {}", fmt::join(parts, ", "));
   }
+  if (c.jvm_class_count) w.Line("  JVM classes (.class files): {}", c.jvm_class_count);
   if (!c.native_libs.empty()) w.Line("  Native libraries: {}", c.native_libs.size());
   for (const auto& n : c.nested_archives) w.Line("  Nested archive: {}", Clean(n));
+}
+
+std::string Evidence(const EvidenceList& e, std::string_view what) {
+  if (e.count == 0) return {};
+  std::vector<std::string> ex;
+  for (size_t i = 0; i < e.examples.size() && i < 2; ++i) ex.push_back(Clean(e.examples[i], 80));
+  return fmt::format("{} {} (e.g. {})", e.count, what, fmt::join(ex, ", "));
+}
+
+void WriteSdks(Writer& w, const ScanResult& r) {
+  if (r.signature_sources.empty()) return;
+  w.Line("");
+  w.Line("{} ({})", w.Bold("Third-party SDKs"), r.sdks.size());
+  if (r.sdks.empty()) {
+    w.Line("  none recognised by {}", fmt::join(r.signature_sources, ", "));
+    return;
+  }
+  std::string category;
+  for (const auto& f : r.sdks) {
+    std::string cat = f.categories.empty() ? "uncategorised" : f.categories[0];
+    if (cat != category) {
+      category = cat;
+      w.Line("  {}", w.Bold(Clean(category)));
+    }
+    std::string vendor = f.vendor.empty() ? "" : " — " + Clean(f.vendor);
+    w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, f.confidence, f.basis);
+    for (auto [list, what] : {std::pair{&f.classes, "classes"}, std::pair{&f.strings, "hosts"},
+                              std::pair{&f.manifest, "manifest entries"}}) {
+      std::string line = Evidence(*list, what);
+      if (!line.empty()) w.Line("      {}", w.Dim(line));
+    }
+  }
 }
 
 void WriteDiagnostics(Writer& w, const ScanResult& r) {
@@ -171,6 +204,7 @@ std::string ToText(const ScanResult& r, const TextOptions& options) {
     WritePermissions(w, r);
     WriteComponents(w, r);
     WriteCode(w, r);
+    WriteSdks(w, r);
   }
   WriteDiagnostics(w, r);
   return w.Take();

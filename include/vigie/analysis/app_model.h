@@ -129,17 +129,42 @@ struct CodeInventory {
   std::vector<PackageCount> top_packages;  ///< Largest package prefixes.
   std::vector<std::string> native_libs;    ///< lib/<abi>/*.so entries.
   std::vector<std::string> nested_archives;
+  uint64_t jvm_class_count = 0;  ///< .class entries (JAR and AAR libraries).
 };
 
 /// Whether the input was read whole, in part, or not at all.
 enum class ScanStatus : uint8_t { kOk, kPartial, kFailed };
 std::string_view ScanStatusName(ScanStatus s);
 
+/// A bounded list of evidence: how many items matched, and the first few.
+struct EvidenceList {
+  uint64_t count = 0;
+  std::vector<std::string> examples;
+  void Add(std::string_view item);
+};
+
+/// One third-party SDK found in the input, with the evidence for it.
+struct SdkFinding {
+  std::string id;  ///< Signature id: "vigie:appsflyer", "exodus:12".
+  std::string name;
+  std::string vendor;
+  std::vector<std::string> categories;
+  std::optional<int> exodus_id;
+  std::string source;      ///< The database that recognised it.
+  EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
+  EvidenceList strings;    ///< Hosts found in DEX strings and the manifest.
+  EvidenceList manifest;   ///< Components, meta-data keys, permissions.
+  std::string confidence;  ///< "high", "medium" or "low" (docs/sdk-kb.md).
+  std::string basis;       ///< Which evidence kinds fired, in words.
+};
+
 struct ScanResult {
   FileInfo file;
   ScanStatus status = ScanStatus::kOk;
   Manifest manifest;
   CodeInventory code;
+  std::vector<SdkFinding> sdks;
+  std::vector<std::string> signature_sources;  ///< Databases the SDK findings come from.
   Diagnostics diagnostics;
 };
 

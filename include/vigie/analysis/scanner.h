@@ -1,6 +1,7 @@
 // The scan pipeline for one input: container → manifest → resources → code.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "vigie/analysis/app_model.h"
@@ -9,13 +10,22 @@
 namespace vigie {
 
 class MappedFile;
+namespace sig {
+class SdkMatcher;
+}
+
+struct ScanOptions {
+  /// Compiled SDK signatures; null scans without SDK detection.
+  std::shared_ptr<const sig::SdkMatcher> matcher;
+};
 
 /// Scans the file at `path`. Never throws on bad input: every problem is a
 /// diagnostic in the result, whose status says how much could be read.
-ScanResult ScanFile(const std::string& path);
+ScanResult ScanFile(const std::string& path, const ScanOptions& options = {});
 
 /// Scans bytes already in memory (fuzzing, tests). `backing`, when given, is
 /// the mapping the bytes live in, used to release pages while streaming.
-ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const MappedFile* backing = nullptr);
+ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const ScanOptions& options = {},
+                     const MappedFile* backing = nullptr);
 
 }  // namespace vigie

@@ -71,6 +71,10 @@ inline constexpr uint64_t kMaxDexFiles = 4096;
 /// is malformed.
 inline constexpr uint32_t kMaxDexMapItems = 64;
 
+/// Nesting of encoded arrays and annotations inside a static value. The format
+/// allows any depth; real files nest 2 or 3, and recursion must stay bounded.
+inline constexpr int kMaxEncodedValueDepth = 32;
+
 // ---- Binary XML (AndroidManifest.xml) -------------------------------------
 
 /// Largest binary XML document parsed. Real manifests stay under 1 MiB.

@@ -281,6 +281,39 @@ std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, 
   return out;
 }
 
+bool DexFile::SkipValueBody(Reader& r, uint8_t type, uint8_t arg, int depth) {
+  if (depth > limits::kMaxEncodedValueDepth) return false;
+  switch (type) {
+    case 0x1e: case 0x1f: return true;  // null, boolean: value in `arg`
+    case 0x1c: {  // encoded_array
+      uint32_t n = r.Uleb128();
+      if (!r.ok() || n > r.remaining()) return false;
+      for (uint32_t i = 0; i < n; ++i) {
+        uint8_t head = r.U8();
+        if (!r.ok() || !SkipValueBody(r, head & 0x1f, head >> 5, depth + 1)) return false;
+      }
+      return r.ok();
+    }
+    case 0x1d: {  // encoded_annotation
+      r.Uleb128();  // type_idx
+      uint32_t n = r.Uleb128();
+      if (!r.ok() || n > r.remaining()) return false;
+      for (uint32_t i = 0; i < n; ++i) {
+        r.Uleb128();  // name_idx
+        uint8_t head = r.U8();
+        if (!r.ok() || !SkipValueBody(r, head & 0x1f, head >> 5, depth + 1)) return false;
+      }
+      return r.ok();
+    }
+    case 0x00: case 0x02: case 0x03: case 0x04: case 0x06: case 0x10: case 0x11:
+    case 0x15: case 0x16: case 0x17: case 0x18: case 0x19: case 0x1a: case 0x1b:
+      r.Skip(uint64_t{arg} + 1);  // Little-endian payload of arg+1 bytes.
+      return r.ok();
+    default:
+      return false;
+  }
+}
+
 std::string MutfToUtf8(std::string_view in) {
   std::string out;
   out.reserve(in.size());

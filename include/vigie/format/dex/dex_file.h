@@ -75,6 +75,12 @@ struct EncodedMethod {
   uint32_t code_off = 0;  ///< 0 for abstract and native methods.
 };
 
+/// One field from a class_data_item.
+struct EncodedField {
+  uint32_t field_idx = 0;
+  uint32_t access_flags = 0;
+};
+
 /// A method body: its registers and its 16-bit code units.
 struct CodeItem {
   uint16_t registers_size = 0;
@@ -128,12 +134,43 @@ class DexFile {
   template <typename Fn>
   bool ForEachMethod(const ClassDef& def, Fn&& fn) const;
 
+  /// Calls fn(EncodedField{field_idx, access}) for every static then
+  /// instance field of `def`. Returns false when the class data is malformed.
+  template <typename Fn>
+  bool ForEachField(const ClassDef& def, Fn&& fn) const;
+
   /// The code item at `code_off`, or nullopt when out of bounds.
   std::optional<CodeItem> Code(uint32_t code_off) const;
+
+  /// Type indices named by the catch handlers of `code` (catch-all excluded).
+  /// Returns false when the try/handler data is malformed.
+  template <typename Fn>
+  bool ForEachCatchType(const CodeItem& code, uint32_t code_off, Fn&& fn) const;
+
+  /// Local variables recorded in the debug info at `debug_info_off`:
+  /// fn(type_idx, signature_idx), each kNoIndex when absent.
+  template <typename Fn>
+  bool ForEachLocal(uint32_t debug_info_off, Fn&& fn) const;
+
+  /// Parameter type indices of proto `proto_idx`.
+  template <typename Fn>
+  void ForEachParameter(uint32_t proto_idx, Fn&& fn) const;
+
+  /// Static field initial values of `def` (encoded_array at
+  /// static_values_off): fn(value_type, index) for string (0x17) and type
+  /// (0x18) values, the two kinds that name text. Other values are skipped.
+  template <typename Fn>
+  bool ForEachStaticValue(const ClassDef& def, Fn&& fn) const;
+
+  /// The interface type indices of `def`.
+  template <typename Fn>
+  void ForEachInterface(const ClassDef& def, Fn&& fn) const;
 
  private:
   bool CheckTable(const char* name, uint32_t& size, uint32_t off, uint64_t item_size,
                   Diagnostics& diags);
+  // Skips the body of an encoded_value whose header byte was read.
+  static bool SkipValueBody(Reader& r, uint8_t type, uint8_t arg, int depth);
   void CheckMap(Diagnostics& diags);
 
   ByteView bytes_;  // This DEX, from its header.
@@ -182,6 +219,126 @@ bool DexFile::ForEachMethod(const ClassDef& def, Fn&& fn) const {
     fn(m);
   }
   return true;
+}
+
+template <typename Fn>
+bool DexFile::ForEachField(const ClassDef& def, Fn&& fn) const {
+  if (def.class_data_off == 0) return true;
+  Reader r(data_, def.class_data_off);
+  uint32_t static_fields = r.Uleb128();
+  uint32_t instance_fields = r.Uleb128();
+  r.Uleb128();  // direct methods
+  r.Uleb128();  // virtual methods
+  uint64_t fields = uint64_t{static_fields} + instance_fields;
+  if (!r.ok() || fields * 2 > r.remaining()) return false;
+  uint32_t idx = 0;
+  for (uint64_t i = 0; i < fields; ++i) {
+    if (i == static_fields) idx = 0;  // Index deltas restart for instance fields.
+    idx += r.Uleb128();
+    EncodedField f{idx, r.Uleb128()};
+    if (!r.ok()) return false;
+    fn(f);
+  }
+  return true;
+}
+
+template <typename Fn>
+bool DexFile::ForEachCatchType(const CodeItem& code, uint32_t code_off, Fn&& fn) const {
+  if (code.tries_size == 0) return true;
+  // try_items follow the instructions, 4-byte aligned; handlers follow them.
+  uint64_t tries = code_off + 16ull + code.insns.size();
+  if (tries % 4) tries += 2;
+  Reader r(data_, tries + 8ull * code.tries_size);
+  uint32_t lists = r.Uleb128();
+  if (!r.ok() || lists > r.remaining()) return false;
+  for (uint32_t l = 0; l < lists; ++l) {
+    int32_t size = r.Sleb128();
+    uint32_t typed = static_cast<uint32_t>(size < 0 ? -int64_t{size} : size);
+    if (!r.ok() || typed > r.remaining()) return false;
+    for (uint32_t h = 0; h < typed; ++h) {
+      uint32_t type_idx = r.Uleb128();
+      r.Uleb128();  // handler address
+      if (!r.ok()) return false;
+      fn(type_idx);
+    }
+    if (size <= 0) r.Uleb128();  // catch-all address
+  }
+  return r.ok();
+}
+
+template <typename Fn>
+bool DexFile::ForEachLocal(uint32_t debug_info_off, Fn&& fn) const {
+  if (debug_info_off == 0) return true;
+  Reader r(data_, debug_info_off);
+  r.Uleb128();  // line_start
+  uint32_t params = r.Uleb128();
+  if (!r.ok() || params > r.remaining()) return false;
+  for (uint32_t i = 0; i < params; ++i) r.Uleb128();  // parameter names
+  // dex-format "debug_info_item" state machine; only local starts matter.
+  for (;;) {
+    uint8_t op = r.U8();
+    if (!r.ok()) return false;
+    switch (op) {
+      case 0x00: return true;  // DBG_END_SEQUENCE
+      case 0x01: r.Uleb128(); break;  // DBG_ADVANCE_PC
+      case 0x02: r.Sleb128(); break;  // DBG_ADVANCE_LINE
+      case 0x03:  // DBG_START_LOCAL: register, name, type
+      case 0x04: {  // DBG_START_LOCAL_EXTENDED: ... and signature
+        r.Uleb128();
+        r.Uleb128();
+        uint32_t type = r.Uleb128() - 1;  // uleb128p1
+        uint32_t sig = op == 0x04 ? r.Uleb128() - 1 : kNoIndex;
+        if (!r.ok()) return false;
+        fn(type, sig);
+        break;
+      }
+      case 0x05: case 0x06: r.Uleb128(); break;  // END_LOCAL, RESTART_LOCAL
+      case 0x07: case 0x08: break;  // prologue end, epilogue begin
+      case 0x09: r.Uleb128(); break;  // DBG_SET_FILE
+      default: break;  // Special opcodes carry no operands.
+    }
+  }
+}
+
+template <typename Fn>
+void DexFile::ForEachParameter(uint32_t proto_idx, Fn&& fn) const {
+  ProtoId p = proto_id(proto_idx);
+  if (p.parameters_off == 0) return;
+  Reader r(data_, p.parameters_off);
+  uint32_t n = r.U32();
+  if (!r.ok() || uint64_t{n} * 2 > r.remaining()) return;
+  for (uint32_t i = 0; i < n; ++i) fn(uint32_t{r.U16()});
+}
+
+template <typename Fn>
+void DexFile::ForEachInterface(const ClassDef& def, Fn&& fn) const {
+  if (def.interfaces_off == 0) return;
+  Reader r(data_, def.interfaces_off);
+  uint32_t n = r.U32();
+  if (!r.ok() || uint64_t{n} * 2 > r.remaining()) return;
+  for (uint32_t i = 0; i < n; ++i) fn(uint32_t{r.U16()});
+}
+
+template <typename Fn>
+bool DexFile::ForEachStaticValue(const ClassDef& def, Fn&& fn) const {
+  if (def.static_values_off == 0) return true;
+  Reader r(data_, def.static_values_off);
+  uint32_t n = r.Uleb128();
+  if (!r.ok() || n > r.remaining()) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint8_t head = r.U8();
+    uint8_t type = head & 0x1f, arg = head >> 5;
+    if (type == 0x17 || type == 0x18) {
+      // Unsigned little-endian index of arg+1 bytes.
+      uint32_t idx = 0;
+      for (int b = 0; b <= arg && b < 4; ++b) idx |= uint32_t{r.U8()} << (8 * b);
+      if (!r.ok()) return false;
+      fn(type, idx);
+      continue;
+    }
+    if (!SkipValueBody(r, type, arg, 0)) return false;
+  }
+  return r.ok();
 }
 
 }  // namespace vigie::dex

@@ -1,0 +1,92 @@
+// Compiled signatures. Everything is compiled once, into one automaton per
+// kind of evidence, and every input is scanned once per kind:
+//  - Java package prefixes: a trie over package segments, walked once per
+//    defined class;
+//  - code regexes (Exodus' and the KB's): one vectorscan database each;
+//  - domains: a trie over reversed host labels, walked once per host found
+//    in the app's strings.
+// Nothing loops over signatures × classes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vigie/base/error.h"
+#include "vigie/sig/signature_db.h"
+
+namespace vigie::sig {
+
+class SdkMatcher;
+
+/// Per-thread matching state (vectorscan scratch space). Cheap to create
+/// once per scanned input.
+class MatchSession {
+ public:
+  explicit MatchSession(const SdkMatcher& matcher);
+  ~MatchSession();
+  MatchSession(const MatchSession&) = delete;
+  MatchSession& operator=(const MatchSession&) = delete;
+
+  /// fn(sdk) for each signature matching the defined class `descriptor`
+  /// ("Lcom/example/Foo;"), by package prefix or KB regex.
+  void MatchDefinedClass(std::string_view descriptor, const std::function<void(uint32_t)>& fn);
+  /// fn(sdk) for each Exodus signature that re.search-matches `class_name`
+  /// (slash form, an element of Exodus' class set).
+  void MatchExodusClass(std::string_view class_name, const std::function<void(uint32_t)>& fn);
+
+ private:
+  const SdkMatcher& m_;
+  void* exodus_scratch_ = nullptr;
+  void* kb_scratch_ = nullptr;
+};
+
+class SdkMatcher {
+ public:
+  /// Compiles `db`. Fails (signatures.invalid) when a regex does not compile,
+  /// naming the SDK.
+  static Result<std::shared_ptr<const SdkMatcher>> Compile(SignatureDb db);
+  ~SdkMatcher();
+
+  const SignatureDb& db() const { return db_; }
+  /// Whether any entry uses Exodus semantics (so scans must build the
+  /// Exodus class set).
+  bool has_exodus() const { return exodus_db_ != nullptr; }
+
+  /// fn(sdk) for each signature whose domain list covers `host` (the host
+  /// itself or a parent domain).
+  void MatchHost(std::string_view host, const std::function<void(uint32_t)>& fn) const;
+
+  /// fn(sdk) for signatures naming this manifest component class (exactly
+  /// or by package prefix), meta-data key, or permission.
+  void MatchComponent(std::string_view class_name, const std::function<void(uint32_t)>& fn) const;
+  void MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const;
+  void MatchPermission(std::string_view permission, const std::function<void(uint32_t)>& fn) const;
+
+ private:
+  friend class MatchSession;
+  struct Trie {
+    struct Node {
+      std::unordered_map<std::string, uint32_t> next;
+      std::vector<uint32_t> sdks;
+    };
+    std::vector<Node> nodes{1};
+    void Insert(std::string_view key, char sep, bool reversed, uint32_t sdk);
+    // Walks `key` segment by segment; fn(sdk) at every node on the path.
+    void Walk(std::string_view key, char sep, bool reversed, const std::function<void(uint32_t)>& fn) const;
+  };
+
+  SignatureDb db_;
+  Trie packages_;    // "com/appsflyer" over class descriptors, '/'-separated.
+  Trie components_;  // "com.appsflyer.Receiver" over component names, '.'-separated.
+  Trie hosts_;       // "com.appsflyer" reversed labels of "appsflyer.com".
+  std::unordered_map<std::string, std::vector<uint32_t>> meta_data_, permissions_;
+  void* exodus_db_ = nullptr;  // hs_database_t*
+  void* kb_db_ = nullptr;
+  std::vector<uint32_t> exodus_ids_, kb_ids_;  // pattern id -> sdk index
+};
+
+}  // namespace vigie::sig

@@ -1,0 +1,242 @@
+#include "vigie/sig/sdk_matcher.h"
+
+#include <hs.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "vigie/base/mapped_file.h"
+
+namespace vigie::sig {
+namespace {
+
+hs_database_t* Db(void* p) { return static_cast<hs_database_t*>(p); }
+hs_scratch_t* Scratch(void* p) { return static_cast<hs_scratch_t*>(p); }
+
+constexpr unsigned kFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+
+// Where compiled databases are cached: $VIGIE_CACHE_DIR, else
+// $XDG_CACHE_HOME/vigie, else ~/.cache/vigie. Empty when none is set.
+std::string CacheDir() {
+  if (const char* d = std::getenv("VIGIE_CACHE_DIR")) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/vigie";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/vigie";
+  return {};
+}
+
+// The cache key covers everything that shapes the database: the patterns in
+// order, the flags, and the vectorscan build (its version string includes
+// the release and build date).
+std::string CacheKey(const std::vector<std::pair<std::string, uint32_t>>& patterns) {
+  std::string material = std::string(hs_version()) + "\n" + std::to_string(kFlags) + "\n";
+  for (const auto& p : patterns) material.append(p.first).push_back('\n');
+  return Sha256Hex(ByteView(material));
+}
+
+hs_database_t* LoadCached(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return nullptr;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  hs_database_t* db = nullptr;
+  // Deserialisation checks the database against this CPU and library; any
+  // mismatch or corruption just means compiling again.
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  return db;
+}
+
+void StoreCached(const std::string& dir, const std::string& path, hs_database_t* db) {
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  // Write then rename, so a concurrent reader never sees half a file.
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(bytes, static_cast<std::streamsize>(size));
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+  std::free(bytes);
+}
+
+// Compiles one vectorscan database from (pattern, sdk) pairs, or loads it
+// from the cache. Each pattern reports at most once per scanned string
+// (HS_FLAG_SINGLEMATCH): a verdict needs existence, not positions.
+Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>& patterns,
+                             const SignatureDb& db, std::vector<uint32_t>& ids) {
+  if (patterns.empty()) return static_cast<void*>(nullptr);
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, pattern_ids;
+  for (uint32_t i = 0; i < patterns.size(); ++i) {
+    exprs.push_back(patterns[i].first.c_str());
+    flags.push_back(kFlags);
+    pattern_ids.push_back(i);
+    ids.push_back(patterns[i].second);
+  }
+  const std::string dir = CacheDir();
+  const std::string path = dir.empty() ? "" : dir + "/" + CacheKey(patterns) + ".hsdb";
+  if (!path.empty())
+    if (hs_database_t* cached = LoadCached(path)) return static_cast<void*>(cached);
+  hs_database_t* out = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), pattern_ids.data(), static_cast<unsigned>(exprs.size()),
+                       HS_MODE_BLOCK, nullptr, &out, &err) != HS_SUCCESS) {
+    std::string what = err && err->message ? err->message : "unknown error";
+    std::string who = err && err->expression >= 0 ? db.sdks[ids[err->expression]].name : "?";
+    hs_free_compile_error(err);
+    return MakeError(ErrorCode::kSignatureDb, 0, "regex of '" + who + "' does not compile: " + what);
+  }
+  if (!path.empty()) StoreCached(dir, path, out);
+  return static_cast<void*>(out);
+}
+
+struct Hits {
+  const std::vector<uint32_t>* ids;
+  const std::function<void(uint32_t)>* fn;
+};
+
+int OnMatch(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  auto* h = static_cast<Hits*>(ctx);
+  (*h->fn)((*h->ids)[id]);
+  return 0;
+}
+
+void Scan(void* db, void* scratch, std::string_view text, const std::vector<uint32_t>& ids,
+          const std::function<void(uint32_t)>& fn) {
+  if (!db) return;
+  Hits h{&ids, &fn};
+  hs_scan(Db(db), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(scratch), OnMatch, &h);
+}
+
+// Splits `key` into segments in walking order.
+template <typename Fn>
+void Segments(std::string_view key, char sep, bool reversed, Fn&& fn) {
+  if (!reversed) {
+    size_t start = 0;
+    while (start <= key.size()) {
+      size_t end = key.find(sep, start);
+      if (end == std::string_view::npos) end = key.size();
+      if (!fn(key.substr(start, end - start))) return;
+      start = end + 1;
+    }
+  } else {
+    size_t end = key.size();
+    while (true) {
+      size_t start = key.rfind(sep, end == 0 ? 0 : end - 1);
+      size_t from = start == std::string_view::npos ? 0 : start + 1;
+      if (!fn(key.substr(from, end - from))) return;
+      if (start == std::string_view::npos) return;
+      end = start;
+    }
+  }
+}
+
+std::string ToSlashes(std::string dotted) {
+  for (char& c : dotted)
+    if (c == '.') c = '/';
+  return dotted;
+}
+
+}  // namespace
+
+void SdkMatcher::Trie::Insert(std::string_view key, char sep, bool reversed, uint32_t sdk) {
+  uint32_t node = 0;
+  Segments(key, sep, reversed, [&](std::string_view seg) {
+    if (seg.empty()) return true;  // "com.example." means the same as "com.example".
+    auto [it, fresh] = nodes[node].next.try_emplace(std::string(seg), static_cast<uint32_t>(nodes.size()));
+    if (fresh) nodes.emplace_back();
+    node = it->second;
+    return true;
+  });
+  if (node != 0) nodes[node].sdks.push_back(sdk);
+}
+
+void SdkMatcher::Trie::Walk(std::string_view key, char sep, bool reversed,
+                            const std::function<void(uint32_t)>& fn) const {
+  uint32_t node = 0;
+  std::string seg_buf;
+  Segments(key, sep, reversed, [&](std::string_view seg) {
+    seg_buf.assign(seg);
+    auto it = nodes[node].next.find(seg_buf);
+    if (it == nodes[node].next.end()) return false;
+    node = it->second;
+    for (uint32_t sdk : nodes[node].sdks) fn(sdk);
+    return true;
+  });
+}
+
+Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
+  auto m = std::shared_ptr<SdkMatcher>(new SdkMatcher());
+  std::vector<std::pair<std::string, uint32_t>> exodus, kb;
+  for (uint32_t i = 0; i < db.sdks.size(); ++i) {
+    const SdkSignature& s = db.sdks[i];
+    for (const auto& p : s.code_packages) m->packages_.Insert(ToSlashes(p), '/', false, i);
+    for (const auto& r : s.code_regexes)
+      (s.semantics == CodeSemantics::kExodus ? exodus : kb).emplace_back(r, i);
+    for (const auto& d : s.domains) m->hosts_.Insert(d, '.', true, i);
+    for (const auto& c : s.manifest_components) m->components_.Insert(c, '.', false, i);
+    for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
+    for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
+  }
+  auto e = CompileRegexes(exodus, db, m->exodus_ids_);
+  if (!e) return e.error();
+  m->exodus_db_ = *e;
+  auto k = CompileRegexes(kb, db, m->kb_ids_);
+  if (!k) return k.error();
+  m->kb_db_ = *k;
+  m->db_ = std::move(db);
+  return std::shared_ptr<const SdkMatcher>(std::move(m));
+}
+
+SdkMatcher::~SdkMatcher() {
+  hs_free_database(Db(exodus_db_));
+  hs_free_database(Db(kb_db_));
+}
+
+void SdkMatcher::MatchHost(std::string_view host, const std::function<void(uint32_t)>& fn) const {
+  hosts_.Walk(host, '.', true, fn);
+}
+
+void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(uint32_t)>& fn) const {
+  components_.Walk(name, '.', false, fn);
+}
+
+void SdkMatcher::MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const {
+  if (auto it = meta_data_.find(std::string(key)); it != meta_data_.end())
+    for (uint32_t s : it->second) fn(s);
+}
+
+void SdkMatcher::MatchPermission(std::string_view p, const std::function<void(uint32_t)>& fn) const {
+  if (auto it = permissions_.find(std::string(p)); it != permissions_.end())
+    for (uint32_t s : it->second) fn(s);
+}
+
+MatchSession::MatchSession(const SdkMatcher& m) : m_(m) {
+  hs_scratch_t* s = nullptr;
+  if (m.exodus_db_ && hs_alloc_scratch(Db(m.exodus_db_), &s) == HS_SUCCESS) exodus_scratch_ = s;
+  s = nullptr;
+  if (m.kb_db_ && hs_alloc_scratch(Db(m.kb_db_), &s) == HS_SUCCESS) kb_scratch_ = s;
+}
+
+MatchSession::~MatchSession() {
+  hs_free_scratch(Scratch(exodus_scratch_));
+  hs_free_scratch(Scratch(kb_scratch_));
+}
+
+void MatchSession::MatchDefinedClass(std::string_view d, const std::function<void(uint32_t)>& fn) {
+  if (d.size() < 3 || d.front() != 'L' || d.back() != ';') return;
+  std::string_view body = d.substr(1, d.size() - 2);
+  m_.packages_.Walk(body, '/', false, fn);
+  if (kb_scratch_) Scan(m_.kb_db_, kb_scratch_, body, m_.kb_ids_, fn);
+}
+
+void MatchSession::MatchExodusClass(std::string_view c, const std::function<void(uint32_t)>& fn) {
+  if (exodus_scratch_) Scan(m_.exodus_db_, exodus_scratch_, c, m_.exodus_ids_, fn);
+}
+
+}  // namespace vigie::sig

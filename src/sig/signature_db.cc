@@ -1,0 +1,132 @@
+#include "vigie/sig/signature_db.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "embedded_data.h"
+
+namespace vigie::sig {
+namespace {
+
+using Json = nlohmann::json;
+
+std::vector<std::string> Strings(const Json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::string Str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const Json& Obj(const Json& j, const char* key) {
+  static const Json kEmpty = Json::object();
+  auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : kEmpty;
+}
+
+Error BadDb(const std::string& source, const std::string& why) {
+  return MakeError(ErrorCode::kSignatureDb, 0, source + ": " + why);
+}
+
+}  // namespace
+
+void SignatureDb::Append(SignatureDb other) {
+  for (auto& s : other.sdks) sdks.push_back(std::move(s));
+  for (auto& s : other.sources) sources.push_back(std::move(s));
+}
+
+Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return BadDb(source, "not a JSON object");
+  if (j.value("schema_version", 0) != 1) return BadDb(source, "unsupported schema_version");
+  auto sdks = j.find("sdks");
+  if (sdks == j.end() || !sdks->is_array()) return BadDb(source, "no \"sdks\" array");
+  SignatureDb db;
+  db.sources.push_back(source);
+  for (const auto& e : *sdks) {
+    if (!e.is_object()) return BadDb(source, "an sdks[] entry is not an object");
+    SdkSignature s;
+    s.id = "vigie:" + Str(e, "id");
+    s.name = Str(e, "name");
+    if (s.name.empty() || s.id == "vigie:") return BadDb(source, "an entry lacks id or name");
+    s.vendor = Str(e, "vendor");
+    s.categories = Strings(e, "categories");
+    s.website = Str(e, "website");
+    if (auto x = e.find("exodus_id"); x != e.end() && x->is_number_integer()) s.exodus_id = x->get<int>();
+    s.source = source;
+    const Json& code = Obj(e, "code");
+    s.code_packages = Strings(code, "packages");
+    s.code_regexes = Strings(code, "regex");
+    s.domains = Strings(Obj(e, "network"), "domains");
+    const Json& manifest = Obj(e, "manifest");
+    s.manifest_components = Strings(manifest, "components");
+    s.manifest_meta_data = Strings(manifest, "meta_data");
+    s.manifest_permissions = Strings(manifest, "permissions");
+    db.sdks.push_back(std::move(s));
+  }
+  return db;
+}
+
+Result<SignatureDb> ParseExodus(std::string_view text, const std::string& source) {
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return BadDb(source, "not JSON");
+  // The reports API wraps trackers in {"trackers": {...}}; some mirrors
+  // publish the bare map or a list of one-entry maps.
+  const Json* trackers = &j;
+  if (j.is_object() && j.contains("trackers")) trackers = &j["trackers"];
+  std::vector<const Json*> entries;
+  if (trackers->is_object()) {
+    for (const auto& [k, v] : trackers->items()) entries.push_back(&v);
+  } else if (trackers->is_array()) {
+    for (const auto& item : *trackers)
+      if (item.is_object())
+        for (const auto& [k, v] : item.items()) entries.push_back(&v);
+  } else {
+    return BadDb(source, "no trackers map");
+  }
+  SignatureDb db;
+  db.sources.push_back(source);
+  for (const Json* e : entries) {
+    if (!e->is_object()) continue;
+    SdkSignature s;
+    int id = 0;
+    if (auto x = e->find("id"); x != e->end() && x->is_number_integer()) id = x->get<int>();
+    s.id = "exodus:" + std::to_string(id);
+    s.name = Str(*e, "name");
+    s.exodus_id = id;
+    s.website = Str(*e, "website");
+    s.source = source;
+    s.semantics = CodeSemantics::kExodus;
+    if (auto c = e->find("categories"); c != e->end() && c->is_array())
+      for (const auto& cat : *c)
+        if (cat.is_string()) s.categories.push_back(cat.get<std::string>());
+    std::string code = Str(*e, "code_signature");
+    if (code.size() > 3) s.code_regexes.push_back(code);  // Exodus skips len <= 3.
+    db.sdks.push_back(std::move(s));
+  }
+  // Exodus reports trackers in id order; keep that order for stable output.
+  std::sort(db.sdks.begin(), db.sdks.end(),
+            [](const SdkSignature& a, const SdkSignature& b) { return a.exodus_id < b.exodus_id; });
+  return db;
+}
+
+Result<SignatureDb> LoadBuiltinKb() { return ParseKb(embedded::kSdkKbJson, "vigie-kb"); }
+
+Result<SignatureDb> ImportFile(const std::string& format, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError(ErrorCode::kIoError, 0, "cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (format == "exodus") return ParseExodus(ss.str(), "exodus:" + path);
+  if (format == "vigie") return ParseKb(ss.str(), "vigie:" + path);
+  return MakeError(ErrorCode::kSignatureDb, 0, "unknown signature format '" + format + "' (known: exodus, vigie)");
+}
+
+}  // namespace vigie::sig
