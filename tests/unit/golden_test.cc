@@ -10,6 +10,7 @@
 #include "test_support.h"
 #include "vigie/analysis/scanner.h"
 #include "vigie/report/report.h"
+#include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
 namespace {
@@ -18,8 +19,18 @@ using vigie::testing::Fixture;
 
 // Fields that change from build to build of a fixture (apksigner uses a fresh
 // key, zip stores file times) are replaced by placeholders.
+// Scans as the CLI does by default: with the built-in knowledge base.
+ScanOptions DefaultOptions() {
+  static const ScanOptions options = [] {
+    ScanOptions o;
+    o.matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
+    return o;
+  }();
+  return options;
+}
+
 ScanResult Normalised(const std::string& name) {
-  ScanResult r = ScanFile(Fixture(name));
+  ScanResult r = ScanFile(Fixture(name), DefaultOptions());
   r.file.path = name;
   r.file.sha256 = "<sha256>";
   r.file.size = 0;
