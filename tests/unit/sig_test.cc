@@ -1,0 +1,155 @@
+// Signature databases and matching.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <unistd.h>
+
+#include "test_support.h"
+#include "vigie/sig/exodus_classes.h"
+#include "vigie/sig/sdk_matcher.h"
+
+namespace vigie::sig {
+namespace {
+
+// Python itself is the oracle for Exodus' class regex.
+std::vector<std::string> PythonFindall(const std::vector<std::string>& inputs) {
+  const std::string script =
+      "import re,sys\n"
+      "for line in sys.stdin.buffer.read().decode('utf-8').split('\\0'):\n"
+      "    print('\\t'.join(re.findall(r'[A-Z]+((?:\\w+\\/)+\\w+)', line)))\n";
+  char script_path[] = "/tmp/vigie_findall_py_XXXXXX";
+  char input_path[] = "/tmp/vigie_findall_in_XXXXXX";
+  int sfd = mkstemp(script_path), ifd = mkstemp(input_path);
+  std::string joined;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (i) joined.push_back('\0');
+    joined.append(inputs[i]);
+  }
+  (void)!write(sfd, script.data(), script.size());
+  (void)!write(ifd, joined.data(), joined.size());
+  close(sfd);
+  close(ifd);
+  std::string cmd = std::string("python3 ") + script_path + " < " + input_path;
+  std::vector<std::string> out;
+  {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    char buf[4096];
+    while (p && fgets(buf, sizeof buf, p.get())) {
+      std::string s(buf);
+      if (!s.empty() && s.back() == '\n') s.pop_back();
+      out.push_back(s);
+    }
+  }
+  unlink(script_path);
+  unlink(input_path);
+  return out;
+}
+
+TEST(ExodusClassRegex, AgreesWithPythonRe) {
+  const std::vector<std::string> inputs = {
+      "Lcom/facebook/ads/AdView;", "LCOM/foo/Bar;", "LFoo;", "Lcom/a/B$Inner;", "(ILcom/a/B;[Lcom/c/D;)V",
+      "Ljava/util/List<Lcom/x/Y;>;", "/tmp/tmpab12/initialInstall/dex/classes.dex", "https://www.Example.com/Path/x",
+      "LABC/DEF/ghi;", "L/foo;", "La/b//c;", "Lcom/a/b/;", "ZZLcom_x/y9/Z_z;", "LÄpfel/Birne;", ""};
+  auto python = PythonFindall(inputs);
+  ASSERT_EQ(python.size(), inputs.size()) << "python3 is needed as the oracle";
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::string ours;
+    ForEachExodusClassMatch(inputs[i], [&](std::string_view m) {
+      if (!ours.empty()) ours.push_back('\t');
+      ours.append(m);
+    });
+    EXPECT_EQ(ours, python[i]) << inputs[i];
+  }
+}
+
+std::shared_ptr<const SdkMatcher> Kb(const std::string& json) {
+  auto db = ParseKb(json, "test");
+  EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
+  auto m = SdkMatcher::Compile(std::move(*db));
+  EXPECT_TRUE(m.ok());
+  return *m;
+}
+
+std::set<uint32_t> Defined(const SdkMatcher& m, std::string_view desc) {
+  MatchSession s(m);
+  std::set<uint32_t> out;
+  s.MatchDefinedClass(desc, [&](uint32_t i) { out.insert(i); });
+  return out;
+}
+
+TEST(SdkMatcher, PackagePrefixesStopAtSegmentBoundaries) {
+  auto m = Kb(R"({"schema_version":1,"sdks":[
+      {"id":"a","name":"A","code":{"packages":["com.foo"]}},
+      {"id":"b","name":"B","code":{"packages":["com.foo.ads."], "regex":["^io/x[0-9]+/"]}}]})");
+  EXPECT_EQ(Defined(*m, "Lcom/foo/Bar;"), (std::set<uint32_t>{0}));
+  EXPECT_EQ(Defined(*m, "Lcom/foo/ads/View;"), (std::set<uint32_t>{0, 1}));
+  EXPECT_TRUE(Defined(*m, "Lcom/foobar/X;").empty());
+  EXPECT_TRUE(Defined(*m, "Lorg/com/foo/X;").empty());
+  EXPECT_EQ(Defined(*m, "Lio/x42/Y;"), (std::set<uint32_t>{1}));
+  EXPECT_TRUE(Defined(*m, "Lio/x/Y;").empty());
+  EXPECT_TRUE(Defined(*m, "com/foo/Bar").empty()) << "only descriptors are class names";
+}
+
+TEST(SdkMatcher, HostsMatchTheDomainAndItsSubdomainsOnly) {
+  auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","network":{"domains":["appsflyer.com"]}}]})");
+  auto hits = [&](std::string_view host) {
+    int n = 0;
+    m->MatchHost(host, [&](uint32_t) { ++n; });
+    return n;
+  };
+  EXPECT_EQ(hits("appsflyer.com"), 1);
+  EXPECT_EQ(hits("t.appsflyer.com"), 1);
+  EXPECT_EQ(hits("notappsflyer.com"), 0);
+  EXPECT_EQ(hits("appsflyer.com.evil.io"), 0);
+  EXPECT_EQ(hits("com"), 0);
+}
+
+TEST(SdkMatcher, ManifestKeys) {
+  auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","manifest":{
+      "components":["com.appsflyer."], "meta_data":["com.appsflyer.Key"]}}]})");
+  int n = 0;
+  m->MatchComponent("com.appsflyer.SingleInstallBroadcastReceiver", [&](uint32_t) { ++n; });
+  m->MatchComponent("com.appsflyerx.R", [&](uint32_t) { ++n; });
+  m->MatchMetaData("com.appsflyer.Key", [&](uint32_t) { ++n; });
+  EXPECT_EQ(n, 2);
+}
+
+TEST(ExodusImport, KeepsExodusRulesAndRejectsBadInput) {
+  auto db = ParseExodus(R"({"trackers":{
+      "7":{"id":7,"name":"Long","code_signature":"com.long.sdk|.Weird","network_signature":"long\\.io","categories":["Analytics"]},
+      "3":{"id":3,"name":"Short","code_signature":"a.b","network_signature":""}}})", "exodus:t");
+  ASSERT_TRUE(db.ok());
+  ASSERT_EQ(db->sdks.size(), 2u);
+  EXPECT_EQ(db->sdks[0].name, "Short") << "ordered by Exodus id";
+  EXPECT_TRUE(db->sdks[0].code_regexes.empty()) << "Exodus ignores signatures of 3 characters or fewer";
+  EXPECT_EQ(db->sdks[1].code_regexes, std::vector<std::string>{"com.long.sdk|.Weird"});
+  EXPECT_EQ(db->sdks[1].semantics, CodeSemantics::kExodus);
+  auto m = SdkMatcher::Compile(std::move(*db));
+  ASSERT_TRUE(m.ok());
+  MatchSession s(**m);
+  std::set<uint32_t> hit;
+  s.MatchExodusClass("com/long/sdk/X", [&](uint32_t i) { hit.insert(i); });
+  s.MatchExodusClass("comXlongYsdk", [&](uint32_t i) { hit.insert(i); });  // '.' is a wildcard in Exodus.
+  EXPECT_EQ(hit, (std::set<uint32_t>{1}));
+
+  EXPECT_FALSE(ParseExodus("not json", "x").ok());
+  EXPECT_FALSE(ParseExodus("42", "x").ok());
+  auto bad = ParseExodus(R"({"trackers":{"1":{"id":1,"name":"Broken","code_signature":"com.(broken"}}})", "x");
+  ASSERT_TRUE(bad.ok());
+  auto compiled = SdkMatcher::Compile(std::move(*bad));
+  ASSERT_FALSE(compiled.ok());
+  EXPECT_NE(compiled.error().message.find("Broken"), std::string::npos) << "the error names the SDK";
+}
+
+TEST(Kb, BuiltinKbLoadsAndCompiles) {
+  auto db = LoadBuiltinKb();
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_TRUE(SdkMatcher::Compile(std::move(*db)).ok());
+  EXPECT_FALSE(ParseKb(R"({"schema_version":2,"sdks":[]})", "x").ok());
+  EXPECT_FALSE(ParseKb(R"({"schema_version":1,"sdks":[{"name":"no id"}]})", "x").ok());
+}
+
+}  // namespace
+}  // namespace vigie::sig
