@@ -245,3 +245,54 @@ TEST_F(Corpus, ExodusClassSetMatchesDexdump) {
 
 }  // namespace
 }  // namespace vigie
+
+namespace vigie {
+namespace {
+
+std::shared_ptr<const sig::SdkMatcher> BuiltinKb() {
+  static auto matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
+  return matcher;
+}
+
+// With the built-in KB alone, the exodus_ids of the SDKs found cover every
+// tracker Exodus finds, on every real app and SDK binary of the corpus; and
+// tracker-free real apps get no network-strings-only finding (the kind most
+// prone to false alarms).
+TEST_F(Corpus, BuiltinKbCoversExodusAndStaysQuietOnCleanApps) {
+  const fs::path root = vigie::testing::CorpusDir();
+  ScanOptions options;
+  options.matcher = BuiltinKb();
+  size_t binaries = 0;
+  for (const char* dir : {"apk", "aab", "jar", "sdk/android"}) {
+    for (const auto& entry : fs::directory_iterator(root / dir)) {
+      std::string stem = entry.path().stem().string();
+      if (stem.rfind("edge_", 0) == 0) continue;  // Edge cases are about parsing, not SDKs.
+      std::string prefix = std::string(dir) == "apk" ? "" : std::string(dir) == "sdk/android" ? "sdk_android__"
+                                                                                                 : std::string(dir) + "__";
+      fs::path expected = root / "expected" / (prefix + stem + ".json");
+      if (!fs::exists(expected)) continue;
+      SCOPED_TRACE(entry.path().string());
+      Json e = Json::parse(std::ifstream(expected));
+      std::set<int> want;
+      for (const char* key : {"exodus_tracker_ids", "tracker_ids"})
+        if (e.contains(key))
+          for (const auto& id : e[key]) want.insert(id.get<int>());
+      ScanResult r = ScanFile(entry.path().string(), options);
+      std::set<int> got;
+      for (const auto& s : r.sdks)
+        if (s.exodus_id) got.insert(*s.exodus_id);
+      for (int id : want) EXPECT_TRUE(got.count(id)) << "Exodus tracker " << id << " not covered";
+      if (want.empty()) {
+        for (const auto& s : r.sdks) EXPECT_NE(s.confidence, "low") << s.name << ": " << s.basis;
+      }
+      if (std::string(dir) == "sdk/android") {
+        EXPECT_FALSE(r.sdks.empty()) << "an SDK binary must be recognised";
+        ++binaries;
+      }
+    }
+  }
+  EXPECT_EQ(binaries, 11u);
+}
+
+}  // namespace
+}  // namespace vigie
