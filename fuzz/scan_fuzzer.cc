@@ -4,9 +4,17 @@
 
 #include "vigie/analysis/scanner.h"
 #include "vigie/report/report.h"
+#include "vigie/sig/sdk_matcher.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  vigie::ScanResult r = vigie::ScanBytes(vigie::ByteView(data, size), "fuzz.apk");
+  // With the built-in KB, so SDK detection (class names, strings, hosts,
+  // class files) is fuzzed too.
+  static const vigie::ScanOptions options = [] {
+    vigie::ScanOptions o;
+    o.matcher = *vigie::sig::SdkMatcher::Compile(*vigie::sig::LoadBuiltinKb());
+    return o;
+  }();
+  vigie::ScanResult r = vigie::ScanBytes(vigie::ByteView(data, size), "fuzz.apk", options);
   (void)vigie::report::ToJson(r, vigie::report::JsonStyle::kSingleLine);
   (void)vigie::report::ToText(r, {});
   return 0;

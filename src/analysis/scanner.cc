@@ -14,6 +14,7 @@
 #include "vigie/format/axml/axml.h"
 #include "vigie/format/axml/proto_xml.h"
 #include "vigie/format/axml/text_xml.h"
+#include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/zip/extractor.h"
 #include "vigie/zip/zip_archive.h"
@@ -116,7 +117,7 @@ class PackageScanner {
         ScanDexEntry(archive, e, prefix);
       } else if (EndsWith(name, ".class")) {
         ++out_.code.jvm_class_count;
-        if (sdks_) sdks_->OnClassFile(name.substr(0, name.size() - 6));
+        if (sdks_) ScanClassFile(archive, e, prefix);
       } else if (EndsWith(name, ".apk") || EndsWith(name, ".jar")) {
         ScanNested(archive, e, prefix, depth);
       } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
@@ -167,6 +168,11 @@ class PackageScanner {
   }
 
   void Finish() {
+    if (bad_class_files_ > 0) {
+      out_.diagnostics.Add(Severity::kWarning, ErrorCode::kClassFileMalformed, first_bad_class_,
+                           std::to_string(bad_class_files_) +
+                               " .class file(s) could not be read; only their entry names were used");
+    }
     if (sdks_) {
       sdks_->OnManifest(out_.manifest);
       out_.sdks = sdks_->Finish();
@@ -241,6 +247,22 @@ class PackageScanner {
     for (auto& [k, n] : local) package_counts_[std::string(k)] += n;
   }
 
+  // A JVM class of a JAR/AAR: its name and string constants go to SDK
+  // detection. Malformed ones are counted and reported once.
+  void ScanClassFile(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
+    std::string_view entry_name = e.name.substr(0, e.name.size() - 6);
+    ByteBuffer storage;
+    Diagnostics ignored;  // Per-class ZIP oddities would flood the report.
+    auto bytes = extractor_.Extract(archive, e, storage, ignored);
+    std::optional<classfile::ClassFile> parsed;
+    if (bytes) {
+      auto c = classfile::ClassFile::Parse(*bytes);
+      if (c) parsed = std::move(*c);
+    }
+    if (!parsed && bad_class_files_++ == 0) first_bad_class_ = JoinPath(prefix, e.name);
+    sdks_->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
+  }
+
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
     const std::string where = JoinPath(prefix, e.name);
     ByteBuffer storage;
@@ -284,6 +306,8 @@ class PackageScanner {
   ScanResult& out_;
   zip::Extractor extractor_;
   std::unique_ptr<SdkDetector> sdks_;  // Null without signatures.
+  uint64_t bad_class_files_ = 0;
+  std::string first_bad_class_;
   std::unordered_map<std::string, uint32_t> package_counts_;
   bool dex_cap_reported_ = false;
 };

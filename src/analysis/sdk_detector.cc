@@ -96,7 +96,10 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   }
 }
 
-void SdkDetector::OnClassFile(std::string_view name) {
+void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::ClassFile* parsed) {
+  // The class's own name where the file could be read (an entry can be
+  // named anything), else the entry name.
+  std::string_view name = parsed ? parsed->this_class() : entry_name;
   std::string desc;
   desc.reserve(name.size() + 2);
   desc.append("L").append(name).append(";");
@@ -106,8 +109,11 @@ void SdkDetector::OnClassFile(std::string_view name) {
     last = sdk;
     Finding(sdk).classes.Add(JavaName(name));
   });
+  if (parsed) parsed->ForEachStringConstant([&](std::string_view s) {
+    if (s.find('.') != std::string_view::npos) OnHostsIn(s);
+  });
   // Exodus' tooling applies its regexes to JAR entry names directly.
-  if (matcher_->has_exodus()) exodus_classes_.emplace(name);
+  if (matcher_->has_exodus()) exodus_classes_.emplace(entry_name);
 }
 
 void SdkDetector::OnManifest(const Manifest& m) {

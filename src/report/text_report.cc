@@ -67,7 +67,10 @@ void WriteIdentity(Writer& w, const ScanResult& r) {
   const ApplicationInfo& a = r.manifest.application;
   std::vector<std::string> flags;
   if (a.debuggable.value_or(false)) flags.push_back("debuggable");
-  if (a.allow_backup.value_or(true) && r.manifest.present) flags.push_back(a.allow_backup ? "allowBackup" : "allowBackup (default)");
+  // A library's manifest is merged into the app's; its defaults say nothing.
+  const bool is_app = r.file.kind != PackageKind::kAar && r.file.kind != PackageKind::kJar;
+  if (is_app && r.manifest.present && a.allow_backup.value_or(true))
+    flags.push_back(a.allow_backup ? "allowBackup" : "allowBackup (default)");
   if (a.uses_cleartext_traffic.value_or(false)) flags.push_back("cleartext traffic allowed");
   if (a.network_security_config) flags.push_back("networkSecurityConfig " + Clean(*a.network_security_config));
   if (!flags.empty()) w.Line("{:<12}{}", "Flags", fmt::join(flags, " · "));

@@ -3,8 +3,13 @@
 // what survives when the code is renamed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
 #include "test_support.h"
 #include "vigie/analysis/scanner.h"
+#include "vigie/format/classfile/class_file.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
@@ -62,6 +67,56 @@ TEST(SdkDetection, NoSignaturesNoFindings) {
   ScanResult r = ScanFile(Fixture("sdkapp.apk"));
   EXPECT_TRUE(r.sdks.empty());
   EXPECT_TRUE(r.signature_sources.empty());
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+TEST(ClassFile, NameAndStringConstantsOfAJavacClass) {
+  // library.jar is javac's output; read Beacon.class out of it.
+  auto jar = ScanFile(Fixture("library.jar"));
+  EXPECT_EQ(jar.file.kind, PackageKind::kJar);
+  EXPECT_EQ(jar.code.jvm_class_count, 1u);
+  std::unique_ptr<FILE, int (*)(FILE*)> p(
+      popen(("unzip -p '" + Fixture("library.jar") + "' com/mixpanel/android/mpmetrics/Beacon.class").c_str(), "r"),
+      pclose);
+  std::string bytes;
+  char buf[4096];
+  for (size_t n; p && (n = fread(buf, 1, sizeof buf, p.get())) > 0;) bytes.append(buf, n);
+  auto c = classfile::ClassFile::Parse(ByteView(bytes));
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->this_class(), "com/mixpanel/android/mpmetrics/Beacon");
+  std::vector<std::string> strings;
+  c->ForEachStringConstant([&](std::string_view s) { strings.emplace_back(s); });
+  std::sort(strings.begin(), strings.end());
+  EXPECT_EQ(strings, (std::vector<std::string>{"https://api-eu.mixpanel.com/track", "https://api.mixpanel.com/track/?ip=1"}));
+  // A truncated class is an error, or (cut after this_class, the last field
+  // read) the same answer; never a read past the end (ASan checks).
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    auto t = classfile::ClassFile::Parse(ByteView(std::string_view(bytes).substr(0, n)));
+    if (t.ok()) {
+      EXPECT_EQ(t->this_class(), c->this_class()) << n;
+    }
+  }
+}
+
+TEST(SdkDetection, AnSdkBinaryIsRecognisedFromItsClassesAndConstants) {
+  for (const char* name : {"library.jar", "library.aar"}) {
+    ScanResult r = ScanFile(Fixture(name), WithKb());
+    SCOPED_TRACE(name);
+    const SdkFinding* mp = Find(r, "vigie:mixpanel");
+    ASSERT_NE(mp, nullptr);
+    EXPECT_EQ(mp->confidence, "high");
+    EXPECT_EQ(mp->classes.examples, std::vector<std::string>{"com.mixpanel.android.mpmetrics.Beacon"});
+    EXPECT_EQ(mp->strings.count, 2u);
+    EXPECT_EQ(r.status, ScanStatus::kOk);
+  }
+  ScanResult aar = ScanFile(Fixture("library.aar"), WithKb());
+  EXPECT_EQ(aar.file.kind, PackageKind::kAar);
+  EXPECT_EQ(aar.manifest.identity.package, "com.mixpanel.android") << "the AAR's text manifest is read";
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vigie/analysis/app_model.h"
+#include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/sig/sdk_matcher.h"
 
@@ -23,8 +24,10 @@ class SdkDetector {
   /// A DEX read from archive entry `entry_name` (its path inside its own
   /// archive; Exodus' class set includes matches in that path).
   void OnDex(const dex::DexFile& dex, std::string_view entry_name);
-  /// A JVM class from a JAR/AAR, slash form without ".class".
-  void OnClassFile(std::string_view name);
+  /// A JVM class from a JAR/AAR: its entry name (slash form without
+  /// ".class", which Exodus' tooling matches) and, when it could be parsed,
+  /// the class file (its own name and string constants).
+  void OnClassFile(std::string_view entry_name, const classfile::ClassFile* parsed);
   /// Components, meta-data and permissions.
   void OnManifest(const Manifest& manifest);
 

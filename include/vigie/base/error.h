@@ -61,6 +61,7 @@ namespace vigie {
   X(kDexBadString, "dex.bad_string", "a DEX string is out of bounds or not valid MUTF-8")      \
   X(kDexBadClass, "dex.bad_class", "a class definition or class data is malformed")           \
   X(kDexTooMany, "dex.too_many", "more DEX files than limits::kMaxDexFiles")                   \
+  X(kClassFileMalformed, "classfile.malformed", "a JVM .class file is malformed")              \
   X(kSignatureDb, "signatures.invalid", "a signature database could not be loaded or compiled")  \
   X(kDiagnosticsTruncated, "diagnostics.truncated", "more diagnostics than limits::kMaxDiagnostics")
 
