@@ -7,6 +7,10 @@ the median of --runs runs); ratios are peer time / Vigie time.
   floor         unzip -p APP 'classes*.dex' > /dev/null     (inflate floor)
   aapt+dexdump  bench/peers/aapt_dexdump.sh APP
   androguard    bench/peers/androguard_scan.py APP          (Debian androguard)
+  exodus        ../shared/tools/exodus_method.py --exodus-only DB APP  (Exodus'
+                method: dexdump + Python regexes), against
+  vigie+exodus  vigie scan --format json --signatures exodus:DB APP  (Exodus DB
+                and the built-in KB both loaded)
 
 Peak RSS of vigie comes from /usr/bin/time. Prints a Markdown table, and the
 geometric mean of each ratio over the apps.
@@ -47,26 +51,35 @@ def main():
     ap.add_argument('--runs', type=int, default=20)
     ap.add_argument('--androguard-runs', type=int, default=3)
     ap.add_argument('--vigie', default='build/release/vigie')
+    ap.add_argument('--exodus-tool', default='../shared/tools/exodus_method.py')
+    ap.add_argument('--exodus-db', default='../shared/corpus/signatures/exodus_trackers.json')
+    ap.add_argument('--exodus-runs', type=int, default=5)
     ap.add_argument('apps', nargs='+')
     a = ap.parse_args()
-    print('| app | size | vigie ms | floor ms | vigie/floor | aapt+dexdump ms | ratio | androguard ms | ratio | vigie peak RSS |')
-    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-    floors, peers, guards = [], [], []
+    print('| app | size | vigie ms | floor ms | vigie/floor | aapt+dexdump ms | ratio | androguard ms | ratio '
+          '| vigie+exodus ms | exodus ms | ratio | vigie peak RSS |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    floors, peers, guards, exoduses = [], [], [], []
     for app in a.apps:
         q = "'%s'" % app
         vig = median_ms('%s scan --format json %s' % (a.vigie, q), a.runs, shell=False)
         floor = median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True)
         ad = median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False)
         ag = median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False)
+        vex = median_ms('%s scan --format json --signatures exodus:%s %s' % (a.vigie, a.exodus_db, q), a.runs,
+                        shell=False)
+        ex = median_ms('python3 %s --exodus-only %s %s' % (a.exodus_tool, a.exodus_db, q), a.exodus_runs,
+                       shell=False)
         rss = peak_rss_mb([a.vigie, 'scan', '--format', 'json', app])
         floors.append(vig / floor)
         peers.append(ad / vig)
         guards.append(ag / vig)
-        print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f MB |' % (
+        exoduses.append(ex / vex)
+        print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f | %.0f | %.0f× | %.1f MB |' % (
             os.path.basename(app), os.path.getsize(app) / 1e6, vig, floor, vig / floor, ad, ad / vig,
-            ag, ag / vig, rss), flush=True)
-    print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | |' % (
-        geomean(floors), geomean(peers), geomean(guards)))
+            ag, ag / vig, vex, ex, ex / vex, rss), flush=True)
+    print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | | | **%.0f×** | |' % (
+        geomean(floors), geomean(peers), geomean(guards), geomean(exoduses)))
 
 
 if __name__ == '__main__':

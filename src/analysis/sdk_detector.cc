@@ -1,6 +1,7 @@
 #include "vigie/analysis/sdk_detector.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "vigie/sig/exodus_classes.h"
 
@@ -79,6 +80,17 @@ void SdkDetector::OnHostsIn(std::string_view text) {
 }
 
 void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
+  // Exodus' class set is the costliest part (it walks every method's catch
+  // types and debug info): build it on a second thread while this one
+  // matches the KB. The DEX is read-only, so sharing it is safe.
+  std::unordered_set<std::string> exodus_part;
+  std::thread exodus;
+  if (matcher_->has_exodus()) {
+    exodus = std::thread([&] {
+      sig::CollectExodusClasses(dex, exodus_part);
+      sig::ForEachExodusClassMatch(entry_name, [&](std::string_view m) { exodus_part.emplace(m); });
+    });
+  }
   for (uint32_t i = 0; i < dex.class_count(); ++i) {
     std::string_view desc = dex.TypeDescriptor(dex.class_def(i).class_idx);
     uint32_t last = UINT32_MAX;
@@ -90,9 +102,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   }
   for (uint32_t i = 0; i < dex.string_count(); ++i)
     if (auto s = dex.String(i); s && s->find('.') != std::string_view::npos) OnHostsIn(*s);
-  if (matcher_->has_exodus()) {
-    sig::CollectExodusClasses(dex, exodus_classes_);
-    sig::ForEachExodusClassMatch(entry_name, [&](std::string_view m) { exodus_classes_.emplace(m); });
+  if (exodus.joinable()) {
+    exodus.join();
+    exodus_classes_.merge(exodus_part);
   }
 }
 

@@ -37,13 +37,13 @@ std::string CacheKey(const std::vector<std::pair<std::string, uint32_t>>& patter
 }
 
 hs_database_t* LoadCached(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return nullptr;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto file = MappedFile::Open(path);
+  if (!file || file->view().empty()) return nullptr;
   hs_database_t* db = nullptr;
   // Deserialisation checks the database against this CPU and library; any
   // mismatch or corruption just means compiling again.
-  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  const ByteView v = file->view();
+  if (hs_deserialize_database(reinterpret_cast<const char*>(v.data()), v.size(), &db) != HS_SUCCESS) return nullptr;
   return db;
 }
 
