@@ -3,7 +3,10 @@
 inputs, in one run. Every command is timed by hyperfine (warm-up runs, then
 the median of --runs runs); ratios are peer time / Vigie time.
 
-  vigie         build/release/vigie scan --format json APP
+  core          build/release/vigie scan --format json --no-default-kb APP
+                (the core reader: what the peers below also do)
+  vigie         build/release/vigie scan --format json APP  (the default:
+                core + SDK detection with the built-in KB)
   floor         unzip -p APP 'classes*.dex' > /dev/null     (inflate floor)
   aapt+dexdump  bench/peers/aapt_dexdump.sh APP
   androguard    bench/peers/androguard_scan.py APP          (Debian androguard)
@@ -56,13 +59,14 @@ def main():
     ap.add_argument('--exodus-runs', type=int, default=5)
     ap.add_argument('apps', nargs='+')
     a = ap.parse_args()
-    print('| app | size | vigie ms | floor ms | vigie/floor | aapt+dexdump ms | ratio | androguard ms | ratio '
-          '| vigie+exodus ms | exodus ms | ratio | vigie peak RSS |')
-    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    print('| app | size | core ms | floor ms | core/floor | aapt+dexdump ms | ratio | androguard ms | ratio '
+          '| vigie (KB) ms | vigie+exodus ms | exodus ms | ratio | peak RSS |')
+    print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     floors, peers, guards, exoduses = [], [], [], []
     for app in a.apps:
         q = "'%s'" % app
-        vig = median_ms('%s scan --format json %s' % (a.vigie, q), a.runs, shell=False)
+        vig = median_ms('%s scan --format json --no-default-kb %s' % (a.vigie, q), a.runs, shell=False)
+        kb = median_ms('%s scan --format json %s' % (a.vigie, q), a.runs, shell=False)
         floor = median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True)
         ad = median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False)
         ag = median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False)
@@ -75,10 +79,10 @@ def main():
         peers.append(ad / vig)
         guards.append(ag / vig)
         exoduses.append(ex / vex)
-        print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f | %.0f | %.0f× | %.1f MB |' % (
+        print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f | %.1f | %.0f | %.0f× | %.1f MB |' % (
             os.path.basename(app), os.path.getsize(app) / 1e6, vig, floor, vig / floor, ad, ad / vig,
-            ag, ag / vig, vex, ex, ex / vex, rss), flush=True)
-    print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | | | **%.0f×** | |' % (
+            ag, ag / vig, kb, vex, ex, ex / vex, rss), flush=True)
+    print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | | | | **%.0f×** | |' % (
         geomean(floors), geomean(peers), geomean(guards), geomean(exoduses)))
 
 
