@@ -81,14 +81,16 @@ void SdkDetector::OnHostsIn(std::string_view text) {
 
 void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   // Exodus' class set is the costliest part (it walks every method's catch
-  // types and debug info): build it on a second thread while this one
-  // matches the KB. The DEX is read-only, so sharing it is safe.
-  std::unordered_set<std::string> exodus_part;
+  // types and debug info). A second thread builds it for the first half of
+  // the classes while this one matches the KB and then builds the second
+  // half. The DEX is read-only, so sharing it is safe.
+  const uint32_t half = dex.class_count() / 2;
+  std::unordered_set<std::string> first_half;
   std::thread exodus;
   if (matcher_->has_exodus()) {
     exodus = std::thread([&] {
-      sig::CollectExodusClasses(dex, exodus_part);
-      sig::ForEachExodusClassMatch(entry_name, [&](std::string_view m) { exodus_part.emplace(m); });
+      sig::CollectExodusClasses(dex, first_half, 0, half);
+      sig::ForEachExodusClassMatch(entry_name, [&](std::string_view m) { first_half.emplace(m); });
     });
   }
   for (uint32_t i = 0; i < dex.class_count(); ++i) {
@@ -103,8 +105,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   for (uint32_t i = 0; i < dex.string_count(); ++i)
     if (auto s = dex.String(i); s && s->find('.') != std::string_view::npos) OnHostsIn(*s);
   if (exodus.joinable()) {
+    sig::CollectExodusClasses(dex, exodus_classes_, half);
     exodus.join();
-    exodus_classes_.merge(exodus_part);
+    exodus_classes_.merge(first_half);
   }
 }
 
@@ -148,9 +151,7 @@ std::vector<SdkFinding> SdkDetector::Finish() {
     // Exodus reports the first matching class of sorted(classes).
     std::vector<std::string> sorted(exodus_classes_.begin(), exodus_classes_.end());
     std::sort(sorted.begin(), sorted.end());
-    for (const auto& c : sorted) {
-      session_.MatchExodusClass(c, [&](uint32_t sdk) { Finding(sdk).classes.Add(c); });
-    }
+    session_.MatchExodusClasses(sorted, [&](uint32_t sdk, uint32_t cls) { Finding(sdk).classes.Add(sorted[cls]); });
   }
   std::vector<SdkFinding> out;
   for (auto& [sdk, f] : findings_) {

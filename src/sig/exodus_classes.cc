@@ -1,5 +1,6 @@
 #include "vigie/sig/exodus_classes.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace vigie::sig {
@@ -74,9 +75,10 @@ class Collector {
 
 }  // namespace
 
-void CollectExodusClasses(const dex::DexFile& dex, std::unordered_set<std::string>& out) {
+void CollectExodusClasses(const dex::DexFile& dex, std::unordered_set<std::string>& out, uint32_t first,
+                          uint32_t last) {
   Collector c(dex, out);
-  for (uint32_t i = 0; i < dex.class_count(); ++i) c.Class(i);
+  for (uint32_t i = first; i < std::min(last, dex.class_count()); ++i) c.Class(i);
 }
 
 }  // namespace vigie::sig

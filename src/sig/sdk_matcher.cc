@@ -3,6 +3,7 @@
 #include <hs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +17,11 @@ namespace {
 hs_database_t* Db(void* p) { return static_cast<hs_database_t*>(p); }
 hs_scratch_t* Scratch(void* p) { return static_cast<hs_scratch_t*>(p); }
 
-constexpr unsigned kFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+// KB regexes run once per class, where one report per pattern is enough.
+// Exodus regexes run over all classes at once, so they must report every
+// class they match (duplicates are dropped afterwards).
+constexpr unsigned kKbFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+constexpr unsigned kExodusFlags = HS_FLAG_ALLOWEMPTY;
 
 // Where compiled databases are cached: $VIGIE_CACHE_DIR, else
 // $XDG_CACHE_HOME/vigie, else ~/.cache/vigie. Empty when none is set.
@@ -30,8 +35,8 @@ std::string CacheDir() {
 // The cache key covers everything that shapes the database: the patterns in
 // order, the flags, and the vectorscan build (its version string includes
 // the release and build date).
-std::string CacheKey(const std::vector<std::pair<std::string, uint32_t>>& patterns) {
-  std::string material = std::string(hs_version()) + "\n" + std::to_string(kFlags) + "\n";
+std::string CacheKey(const std::vector<std::pair<std::string, uint32_t>>& patterns, unsigned flags) {
+  std::string material = std::string(hs_version()) + "\n" + std::to_string(flags) + "\n";
   for (const auto& p : patterns) material.append(p.first).push_back('\n');
   return Sha256Hex(ByteView(material));
 }
@@ -67,19 +72,19 @@ void StoreCached(const std::string& dir, const std::string& path, hs_database_t*
 // Compiles one vectorscan database from (pattern, sdk) pairs, or loads it
 // from the cache. Each pattern reports at most once per scanned string
 // (HS_FLAG_SINGLEMATCH): a verdict needs existence, not positions.
-Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>& patterns,
+Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>& patterns, unsigned flag,
                              const SignatureDb& db, std::vector<uint32_t>& ids) {
   if (patterns.empty()) return static_cast<void*>(nullptr);
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, pattern_ids;
   for (uint32_t i = 0; i < patterns.size(); ++i) {
     exprs.push_back(patterns[i].first.c_str());
-    flags.push_back(kFlags);
+    flags.push_back(flag);
     pattern_ids.push_back(i);
     ids.push_back(patterns[i].second);
   }
   const std::string dir = CacheDir();
-  const std::string path = dir.empty() ? "" : dir + "/" + CacheKey(patterns) + ".hsdb";
+  const std::string path = dir.empty() ? "" : dir + "/" + CacheKey(patterns, flag) + ".hsdb";
   if (!path.empty())
     if (hs_database_t* cached = LoadCached(path)) return static_cast<void*>(cached);
   hs_database_t* out = nullptr;
@@ -183,10 +188,10 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
     for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
-  auto e = CompileRegexes(exodus, db, m->exodus_ids_);
+  auto e = CompileRegexes(exodus, kExodusFlags, db, m->exodus_ids_);
   if (!e) return e.error();
   m->exodus_db_ = *e;
-  auto k = CompileRegexes(kb, db, m->kb_ids_);
+  auto k = CompileRegexes(kb, kKbFlags, db, m->kb_ids_);
   if (!k) return k.error();
   m->kb_db_ = *k;
   m->db_ = std::move(db);
@@ -236,7 +241,43 @@ void MatchSession::MatchDefinedClass(std::string_view d, const std::function<voi
 }
 
 void MatchSession::MatchExodusClass(std::string_view c, const std::function<void(uint32_t)>& fn) {
-  if (exodus_scratch_) Scan(m_.exodus_db_, exodus_scratch_, c, m_.exodus_ids_, fn);
+  if (!exodus_scratch_) return;
+  std::vector<uint32_t> hits;
+  Scan(m_.exodus_db_, exodus_scratch_, c, m_.exodus_ids_, [&](uint32_t sdk) { hits.push_back(sdk); });
+  std::sort(hits.begin(), hits.end());
+  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+  for (uint32_t sdk : hits) fn(sdk);
+}
+
+void MatchSession::MatchExodusClasses(const std::vector<std::string>& classes,
+                                      const std::function<void(uint32_t, uint32_t)>& fn) {
+  if (!exodus_scratch_ || classes.empty()) return;
+  std::string text;
+  std::vector<uint64_t> ends;  // End offset of each class in `text`.
+  for (const auto& c : classes) {
+    text.append(c);
+    ends.push_back(text.size());
+    text.push_back('\n');
+  }
+  // A pattern may report several end offsets within one class; duplicates
+  // are dropped after the scan.
+  struct Ctx {
+    const std::vector<uint64_t>* ends;
+    const std::vector<uint32_t>* ids;
+    std::vector<std::pair<uint32_t, uint32_t>> hits;  // (class, sdk)
+  } ctx{&ends, &m_.exodus_ids_, {}};
+  auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
+    auto* c = static_cast<Ctx*>(p);
+    auto cls = static_cast<uint32_t>(std::lower_bound(c->ends->begin(), c->ends->end(), to) - c->ends->begin());
+    c->hits.emplace_back(cls, (*c->ids)[id]);
+    return 0;
+  };
+  if (text.size() > UINT32_MAX) return;
+  hs_scan(Db(m_.exodus_db_), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(exodus_scratch_), on_match,
+          &ctx);
+  std::sort(ctx.hits.begin(), ctx.hits.end());
+  ctx.hits.erase(std::unique(ctx.hits.begin(), ctx.hits.end()), ctx.hits.end());
+  for (auto [cls, sdk] : ctx.hits) fn(sdk, cls);
 }
 
 }  // namespace vigie::sig

@@ -108,6 +108,7 @@ Result<SignatureDb> ParseExodus(std::string_view text, const std::string& source
   }
   SignatureDb db;
   db.sources.push_back(source);
+  db.sdks.reserve(entries.size());
   for (element e : entries) {
     if (!e.is_object()) continue;
     SdkSignature s;

@@ -24,8 +24,11 @@ namespace vigie::sig {
 template <typename Fn>
 void ForEachExodusClassMatch(std::string_view text, Fn&& fn);
 
-/// Adds to `out` the class set dexdump's text for `dex` would yield.
-void CollectExodusClasses(const dex::DexFile& dex, std::unordered_set<std::string>& out);
+/// Adds to `out` the class set dexdump's text for `dex` would yield, for
+/// class definitions [first, last) (all of them by default). Disjoint ranges
+/// may be collected on different threads into different sets.
+void CollectExodusClasses(const dex::DexFile& dex, std::unordered_set<std::string>& out, uint32_t first = 0,
+                          uint32_t last = UINT32_MAX);
 
 // ---- inline ---------------------------------------------------------------
 

@@ -37,6 +37,11 @@ class MatchSession {
   /// fn(sdk) for each Exodus signature that re.search-matches `class_name`
   /// (slash form, an element of Exodus' class set).
   void MatchExodusClass(std::string_view class_name, const std::function<void(uint32_t)>& fn);
+  /// fn(sdk, i) once for each (signature, classes[i]) that matches, in
+  /// order of i: one scan over all classes joined by newlines, which no
+  /// Exodus pattern can cross (its '.' does not match '\n').
+  void MatchExodusClasses(const std::vector<std::string>& classes,
+                          const std::function<void(uint32_t, uint32_t)>& fn);
 
  private:
   const SdkMatcher& m_;
