@@ -1,15 +1,12 @@
 #include "vigie/sig/sdk_matcher.h"
 
 #include <hs.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "vigie/base/mapped_file.h"
+#include "vigie/sig/cache.h"
 
 namespace vigie::sig {
 namespace {
@@ -22,15 +19,6 @@ hs_scratch_t* Scratch(void* p) { return static_cast<hs_scratch_t*>(p); }
 // class they match (duplicates are dropped afterwards).
 constexpr unsigned kKbFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
 constexpr unsigned kExodusFlags = HS_FLAG_ALLOWEMPTY;
-
-// Where compiled databases are cached: $VIGIE_CACHE_DIR, else
-// $XDG_CACHE_HOME/vigie, else ~/.cache/vigie. Empty when none is set.
-std::string CacheDir() {
-  if (const char* d = std::getenv("VIGIE_CACHE_DIR")) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/vigie";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/vigie";
-  return {};
-}
 
 // The cache key covers everything that shapes the database: the patterns in
 // order, the flags, and the vectorscan build (its version string includes
@@ -52,20 +40,11 @@ hs_database_t* LoadCached(const std::string& path) {
   return db;
 }
 
-void StoreCached(const std::string& dir, const std::string& path, hs_database_t* db) {
+void StoreCached(const std::string& path, hs_database_t* db) {
   char* bytes = nullptr;
   size_t size = 0;
   if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  // Write then rename, so a concurrent reader never sees half a file.
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(bytes, static_cast<std::streamsize>(size));
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::filesystem::remove(tmp, ec);
+  StoreInCache(path, std::string_view(bytes, size));
   std::free(bytes);
 }
 
@@ -83,8 +62,7 @@ Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>
     pattern_ids.push_back(i);
     ids.push_back(patterns[i].second);
   }
-  const std::string dir = CacheDir();
-  const std::string path = dir.empty() ? "" : dir + "/" + CacheKey(patterns, flag) + ".hsdb";
+  const std::string path = CachePath(CacheKey(patterns, flag) + ".hsdb");
   if (!path.empty())
     if (hs_database_t* cached = LoadCached(path)) return static_cast<void*>(cached);
   hs_database_t* out = nullptr;
@@ -96,7 +74,7 @@ Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>
     hs_free_compile_error(err);
     return MakeError(ErrorCode::kSignatureDb, 0, "regex of '" + who + "' does not compile: " + what);
   }
-  if (!path.empty()) StoreCached(dir, path, out);
+  if (!path.empty()) StoreCached(path, out);
   return static_cast<void*>(out);
 }
 

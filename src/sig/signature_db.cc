@@ -1,45 +1,45 @@
-// Signature databases are parsed with simdjson: Exodus' export is ~0.6 MB of
-// JSON, and parsing it must not dominate a scan that takes ~10 ms.
+// JSON signature databases: Vigie's KB format and Exodus' export. Parsing
+// happens off the hot path: the built-in KB is compiled at build time
+// (tools/kbc) and imports are cached in compiled form (db_codec.h).
 #include "vigie/sig/signature_db.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
-#include "embedded_data.h"
 #include "vigie/base/mapped_file.h"
+#include "vigie/sig/cache.h"
+#include "vigie/sig/db_codec.h"
 
 namespace vigie::sig {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::object;
+using Json = nlohmann::json;
 
-std::vector<std::string> Strings(element e, const char* key) {
+std::vector<std::string> Strings(const Json& j, const char* key) {
   std::vector<std::string> out;
-  simdjson::dom::array arr;
-  if (e[key].get(arr)) return out;
-  for (element v : arr) {
-    std::string_view s;
-    if (!v.get(s)) out.emplace_back(s);
-  }
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& v : *it)
+    if (v.is_string()) out.push_back(v.get<std::string>());
   return out;
 }
 
-std::string Str(element e, const char* key) {
-  std::string_view s;
-  return e[key].get(s) ? std::string() : std::string(s);
+std::string Str(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const Json& Obj(const Json& j, const char* key) {
+  static const Json kEmpty = Json::object();
+  auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : kEmpty;
 }
 
 Error BadDb(const std::string& source, const std::string& why) {
   return MakeError(ErrorCode::kSignatureDb, 0, source + ": " + why);
-}
-
-// The strings of an array inside a sub-object; empty when either is absent.
-std::vector<std::string> StringsIn(element parent, const char* object_key, const char* key) {
-  element sub;
-  if (parent[object_key].get(sub) || !sub.is_object()) return {};
-  return Strings(sub, key);
 }
 
 }  // namespace
@@ -50,78 +50,72 @@ void SignatureDb::Append(SignatureDb other) {
 }
 
 Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
-  element root;
-  if (parser.parse(padded).get(root) || !root.is_object()) return BadDb(source, "not a JSON object");
-  int64_t version = 0;
-  if (root["schema_version"].get(version) || version != 1) return BadDb(source, "unsupported schema_version");
-  simdjson::dom::array sdks;
-  if (root["sdks"].get(sdks)) return BadDb(source, "no \"sdks\" array");
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return BadDb(source, "not a JSON object");
+  if (j.value("schema_version", 0) != 1) return BadDb(source, "unsupported schema_version");
+  auto sdks = j.find("sdks");
+  if (sdks == j.end() || !sdks->is_array()) return BadDb(source, "no \"sdks\" array");
   SignatureDb db;
   db.sources.push_back(source);
-  for (element e : sdks) {
+  for (const auto& e : *sdks) {
     if (!e.is_object()) return BadDb(source, "an sdks[] entry is not an object");
     SdkSignature s;
-    std::string id = Str(e, "id");
+    s.id = "vigie:" + Str(e, "id");
     s.name = Str(e, "name");
-    if (s.name.empty() || id.empty()) return BadDb(source, "an entry lacks id or name");
-    s.id = "vigie:" + id;
+    if (s.name.empty() || s.id == "vigie:") return BadDb(source, "an entry lacks id or name");
     s.vendor = Str(e, "vendor");
     s.categories = Strings(e, "categories");
     s.website = Str(e, "website");
-    int64_t exodus_id;
-    if (!e["exodus_id"].get(exodus_id)) s.exodus_id = static_cast<int>(exodus_id);
+    if (auto x = e.find("exodus_id"); x != e.end() && x->is_number_integer()) s.exodus_id = x->get<int>();
     s.source = source;
-    s.code_packages = StringsIn(e, "code", "packages");
-    s.code_regexes = StringsIn(e, "code", "regex");
-    s.domains = StringsIn(e, "network", "domains");
-    s.manifest_components = StringsIn(e, "manifest", "components");
-    s.manifest_meta_data = StringsIn(e, "manifest", "meta_data");
-    s.manifest_permissions = StringsIn(e, "manifest", "permissions");
+    const Json& code = Obj(e, "code");
+    s.code_packages = Strings(code, "packages");
+    s.code_regexes = Strings(code, "regex");
+    s.domains = Strings(Obj(e, "network"), "domains");
+    const Json& manifest = Obj(e, "manifest");
+    s.manifest_components = Strings(manifest, "components");
+    s.manifest_meta_data = Strings(manifest, "meta_data");
+    s.manifest_permissions = Strings(manifest, "permissions");
     db.sdks.push_back(std::move(s));
   }
   return db;
 }
 
 Result<SignatureDb> ParseExodus(std::string_view text, const std::string& source) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
-  element root;
-  if (parser.parse(padded).get(root)) return BadDb(source, "not JSON");
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return BadDb(source, "not JSON");
   // The reports API wraps trackers in {"trackers": {...}}; some mirrors
   // publish the bare map or a list of one-entry maps.
-  element trackers = root;
-  if (root.is_object()) {
-    element inner;
-    if (!root["trackers"].get(inner)) trackers = inner;
-  }
-  std::vector<element> entries;
-  if (trackers.is_object()) {
-    for (auto field : object(trackers)) entries.push_back(field.value);
-  } else if (trackers.is_array()) {
-    for (element item : simdjson::dom::array(trackers))
+  const Json* trackers = &j;
+  if (j.is_object() && j.contains("trackers")) trackers = &j["trackers"];
+  std::vector<const Json*> entries;
+  if (trackers->is_object()) {
+    for (const auto& [k, v] : trackers->items()) entries.push_back(&v);
+  } else if (trackers->is_array()) {
+    for (const auto& item : *trackers)
       if (item.is_object())
-        for (auto field : object(item)) entries.push_back(field.value);
+        for (const auto& [k, v] : item.items()) entries.push_back(&v);
   } else {
     return BadDb(source, "no trackers map");
   }
   SignatureDb db;
   db.sources.push_back(source);
   db.sdks.reserve(entries.size());
-  for (element e : entries) {
-    if (!e.is_object()) continue;
+  for (const Json* e : entries) {
+    if (!e->is_object()) continue;
     SdkSignature s;
-    int64_t id = 0;
-    if (e["id"].get(id)) id = 0;  // An entry without an id keeps 0.
+    int id = 0;
+    if (auto x = e->find("id"); x != e->end() && x->is_number_integer()) id = x->get<int>();
     s.id = "exodus:" + std::to_string(id);
-    s.name = Str(e, "name");
-    s.exodus_id = static_cast<int>(id);
-    s.website = Str(e, "website");
+    s.name = Str(*e, "name");
+    s.exodus_id = id;
+    s.website = Str(*e, "website");
     s.source = source;
     s.semantics = CodeSemantics::kExodus;
-    s.categories = Strings(e, "categories");
-    std::string code = Str(e, "code_signature");
+    if (auto c = e->find("categories"); c != e->end() && c->is_array())
+      for (const auto& cat : *c)
+        if (cat.is_string()) s.categories.push_back(cat.get<std::string>());
+    std::string code = Str(*e, "code_signature");
     if (code.size() > 3) s.code_regexes.push_back(code);  // Exodus skips len <= 3.
     db.sdks.push_back(std::move(s));
   }
@@ -131,15 +125,26 @@ Result<SignatureDb> ParseExodus(std::string_view text, const std::string& source
   return db;
 }
 
-Result<SignatureDb> LoadBuiltinKb() { return ParseKb(embedded::kSdkKbJson, "vigie-kb"); }
-
 Result<SignatureDb> ImportFile(const std::string& format, const std::string& path) {
   if (format != "exodus" && format != "vigie")
     return MakeError(ErrorCode::kSignatureDb, 0, "unknown signature format '" + format + "' (known: exodus, vigie)");
   auto file = MappedFile::Open(path);
   if (!file) return MakeError(ErrorCode::kIoError, 0, "cannot read " + path + ": " + file.error().message);
+  const std::string source = format + ":" + path;
+  // The cache key is the content, the format and the source name (reports
+  // name the file), so an edited file is never served stale.
+  std::string material = format + "\n" + source + "\n";
+  material.append(file->view().AsString());
+  const std::string cached = CachePath(Sha256Hex(ByteView(material)) + ".vsdb");
+  if (!cached.empty()) {
+    if (auto blob = MappedFile::Open(cached); blob && !blob->view().empty()) {
+      if (auto db = DecodeDb(blob->view())) return db;
+    }
+  }
   std::string_view text = file->view().AsString();
-  return format == "exodus" ? ParseExodus(text, "exodus:" + path) : ParseKb(text, "vigie:" + path);
+  auto db = format == "exodus" ? ParseExodus(text, source) : ParseKb(text, source);
+  if (db && !cached.empty()) StoreInCache(cached, EncodeDb(*db));
+  return db;
 }
 
 }  // namespace vigie::sig

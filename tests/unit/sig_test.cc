@@ -3,10 +3,13 @@
 
 #include <cstdio>
 #include <memory>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <unistd.h>
 
 #include "test_support.h"
+#include "vigie/sig/db_codec.h"
 #include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/sdk_matcher.h"
 
@@ -149,6 +152,58 @@ TEST(Kb, BuiltinKbLoadsAndCompiles) {
   EXPECT_TRUE(SdkMatcher::Compile(std::move(*db)).ok());
   EXPECT_FALSE(ParseKb(R"({"schema_version":2,"sdks":[]})", "x").ok());
   EXPECT_FALSE(ParseKb(R"({"schema_version":1,"sdks":[{"name":"no id"}]})", "x").ok());
+}
+
+}  // namespace
+}  // namespace vigie::sig
+
+namespace vigie::sig {
+namespace {
+
+TEST(DbCodec, RoundTripsTheBuiltinKbAndRejectsDamage) {
+  auto kb = LoadBuiltinKb();
+  ASSERT_TRUE(kb.ok());
+  // The built-in KB is the compiled form of data/sdk_kb.json: same content.
+  auto text = vigie::testing::ReadBytes("data/sdk_kb.json");
+  auto parsed = ParseKb(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), "vigie-kb");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(EncodeDb(*kb), EncodeDb(*parsed));
+  ASSERT_GE(kb->sdks.size(), 100u);
+
+  std::string blob = EncodeDb(*kb);
+  auto back = DecodeDb(ByteView(blob));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(EncodeDb(*back), blob);
+  for (size_t n : {size_t{0}, size_t{3}, size_t{8}, blob.size() / 2, blob.size() - 1})
+    EXPECT_FALSE(DecodeDb(ByteView(std::string_view(blob).substr(0, n))).ok()) << n;
+  std::string lying = blob;
+  lying[8] = '\xff';  // The source count now claims billions of strings.
+  lying[9] = '\xff';
+  lying[10] = '\xff';
+  EXPECT_FALSE(DecodeDb(ByteView(lying)).ok());
+}
+
+TEST(ExodusImport, IsCachedInCompiledFormKeyedByContent) {
+  char dir[] = "/tmp/vigie_cache_test_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  setenv("VIGIE_CACHE_DIR", dir, 1);
+  const std::string path = std::string(dir) + "/trackers.json";
+  std::ofstream(path) << R"({"trackers":{"5":{"id":5,"name":"First","code_signature":"com.first.sdk"}}})";
+  auto a = ImportFile("exodus", path);
+  ASSERT_TRUE(a.ok());
+  size_t cached = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".vsdb") ++cached;
+  EXPECT_EQ(cached, 1u);
+  auto b = ImportFile("exodus", path);  // Served from the cache.
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(EncodeDb(*a), EncodeDb(*b));
+  std::ofstream(path) << R"({"trackers":{"5":{"id":5,"name":"Edited","code_signature":"com.first.sdk"}}})";
+  auto c = ImportFile("exodus", path);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->sdks[0].name, "Edited") << "an edited file is never served stale";
+  unsetenv("VIGIE_CACHE_DIR");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+#include "vigie/sig/cache.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace vigie::sig {
+
+std::string CacheDir() {
+  if (const char* d = std::getenv("VIGIE_CACHE_DIR")) return d;
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/vigie";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/vigie";
+  return {};
+}
+
+std::string CachePath(const std::string& name) {
+  std::string dir = CacheDir();
+  return dir.empty() ? std::string() : dir + "/" + name;
+}
+
+void StoreInCache(const std::string& path, std::string_view bytes) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+      std::filesystem::remove(tmp, ec);
+      return;
+    }
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+}  // namespace vigie::sig
