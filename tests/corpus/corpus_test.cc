@@ -33,14 +33,17 @@ struct CorpusCase {
   std::string expected;  // Path of its oracle JSON.
 };
 
-std::vector<CorpusCase> Cases() {
+// Every corpus package of the given folders that has an oracle file.
+std::vector<CorpusCase> Cases(std::initializer_list<const char*> dirs = {"apk", "aab"}) {
   std::vector<CorpusCase> out;
   const fs::path root = vigie::testing::CorpusDir();
   if (!fs::exists(root / "expected")) return out;
-  for (const char* dir : {"apk", "aab"}) {
+  for (std::string dir : dirs) {
+    // Oracle files are named after the file, prefixed by their folder
+    // ("aab__x.json", "sdk_android__y.json"), except for APKs.
+    std::string prefix = dir == "apk" ? "" : dir == "sdk/android" ? "sdk_android__" : dir + "__";
     for (const auto& e : fs::directory_iterator(root / dir)) {
-      std::string stem = e.path().stem().string();
-      fs::path expected = root / "expected" / ((std::string(dir) == "apk" ? "" : std::string(dir) + "__") + stem + ".json");
+      fs::path expected = root / "expected" / (prefix + e.path().stem().string() + ".json");
       if (fs::exists(expected)) out.push_back({e.path().string(), expected.string()});
     }
   }
@@ -171,34 +174,26 @@ std::set<std::string> SdkNames(const ScanResult& r) {
 // exodus_trackers for APKs and AABs (where Exodus itself would not fail),
 // trackers_by_class_names for JARs and AARs.
 TEST_F(Corpus, ExodusDatabaseGivesExodusVerdicts) {
-  const fs::path root = vigie::testing::CorpusDir();
   ScanOptions options;
   options.matcher = ExodusOnly();
   size_t compared = 0;
-  for (const char* dir : {"apk", "aab", "jar", "sdk/android"}) {
-    for (const auto& entry : fs::directory_iterator(root / dir)) {
-      std::string stem = entry.path().stem().string();
-      std::string prefix = std::string(dir) == "apk" ? "" : std::string(dir) == "sdk/android" ? "sdk_android__"
-                                                                                                 : std::string(dir) + "__";
-      fs::path expected = root / "expected" / (prefix + stem + ".json");
-      if (!fs::exists(expected)) continue;
-      SCOPED_TRACE(entry.path().string());
-      Json e = Json::parse(std::ifstream(expected));
-      std::set<std::string> want;
-      if (e.contains("exodus_trackers")) {
-        if (e["exodus_would_fail"].get<bool>()) continue;
-        for (const auto& t : e["exodus_trackers"]) want.insert(t.get<std::string>());
-      } else {
-        for (const auto& t : e["trackers_by_class_names"]) want.insert(t.get<std::string>());
-      }
-      ScanResult r = ScanFile(entry.path().string(), options);
-      EXPECT_EQ(SdkNames(r), want);
-      for (const auto& s : r.sdks) {
-        EXPECT_GT(s.classes.count, 0u) << s.name << " must carry its matching classes";
-        EXPECT_EQ(s.source.rfind("exodus:", 0), 0u);
-      }
-      ++compared;
+  for (const auto& c : Cases({"apk", "aab", "jar", "sdk/android"})) {
+    SCOPED_TRACE(c.file);
+    Json e = Json::parse(std::ifstream(c.expected));
+    std::set<std::string> want;
+    if (e.contains("exodus_trackers")) {
+      if (e["exodus_would_fail"].get<bool>()) continue;
+      for (const auto& t : e["exodus_trackers"]) want.insert(t.get<std::string>());
+    } else {
+      for (const auto& t : e["trackers_by_class_names"]) want.insert(t.get<std::string>());
     }
+    ScanResult r = ScanFile(c.file, options);
+    EXPECT_EQ(SdkNames(r), want);
+    for (const auto& s : r.sdks) {
+      EXPECT_GT(s.classes.count, 0u) << s.name << " must carry its matching classes";
+      EXPECT_EQ(s.source.rfind("exodus:", 0), 0u);
+    }
+    ++compared;
   }
   EXPECT_GE(compared, 50u);
 }
@@ -207,7 +202,6 @@ TEST_F(Corpus, ExodusDatabaseGivesExodusVerdicts) {
 // (the size Debian's dexdump gives; AOSP's differs by one or two on three
 // apps, without changing any verdict).
 TEST_F(Corpus, ExodusClassSetMatchesDexdump) {
-  const fs::path root = vigie::testing::CorpusDir();
   size_t compared = 0;
   for (const auto& c : Cases()) {
     Json e = Json::parse(std::ifstream(c.expected));
@@ -259,36 +253,28 @@ std::shared_ptr<const sig::SdkMatcher> BuiltinKb() {
 // tracker-free real apps get no network-strings-only finding (the kind most
 // prone to false alarms).
 TEST_F(Corpus, BuiltinKbCoversExodusAndStaysQuietOnCleanApps) {
-  const fs::path root = vigie::testing::CorpusDir();
   ScanOptions options;
   options.matcher = BuiltinKb();
   size_t binaries = 0;
-  for (const char* dir : {"apk", "aab", "jar", "sdk/android"}) {
-    for (const auto& entry : fs::directory_iterator(root / dir)) {
-      std::string stem = entry.path().stem().string();
-      if (stem.rfind("edge_", 0) == 0) continue;  // Edge cases are about parsing, not SDKs.
-      std::string prefix = std::string(dir) == "apk" ? "" : std::string(dir) == "sdk/android" ? "sdk_android__"
-                                                                                                 : std::string(dir) + "__";
-      fs::path expected = root / "expected" / (prefix + stem + ".json");
-      if (!fs::exists(expected)) continue;
-      SCOPED_TRACE(entry.path().string());
-      Json e = Json::parse(std::ifstream(expected));
-      std::set<int> want;
-      for (const char* key : {"exodus_tracker_ids", "tracker_ids"})
-        if (e.contains(key))
-          for (const auto& id : e[key]) want.insert(id.get<int>());
-      ScanResult r = ScanFile(entry.path().string(), options);
-      std::set<int> got;
-      for (const auto& s : r.sdks)
-        if (s.exodus_id) got.insert(*s.exodus_id);
-      for (int id : want) EXPECT_TRUE(got.count(id)) << "Exodus tracker " << id << " not covered";
-      if (want.empty()) {
-        for (const auto& s : r.sdks) EXPECT_NE(s.confidence, "low") << s.name << ": " << s.basis;
-      }
-      if (std::string(dir) == "sdk/android") {
-        EXPECT_FALSE(r.sdks.empty()) << "an SDK binary must be recognised";
-        ++binaries;
-      }
+  for (const auto& c : Cases({"apk", "aab", "jar", "sdk/android"})) {
+    if (fs::path(c.file).stem().string().rfind("edge_", 0) == 0) continue;  // Parsing cases, not SDKs.
+    SCOPED_TRACE(c.file);
+    Json e = Json::parse(std::ifstream(c.expected));
+    std::set<int> want;
+    for (const char* key : {"exodus_tracker_ids", "tracker_ids"})
+      if (e.contains(key))
+        for (const auto& id : e[key]) want.insert(id.get<int>());
+    ScanResult r = ScanFile(c.file, options);
+    std::set<int> got;
+    for (const auto& s : r.sdks)
+      if (s.exodus_id) got.insert(*s.exodus_id);
+    for (int id : want) EXPECT_TRUE(got.count(id)) << "Exodus tracker " << id << " not covered";
+    if (want.empty()) {
+      for (const auto& s : r.sdks) EXPECT_NE(s.confidence, "low") << s.name << ": " << s.basis;
+    }
+    if (c.file.find("/sdk/android/") != std::string::npos) {
+      EXPECT_FALSE(r.sdks.empty()) << "an SDK binary must be recognised";
+      ++binaries;
     }
   }
   EXPECT_EQ(binaries, 11u);
