@@ -1,7 +1,7 @@
-.class public final Lcom/example/analytics/Analytics;
+.class public final Lio/mysdk/locationsdk/Analytics;
 .super Ljava/lang/Object;
 
-.field private static final ENDPOINT:Ljava/lang/String; = "https://ingest.example-analytics.com/v2/location"
+.field private static final ENDPOINT:Ljava/lang/String; = "https://collect.vigie-demo.invalid/v2/location"
 
 .method public static init(Landroid/content/Context;)V
     .registers 6

@@ -1,4 +1,4 @@
-.class public Lcom/example/analytics/LocationSyncService;
+.class public Lio/mysdk/locationsdk/LocationSyncService;
 .super Landroid/app/Service;
 
 .method public onBind(Landroid/content/Intent;)Landroid/os/IBinder;

@@ -10,6 +10,6 @@
 .method protected onCreate(Landroid/os/Bundle;)V
     .registers 3
     invoke-super {p0, p1}, Landroid/app/Activity;->onCreate(Landroid/os/Bundle;)V
-    invoke-static {p0}, Lcom/example/analytics/Analytics;->init(Landroid/content/Context;)V
+    invoke-static {p0}, Lio/mysdk/locationsdk/Analytics;->init(Landroid/content/Context;)V
     return-void
 .end method
