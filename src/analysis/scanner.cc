@@ -372,7 +372,8 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   std::string digest;
   ScanResult r;
   if (file->view().size() >= kParallelHashMinSize) {
-    std::thread hasher([&] { digest = Sha256File(*file); });
+    // jthread: joined even if scanning throws (bad_alloc), never terminate().
+    std::jthread hasher([&] { digest = Sha256File(*file); });
     r = ScanBytes(file->view(), path, options, &*file);
     hasher.join();
   } else {

@@ -86,9 +86,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   // half. The DEX is read-only, so sharing it is safe.
   const uint32_t half = dex.class_count() / 2;
   std::unordered_set<std::string> first_half;
-  std::thread exodus;
+  std::jthread exodus;  // Joined on every path out, exceptions included.
   if (matcher_->has_exodus()) {
-    exodus = std::thread([&] {
+    exodus = std::jthread([&] {
       sig::CollectExodusClasses(dex, first_half, 0, half);
       sig::ForEachExodusClassMatch(entry_name, [&](std::string_view m) { first_half.emplace(m); });
     });
