@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "vigie/analysis/scanner.h"
-#include "vigie/sig/sdk_matcher.h"
+#include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
 #include "vigie/version.h"
 
@@ -58,31 +58,24 @@ struct Config {
   unsigned jobs = 1;
 };
 
-// Loads and compiles the signature databases once for all inputs.
-std::shared_ptr<const vigie::sig::SdkMatcher> BuildMatcher(const RawArgs& raw) {
-  vigie::sig::SignatureDb db;
-  if (!raw.no_default_kb) {
-    auto kb = vigie::sig::LoadBuiltinKb();
-    if (!kb) throw UsageError("built-in knowledge base: " + kb.error().message);
-    db.Append(std::move(*kb));
-  }
-  for (const auto& spec : raw.signatures) {
-    size_t colon = spec.find(':');
+// Which signature databases to load. Only the flags are checked here; the
+// files are read by the MatcherSource, off the critical path.
+vigie::sig::SignatureSpec MakeSignatureSpec(const RawArgs& raw) {
+  vigie::sig::SignatureSpec spec;
+  spec.builtin_kb = !raw.no_default_kb;
+  for (const auto& s : raw.signatures) {
+    size_t colon = s.find(':');
     if (colon == std::string::npos || colon == 0)
-      throw UsageError("--signatures takes FORMAT:FILE (e.g. exodus:trackers.json), got '" + spec + "'");
-    auto imported = vigie::sig::ImportFile(spec.substr(0, colon), spec.substr(colon + 1));
-    if (!imported) throw UsageError(imported.error().message);
-    db.Append(std::move(*imported));
+      throw UsageError("--signatures takes FORMAT:FILE (e.g. exodus:trackers.json), got '" + s + "'");
+    spec.imports.emplace_back(s.substr(0, colon), s.substr(colon + 1));
   }
-  if (db.sources.empty()) return nullptr;
-  auto matcher = vigie::sig::SdkMatcher::Compile(std::move(db));
-  if (!matcher) throw UsageError(matcher.error().message);
-  return *matcher;
+  return spec;
 }
 
 Config MakeConfig(const RawArgs& raw) {
   Config c;
-  c.scan.matcher = BuildMatcher(raw);
+  if (auto spec = MakeSignatureSpec(raw); !spec.empty())
+    c.scan.matcher_source = std::make_shared<vigie::sig::MatcherSource>(std::move(spec));
   c.inputs = raw.inputs;
   c.format = raw.format == "json" ? Format::kJson : raw.format == "jsonl" ? Format::kJsonl : Format::kText;
   c.output = raw.output;
@@ -91,6 +84,7 @@ Config MakeConfig(const RawArgs& raw) {
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   c.jobs = raw.jobs == 0 ? hw : raw.jobs;
   c.jobs = std::min<unsigned>(c.jobs, static_cast<unsigned>(std::max<size_t>(1, c.inputs.size())));
+  c.scan.threads = std::max(1u, hw / c.jobs);
   return c;
 }
 
@@ -128,6 +122,12 @@ int RunScan(const Config& c) {
   }
   std::ostream& out = c.output.empty() ? std::cout : file;
 
+  // The signatures load on a helper thread while the first input is opened
+  // and inflated; a scan that needs them first loads them itself.
+  vigie::sig::MatcherSource* signatures = c.scan.matcher_source.get();
+  std::jthread preload;
+  if (signatures) preload = std::jthread([signatures] { signatures->Get(); });
+
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, vigie::ScanStatus>>> done(n);
   std::mutex mu;
@@ -136,6 +136,7 @@ int RunScan(const Config& c) {
   auto worker = [&] {
     for (size_t i; (i = next.fetch_add(1)) < n;) {
       vigie::ScanResult r = vigie::ScanFile(c.inputs[i], c.scan);
+      if (signatures && signatures->failed()) break;  // Reported below; nothing is printed.
       ReportProblems(r);
       std::string text = Render(r, c);
       std::lock_guard lock(mu);
@@ -143,9 +144,19 @@ int RunScan(const Config& c) {
       cv.notify_all();
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < c.jobs; ++t) pool.emplace_back(worker);
+  std::vector<std::jthread> pool;
   if (c.jobs == 1) worker();
+  else
+    for (unsigned t = 0; t < c.jobs; ++t) pool.emplace_back(worker);
+
+  // A database that cannot be loaded is a usage error, reported before any
+  // output.
+  if (signatures && !signatures->Get()) {
+    next.store(n);  // No worker starts another input.
+    pool.clear();   // Joins them.
+    std::fprintf(stderr, "vigie: %s\n", signatures->error().message.c_str());
+    return kExitUsage;
+  }
 
   int exit_code = kExitOk;
   for (size_t i = 0; i < n; ++i) {
@@ -160,7 +171,6 @@ int RunScan(const Config& c) {
     if (status == vigie::ScanStatus::kFailed) exit_code = std::max<int>(exit_code, kExitInputFailed);
     else if (status == vigie::ScanStatus::kPartial && exit_code == kExitOk) exit_code = kExitPartial;
   }
-  for (auto& t : pool) t.join();
   return exit_code;
 }
 

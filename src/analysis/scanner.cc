@@ -7,6 +7,7 @@
 
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/analysis/sdk_detector.h"
+#include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
 #include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
@@ -102,12 +103,7 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 class PackageScanner {
  public:
   PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing)
-      : out_(out), extractor_(backing) {
-    if (options.matcher) {
-      sdks_ = std::make_unique<SdkDetector>(options.matcher);
-      out_.signature_sources = options.matcher->db().sources;
-    }
-  }
+      : out_(out), options_(options), extractor_(backing) {}
 
   void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
     for (const zip::Entry& e : archive.entries()) {
@@ -117,7 +113,7 @@ class PackageScanner {
         ScanDexEntry(archive, e, prefix);
       } else if (EndsWith(name, ".class")) {
         ++out_.code.jvm_class_count;
-        if (sdks_) ScanClassFile(archive, e, prefix);
+        if (WantsSdks()) ScanClassFile(archive, e, prefix);
       } else if (EndsWith(name, ".apk") || EndsWith(name, ".jar")) {
         ScanNested(archive, e, prefix, depth);
       } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
@@ -173,9 +169,9 @@ class PackageScanner {
                            std::to_string(bad_class_files_) +
                                " .class file(s) could not be read; only their entry names were used");
     }
-    if (sdks_) {
-      sdks_->OnManifest(out_.manifest);
-      out_.sdks = sdks_->Finish();
+    if (SdkDetector* sdks = Sdks()) {
+      sdks->OnManifest(out_.manifest);
+      out_.sdks = sdks->Finish();
     }
     std::vector<PackageCount> counts;
     counts.reserve(package_counts_.size());
@@ -217,13 +213,32 @@ class PackageScanner {
       if (origin != DexOrigin::kJanusPrefix) {
         out_.code.class_count += s.class_count;
         CountPackages(d);
-        if (sdks_) sdks_->OnDex(d, entry_name);
+        if (SdkDetector* sdks = Sdks()) sdks->OnDex(d, entry_name);
       }
       out_.code.dex.push_back(std::move(s));
     }
   }
 
  private:
+  bool WantsSdks() const { return options_.matcher || options_.matcher_source; }
+
+  // The SDK detector, created on first use: with a MatcherSource, this is
+  // where the scan waits for the signatures, as late as possible. Null
+  // without signatures, or when they failed to load.
+  SdkDetector* Sdks() {
+    if (sdks_ || sdks_unavailable_) return sdks_.get();
+    auto matcher = options_.matcher ? options_.matcher
+                   : options_.matcher_source ? options_.matcher_source->Get()
+                                             : nullptr;
+    if (!matcher) {
+      sdks_unavailable_ = true;
+      return nullptr;
+    }
+    sdks_ = std::make_unique<SdkDetector>(matcher, options_.threads);
+    out_.signature_sources = matcher->db().sources;
+    return sdks_.get();
+  }
+
   // Extracts an entry, recording a failure under `where` with `severity`.
   std::optional<ByteView> ExtractOrReport(const zip::Archive& archive, const zip::Entry& e,
                                           ByteBuffer& storage, const std::string& where,
@@ -260,7 +275,7 @@ class PackageScanner {
       if (c) parsed = std::move(*c);
     }
     if (!parsed && bad_class_files_++ == 0) first_bad_class_ = JoinPath(prefix, e.name);
-    sdks_->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
+    if (SdkDetector* sdks = Sdks()) sdks->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
   }
 
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
@@ -304,8 +319,10 @@ class PackageScanner {
   }
 
   ScanResult& out_;
+  const ScanOptions& options_;
   zip::Extractor extractor_;
-  std::unique_ptr<SdkDetector> sdks_;  // Null without signatures.
+  std::unique_ptr<SdkDetector> sdks_;  // See Sdks().
+  bool sdks_unavailable_ = false;
   uint64_t bad_class_files_ = 0;
   std::string first_bad_class_;
   std::unordered_map<std::string, uint32_t> package_counts_;

@@ -1,7 +1,9 @@
 #include "vigie/analysis/sdk_detector.h"
 
 #include <algorithm>
-#include <thread>
+#include <iterator>
+
+#include "vigie/base/parallel.h"
 
 #include "vigie/sig/exodus_classes.h"
 
@@ -33,13 +35,6 @@ void ForEachHostToken(std::string_view s, Fn&& fn) {
   }
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 std::string JavaName(std::string_view slash) {
   std::string out(slash);
   std::replace(out.begin(), out.end(), '/', '.');
@@ -48,8 +43,11 @@ std::string JavaName(std::string_view slash) {
 
 }  // namespace
 
-SdkDetector::SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher)
-    : matcher_(std::move(matcher)), session_(*matcher_) {}
+SdkDetector::SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, unsigned threads)
+    : matcher_(std::move(matcher)), threads_(std::max(1u, threads)) {
+  sessions_.reserve(threads_);
+  for (unsigned t = 0; t < threads_; ++t) sessions_.emplace_back(*matcher_);
+}
 
 SdkFinding& SdkDetector::Finding(uint32_t sdk) {
   auto [it, fresh] = findings_.try_emplace(sdk);
@@ -66,49 +64,88 @@ SdkFinding& SdkDetector::Finding(uint32_t sdk) {
   return it->second;
 }
 
-void SdkDetector::OnHostsIn(std::string_view text) {
+void SdkDetector::FindHosts(std::string_view text, std::vector<std::string>& out) const {
+  std::string host;
   ForEachHostToken(text, [&](std::string_view tok) {
-    std::string host = Lower(tok);
-    if (!hosts_seen_.insert(host).second) return;
-    uint32_t last = UINT32_MAX;
-    matcher_->MatchHost(host, [&](uint32_t sdk) {
-      if (sdk == last) return;  // Nested domains of one SDK count once.
-      last = sdk;
-      Finding(sdk).strings.Add(host);
-    });
+    host.assign(tok);
+    for (char& c : host)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    bool covered = false;
+    matcher_->MatchHost(host, [&](uint32_t) { covered = true; });
+    if (covered) out.push_back(host);
+  });
+}
+
+void SdkDetector::OnHost(const std::string& host) {
+  if (!hosts_seen_.insert(host).second) return;
+  uint32_t last = UINT32_MAX;
+  matcher_->MatchHost(host, [&](uint32_t sdk) {
+    if (sdk == last) return;  // Nested domains of one SDK count once.
+    last = sdk;
+    Finding(sdk).strings.Add(host);
   });
 }
 
 void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
-  // Exodus' class set is the costliest part (it walks every method's catch
-  // types and debug info). A second thread builds it for the first half of
-  // the classes while this one matches the KB and then builds the second
-  // half. The DEX is read-only, so sharing it is safe.
-  const uint32_t half = dex.class_count() / 2;
-  std::unordered_set<std::string> first_half;
-  std::jthread exodus;  // Joined on every path out, exceptions included.
-  if (matcher_->has_exodus()) {
-    exodus = std::jthread([&] {
-      sig::CollectExodusClasses(dex, first_half, 0, half);
-      sig::ForEachExodusClassMatch(entry_name, [&](std::string_view m) { first_half.emplace(m); });
+  // One DEX's work is split into independent tasks on the scan's threads.
+  // Each task writes only its own slot; the slots are merged below in task
+  // order, so the result never depends on the scheduling.
+  //  - task 0: defined class names against package prefixes and KB regexes;
+  //  - tasks 1, 2: hosts in each half of the string table;
+  //  - tasks 3..: slices of the class definitions, marked for Exodus' class
+  //    set (the costliest part: it reads every method's catch types and
+  //    debug info).
+  constexpr size_t kHostTasks = 2, kFirstSlice = 1 + kHostTasks, kExodusSlices = 4;
+  const uint32_t classes = dex.class_count(), strings = dex.string_count();
+  const size_t slices = matcher_->has_exodus() ? kExodusSlices : 0;
+  std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
+  std::vector<std::string> hosts[kHostTasks];
+  std::vector<sig::PrintedItems> printed(slices);
+  RunTasks(kFirstSlice + slices, threads_, [&](size_t task, unsigned worker) {
+    if (task == 0) {
+      for (uint32_t i = 0; i < classes; ++i) {
+        uint32_t last = UINT32_MAX;
+        sessions_[worker].MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
+          if (sdk != last) class_hits.emplace_back(i, sdk);
+          last = sdk;
+        });
+      }
+    } else if (task < kFirstSlice) {
+      const size_t h = task - 1;
+      for (uint32_t i = strings / kHostTasks * h; i < (h + 1 == kHostTasks ? strings : strings / kHostTasks * (h + 1)); ++i)
+        if (auto s = dex.String(i); s && s->find('.') != std::string_view::npos) FindHosts(*s, hosts[h]);
+    } else {
+      const size_t k = task - kFirstSlice;
+      printed[k] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * k / slices),
+                                         static_cast<uint32_t>(uint64_t{classes} * (k + 1) / slices));
+    }
+  });
+  for (auto [i, sdk] : class_hits)
+    Finding(sdk).classes.Add(dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
+  for (const auto& list : hosts)
+    for (const auto& host : list) OnHost(host);
+  if (slices) MatchExodusDex(dex, entry_name, printed);
+}
+
+void SdkDetector::MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
+                                 std::vector<sig::PrintedItems>& printed) {
+  for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
+  // Names of the printed types, and of the printed strings plus the entry
+  // path, are listed and matched as two tasks.
+  sig::ClassNameList names[2];
+  std::vector<std::pair<uint32_t, std::string>> hits[2];
+  RunTasks(2, threads_, [&](size_t task, unsigned worker) {
+    if (task == 0) {
+      names[0].AddPrintedTypes(dex, printed[0].types);
+    } else {
+      names[1].AddPrintedStrings(dex, printed[0].strings);
+      names[1].AddMatchesIn(entry_name);
+    }
+    sessions_[worker].MatchExodusNames(names[task], [&](uint32_t sdk, size_t i) {
+      hits[task].emplace_back(sdk, std::string(names[task].name(i)));
     });
-  }
-  for (uint32_t i = 0; i < dex.class_count(); ++i) {
-    std::string_view desc = dex.TypeDescriptor(dex.class_def(i).class_idx);
-    uint32_t last = UINT32_MAX;
-    session_.MatchDefinedClass(desc, [&](uint32_t sdk) {
-      if (sdk == last) return;
-      last = sdk;
-      Finding(sdk).classes.Add(dex::DescriptorToJavaName(desc));
-    });
-  }
-  for (uint32_t i = 0; i < dex.string_count(); ++i)
-    if (auto s = dex.String(i); s && s->find('.') != std::string_view::npos) OnHostsIn(*s);
-  if (exodus.joinable()) {
-    sig::CollectExodusClasses(dex, exodus_classes_, half);
-    exodus.join();
-    exodus_classes_.merge(first_half);
-  }
+  });
+  for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
 }
 
 void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::ClassFile* parsed) {
@@ -119,16 +156,20 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
   desc.reserve(name.size() + 2);
   desc.append("L").append(name).append(";");
   uint32_t last = UINT32_MAX;
-  session_.MatchDefinedClass(desc, [&](uint32_t sdk) {
+  sessions_[0].MatchDefinedClass(desc, [&](uint32_t sdk) {
     if (sdk == last) return;
     last = sdk;
     Finding(sdk).classes.Add(JavaName(name));
   });
-  if (parsed) parsed->ForEachStringConstant([&](std::string_view s) {
-    if (s.find('.') != std::string_view::npos) OnHostsIn(s);
-  });
+  if (parsed) {
+    std::vector<std::string> hosts;
+    parsed->ForEachStringConstant([&](std::string_view s) {
+      if (s.find('.') != std::string_view::npos) FindHosts(s, hosts);
+    });
+    for (const auto& host : hosts) OnHost(host);
+  }
   // Exodus' tooling applies its regexes to JAR entry names directly.
-  if (matcher_->has_exodus()) exodus_classes_.emplace(entry_name);
+  if (matcher_->has_exodus()) jar_entry_names_.Add(entry_name);
 }
 
 void SdkDetector::OnManifest(const Manifest& m) {
@@ -137,7 +178,9 @@ void SdkDetector::OnManifest(const Manifest& m) {
   };
   auto meta = [&](const MetaData& md) {
     matcher_->MatchMetaData(md.name, [&](uint32_t sdk) { Finding(sdk).manifest.Add(std::string("meta-data ").append(md.name)); });
-    OnHostsIn(md.value);
+    std::vector<std::string> hosts;
+    FindHosts(md.value, hosts);
+    for (const auto& host : hosts) OnHost(host);
   };
   for (const auto& c : m.components) {
     component(c.name);
@@ -147,12 +190,15 @@ void SdkDetector::OnManifest(const Manifest& m) {
 }
 
 std::vector<SdkFinding> SdkDetector::Finish() {
-  if (matcher_->has_exodus()) {
-    // Exodus reports the first matching class of sorted(classes).
-    std::vector<std::string> sorted(exodus_classes_.begin(), exodus_classes_.end());
-    std::sort(sorted.begin(), sorted.end());
-    session_.MatchExodusClasses(sorted, [&](uint32_t sdk, uint32_t cls) { Finding(sdk).classes.Add(sorted[cls]); });
-  }
+  sessions_[0].MatchExodusNames(jar_entry_names_, [&](uint32_t sdk, size_t i) {
+    exodus_hits_.emplace_back(sdk, std::string(jar_entry_names_.name(i)));
+  });
+  // Exodus' class set is a set: a name matched in several DEX files counts
+  // once. Sorted names also make the examples the first ones of
+  // sorted(classes), which is the one Exodus reports.
+  std::sort(exodus_hits_.begin(), exodus_hits_.end());
+  exodus_hits_.erase(std::unique(exodus_hits_.begin(), exodus_hits_.end()), exodus_hits_.end());
+  for (const auto& [sdk, name] : exodus_hits_) Finding(sdk).classes.Add(name);
   std::vector<SdkFinding> out;
   for (auto& [sdk, f] : findings_) {
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;

@@ -1,56 +1,20 @@
 #include "vigie/sig/exodus_classes.h"
 
 #include <algorithm>
-#include <vector>
+#include <array>
 
 namespace vigie::sig {
 namespace {
 
-// The same type, string or prototype is printed by dexdump again and again
-// (every method taking a String prints "Ljava/lang/String;"); each adds the
-// same matches, so each index is processed once per DEX.
-class Collector {
+// dexdump prints the same type, string or prototype again and again (every
+// method taking a String prints "Ljava/lang/String;"); marking indices
+// records each once, and a prototype's types are marked once per range.
+class Marker {
  public:
-  Collector(const dex::DexFile& dex, std::unordered_set<std::string>& out)
-      : dex_(dex),
-        out_(out),
-        seen_types_(dex.type_count()),
-        seen_strings_(dex.string_count()),
-        seen_protos_(dex.proto_count()) {}
-
-  void Text(std::string_view s) {
-    ForEachExodusClassMatch(s, [this](std::string_view m) { out_.emplace(m); });
-  }
-  void Type(uint32_t idx) {
-    if (idx >= seen_types_.size() || seen_types_[idx]) return;
-    seen_types_[idx] = true;
-    Text(dex_.TypeDescriptor(idx));
-  }
-  void String(uint32_t idx) {
-    if (idx >= seen_strings_.size() || seen_strings_[idx]) return;
-    seen_strings_[idx] = true;
-    if (auto s = dex_.String(idx)) Text(*s);
-  }
-  void Proto(uint32_t idx) {
-    if (idx >= seen_protos_.size() || seen_protos_[idx]) return;
-    seen_protos_[idx] = true;
-    dex_.ForEachParameter(idx, [this](uint32_t t) { Type(t); });
-    Type(dex_.proto_id(idx).return_type_idx);
-  }
-
-  // What dexdump prints for one method: its signature, its catch types and
-  // its local variables' types and generic signatures.
-  void Method(const dex::EncodedMethod& m) {
-    dex::MethodId id = dex_.method_id(m.method_idx);
-    Proto(id.proto_idx);
-    if (!m.code_off) return;
-    auto code = dex_.Code(m.code_off);
-    if (!code) return;
-    dex_.ForEachCatchType(*code, m.code_off, [this](uint32_t t) { Type(t); });
-    dex_.ForEachLocal(code->debug_info_off, [this](uint32_t type, uint32_t sig) {
-      Type(type);
-      String(sig);
-    });
+  explicit Marker(const dex::DexFile& dex)
+      : dex_(dex), seen_protos_(dex.proto_count()) {
+    out_.types = IndexSet(dex.type_count());
+    out_.strings = IndexSet(dex.string_count());
   }
 
   void Class(uint32_t i) {
@@ -67,18 +31,72 @@ class Collector {
     String(def.source_file_idx);
   }
 
+  PrintedItems Take() { return std::move(out_); }
+
  private:
+  void Type(uint32_t idx) { out_.types.Insert(idx); }
+  void String(uint32_t idx) { out_.strings.Insert(idx); }
+  void Proto(uint32_t idx) {
+    if (!seen_protos_.Insert(idx)) return;
+    dex_.ForEachParameter(idx, [this](uint32_t t) { Type(t); });
+    Type(dex_.proto_id(idx).return_type_idx);
+  }
+
+  // What dexdump prints for one method: its signature, its catch types and
+  // its local variables' types and generic signatures.
+  void Method(const dex::EncodedMethod& m) {
+    Proto(dex_.method_id(m.method_idx).proto_idx);
+    if (!m.code_off) return;
+    auto code = dex_.Code(m.code_off);
+    if (!code) return;
+    dex_.ForEachCatchType(*code, m.code_off, [this](uint32_t t) { Type(t); });
+    // D8 shares one debug_info_item between methods whose line tables are
+    // alike, and its locals need reading only once. A small direct-mapped
+    // table of recent offsets catches most repeats (a third of the decodes
+    // on real apps) in fixed memory; a miss only means decoding again.
+    const uint32_t off = code->debug_info_off;
+    if (off == 0) return;
+    uint32_t& slot = recent_debug_info_[(off * 2654435761u) >> (32 - kRecentBits)];
+    if (slot == off) return;
+    slot = off;
+    dex_.ForEachLocal(off, [this](uint32_t type, uint32_t sig) {
+      Type(type);
+      String(sig);
+    });
+  }
+
   const dex::DexFile& dex_;
-  std::unordered_set<std::string>& out_;
-  std::vector<bool> seen_types_, seen_strings_, seen_protos_;
+  PrintedItems out_;
+  IndexSet seen_protos_;
+  static constexpr unsigned kRecentBits = 12;
+  std::array<uint32_t, size_t{1} << kRecentBits> recent_debug_info_{};  // 0: empty.
 };
 
 }  // namespace
 
-void CollectExodusClasses(const dex::DexFile& dex, std::unordered_set<std::string>& out, uint32_t first,
-                          uint32_t last) {
-  Collector c(dex, out);
-  for (uint32_t i = first; i < std::min(last, dex.class_count()); ++i) c.Class(i);
+void IndexSet::Merge(const IndexSet& other) {
+  if (other.words_.size() > words_.size()) words_.resize(other.words_.size());
+  for (size_t w = 0; w < other.words_.size(); ++w) words_[w] |= other.words_[w];
+}
+
+PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first, uint32_t last) {
+  Marker m(dex);
+  for (uint32_t i = first; i < std::min(last, dex.class_count()); ++i) m.Class(i);
+  return m.Take();
+}
+
+void ClassNameList::AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types) {
+  types.ForEach([&](uint32_t t) { AddMatchesIn(dex.TypeDescriptor(t)); });
+}
+
+void ClassNameList::AddPrintedStrings(const dex::DexFile& dex, const IndexSet& strings) {
+  strings.ForEach([&](uint32_t s) {
+    if (auto text = dex.String(s)) AddMatchesIn(*text);
+  });
+}
+
+size_t ClassNameList::IndexOfEnd(uint64_t end) const {
+  return static_cast<size_t>(std::lower_bound(ends_.begin(), ends_.end(), end) - ends_.begin());
 }
 
 }  // namespace vigie::sig

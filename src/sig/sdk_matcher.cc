@@ -199,7 +199,12 @@ void SdkMatcher::MatchPermission(std::string_view p, const std::function<void(ui
     for (uint32_t s : it->second) fn(s);
 }
 
-MatchSession::MatchSession(const SdkMatcher& m) : m_(m) {
+MatchSession::MatchSession(MatchSession&& other) noexcept
+    : m_(other.m_), exodus_scratch_(other.exodus_scratch_), kb_scratch_(other.kb_scratch_) {
+  other.exodus_scratch_ = other.kb_scratch_ = nullptr;
+}
+
+MatchSession::MatchSession(const SdkMatcher& m) : m_(&m) {
   hs_scratch_t* s = nullptr;
   if (m.exodus_db_ && hs_alloc_scratch(Db(m.exodus_db_), &s) == HS_SUCCESS) exodus_scratch_ = s;
   s = nullptr;
@@ -214,48 +219,40 @@ MatchSession::~MatchSession() {
 void MatchSession::MatchDefinedClass(std::string_view d, const std::function<void(uint32_t)>& fn) {
   if (d.size() < 3 || d.front() != 'L' || d.back() != ';') return;
   std::string_view body = d.substr(1, d.size() - 2);
-  m_.packages_.Walk(body, '/', false, fn);
-  if (kb_scratch_) Scan(m_.kb_db_, kb_scratch_, body, m_.kb_ids_, fn);
+  m_->packages_.Walk(body, '/', false, fn);
+  if (kb_scratch_) Scan(m_->kb_db_, kb_scratch_, body, m_->kb_ids_, fn);
 }
 
 void MatchSession::MatchExodusClass(std::string_view c, const std::function<void(uint32_t)>& fn) {
   if (!exodus_scratch_) return;
   std::vector<uint32_t> hits;
-  Scan(m_.exodus_db_, exodus_scratch_, c, m_.exodus_ids_, [&](uint32_t sdk) { hits.push_back(sdk); });
+  Scan(m_->exodus_db_, exodus_scratch_, c, m_->exodus_ids_, [&](uint32_t sdk) { hits.push_back(sdk); });
   std::sort(hits.begin(), hits.end());
   hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
   for (uint32_t sdk : hits) fn(sdk);
 }
 
-void MatchSession::MatchExodusClasses(const std::vector<std::string>& classes,
-                                      const std::function<void(uint32_t, uint32_t)>& fn) {
-  if (!exodus_scratch_ || classes.empty()) return;
-  std::string text;
-  std::vector<uint64_t> ends;  // End offset of each class in `text`.
-  for (const auto& c : classes) {
-    text.append(c);
-    ends.push_back(text.size());
-    text.push_back('\n');
-  }
-  // A pattern may report several end offsets within one class; duplicates
-  // are dropped after the scan.
+void MatchSession::MatchExodusNames(const ClassNameList& names,
+                                    const std::function<void(uint32_t, size_t)>& fn) {
+  const std::string_view text = names.text();
+  if (!exodus_scratch_ || names.size() == 0 || text.size() > UINT32_MAX) return;
+  // A pattern may report several end offsets within one name, and several
+  // patterns may belong to one SDK; duplicates are dropped after the scan.
   struct Ctx {
-    const std::vector<uint64_t>* ends;
+    const ClassNameList* names;
     const std::vector<uint32_t>* ids;
-    std::vector<std::pair<uint32_t, uint32_t>> hits;  // (class, sdk)
-  } ctx{&ends, &m_.exodus_ids_, {}};
+    std::vector<std::pair<size_t, uint32_t>> hits;  // (name, sdk)
+  } ctx{&names, &m_->exodus_ids_, {}};
   auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
     auto* c = static_cast<Ctx*>(p);
-    auto cls = static_cast<uint32_t>(std::lower_bound(c->ends->begin(), c->ends->end(), to) - c->ends->begin());
-    c->hits.emplace_back(cls, (*c->ids)[id]);
+    c->hits.emplace_back(c->names->IndexOfEnd(to), (*c->ids)[id]);
     return 0;
   };
-  if (text.size() > UINT32_MAX) return;
-  hs_scan(Db(m_.exodus_db_), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(exodus_scratch_), on_match,
+  hs_scan(Db(m_->exodus_db_), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(exodus_scratch_), on_match,
           &ctx);
   std::sort(ctx.hits.begin(), ctx.hits.end());
   ctx.hits.erase(std::unique(ctx.hits.begin(), ctx.hits.end()), ctx.hits.end());
-  for (auto [cls, sdk] : ctx.hits) fn(sdk, cls);
+  for (auto [name, sdk] : ctx.hits) fn(sdk, name);
 }
 
 }  // namespace vigie::sig

@@ -45,6 +45,7 @@ Error BadDb(const std::string& source, const std::string& why) {
 }  // namespace
 
 void SignatureDb::Append(SignatureDb other) {
+  sdks.reserve(sdks.size() + other.sdks.size());
   for (auto& s : other.sdks) sdks.push_back(std::move(s));
   for (auto& s : other.sources) sources.push_back(std::move(s));
 }
@@ -132,10 +133,10 @@ Result<SignatureDb> ImportFile(const std::string& format, const std::string& pat
   if (!file) return MakeError(ErrorCode::kIoError, 0, "cannot read " + path + ": " + file.error().message);
   const std::string source = format + ":" + path;
   // The cache key is the content, the format and the source name (reports
-  // name the file), so an edited file is never served stale.
-  std::string material = format + "\n" + source + "\n";
-  material.append(file->view().AsString());
-  const std::string cached = CachePath(Sha256Hex(ByteView(material)) + ".vsdb");
+  // name the file), so an edited file is never served stale. Hashing reads
+  // the file in place: no copy of a half-megabyte export.
+  const std::string header = format + "\n" + source + "\n";
+  const std::string cached = CachePath(Sha256Hex({ByteView(header), file->view()}) + ".vsdb");
   if (!cached.empty()) {
     if (auto blob = MappedFile::Open(cached); blob && !blob->view().empty()) {
       if (auto db = DecodeDb(blob->view())) return db;

@@ -225,8 +225,17 @@ TEST_F(Corpus, ExodusClassSetMatchesDexdump) {
         } else if (std::regex_search(name, std::regex("classes.*\\.dex"))) {
           auto b = x.Extract(*a, entry, storage, d);
           if (!b) continue;
-          for (const auto& dex : dex::DexFile::OpenAll(*b, name, d)) sig::CollectExodusClasses(dex, set);
-          sig::ForEachExodusClassMatch(name, [&](std::string_view m) { set.emplace(m); });
+          sig::ClassNameList names;
+          for (const auto& dex : dex::DexFile::OpenAll(*b, name, d)) {
+            // Two slices, merged, as the detector splits the walk.
+            const uint32_t half = dex.class_count() / 2;
+            sig::PrintedItems printed = sig::MarkPrintedItems(dex, 0, half);
+            printed.Merge(sig::MarkPrintedItems(dex, half));
+            names.AddPrintedTypes(dex, printed.types);
+            names.AddPrintedStrings(dex, printed.strings);
+          }
+          names.AddMatchesIn(name);
+          for (size_t i = 0; i < names.size(); ++i) set.emplace(names.name(i));
         }
       }
     };

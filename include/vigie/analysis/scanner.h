@@ -12,11 +12,20 @@ namespace vigie {
 class MappedFile;
 namespace sig {
 class SdkMatcher;
-}
+class MatcherSource;
+}  // namespace sig
 
 struct ScanOptions {
-  /// Compiled SDK signatures; null scans without SDK detection.
+  /// Compiled SDK signatures; null scans without SDK detection...
   std::shared_ptr<const sig::SdkMatcher> matcher;
+  /// ...or signatures that may still be loading: the scan asks for them
+  /// only when it first needs them (sig/matcher_source.h). When they fail
+  /// to load, the scan goes on without SDK detection; the caller reports
+  /// the failure.
+  std::shared_ptr<sig::MatcherSource> matcher_source;
+  /// Threads one input's analysis may use (1: the caller's only). The CLI
+  /// gives each of its parallel scans an equal share of the cores.
+  unsigned threads = 1;
 };
 
 /// Scans the file at `path`. Never throws on bad input: every problem is a

@@ -19,7 +19,9 @@ namespace vigie {
 
 class SdkDetector {
  public:
-  explicit SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher);
+  /// `threads`: how many threads one DEX's analysis may use (1: only the
+  /// caller's).
+  explicit SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, unsigned threads = 1);
 
   /// A DEX read from archive entry `entry_name` (its path inside its own
   /// archive; Exodus' class set includes matches in that path).
@@ -36,12 +38,21 @@ class SdkDetector {
 
  private:
   SdkFinding& Finding(uint32_t sdk);
-  void OnHostsIn(std::string_view text);
+  /// Hosts in `text` that some signature covers, appended lower-cased.
+  void FindHosts(std::string_view text, std::vector<std::string>& out) const;
+  void OnHost(const std::string& host);
+  void MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
+                      std::vector<sig::PrintedItems>& printed);
 
   std::shared_ptr<const sig::SdkMatcher> matcher_;
-  sig::MatchSession session_;
+  unsigned threads_;
+  std::vector<sig::MatchSession> sessions_;  // One per thread.
   std::map<uint32_t, SdkFinding> findings_;
-  std::unordered_set<std::string> exodus_classes_;  // Exodus' class set.
+  // Exodus' class set is never held whole: DEX names are matched DEX by DEX,
+  // and only the (sdk, name) pairs that match are kept. JAR entry names,
+  // which Exodus matches as they are, are matched at the end.
+  std::vector<std::pair<uint32_t, std::string>> exodus_hits_;
+  sig::ClassNameList jar_entry_names_;
   std::unordered_set<std::string> hosts_seen_;
 };
 

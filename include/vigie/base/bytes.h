@@ -155,7 +155,12 @@ class Reader {
     pos_ += sizeof(T);
     return *v;
   }
-  uint8_t U8() { return Read<uint8_t>(); }
+  uint8_t U8() {
+    // The hottest read (debug info, class data): one compare, no optional.
+    if (!failed_ && pos_ < view_.size()) return view_.data()[pos_++];
+    failed_ = true;
+    return 0;
+  }
   uint16_t U16() { return Read<uint16_t>(); }
   uint32_t U32() { return Read<uint32_t>(); }
   uint64_t U64() { return Read<uint64_t>(); }
@@ -176,6 +181,22 @@ class Reader {
 
   /// Unsigned LEB128 as used by DEX: at most 5 bytes for a 32-bit value.
   uint32_t Uleb128() {
+    // Fast path: at least 5 bytes left, so no byte of the number needs its
+    // own bounds check. Most values in DEX fit in one or two bytes.
+    if (!failed_ && view_.size() - pos_ >= 5) {
+      const uint8_t* p = view_.data() + pos_;
+      uint32_t result = p[0] & 0x7f;
+      int i = 0;
+      while (p[i] & 0x80) {
+        if (++i == 5) {
+          failed_ = true;  // A sixth continuation byte is malformed.
+          return 0;
+        }
+        result |= static_cast<uint32_t>(p[i] & 0x7f) << (7 * i);
+      }
+      pos_ += static_cast<uint64_t>(i) + 1;
+      return result;
+    }
     uint32_t result = 0;
     for (int i = 0; i < 5; ++i) {
       uint8_t b = U8();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "vigie/base/bytes.h"
@@ -40,5 +41,7 @@ std::string Sha256File(const MappedFile& file);
 
 /// SHA-256 of a buffer, hex-encoded.
 std::string Sha256Hex(ByteView bytes);
+/// SHA-256 of buffers one after the other, without joining them.
+std::string Sha256Hex(std::initializer_list<ByteView> parts);
 
 }  // namespace vigie

@@ -7,11 +7,14 @@
 // each method's name and type signature. Vigie walks the same items and
 // applies the same regex semantics to them, so the set equals Exodus' on the
 // same file (checked against exodus_class_set_size in the corpus tests).
+//
+// The set is kept as marked DEX indices and a flat list of names, never as a
+// set of strings: only the few names a signature matches are ever copied.
 #pragma once
 
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 #include "vigie/format/dex/dex_file.h"
 
@@ -24,11 +27,84 @@ namespace vigie::sig {
 template <typename Fn>
 void ForEachExodusClassMatch(std::string_view text, Fn&& fn);
 
-/// Adds to `out` the class set dexdump's text for `dex` would yield, for
-/// class definitions [first, last) (all of them by default). Disjoint ranges
-/// may be collected on different threads into different sets.
-void CollectExodusClasses(const dex::DexFile& dex, std::unordered_set<std::string>& out, uint32_t first = 0,
-                          uint32_t last = UINT32_MAX);
+/// One bit per index: which of a DEX's types, strings or prototypes have
+/// been seen.
+class IndexSet {
+ public:
+  explicit IndexSet(size_t size = 0) : words_((size + 63) / 64) {}
+  bool Contains(uint32_t i) const { return i / 64 < words_.size() && (words_[i / 64] >> (i % 64)) & 1; }
+  /// Adds `i`; false when it was already there or is out of range.
+  bool Insert(uint32_t i) {
+    if (i / 64 >= words_.size()) return false;
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    if (words_[i / 64] & bit) return false;
+    words_[i / 64] |= bit;
+    return true;
+  }
+  void Merge(const IndexSet& other);
+  template <typename Fn>
+  void ForEach(Fn&& fn) const;  ///< fn(i) in increasing order.
+
+ private:
+  std::vector<uint64_t> words_;
+};
+
+/// The types and strings dexdump (no flags) prints for a range of class
+/// definitions: what Exodus' class set is made of. Marking indices instead
+/// of collecting text means each is turned into names once per DEX, however
+/// many methods print it.
+struct PrintedItems {
+  IndexSet types, strings;
+  void Merge(const PrintedItems& other) {
+    types.Merge(other.types);
+    strings.Merge(other.strings);
+  }
+};
+
+/// Marks what dexdump prints for class definitions [first, last): class,
+/// superclass, interfaces, source file, field types, static string and type
+/// values, method prototypes, catch types, and local variables' types and
+/// generic signatures. Disjoint ranges may be marked on different threads.
+PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first = 0, uint32_t last = UINT32_MAX);
+
+/// Class names in one flat, newline-joined buffer, so thousands of names cost
+/// one allocation and one vectorscan call. No Exodus pattern can match across
+/// a newline (its '.' does not match one).
+class ClassNameList {
+ public:
+  /// Appends every Exodus class-name match in `text`, except a repeat of
+  /// the name just added. Types come in descriptor order, so the names of
+  /// "Lcom/a/B;", "Lcom/a/B$1;" and "Lcom/a/B$C;" ("$" ends a match) are
+  /// adjacent: this halves the list on real apps. Other repeats are
+  /// harmless; matches are deduplicated afterwards.
+  void AddMatchesIn(std::string_view text) {
+    ForEachExodusClassMatch(text, [this](std::string_view m) {
+      if (size() == 0 || name(size() - 1) != m) Add(m);
+    });
+  }
+  /// Appends `name` as one name.
+  void Add(std::string_view name) {
+    text_.append(name);
+    ends_.push_back(text_.size());
+    text_.push_back('\n');
+  }
+  /// Appends the names of the printed types or strings of `dex`.
+  void AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types);
+  void AddPrintedStrings(const dex::DexFile& dex, const IndexSet& strings);
+
+  size_t size() const { return ends_.size(); }
+  std::string_view text() const { return text_; }
+  std::string_view name(size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends_[i - 1] + 1;
+    return std::string_view(text_).substr(begin, ends_[i] - begin);
+  }
+  /// The index of the name a match ending at byte `end` of text() falls in.
+  size_t IndexOfEnd(uint64_t end) const;
+
+ private:
+  std::string text_;
+  std::vector<uint64_t> ends_;  // End offset of each name in text_.
+};
 
 // ---- inline ---------------------------------------------------------------
 
@@ -51,6 +127,13 @@ inline size_t MatchPath(std::string_view s, size_t g) {
   return end;
 }
 }  // namespace detail
+
+template <typename Fn>
+void IndexSet::ForEach(Fn&& fn) const {
+  for (size_t w = 0; w < words_.size(); ++w)
+    for (uint64_t bits = words_[w]; bits; bits &= bits - 1)
+      fn(static_cast<uint32_t>(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits))));
+}
 
 template <typename Fn>
 void ForEachExodusClassMatch(std::string_view s, Fn&& fn) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "vigie/base/error.h"
+#include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/signature_db.h"
 
 namespace vigie::sig {
@@ -23,10 +24,11 @@ namespace vigie::sig {
 class SdkMatcher;
 
 /// Per-thread matching state (vectorscan scratch space). Cheap to create
-/// once per scanned input.
+/// once per scanned input; one per thread that matches.
 class MatchSession {
  public:
   explicit MatchSession(const SdkMatcher& matcher);
+  MatchSession(MatchSession&& other) noexcept;
   ~MatchSession();
   MatchSession(const MatchSession&) = delete;
   MatchSession& operator=(const MatchSession&) = delete;
@@ -37,14 +39,12 @@ class MatchSession {
   /// fn(sdk) for each Exodus signature that re.search-matches `class_name`
   /// (slash form, an element of Exodus' class set).
   void MatchExodusClass(std::string_view class_name, const std::function<void(uint32_t)>& fn);
-  /// fn(sdk, i) once for each (signature, classes[i]) that matches, in
-  /// order of i: one scan over all classes joined by newlines, which no
-  /// Exodus pattern can cross (its '.' does not match '\n').
-  void MatchExodusClasses(const std::vector<std::string>& classes,
-                          const std::function<void(uint32_t, uint32_t)>& fn);
+  /// fn(sdk, i) once for each (signature, names.name(i)) that matches, in
+  /// order of i: one vectorscan call over the whole list.
+  void MatchExodusNames(const ClassNameList& names, const std::function<void(uint32_t, size_t)>& fn);
 
  private:
-  const SdkMatcher& m_;
+  const SdkMatcher* m_;
   void* exodus_scratch_ = nullptr;
   void* kb_scratch_ = nullptr;
 };
