@@ -82,9 +82,12 @@ Config MakeConfig(const RawArgs& raw) {
   bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
   c.color = raw.color == "always" || (raw.color == "auto" && tty && !std::getenv("NO_COLOR"));
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  c.jobs = raw.jobs == 0 ? hw : raw.jobs;
-  c.jobs = std::min<unsigned>(c.jobs, static_cast<unsigned>(std::max<size_t>(1, c.inputs.size())));
-  c.scan.threads = std::max(1u, hw / c.jobs);
+  // -j is the thread budget: inputs run in parallel up to it, and what is
+  // left over goes to each input's own analysis (one input, -j 2: two
+  // threads for its DEX work).
+  const unsigned budget = raw.jobs == 0 ? hw : raw.jobs;
+  c.jobs = std::min<unsigned>(budget, static_cast<unsigned>(std::max<size_t>(1, c.inputs.size())));
+  c.scan.threads = std::max(1u, budget / c.jobs);
   return c;
 }
 
@@ -190,7 +193,8 @@ int main(int argc, char** argv) {
   scan->add_option("-o,--output", raw.output, "Write the report to FILE instead of standard output")->type_name("FILE");
   scan->add_option("--color", raw.color, "Colour text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  scan->add_option("-j,--jobs", raw.jobs, "Inputs scanned in parallel (default: one per core)")
+  scan->add_option("-j,--jobs", raw.jobs, "Threads to use (default: one per core): inputs are scanned in parallel, and "
+                                      "threads left over share each input's analysis")
       ->check(CLI::Range(1u, 1024u));
   scan->add_option("--signatures", raw.signatures,
                    "Also load a signature database, FORMAT:FILE; FORMAT is exodus (Exodus Privacy's "

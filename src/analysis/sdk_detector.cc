@@ -130,14 +130,16 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
 void SdkDetector::MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
                                  std::vector<sig::PrintedItems>& printed) {
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
-  // Names of the printed types, and of the printed strings plus the entry
-  // path, are listed and matched as two tasks.
+  // Two tasks list and match names: each takes half of the printed types,
+  // and the second also the printed strings and the entry path.
   sig::ClassNameList names[2];
   std::vector<std::pair<uint32_t, std::string>> hits[2];
+  const uint32_t half = dex.type_count() / 2;
   RunTasks(2, threads_, [&](size_t task, unsigned worker) {
     if (task == 0) {
-      names[0].AddPrintedTypes(dex, printed[0].types);
+      names[0].AddPrintedTypes(dex, printed[0].types, 0, half);
     } else {
+      names[1].AddPrintedTypes(dex, printed[0].types, half);
       names[1].AddPrintedStrings(dex, printed[0].strings);
       names[1].AddMatchesIn(entry_name);
     }

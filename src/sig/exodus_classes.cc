@@ -85,8 +85,9 @@ PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first, uint32_t 
   return m.Take();
 }
 
-void ClassNameList::AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types) {
-  types.ForEach([&](uint32_t t) { AddMatchesIn(dex.TypeDescriptor(t)); });
+void ClassNameList::AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types, uint32_t first,
+                                    uint32_t last) {
+  types.ForEach([&](uint32_t t) { AddMatchesIn(dex.TypeDescriptor(t)); }, first, last);
 }
 
 void ClassNameList::AddPrintedStrings(const dex::DexFile& dex, const IndexSet& strings) {

@@ -12,6 +12,8 @@
 // set of strings: only the few names a signature matches are ever copied.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,8 +44,9 @@ class IndexSet {
     return true;
   }
   void Merge(const IndexSet& other);
+  /// fn(i) for every member in [first, last), in increasing order.
   template <typename Fn>
-  void ForEach(Fn&& fn) const;  ///< fn(i) in increasing order.
+  void ForEach(Fn&& fn, uint32_t first = 0, uint32_t last = UINT32_MAX) const;
 
  private:
   std::vector<uint64_t> words_;
@@ -88,8 +91,10 @@ class ClassNameList {
     ends_.push_back(text_.size());
     text_.push_back('\n');
   }
-  /// Appends the names of the printed types or strings of `dex`.
-  void AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types);
+  /// Appends the names of the printed types (those in [first, last)) or
+  /// strings of `dex`.
+  void AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types, uint32_t first = 0,
+                       uint32_t last = UINT32_MAX);
   void AddPrintedStrings(const dex::DexFile& dex, const IndexSet& strings);
 
   size_t size() const { return ends_.size(); }
@@ -129,10 +134,17 @@ inline size_t MatchPath(std::string_view s, size_t g) {
 }  // namespace detail
 
 template <typename Fn>
-void IndexSet::ForEach(Fn&& fn) const {
-  for (size_t w = 0; w < words_.size(); ++w)
-    for (uint64_t bits = words_[w]; bits; bits &= bits - 1)
-      fn(static_cast<uint32_t>(w * 64 + static_cast<unsigned>(__builtin_ctzll(bits))));
+void IndexSet::ForEach(Fn&& fn, uint32_t first, uint32_t last) const {
+  const uint64_t end = std::min<uint64_t>(last, uint64_t{words_.size()} * 64);
+  for (uint64_t w = first / 64; w * 64 < end; ++w) {
+    uint64_t bits = words_[w];
+    if (w == first / 64) bits &= ~uint64_t{0} << (first % 64);
+    for (; bits; bits &= bits - 1) {
+      const uint64_t i = w * 64 + static_cast<unsigned>(__builtin_ctzll(bits));
+      if (i >= end) return;
+      fn(static_cast<uint32_t>(i));
+    }
+  }
 }
 
 template <typename Fn>

@@ -191,66 +191,6 @@ std::string_view DexFile::TypeDescriptor(uint32_t type_idx) const {
   return String(string_idx).value_or(std::string_view{});
 }
 
-ClassDef DexFile::class_def(uint32_t i) const {
-  ClassDef c;
-  if (i >= header_.class_defs_size) return c;
-  Reader r(bytes_, header_.class_defs_off + 32ull * i);
-  c.class_idx = r.U32();
-  c.access_flags = r.U32();
-  c.superclass_idx = r.U32();
-  c.interfaces_off = r.U32();
-  c.source_file_idx = r.U32();
-  c.annotations_off = r.U32();
-  c.class_data_off = r.U32();
-  c.static_values_off = r.U32();
-  return c;
-}
-
-MethodId DexFile::method_id(uint32_t i) const {
-  MethodId m;
-  if (i >= header_.method_ids_size) return m;
-  Reader r(bytes_, header_.method_ids_off + 8ull * i);
-  m.class_idx = r.U16();
-  m.proto_idx = r.U16();
-  m.name_idx = r.U32();
-  return m;
-}
-
-FieldId DexFile::field_id(uint32_t i) const {
-  FieldId f;
-  if (i >= header_.field_ids_size) return f;
-  Reader r(bytes_, header_.field_ids_off + 8ull * i);
-  f.class_idx = r.U16();
-  f.type_idx = r.U16();
-  f.name_idx = r.U32();
-  return f;
-}
-
-ProtoId DexFile::proto_id(uint32_t i) const {
-  ProtoId p;
-  if (i >= header_.proto_ids_size) return p;
-  Reader r(bytes_, header_.proto_ids_off + 12ull * i);
-  p.shorty_idx = r.U32();
-  p.return_type_idx = r.U32();
-  p.parameters_off = r.U32();
-  return p;
-}
-
-std::optional<CodeItem> DexFile::Code(uint32_t code_off) const {
-  if (code_off == 0 || code_off % 4 != 0) return std::nullopt;
-  Reader r(data_, code_off);
-  CodeItem c;
-  c.registers_size = r.U16();
-  c.ins_size = r.U16();
-  c.outs_size = r.U16();
-  c.tries_size = r.U16();
-  c.debug_info_off = r.U32();
-  uint32_t insns_size = r.U32();
-  c.insns = r.Bytes(uint64_t{insns_size} * 2);
-  if (!r.ok()) return std::nullopt;
-  return c;
-}
-
 std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags) {
   std::vector<DexFile> out;
   auto first = Open(bytes, where, diags);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,6 +125,8 @@ class DexFile {
   /// Descriptor of type `idx`, e.g. "Lcom/example/Foo;"; empty when invalid.
   std::string_view TypeDescriptor(uint32_t type_idx) const;
 
+  // Index-table records. Inline, and one bounds check per record: the code
+  // walk reads them for every method.
   ClassDef class_def(uint32_t i) const;
   MethodId method_id(uint32_t i) const;
   FieldId field_id(uint32_t i) const;
@@ -167,6 +170,22 @@ class DexFile {
   void ForEachInterface(const ClassDef& def, Fn&& fn) const;
 
  private:
+  // Record i of the table at `table_off` (of `count` records of `size`
+  // bytes), or null when i is out of range. Open() verified every table
+  // against the file; the bounds are checked again here all the same.
+  const uint8_t* Record(uint32_t table_off, uint32_t count, uint32_t size, uint32_t i) const {
+    if (i >= count) return nullptr;
+    const uint64_t off = table_off + uint64_t{size} * i;
+    if (off + size > bytes_.size()) return nullptr;
+    return bytes_.data() + off;
+  }
+  template <typename T>
+  static T Load(const uint8_t* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);  // Little-endian, like the hosts we run on.
+    return v;
+  }
+
   bool CheckTable(const char* name, uint32_t& size, uint32_t off, uint64_t item_size,
                   Diagnostics& diags);
   // Skips the body of an encoded_value whose header byte was read.
@@ -192,6 +211,58 @@ std::string MutfToUtf8(std::string_view mutf8);
 std::string DescriptorToJavaName(std::string_view descriptor);
 
 // ---- inline ---------------------------------------------------------------
+
+inline ClassDef DexFile::class_def(uint32_t i) const {
+  ClassDef c;
+  if (const uint8_t* p = Record(header_.class_defs_off, header_.class_defs_size, 32, i)) {
+    c.class_idx = Load<uint32_t>(p);
+    c.access_flags = Load<uint32_t>(p + 4);
+    c.superclass_idx = Load<uint32_t>(p + 8);
+    c.interfaces_off = Load<uint32_t>(p + 12);
+    c.source_file_idx = Load<uint32_t>(p + 16);
+    c.annotations_off = Load<uint32_t>(p + 20);
+    c.class_data_off = Load<uint32_t>(p + 24);
+    c.static_values_off = Load<uint32_t>(p + 28);
+  }
+  return c;
+}
+
+inline MethodId DexFile::method_id(uint32_t i) const {
+  MethodId m;
+  if (const uint8_t* p = Record(header_.method_ids_off, header_.method_ids_size, 8, i))
+    m = {Load<uint16_t>(p), Load<uint16_t>(p + 2), Load<uint32_t>(p + 4)};
+  return m;
+}
+
+inline FieldId DexFile::field_id(uint32_t i) const {
+  FieldId f;
+  if (const uint8_t* p = Record(header_.field_ids_off, header_.field_ids_size, 8, i))
+    f = {Load<uint16_t>(p), Load<uint16_t>(p + 2), Load<uint32_t>(p + 4)};
+  return f;
+}
+
+inline ProtoId DexFile::proto_id(uint32_t i) const {
+  ProtoId pr;
+  if (const uint8_t* p = Record(header_.proto_ids_off, header_.proto_ids_size, 12, i))
+    pr = {Load<uint32_t>(p), Load<uint32_t>(p + 4), Load<uint32_t>(p + 8)};
+  return pr;
+}
+
+inline std::optional<CodeItem> DexFile::Code(uint32_t code_off) const {
+  // code_item: 16-byte header, then insns_size 16-bit units.
+  if (code_off == 0 || code_off % 4 != 0 || uint64_t{code_off} + 16 > data_.size()) return std::nullopt;
+  const uint8_t* p = data_.data() + code_off;
+  CodeItem c;
+  c.registers_size = Load<uint16_t>(p);
+  c.ins_size = Load<uint16_t>(p + 2);
+  c.outs_size = Load<uint16_t>(p + 4);
+  c.tries_size = Load<uint16_t>(p + 6);
+  c.debug_info_off = Load<uint32_t>(p + 8);
+  const uint64_t insns_bytes = uint64_t{Load<uint32_t>(p + 12)} * 2;
+  if (insns_bytes > data_.size() - code_off - 16) return std::nullopt;
+  c.insns = ByteView(p + 16, static_cast<size_t>(insns_bytes));
+  return c;
+}
 
 template <typename Fn>
 bool DexFile::ForEachMethod(const ClassDef& def, Fn&& fn) const {
