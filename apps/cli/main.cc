@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "vigie/analysis/scanner.h"
+#include "vigie/base/helper_thread.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
 #include "vigie/version.h"
@@ -129,7 +130,7 @@ int RunScan(const Config& c) {
   // and inflated; a scan that needs them first loads them itself.
   vigie::sig::MatcherSource* signatures = c.scan.matcher_source.get();
   std::jthread preload;
-  if (signatures) preload = std::jthread([signatures] { signatures->Get(); });
+  if (signatures) preload = vigie::StartHelper([signatures] { signatures->Get(); });
 
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, vigie::ScanStatus>>> done(n);

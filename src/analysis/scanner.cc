@@ -9,6 +9,7 @@
 #include "vigie/analysis/sdk_detector.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
+#include "vigie/base/helper_thread.h"
 #include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/arsc/resource_table.h"
@@ -390,7 +391,7 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   ScanResult r;
   if (file->view().size() >= kParallelHashMinSize) {
     // jthread: joined even if scanning throws (bad_alloc), never terminate().
-    std::jthread hasher([&] { digest = Sha256File(*file); });
+    std::jthread hasher = StartHelper([&] { digest = Sha256File(*file); });
     r = ScanBytes(file->view(), path, options, &*file);
     hasher.join();
   } else {

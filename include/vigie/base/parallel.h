@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "vigie/base/helper_thread.h"
+
 namespace vigie {
 
 /// Calls fn(task, worker) for every task in [0, tasks), on `workers`
@@ -45,7 +47,7 @@ void RunTasks(size_t tasks, unsigned workers, Fn&& fn) {
     std::vector<std::jthread> helpers;
     const unsigned extra = static_cast<unsigned>(std::min<size_t>(workers, tasks)) - 1;
     helpers.reserve(extra);
-    for (unsigned w = 1; w <= extra; ++w) helpers.emplace_back(run, w);
+    for (unsigned w = 1; w <= extra; ++w) helpers.push_back(StartHelper([&run, w] { run(w); }));
     run(0);
   }  // jthreads join here.
   if (error) std::rethrow_exception(error);
