@@ -17,7 +17,6 @@
 #include <thread>
 
 #include "vigie/analysis/scanner.h"
-#include "vigie/base/helper_thread.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
 #include "vigie/version.h"
@@ -126,11 +125,9 @@ int RunScan(const Config& c) {
   }
   std::ostream& out = c.output.empty() ? std::cout : file;
 
-  // The signatures load on a helper thread while the first input is opened
-  // and inflated; a scan that needs them first loads them itself.
+  // The signatures load on the first scan's helper thread, while it opens
+  // its input (ScanFile).
   vigie::sig::MatcherSource* signatures = c.scan.matcher_source.get();
-  std::jthread preload;
-  if (signatures) preload = vigie::StartHelper([signatures] { signatures->Get(); });
 
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, vigie::ScanStatus>>> done(n);

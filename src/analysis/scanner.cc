@@ -384,18 +384,27 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
     r.status = ScanStatus::kFailed;
     return r;
   }
-  // Hashing reads every byte while parsing reads only what it needs: on a
-  // second core the hash costs no wall time. Small files are not worth a
-  // thread.
+  // One helper overlaps the scan's first milliseconds, which are spent
+  // opening the package and inflating its code. It loads the signatures if
+  // nobody has yet (the scan needs them only at its first DEX), then hashes
+  // the file: hashing reads every byte while parsing reads only what it
+  // needs, so on a second core the hash costs no wall time. Small files are
+  // not worth a thread for the hash alone.
   std::string digest;
   ScanResult r;
-  if (file->view().size() >= kParallelHashMinSize) {
+  sig::MatcherSource* signatures = options.matcher_source.get();
+  const bool load = signatures && !signatures->loaded();
+  const bool hash_on_helper = file->view().size() >= kParallelHashMinSize;
+  {
     // jthread: joined even if scanning throws (bad_alloc), never terminate().
-    std::jthread hasher = StartHelper([&] { digest = Sha256File(*file); });
-    r = ScanBytes(file->view(), path, options, &*file);
-    hasher.join();
-  } else {
-    digest = Sha256File(*file);
+    std::jthread helper;
+    if (load || hash_on_helper) {
+      helper = StartHelper([&] {
+        if (load) signatures->Get();
+        if (hash_on_helper) digest = Sha256File(*file);
+      });
+    }
+    if (!hash_on_helper) digest = Sha256File(*file);
     r = ScanBytes(file->view(), path, options, &*file);
   }
   r.file.sha256 = std::move(digest);

@@ -25,6 +25,7 @@ std::shared_ptr<const SdkMatcher> MatcherSource::Get() {
       error_ = m.error();
       failed_.store(true, std::memory_order_release);
     }
+    loaded_.store(true, std::memory_order_release);
   });
   return matcher_;
 }

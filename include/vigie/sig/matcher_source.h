@@ -1,11 +1,12 @@
 // Loading the signature databases off the critical path.
 //
 // Loading and compiling the databases takes a millisecond or two, as long
-// as reading a small app. A MatcherSource lets a helper thread load them
-// while the scan opens the package, reads its manifest and inflates its
-// code; the scan asks for the matcher only when it first needs it. Whoever
-// asks first does the loading (std::call_once), so a helper that starts
-// late never makes the scan wait longer than loading it itself would.
+// as reading a small app. A MatcherSource lets the scan's helper thread
+// (scanner.cc) load them while the scan opens the package, reads its
+// manifest and inflates its code; the scan asks for the matcher only when
+// it first needs it. Whoever asks first does the loading (std::call_once),
+// so a helper that starts late never makes the scan wait longer than
+// loading it itself would.
 #pragma once
 
 #include <atomic>
@@ -44,6 +45,8 @@ class MatcherSource {
   std::shared_ptr<const SdkMatcher> Get();
   /// Why Get() returned null. Call after Get().
   const Error& error() const { return error_; }
+  /// Whether loading has finished (never blocks).
+  bool loaded() const { return loaded_.load(std::memory_order_acquire); }
   /// Whether loading has finished and failed (never blocks).
   bool failed() const { return failed_.load(std::memory_order_acquire); }
 
@@ -52,7 +55,7 @@ class MatcherSource {
   std::once_flag once_;
   std::shared_ptr<const SdkMatcher> matcher_;
   Error error_;
-  std::atomic<bool> failed_{false};
+  std::atomic<bool> loaded_{false}, failed_{false};
 };
 
 }  // namespace vigie::sig
