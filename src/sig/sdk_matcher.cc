@@ -15,10 +15,12 @@ hs_database_t* Db(void* p) { return static_cast<hs_database_t*>(p); }
 hs_scratch_t* Scratch(void* p) { return static_cast<hs_scratch_t*>(p); }
 
 // KB regexes run once per class, where one report per pattern is enough.
-// Exodus regexes run over all classes at once, so they must report every
-// class they match (duplicates are dropped afterwards).
+// Exodus regexes and anchors run over all classes at once, so they must
+// report every class they match (duplicates are dropped afterwards). Names
+// are matched one per line, so '^' and '$' must hold at line ends.
 constexpr unsigned kKbFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
-constexpr unsigned kExodusFlags = HS_FLAG_ALLOWEMPTY;
+constexpr unsigned kExodusFlags = HS_FLAG_ALLOWEMPTY | HS_FLAG_MULTILINE;
+constexpr unsigned kAnchorFlags = 0;
 
 // The cache key covers everything that shapes the database: the patterns in
 // order, the flags, and the vectorscan build (its version string includes
@@ -159,13 +161,22 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
   for (uint32_t i = 0; i < db.sdks.size(); ++i) {
     const SdkSignature& s = db.sdks[i];
     for (const auto& p : s.code_packages) m->packages_.Insert(ToSlashes(p), '/', false, i);
-    for (const auto& r : s.code_regexes)
-      (s.semantics == CodeSemantics::kExodus ? exodus : kb).emplace_back(r, i);
+    for (const auto& r : s.code_regexes) {
+      if (s.semantics != CodeSemantics::kExodus) kb.emplace_back(r, i);
+      else if (WildcardLiterals::Accepts(r)) m->exodus_literals_.Add(r, i);
+      else exodus.emplace_back(r, i);
+    }
     for (const auto& d : s.domains) m->hosts_.Insert(d, '.', true, i);
     for (const auto& c : s.manifest_components) m->components_.Insert(c, '.', false, i);
     for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
+  std::vector<std::pair<std::string, uint32_t>> anchors;
+  for (const auto& a : m->exodus_literals_.anchor_patterns())
+    anchors.emplace_back(a, static_cast<uint32_t>(anchors.size()));
+  auto a = CompileRegexes(anchors, kAnchorFlags, db, m->anchor_ids_);
+  if (!a) return a.error();
+  m->exodus_anchor_db_ = *a;
   auto e = CompileRegexes(exodus, kExodusFlags, db, m->exodus_ids_);
   if (!e) return e.error();
   m->exodus_db_ = *e;
@@ -177,6 +188,7 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
 }
 
 SdkMatcher::~SdkMatcher() {
+  hs_free_database(Db(exodus_anchor_db_));
   hs_free_database(Db(exodus_db_));
   hs_free_database(Db(kb_db_));
 }
@@ -200,18 +212,24 @@ void SdkMatcher::MatchPermission(std::string_view p, const std::function<void(ui
 }
 
 MatchSession::MatchSession(MatchSession&& other) noexcept
-    : m_(other.m_), exodus_scratch_(other.exodus_scratch_), kb_scratch_(other.kb_scratch_) {
-  other.exodus_scratch_ = other.kb_scratch_ = nullptr;
+    : m_(other.m_),
+      anchor_scratch_(other.anchor_scratch_),
+      exodus_scratch_(other.exodus_scratch_),
+      kb_scratch_(other.kb_scratch_) {
+  other.anchor_scratch_ = other.exodus_scratch_ = other.kb_scratch_ = nullptr;
 }
 
 MatchSession::MatchSession(const SdkMatcher& m) : m_(&m) {
   hs_scratch_t* s = nullptr;
+  if (m.exodus_anchor_db_ && hs_alloc_scratch(Db(m.exodus_anchor_db_), &s) == HS_SUCCESS) anchor_scratch_ = s;
+  s = nullptr;
   if (m.exodus_db_ && hs_alloc_scratch(Db(m.exodus_db_), &s) == HS_SUCCESS) exodus_scratch_ = s;
   s = nullptr;
   if (m.kb_db_ && hs_alloc_scratch(Db(m.kb_db_), &s) == HS_SUCCESS) kb_scratch_ = s;
 }
 
 MatchSession::~MatchSession() {
+  hs_free_scratch(Scratch(anchor_scratch_));
   hs_free_scratch(Scratch(exodus_scratch_));
   hs_free_scratch(Scratch(kb_scratch_));
 }
@@ -224,32 +242,46 @@ void MatchSession::MatchDefinedClass(std::string_view d, const std::function<voi
 }
 
 void MatchSession::MatchExodusClass(std::string_view c, const std::function<void(uint32_t)>& fn) {
-  if (!exodus_scratch_) return;
-  std::vector<uint32_t> hits;
-  Scan(m_->exodus_db_, exodus_scratch_, c, m_->exodus_ids_, [&](uint32_t sdk) { hits.push_back(sdk); });
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-  for (uint32_t sdk : hits) fn(sdk);
+  ClassNameList one;
+  one.Add(c);
+  MatchExodusNames(one, [&](uint32_t sdk, size_t) { fn(sdk); });
 }
 
 void MatchSession::MatchExodusNames(const ClassNameList& names,
                                     const std::function<void(uint32_t, size_t)>& fn) {
   const std::string_view text = names.text();
-  if (!exodus_scratch_ || names.size() == 0 || text.size() > UINT32_MAX) return;
-  // A pattern may report several end offsets within one name, and several
-  // patterns may belong to one SDK; duplicates are dropped after the scan.
+  if (names.size() == 0 || text.size() > UINT32_MAX) return;
+  // Matches come per end offset, several per name and pattern, and several
+  // patterns may belong to one SDK; duplicates are dropped after the scans.
   struct Ctx {
     const ClassNameList* names;
     const std::vector<uint32_t>* ids;
+    const WildcardLiterals* literals;
     std::vector<std::pair<size_t, uint32_t>> hits;  // (name, sdk)
-  } ctx{&names, &m_->exodus_ids_, {}};
-  auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
-    auto* c = static_cast<Ctx*>(p);
-    c->hits.emplace_back(c->names->IndexOfEnd(to), (*c->ids)[id]);
-    return 0;
-  };
-  hs_scan(Db(m_->exodus_db_), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(exodus_scratch_), on_match,
-          &ctx);
+  } ctx{&names, nullptr, &m_->exodus_literals_, {}};
+  if (anchor_scratch_) {
+    auto on_anchor = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
+      auto* c = static_cast<Ctx*>(p);
+      const size_t i = c->names->IndexOfEnd(to);
+      const std::string_view name = c->names->name(i);
+      const uint64_t begin = static_cast<uint64_t>(name.data() - c->names->text().data());
+      c->literals->Verify(id, c->names->text(), begin, to, begin + name.size(),
+                          [&](uint32_t sdk) { c->hits.emplace_back(i, sdk); });
+      return 0;
+    };
+    hs_scan(Db(m_->exodus_anchor_db_), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(anchor_scratch_),
+            on_anchor, &ctx);
+  }
+  if (exodus_scratch_) {
+    ctx.ids = &m_->exodus_ids_;
+    auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
+      auto* c = static_cast<Ctx*>(p);
+      c->hits.emplace_back(c->names->IndexOfEnd(to), (*c->ids)[id]);
+      return 0;
+    };
+    hs_scan(Db(m_->exodus_db_), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(exodus_scratch_),
+            on_match, &ctx);
+  }
   std::sort(ctx.hits.begin(), ctx.hits.end());
   ctx.hits.erase(std::unique(ctx.hits.begin(), ctx.hits.end()), ctx.hits.end());
   for (auto [name, sdk] : ctx.hits) fn(sdk, name);

@@ -50,6 +50,92 @@ std::vector<std::string> PythonFindall(const std::vector<std::string>& inputs) {
   return out;
 }
 
+// Python's re.search over decoded names, the way Exodus applies its
+// signatures: "1" or "0" per (pattern, name), patterns in the outer loop.
+std::vector<std::string> PythonSearch(const std::vector<std::string>& patterns,
+                                      const std::vector<std::string>& names) {
+  std::string script =
+      "import re,sys\n"
+      "pats, names = sys.stdin.buffer.read().decode('utf-8', errors='ignore').split('\\1')\n"
+      "names = names.split('\\0')\n"
+      "for p in pats.split('\\0'):\n"
+      "    r = re.compile(p)\n"
+      "    print(''.join('1' if r.search(n) else '0' for n in names))\n";
+  std::string input;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    if (i) input.push_back('\0');
+    input += patterns[i];
+  }
+  input.push_back('\1');
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) input.push_back('\0');
+    input += names[i];
+  }
+  char script_path[] = "/tmp/vigie_search_py_XXXXXX";
+  char input_path[] = "/tmp/vigie_search_in_XXXXXX";
+  int sfd = mkstemp(script_path), ifd = mkstemp(input_path);
+  (void)!write(sfd, script.data(), script.size());
+  (void)!write(ifd, input.data(), input.size());
+  close(sfd);
+  close(ifd);
+  std::vector<std::string> out;
+  std::string cmd = std::string("python3 ") + script_path + " < " + input_path;
+  {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    char buf[4096];
+    while (p && fgets(buf, sizeof buf, p.get())) {
+      std::string line(buf);
+      if (!line.empty() && line.back() == '\n') line.pop_back();
+      out.push_back(line);
+    }
+  }
+  unlink(script_path);
+  unlink(input_path);
+  return out;
+}
+
+TEST(ExodusSignatures, AgreeWithPythonReSearch) {
+  // Dotted literals (matched by anchors) and real regexes (by vectorscan),
+  // against names with non-ASCII characters where a '.' must take one code
+  // point, names too short for the pattern, and matches at either end.
+  const std::vector<std::string> patterns = {
+      "com.adjust.sdk.|com.adjust.android.sdk.", "com.tune", ".LigatusManager|com.ligatus.android",
+      "io.a.b", "xa.c", "com.google.ads.", "x..y", "ab.cd.ef", "com\\.strict\\.dot", "^io/start", "end$",
+      "(foo|bar)/baz"};
+  const std::vector<std::string> names = {
+      "com/adjust/sdk/Adjust", "com/adjust/sdk", "comXadjustYsdkZ", "org/com/adjust/sdk/x", "com/tune",
+      "com/tuneup/X", "a/LigatusManager", "LigatusManager", "io/a/b", "io/a/", "xa\xc3\xa4" "c", "xabc", "xa/c/d",
+      "com/google/ads/", "com/google/ads", "x\xc3\xa4\xc3\xb6y", "x\xc3\xa4y", "xaby", "ab/cd/ef",
+      "abXcd\xe2\x82\xac" "ef", "com.strict.dot", "com/strict/dot", "io/start/x", "x/io/start", "the/end",
+      "end/x", "foo/baz", "x/bar/baz/y", ""};
+  auto python = PythonSearch(patterns, names);
+  ASSERT_EQ(python.size(), patterns.size()) << "python3 is needed as the oracle";
+  std::string json = R"({"trackers":{)";
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    std::string escaped;
+    for (char c : patterns[i]) {
+      if (c == '\\' || c == '"') escaped.push_back('\\');
+      escaped.push_back(c);
+    }
+    if (i) json.push_back(',');
+    json.append("\"").append(std::to_string(i)).append(R"(":{"id":)").append(std::to_string(i));
+    json.append(R"(,"name":"P)").append(std::to_string(i)).append(R"(","code_signature":")");
+    json.append(escaped).append("\"}");
+  }
+  json += "}}";
+  auto db = ParseExodus(json, "exodus:test");
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto m = SdkMatcher::Compile(std::move(*db));
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  // All names in one list, as a scan matches them.
+  ClassNameList list;
+  for (const auto& n : names) list.Add(n);
+  std::vector<std::string> ours(patterns.size(), std::string(names.size(), '0'));
+  MatchSession s(**m);
+  s.MatchExodusNames(list, [&](uint32_t sdk, size_t i) { ours[sdk][i] = '1'; });
+  for (size_t p = 0; p < patterns.size(); ++p) EXPECT_EQ(ours[p], python[p]) << patterns[p];
+}
+
 TEST(ExodusClassRegex, AgreesWithPythonRe) {
   const std::vector<std::string> inputs = {
       "Lcom/facebook/ads/AdView;", "LCOM/foo/Bar;", "LFoo;", "Lcom/a/B$Inner;", "(ILcom/a/B;[Lcom/c/D;)V",

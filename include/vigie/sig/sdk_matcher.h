@@ -18,6 +18,7 @@
 #include "vigie/base/error.h"
 #include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/signature_db.h"
+#include "vigie/sig/wildcard_literals.h"
 
 namespace vigie::sig {
 
@@ -45,6 +46,7 @@ class MatchSession {
 
  private:
   const SdkMatcher* m_;
+  void* anchor_scratch_ = nullptr;
   void* exodus_scratch_ = nullptr;
   void* kb_scratch_ = nullptr;
 };
@@ -59,7 +61,7 @@ class SdkMatcher {
   const SignatureDb& db() const { return db_; }
   /// Whether any entry uses Exodus semantics (so scans must build the
   /// Exodus class set).
-  bool has_exodus() const { return exodus_db_ != nullptr; }
+  bool has_exodus() const { return exodus_db_ != nullptr || exodus_anchor_db_ != nullptr; }
 
   /// fn(sdk) for each signature whose domain list covers `host` (the host
   /// itself or a parent domain).
@@ -89,9 +91,13 @@ class SdkMatcher {
   Trie components_;  // "com.appsflyer.Receiver" over component names, '.'-separated.
   Trie hosts_;       // "com.appsflyer" reversed labels of "appsflyer.com".
   std::unordered_map<std::string, std::vector<uint32_t>> meta_data_, permissions_;
-  void* exodus_db_ = nullptr;  // hs_database_t*
+  // Exodus signatures: dotted literals by their anchors (wildcard_literals.h),
+  // anything else as regexes.
+  WildcardLiterals exodus_literals_;
+  void* exodus_anchor_db_ = nullptr;  // hs_database_t*
+  void* exodus_db_ = nullptr;
   void* kb_db_ = nullptr;
-  std::vector<uint32_t> exodus_ids_, kb_ids_;  // pattern id -> sdk index
+  std::vector<uint32_t> anchor_ids_, exodus_ids_, kb_ids_;  // pattern id -> anchor id or sdk index
 };
 
 }  // namespace vigie::sig
