@@ -16,70 +16,18 @@
 namespace vigie::sig {
 namespace {
 
-// Python itself is the oracle for Exodus' class regex.
-std::vector<std::string> PythonFindall(const std::vector<std::string>& inputs) {
-  const std::string script =
-      "import re,sys\n"
-      "for line in sys.stdin.buffer.read().decode('utf-8').split('\\0'):\n"
-      "    print('\\t'.join(re.findall(r'[A-Z]+((?:\\w+\\/)+\\w+)', line)))\n";
-  char script_path[] = "/tmp/vigie_findall_py_XXXXXX";
-  char input_path[] = "/tmp/vigie_findall_in_XXXXXX";
-  int sfd = mkstemp(script_path), ifd = mkstemp(input_path);
-  std::string joined;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (i) joined.push_back('\0');
-    joined.append(inputs[i]);
-  }
-  (void)!write(sfd, script.data(), script.size());
-  (void)!write(ifd, joined.data(), joined.size());
-  close(sfd);
-  close(ifd);
-  std::string cmd = std::string("python3 ") + script_path + " < " + input_path;
-  std::vector<std::string> out;
-  {
-    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-    char buf[4096];
-    while (p && fgets(buf, sizeof buf, p.get())) {
-      std::string s(buf);
-      if (!s.empty() && s.back() == '\n') s.pop_back();
-      out.push_back(s);
-    }
-  }
-  unlink(script_path);
-  unlink(input_path);
-  return out;
-}
-
-// Python's re.search over decoded names, the way Exodus applies its
-// signatures: "1" or "0" per (pattern, name), patterns in the outer loop.
-std::vector<std::string> PythonSearch(const std::vector<std::string>& patterns,
-                                      const std::vector<std::string>& names) {
-  std::string script =
-      "import re,sys\n"
-      "pats, names = sys.stdin.buffer.read().decode('utf-8', errors='ignore').split('\\1')\n"
-      "names = names.split('\\0')\n"
-      "for p in pats.split('\\0'):\n"
-      "    r = re.compile(p)\n"
-      "    print(''.join('1' if r.search(n) else '0' for n in names))\n";
-  std::string input;
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    if (i) input.push_back('\0');
-    input += patterns[i];
-  }
-  input.push_back('\1');
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (i) input.push_back('\0');
-    input += names[i];
-  }
-  char script_path[] = "/tmp/vigie_search_py_XXXXXX";
-  char input_path[] = "/tmp/vigie_search_in_XXXXXX";
+// Runs a Python script with `input` on its stdin; returns its output lines.
+// Python itself is the oracle for Exodus' regexes.
+std::vector<std::string> RunPython(const std::string& script, const std::string& input) {
+  char script_path[] = "/tmp/vigie_oracle_py_XXXXXX";
+  char input_path[] = "/tmp/vigie_oracle_in_XXXXXX";
   int sfd = mkstemp(script_path), ifd = mkstemp(input_path);
   (void)!write(sfd, script.data(), script.size());
   (void)!write(ifd, input.data(), input.size());
   close(sfd);
   close(ifd);
-  std::vector<std::string> out;
   std::string cmd = std::string("python3 ") + script_path + " < " + input_path;
+  std::vector<std::string> out;
   {
     std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
     char buf[4096];
@@ -92,6 +40,38 @@ std::vector<std::string> PythonSearch(const std::vector<std::string>& patterns,
   unlink(script_path);
   unlink(input_path);
   return out;
+}
+
+std::string JoinWith(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(sep);
+    out += items[i];
+  }
+  return out;
+}
+
+// Exodus' class-name regex, findall, one line of tab-separated matches per input.
+std::vector<std::string> PythonFindall(const std::vector<std::string>& inputs) {
+  return RunPython(
+      "import re,sys\n"
+      "for line in sys.stdin.buffer.read().decode('utf-8').split('\\0'):\n"
+      "    print('\\t'.join(re.findall(r'[A-Z]+((?:\\w+\\/)+\\w+)', line)))\n",
+      JoinWith(inputs, '\0'));
+}
+
+// re.search over decoded names, the way Exodus applies its signatures: "1"
+// or "0" per (pattern, name), one line per pattern.
+std::vector<std::string> PythonSearch(const std::vector<std::string>& patterns,
+                                      const std::vector<std::string>& names) {
+  return RunPython(
+      "import re,sys\n"
+      "pats, names = sys.stdin.buffer.read().decode('utf-8', errors='ignore').split('\\1')\n"
+      "names = names.split('\\0')\n"
+      "for p in pats.split('\\0'):\n"
+      "    r = re.compile(p)\n"
+      "    print(''.join('1' if r.search(n) else '0' for n in names))\n",
+      JoinWith(patterns, '\0') + '\1' + JoinWith(names, '\0'));
 }
 
 TEST(ExodusSignatures, AgreeWithPythonReSearch) {
