@@ -96,12 +96,16 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   //    set (the costliest part: it reads every method's catch types and
   //    debug info).
   constexpr size_t kHostTasks = 2, kFirstSlice = 1 + kHostTasks, kExodusSlices = 4;
+  // A small DEX is analysed in well under a millisecond: a helper would cost
+  // more than it saves, and could be queued behind the scan's hashing.
+  constexpr uint64_t kParallelDexMinSize = 1ull << 20;
+  const unsigned threads = dex.bytes().size() >= kParallelDexMinSize ? threads_ : 1;
   const uint32_t classes = dex.class_count(), strings = dex.string_count();
   const size_t slices = matcher_->has_exodus() ? kExodusSlices : 0;
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   std::vector<std::string> hosts[kHostTasks];
   std::vector<sig::PrintedItems> printed(slices);
-  RunTasks(kFirstSlice + slices, threads_, [&](size_t task, unsigned worker) {
+  RunTasks(kFirstSlice + slices, threads, [&](size_t task, unsigned worker) {
     if (task == 0) {
       for (uint32_t i = 0; i < classes; ++i) {
         uint32_t last = UINT32_MAX;
@@ -124,18 +128,18 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     Finding(sdk).classes.Add(dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
   for (const auto& list : hosts)
     for (const auto& host : list) OnHost(host);
-  if (slices) MatchExodusDex(dex, entry_name, printed);
+  if (slices) MatchExodusDex(dex, entry_name, printed, threads);
 }
 
 void SdkDetector::MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
-                                 std::vector<sig::PrintedItems>& printed) {
+                                 std::vector<sig::PrintedItems>& printed, unsigned threads) {
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
   // Two tasks list and match names: each takes half of the printed types,
   // and the second also the printed strings and the entry path.
   sig::ClassNameList names[2];
   std::vector<std::pair<uint32_t, std::string>> hits[2];
   const uint32_t half = dex.type_count() / 2;
-  RunTasks(2, threads_, [&](size_t task, unsigned worker) {
+  RunTasks(2, threads, [&](size_t task, unsigned worker) {
     if (task == 0) {
       names[0].AddPrintedTypes(dex, printed[0].types, 0, half);
     } else {

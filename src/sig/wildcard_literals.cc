@@ -39,6 +39,19 @@ uint64_t NextCodePoint(std::string_view s, uint64_t pos, uint64_t ceiling) {
   return p == pos + length ? p : pos + 1;
 }
 
+// Package words found in most Android class names. An anchor that is one of
+// them would be hit thousands of times per app, each hit to be checked
+// ("android" alone is in half of a typical app's names), so a rarer piece
+// of the alternative anchors it whenever there is one.
+bool IsCommonWord(std::string_view piece) {
+  static constexpr std::string_view kCommon[] = {
+      "android", "androidx", "app", "ads", "api", "com", "common", "core", "gms", "google", "internal", "io",
+      "java", "kotlin", "net", "org", "sdk", "support", "util", "v4", "v7", "view", "widget"};
+  for (std::string_view w : kCommon)
+    if (piece == w) return true;
+  return false;
+}
+
 std::string EscapeLiteral(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -77,8 +90,10 @@ void WildcardLiterals::Add(std::string_view regex, uint32_t sdk) {
     if (bar == std::string_view::npos) bar = regex.size();
     std::string_view alt = regex.substr(start, bar - start);
     start = bar + 1;
-    // The longest run of literal characters anchors the alternative.
+    // The longest run of literal characters that is not a common package
+    // word anchors the alternative; failing that, the longest run.
     size_t best = 0, best_size = 0;
+    bool best_common = true;
     for (size_t i = 0; i < alt.size();) {
       if (alt[i] == '.') {
         ++i;
@@ -86,7 +101,10 @@ void WildcardLiterals::Add(std::string_view regex, uint32_t sdk) {
       }
       size_t j = i;
       while (j < alt.size() && alt[j] != '.') ++j;
-      if (j - i > best_size) best = i, best_size = j - i;
+      const bool common = IsCommonWord(alt.substr(i, j - i));
+      if ((best_common && !common) || (common == best_common && j - i > best_size)) {
+        best = i, best_size = j - i, best_common = common;
+      }
       i = j;
     }
     if (best_size == 0) continue;  // Accepts() refuses these.

@@ -42,7 +42,7 @@ class SdkDetector {
   void FindHosts(std::string_view text, std::vector<std::string>& out) const;
   void OnHost(const std::string& host);
   void MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
-                      std::vector<sig::PrintedItems>& printed);
+                      std::vector<sig::PrintedItems>& printed, unsigned threads);
 
   std::shared_ptr<const sig::SdkMatcher> matcher_;
   unsigned threads_;

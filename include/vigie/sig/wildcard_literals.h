@@ -11,7 +11,8 @@
 //
 // An alternative of that shape has a fixed length, so a single literal piece
 // of it, placed, fixes where the whole must be. WildcardLiterals takes the
-// longest piece of each alternative as its anchor, finds anchors with one
+// longest piece of each alternative that is not a common package word
+// ("android", "com") as its anchor, finds anchors with one
 // literal-only vectorscan database (several times faster), and checks the
 // rest of the alternative around each anchor hit, byte by byte for literal
 // characters and one UTF-8 code point per '.', as Python does on decoded
