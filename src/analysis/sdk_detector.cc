@@ -193,6 +193,8 @@ void SdkDetector::OnManifest(const Manifest& m) {
     for (const auto& md : c.meta_data) meta(md);
   }
   for (const auto& md : m.meta_data) meta(md);
+  for (const auto& p : m.permissions)
+    matcher_->MatchPermission(p.name, [&](uint32_t sdk) { Finding(sdk).permissions.Add(p.name); });
 }
 
 std::vector<SdkFinding> SdkDetector::Finish() {
@@ -208,7 +210,7 @@ std::vector<SdkFinding> SdkDetector::Finish() {
   std::vector<SdkFinding> out;
   for (auto& [sdk, f] : findings_) {
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;
-    // Permissions alone never make a finding: many SDKs share them.
+    // Permissions never make a finding: many SDKs share them.
     if (!code && !strings && !manifest) continue;
     std::vector<std::string> kinds;
     if (code) kinds.push_back("code");

@@ -129,7 +129,8 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
                     {"evidence",
                      {{"classes", evidence(f.classes)},
                       {"strings", evidence(f.strings)},
-                      {"manifest", evidence(f.manifest)}}}});
+                      {"manifest", evidence(f.manifest)},
+                      {"permissions", evidence(f.permissions)}}}});
   }
   j["sdks"] = std::move(sdks);
   j["signatures"] = {{"sources", r.signature_sources}};

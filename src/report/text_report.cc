@@ -178,7 +178,8 @@ void WriteSdks(Writer& w, const ScanResult& r) {
     std::string vendor = f.vendor.empty() ? "" : " — " + Clean(f.vendor);
     w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, f.confidence, f.basis);
     for (auto [list, what] : {std::pair{&f.classes, "classes"}, std::pair{&f.strings, "hosts"},
-                              std::pair{&f.manifest, "manifest entries"}}) {
+                              std::pair{&f.manifest, "manifest entries"},
+                              std::pair{&f.permissions, "requested permissions it declares"}}) {
       std::string line = Evidence(*list, what);
       if (!line.empty()) w.Line("      {}", w.Dim(line));
     }

@@ -49,7 +49,15 @@ TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   const SdkFinding* pw = Find(r, "vigie:pushwoosh");
   ASSERT_NE(pw, nullptr);
   EXPECT_EQ(pw->manifest.examples, std::vector<std::string>{"meta-data com.pushwoosh.appid"});
-  EXPECT_EQ(r.sdks.size(), 3u) << "nothing else: the app's own code is not an SDK";
+  EXPECT_EQ(pw->basis, "manifest") << "permissions are not counted as evidence kinds";
+  EXPECT_EQ(pw->confidence, "medium");
+  // Requested permissions that each SDK's manifest declares, as supporting
+  // evidence on the findings made by other evidence...
+  EXPECT_EQ(pw->permissions.examples, std::vector<std::string>{"com.google.android.c2dm.permission.RECEIVE"});
+  EXPECT_EQ(af->permissions.examples, std::vector<std::string>{"com.google.android.gms.permission.AD_ID"});
+  // ...and never a finding of their own: AdMob, Firebase and OneSignal also
+  // declare these permissions, and none of them is in the app.
+  EXPECT_EQ(r.sdks.size(), 3u) << "nothing else: the app's own code is not an SDK, permissions alone are no SDK";
 }
 
 TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
@@ -58,7 +66,8 @@ TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   ASSERT_NE(af, nullptr);
   EXPECT_EQ(af->classes.count, 0u);
   EXPECT_EQ(af->strings.count, 2u);
-  EXPECT_EQ(af->confidence, "low");
+  EXPECT_EQ(af->confidence, "low") << "a declared permission does not raise it";
+  EXPECT_EQ(af->permissions.count, 1u);
   EXPECT_NE(af->basis.find("renamed"), std::string::npos) << "the report says why the confidence is low";
   EXPECT_EQ(Find(r, "vigie:xmode"), nullptr) << "no endpoint string: renamed X-Mode code is not claimed";
 }

@@ -153,7 +153,11 @@ struct SdkFinding {
   std::string source;      ///< The database that recognised it.
   EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
   EvidenceList strings;    ///< Hosts found in DEX strings and the manifest.
-  EvidenceList manifest;   ///< Components, meta-data keys, permissions.
+  EvidenceList manifest;   ///< Components and meta-data keys.
+  /// Permissions the app requests that the SDK's own manifest declares.
+  /// Supporting evidence only: many SDKs ask for the same permissions, so
+  /// these never make a finding, nor raise its confidence.
+  EvidenceList permissions;
   std::string confidence;  ///< "high", "medium" or "low" (docs/sdk-kb.md).
   std::string basis;       ///< Which evidence kinds fired, in words.
 };
