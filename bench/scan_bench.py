@@ -15,6 +15,12 @@ the median of --runs runs); ratios are peer time / Vigie time.
   vigie+exodus  vigie scan --format json --signatures exodus:DB APP  (Exodus DB
                 and the built-in KB both loaded)
 
+The Exodus ratio is measured in --exodus-rounds rounds, each timing
+vigie+exodus and then exodus back to back; the ratio of each round is taken,
+and the median round is reported. On a shared or virtual machine whose speed
+drifts over seconds, comparing timings taken seconds apart would otherwise
+credit or blame Vigie for the drift.
+
 Peak RSS of vigie comes from /usr/bin/time. Prints a Markdown table, and the
 geometric mean of each ratio over the apps.
   bench/scan_bench.py [--runs N] [--androguard-runs N] [--vigie PATH] APP...
@@ -56,7 +62,8 @@ def main():
     ap.add_argument('--vigie', default='build/release/vigie')
     ap.add_argument('--exodus-tool', default='../shared/tools/exodus_method.py')
     ap.add_argument('--exodus-db', default='../shared/corpus/signatures/exodus_trackers.json')
-    ap.add_argument('--exodus-runs', type=int, default=5)
+    ap.add_argument('--exodus-runs', type=int, default=3, help='exodus runs per round')
+    ap.add_argument('--exodus-rounds', type=int, default=3)
     ap.add_argument('apps', nargs='+')
     a = ap.parse_args()
     print('| app | size | core ms | floor ms | core/floor | aapt+dexdump ms | ratio | androguard ms | ratio '
@@ -70,18 +77,22 @@ def main():
         floor = median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True)
         ad = median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False)
         ag = median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False)
-        vex = median_ms('%s scan --format json --signatures exodus:%s %s' % (a.vigie, a.exodus_db, q), a.runs,
-                        shell=False)
-        ex = median_ms('python3 %s --exodus-only %s %s' % (a.exodus_tool, a.exodus_db, q), a.exodus_runs,
-                       shell=False)
+        rounds = []
+        for _ in range(a.exodus_rounds):
+            v = median_ms('%s scan --format json --signatures exodus:%s %s' % (a.vigie, a.exodus_db, q), a.runs,
+                          shell=False)
+            e = median_ms('python3 %s --exodus-only %s %s' % (a.exodus_tool, a.exodus_db, q), a.exodus_runs,
+                          shell=False)
+            rounds.append((e / v, v, e))
+        ratio, vex, ex = sorted(rounds)[len(rounds) // 2]
         rss = peak_rss_mb([a.vigie, 'scan', '--format', 'json', app])
         floors.append(vig / floor)
         peers.append(ad / vig)
         guards.append(ag / vig)
-        exoduses.append(ex / vex)
+        exoduses.append(ratio)
         print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f | %.1f | %.0f | %.0f× | %.1f MB |' % (
             os.path.basename(app), os.path.getsize(app) / 1e6, vig, floor, vig / floor, ad, ad / vig,
-            ag, ag / vig, kb, vex, ex, ex / vex, rss), flush=True)
+            ag, ag / vig, kb, vex, ex, ratio, rss), flush=True)
     print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | | | | **%.0f×** | |' % (
         geomean(floors), geomean(peers), geomean(guards), geomean(exoduses)))
 

@@ -170,6 +170,7 @@ class PackageScanner {
                            std::to_string(bad_class_files_) +
                                " .class file(s) could not be read; only their entry names were used");
     }
+    AnalyseDeferredSdks();
     if (SdkDetector* sdks = Sdks()) {
       sdks->OnManifest(out_.manifest);
       out_.sdks = sdks->Finish();
@@ -188,7 +189,10 @@ class PackageScanner {
     out_.code.top_packages = std::move(counts);
   }
 
-  void ScanDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, std::string_view entry_name) {
+  // `owned`, when given, holds `bytes`; the scan may keep it (see
+  // AnalyseSdks).
+  void ScanDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, std::string_view entry_name,
+                    ByteBuffer* owned = nullptr) {
     if (out_.code.dex.size() >= limits::kMaxDexFiles) {
       if (!dex_cap_reported_) {
         out_.diagnostics.Add(Severity::kError, ErrorCode::kDexTooMany, where,
@@ -197,7 +201,8 @@ class PackageScanner {
       }
       return;
     }
-    for (const dex::DexFile& d : dex::DexFile::OpenAll(bytes, where, out_.diagnostics)) {
+    std::vector<dex::DexFile> for_sdks;
+    for (dex::DexFile& d : dex::DexFile::OpenAll(bytes, where, out_.diagnostics)) {
       DexSummary s;
       s.path = where;
       s.version = d.header().version;
@@ -214,14 +219,44 @@ class PackageScanner {
       if (origin != DexOrigin::kJanusPrefix) {
         out_.code.class_count += s.class_count;
         CountPackages(d);
-        if (SdkDetector* sdks = Sdks()) sdks->OnDex(d, entry_name);
+        if (WantsSdks()) for_sdks.push_back(std::move(d));
       }
       out_.code.dex.push_back(std::move(s));
     }
+    AnalyseSdks(std::move(for_sdks), entry_name, owned);
   }
 
  private:
   bool WantsSdks() const { return options_.matcher || options_.matcher_source; }
+
+  // SDK analysis of the DEX files of one entry. While the signatures are
+  // still loading (on the scan's helper), a DEX whose buffer the scan owns
+  // is kept, up to limits::kMaxDeferredDexBytes, and the scan goes on to
+  // inflate the next one instead of waiting. Kept DEX files are analysed in
+  // their order, before anything else reaches the detector, so the result
+  // is the same as without deferral.
+  void AnalyseSdks(std::vector<dex::DexFile> dexes, std::string_view entry_name, ByteBuffer* owned) {
+    if (dexes.empty()) return;
+    const bool loading = !options_.matcher && options_.matcher_source && !options_.matcher_source->loaded();
+    if (loading && owned && !owned->empty() && deferred_bytes_ + owned->size() <= limits::kMaxDeferredDexBytes) {
+      deferred_bytes_ += owned->size();
+      // Moving the buffer keeps its heap block, so the DexFile views stay valid.
+      deferred_.push_back({std::move(*owned), std::move(dexes), std::string(entry_name)});
+      return;
+    }
+    AnalyseDeferredSdks();
+    if (SdkDetector* sdks = Sdks())
+      for (const auto& d : dexes) sdks->OnDex(d, entry_name);
+  }
+
+  void AnalyseDeferredSdks() {
+    if (deferred_.empty()) return;
+    if (SdkDetector* sdks = Sdks())
+      for (const auto& p : deferred_)
+        for (const auto& d : p.dexes) sdks->OnDex(d, p.entry_name);
+    deferred_.clear();
+    deferred_bytes_ = 0;
+  }
 
   // The SDK detector, created on first use: with a MatcherSource, this is
   // where the scan waits for the signatures, as late as possible. Null
@@ -276,6 +311,7 @@ class PackageScanner {
       if (c) parsed = std::move(*c);
     }
     if (!parsed && bad_class_files_++ == 0) first_bad_class_ = JoinPath(prefix, e.name);
+    AnalyseDeferredSdks();
     if (SdkDetector* sdks = Sdks()) sdks->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
   }
 
@@ -283,7 +319,7 @@ class PackageScanner {
     const std::string where = JoinPath(prefix, e.name);
     ByteBuffer storage;
     if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError))
-      ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name);
+      ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name, &storage);
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
@@ -324,6 +360,13 @@ class PackageScanner {
   zip::Extractor extractor_;
   std::unique_ptr<SdkDetector> sdks_;  // See Sdks().
   bool sdks_unavailable_ = false;
+  struct DeferredDex {
+    ByteBuffer storage;
+    std::vector<dex::DexFile> dexes;
+    std::string entry_name;
+  };
+  std::vector<DeferredDex> deferred_;  // See AnalyseSdks().
+  uint64_t deferred_bytes_ = 0;
   uint64_t bad_class_files_ = 0;
   std::string first_bad_class_;
   std::unordered_map<std::string, uint32_t> package_counts_;

@@ -17,6 +17,8 @@
 #include "vigie/analysis/scanner.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"
+#include "vigie/report/report.h"
+#include "vigie/sig/matcher_source.h"
 #include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/sdk_matcher.h"
 #include "vigie/zip/extractor.h"
@@ -287,6 +289,41 @@ TEST_F(Corpus, BuiltinKbCoversExodusAndStaysQuietOnCleanApps) {
     }
   }
   EXPECT_EQ(binaries, 11u);
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// When a DEX is ready before the signatures have loaded, the scan keeps it
+// and analyses it later (AnalyseSdks in scanner.cc). The report must be the
+// one a scan with the signatures loaded up front gives. ScanBytes has no
+// helper thread to load them, so here every DEX that may wait does wait,
+// until the end of the scan: deferral at its largest. Built-in KB and
+// Exodus' database together, on every app, multidex ones included.
+TEST_F(Corpus, DeferredSdkAnalysisGivesTheSameReport) {
+  sig::SignatureSpec spec;
+  spec.imports.emplace_back("exodus", vigie::testing::CorpusDir() + "/signatures/exodus_trackers.json");
+  ScanOptions ready;
+  auto loaded = sig::LoadMatcher(spec);
+  ASSERT_TRUE(loaded.ok());
+  ready.matcher = *loaded;
+  size_t multidex = 0;
+  for (const auto& c : Cases({"apk", "aab"})) {
+    SCOPED_TRACE(c.file);
+    auto f = MappedFile::Open(c.file);
+    ASSERT_TRUE(f.ok());
+    ScanOptions later;
+    later.matcher_source = std::make_shared<sig::MatcherSource>(spec);
+    ScanResult a = ScanBytes(f->view(), c.file, ready);
+    ScanResult b = ScanBytes(f->view(), c.file, later);
+    EXPECT_TRUE(later.matcher_source->loaded());
+    EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(b, report::JsonStyle::kPretty));
+    if (a.code.dex.size() > 1) ++multidex;
+  }
+  EXPECT_GE(multidex, 5u) << "the corpus must exercise several deferred DEX files per app";
 }
 
 }  // namespace

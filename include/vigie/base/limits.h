@@ -67,6 +67,12 @@ inline constexpr uint64_t kMaxNestedArchiveSize = 512ull << 20;
 /// real app yet bounds work on an archive of a million tiny `classesN.dex`.
 inline constexpr uint64_t kMaxDexFiles = 4096;
 
+/// Inflated DEX bytes kept for SDK analysis while the signatures are still
+/// loading (scanner.cc). Loading takes a millisecond or two, as long as
+/// inflating a DEX of a few MB: enough to keep the small first DEX of a
+/// multidex app, small next to the memory a large DEX needs anyway.
+inline constexpr uint64_t kMaxDeferredDexBytes = 16ull << 20;
+
 /// Map-list items accepted. The format defines ~20 section types; a long map
 /// is malformed.
 inline constexpr uint32_t kMaxDexMapItems = 64;
