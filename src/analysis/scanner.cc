@@ -157,6 +157,14 @@ class PackageScanner {
     const std::string rwhere = JoinPath(prefix, kResources);
     if (auto rb = re ? ExtractOrReport(archive, *re, arsc_storage, rwhere, Severity::kWarning) : std::nullopt) {
       auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
+      if (t && WantsSdks()) {
+        // String resources can hold an SDK's endpoints (a host in
+        // res/values/strings.xml); hosts have dots. Kept as text, since the
+        // table's bytes go when this function returns.
+        t->ForEachString([&](std::string& s) {
+          if (s.find('.') != std::string::npos) resource_strings_.push_back(std::move(s));
+        });
+      }
       if (t) table = std::move(*t);
       else diags.AddError(Severity::kWarning, t.error(), rwhere);
     }
@@ -172,6 +180,7 @@ class PackageScanner {
     }
     AnalyseDeferredSdks();
     if (SdkDetector* sdks = Sdks()) {
+      sdks->OnResourceStrings(resource_strings_);
       sdks->OnManifest(out_.manifest);
       out_.sdks = sdks->Finish();
     }
@@ -367,6 +376,7 @@ class PackageScanner {
   };
   std::vector<DeferredDex> deferred_;  // See AnalyseSdks().
   uint64_t deferred_bytes_ = 0;
+  std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
   uint64_t bad_class_files_ = 0;
   std::string first_bad_class_;
   std::unordered_map<std::string, uint32_t> package_counts_;

@@ -178,6 +178,12 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
   if (matcher_->has_exodus()) jar_entry_names_.Add(entry_name);
 }
 
+void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
+  std::vector<std::string> hosts;
+  for (const auto& s : strings) FindHosts(s, hosts);
+  for (const auto& host : hosts) OnHost(host);
+}
+
 void SdkDetector::OnManifest(const Manifest& m) {
   auto component = [&](const std::string& name) {
     matcher_->MatchComponent(name, [&](uint32_t sdk) { Finding(sdk).manifest.Add(std::string("component ").append(name)); });

@@ -49,7 +49,8 @@ TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   const SdkFinding* pw = Find(r, "vigie:pushwoosh");
   ASSERT_NE(pw, nullptr);
   EXPECT_EQ(pw->manifest.examples, std::vector<std::string>{"meta-data com.pushwoosh.appid"});
-  EXPECT_EQ(pw->basis, "manifest") << "permissions are not counted as evidence kinds";
+  EXPECT_EQ(pw->strings.examples, std::vector<std::string>{"cp.pushwoosh.com"}) << "from a string resource";
+  EXPECT_EQ(pw->basis, "manifest + network strings") << "permissions are not counted as evidence kinds";
   EXPECT_EQ(pw->confidence, "medium");
   // Requested permissions that each SDK's manifest declares, as supporting
   // evidence on the findings made by other evidence...

@@ -32,6 +32,8 @@ class SdkDetector {
   void OnClassFile(std::string_view entry_name, const classfile::ClassFile* parsed);
   /// Components, meta-data and permissions.
   void OnManifest(const Manifest& manifest);
+  /// Strings of resources.arsc, for hosts.
+  void OnResourceStrings(const std::vector<std::string>& strings);
 
   /// The findings, ordered by category, then name.
   std::vector<SdkFinding> Finish();

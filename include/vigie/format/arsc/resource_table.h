@@ -33,6 +33,14 @@ class ResourceTable {
   /// (no locale, no qualifiers), then any configuration holding the entry.
   std::optional<Value> Resolve(uint32_t resource_id) const;
 
+  /// Calls fn(text) for every string of the table's global string pool: the
+  /// values of all string resources, in every configuration.
+  template <typename Fn>
+  void ForEachString(Fn&& fn) const {
+    for (uint32_t i = 0; i < strings_.size(); ++i)
+      if (auto s = strings_.Get(i)) fn(*s);
+  }
+
  private:
   struct TypeChunk {
     uint8_t package_id;
