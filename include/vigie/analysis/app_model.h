@@ -152,7 +152,7 @@ struct SdkFinding {
   std::optional<int> exodus_id;
   std::string source;      ///< The database that recognised it.
   EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
-  EvidenceList strings;    ///< Hosts found in DEX strings and the manifest.
+  EvidenceList strings;    ///< Hosts in DEX strings, class constants, meta-data and string resources.
   EvidenceList manifest;   ///< Components and meta-data keys.
   /// Permissions the app requests that the SDK's own manifest declares.
   /// Supporting evidence only: many SDKs ask for the same permissions, so
