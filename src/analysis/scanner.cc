@@ -161,9 +161,7 @@ class PackageScanner {
         // String resources can hold an SDK's endpoints (a host in
         // res/values/strings.xml); hosts have dots. Kept as text, since the
         // table's bytes go when this function returns.
-        t->ForEachString([&](std::string& s) {
-          if (s.find('.') != std::string::npos) resource_strings_.push_back(std::move(s));
-        });
+        t->ForEachStringWith('.', [&](std::string& s) { resource_strings_.push_back(std::move(s)); });
       }
       if (t) table = std::move(*t);
       else diags.AddError(Severity::kWarning, t.error(), rwhere);

@@ -1,5 +1,7 @@
 #include "vigie/format/axml/res_chunk.h"
 
+#include <cstring>
+
 #include "vigie/base/limits.h"
 #include "vigie/base/utf8.h"
 
@@ -49,13 +51,12 @@ Result<StringPool> StringPool::Parse(const Chunk& chunk) {
   return p;
 }
 
-std::optional<std::string> StringPool::Get(uint32_t idx) const {
+std::optional<ByteView> StringPool::Raw(uint32_t idx) const {
   if (idx >= count_) return std::nullopt;
   uint32_t rel = chunk_.ReadOr0<uint32_t>(offsets_start_ + 4ull * idx);
   auto start = CheckedAdd(strings_start_, rel);
   if (!start) return std::nullopt;
   Reader r(chunk_, *start);
-  std::string out;
   if (utf8_) {
     // Two lengths (UTF-16 units, then UTF-8 bytes), each 1 or 2 bytes with a
     // high-bit continuation flag; Android uses the second.
@@ -68,26 +69,45 @@ std::optional<std::string> StringPool::Get(uint32_t idx) const {
     uint32_t bytes = len8();
     ByteView s = r.Bytes(std::min<uint32_t>(bytes, limits::kMaxReportedStringLength));
     if (!r.ok()) return std::nullopt;
-    out.assign(s.AsString());
-  } else {
-    uint32_t n = r.U16();
-    if (n & 0x8000) n = ((n & 0x7FFF) << 16) | r.U16();
-    n = std::min<uint32_t>(n, limits::kMaxReportedStringLength);
-    if (!r.ok() || !chunk_.Contains(r.position(), uint64_t{n} * 2)) return std::nullopt;
-    out.reserve(n);
-    for (uint32_t i = 0; i < n; ++i) {
-      uint32_t u = r.U16();
-      if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n) {
-        uint32_t lo = chunk_.ReadOr0<uint16_t>(r.position());
-        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-          r.U16();
-          ++i;
-          AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
-          continue;
-        }
+    return s;
+  }
+  uint32_t n = r.U16();
+  if (n & 0x8000) n = ((n & 0x7FFF) << 16) | r.U16();
+  n = std::min<uint32_t>(n, limits::kMaxReportedStringLength);
+  ByteView units = r.Bytes(uint64_t{n} * 2);
+  if (!r.ok()) return std::nullopt;
+  return units;
+}
+
+bool StringPool::Contains(uint32_t idx, char ascii) const {
+  auto raw = Raw(idx);
+  if (!raw || raw->empty()) return false;  // memchr must not see a null pointer.
+  if (utf8_) return std::memchr(raw->data(), ascii, raw->size()) != nullptr;
+  for (uint64_t i = 0; i + 1 < raw->size(); i += 2)
+    if (raw->data()[i] == static_cast<uint8_t>(ascii) && raw->data()[i + 1] == 0) return true;
+  return false;
+}
+
+std::optional<std::string> StringPool::Get(uint32_t idx) const {
+  auto raw = Raw(idx);
+  if (!raw) return std::nullopt;
+  if (utf8_) return std::string(raw->AsString());
+  std::string out;
+  const uint32_t n = static_cast<uint32_t>(raw->size() / 2);
+  Reader r(*raw);
+  out.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t u = r.U16();
+    if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n) {
+      uint32_t lo = raw->ReadOr0<uint16_t>(r.position());
+      if (lo >= 0xDC00 && lo <= 0xDFFF) {
+        r.U16();
+        ++i;
+        AppendUtf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+        continue;
       }
-      AppendUtf8(out, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u);
     }
+    AppendUtf8(out, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : u);
   }
   return out;
 }

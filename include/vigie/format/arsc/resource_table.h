@@ -33,12 +33,14 @@ class ResourceTable {
   /// (no locale, no qualifiers), then any configuration holding the entry.
   std::optional<Value> Resolve(uint32_t resource_id) const;
 
-  /// Calls fn(text) for every string of the table's global string pool: the
-  /// values of all string resources, in every configuration.
+  /// Calls fn(text) for every string of the table's global string pool
+  /// (the values of all string resources, in every configuration) that
+  /// contains the ASCII character `c`; the others are never decoded.
   template <typename Fn>
-  void ForEachString(Fn&& fn) const {
+  void ForEachStringWith(char c, Fn&& fn) const {
     for (uint32_t i = 0; i < strings_.size(); ++i)
-      if (auto s = strings_.Get(i)) fn(*s);
+      if (strings_.Contains(i, c))
+        if (auto s = strings_.Get(i)) fn(*s);
   }
 
  private:

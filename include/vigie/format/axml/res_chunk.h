@@ -68,8 +68,15 @@ class StringPool {
   /// String `idx` decoded to UTF-8, or nullopt when out of range or its bytes
   /// run past the pool.
   std::optional<std::string> Get(uint32_t idx) const;
+  /// Whether string `idx` contains the ASCII character `c`, without
+  /// decoding it (a cheap filter before Get).
+  bool Contains(uint32_t idx, char c) const;
 
  private:
+  // The encoded bytes of string `idx` (UTF-8 bytes, or UTF-16LE units),
+  // capped at limits::kMaxReportedStringLength characters.
+  std::optional<ByteView> Raw(uint32_t idx) const;
+
   ByteView chunk_;
   uint32_t count_ = 0;
   uint32_t strings_start_ = 0;
