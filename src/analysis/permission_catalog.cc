@@ -1,29 +1,12 @@
 #include "vigie/analysis/permission_catalog.h"
 
-#include <sstream>
 #include <unordered_map>
 
 #include "embedded_data.h"
+#include "vigie/base/tsv.h"
 
 namespace vigie {
 namespace {
-
-// Splits the tab-separated lines of an embedded table, skipping comments.
-std::vector<std::vector<std::string>> ParseTsv(std::string_view text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cols;
-    size_t start = 0;
-    for (size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
-      cols.push_back(line.substr(start, tab - start));
-    cols.push_back(line.substr(start));
-    rows.push_back(std::move(cols));
-  }
-  return rows;
-}
 
 const std::unordered_map<std::string, PermissionInfo>& Catalog() {
   static const auto* catalog = [] {

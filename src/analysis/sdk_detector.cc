@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "vigie/analysis/data_access.h"
 #include "vigie/base/parallel.h"
 
 #include "vigie/sig/exodus_classes.h"
@@ -128,30 +129,62 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     Finding(sdk).classes.Add(dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
   for (const auto& list : hosts)
     for (const auto& host : list) OnHost(host);
-  if (slices) MatchExodusDex(dex, entry_name, printed, threads);
-}
 
-void SdkDetector::MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
-                                 std::vector<sig::PrintedItems>& printed, unsigned threads) {
+  // Each SDK class belongs to the most specific SDK that matched it: the
+  // package trie reports outer packages first.
+  std::vector<std::pair<uint32_t, uint32_t>> owned;  // (class def, sdk), by class def
+  for (size_t k = 0; k < class_hits.size(); ++k)
+    if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first) owned.push_back(class_hits[k]);
+
+  // Second round: what the SDKs' code calls (task 0), and Exodus' class
+  // names, listed and matched in two halves (tasks 1, 2): each takes half of
+  // the printed types, and the second also the printed strings and the
+  // entry path.
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
-  // Two tasks list and match names: each takes half of the printed types,
-  // and the second also the printed strings and the entry path.
+  std::vector<ApiUse> uses;
   sig::ClassNameList names[2];
   std::vector<std::pair<uint32_t, std::string>> hits[2];
   const uint32_t half = dex.type_count() / 2;
-  RunTasks(2, threads, [&](size_t task, unsigned worker) {
+  RunTasks(slices ? 3 : 1, threads, [&](size_t task, unsigned worker) {
     if (task == 0) {
-      names[0].AddPrintedTypes(dex, printed[0].types, 0, half);
-    } else {
-      names[1].AddPrintedTypes(dex, printed[0].types, half);
-      names[1].AddPrintedStrings(dex, printed[0].strings);
-      names[1].AddMatchesIn(entry_name);
+      if (owned.empty()) return;
+      DexApiIndex index(dex);
+      for (auto [class_def, sdk] : owned) index.CollectUses(class_def, uses);
+      return;
     }
-    sessions_[worker].MatchExodusNames(names[task], [&](uint32_t sdk, size_t i) {
-      hits[task].emplace_back(sdk, std::string(names[task].name(i)));
+    sig::ClassNameList& list = names[task - 1];
+    if (task == 1) {
+      list.AddPrintedTypes(dex, printed[0].types, 0, half);
+    } else {
+      list.AddPrintedTypes(dex, printed[0].types, half);
+      list.AddPrintedStrings(dex, printed[0].strings);
+      list.AddMatchesIn(entry_name);
+    }
+    sessions_[worker].MatchExodusNames(list, [&](uint32_t sdk, size_t i) {
+      hits[task - 1].emplace_back(sdk, std::string(list.name(i)));
     });
   });
   for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
+  for (const ApiUse& use : uses) {
+    auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{use.class_def, 0u});
+    if (it == owned.end() || it->first != use.class_def) continue;
+    AddDataAccess(it->second, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
+  }
+}
+
+void SdkDetector::AddDataAccess(uint32_t sdk, const ApiRule& rule, const std::string& caller) {
+  auto& list = Finding(sdk).data_access;
+  auto it = std::find_if(list.begin(), list.end(), [&](const DataAccess& d) { return d.kind == rule.kind; });
+  if (it == list.end()) {
+    list.emplace_back();
+    it = std::prev(list.end());
+    it->kind = rule.kind;
+  }
+  if (std::find(it->apis.begin(), it->apis.end(), rule.display) == it->apis.end()) it->apis.push_back(rule.display);
+  for (const auto& p : rule.permissions)
+    if (std::find(it->permissions.begin(), it->permissions.end(), p) == it->permissions.end())
+      it->permissions.push_back(p);
+  it->call_sites.Add(caller + " -> " + rule.display);
 }
 
 void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::ClassFile* parsed) {
@@ -199,8 +232,44 @@ void SdkDetector::OnManifest(const Manifest& m) {
     for (const auto& md : c.meta_data) meta(md);
   }
   for (const auto& md : m.meta_data) meta(md);
-  for (const auto& p : m.permissions)
+  for (const auto& p : m.permissions) {
     matcher_->MatchPermission(p.name, [&](uint32_t sdk) { Finding(sdk).permissions.Add(p.name); });
+    requested_.insert(p.name);
+  }
+  if (m.identity.target_sdk) {
+    try {
+      target_sdk_ = std::stoi(*m.identity.target_sdk);
+    } catch (const std::exception&) {
+      // A target that is not a number (a hostile manifest) stays unknown.
+    }
+  }
+}
+
+// Whether the app's permissions let each kind of access run.
+void SdkDetector::ResolveDataAccess(SdkFinding& f) const {
+  auto held = [&](const char* p) { return requested_.count(p) > 0; };
+  for (DataAccess& d : f.data_access) {
+    std::sort(d.apis.begin(), d.apis.end());
+    d.held.clear();
+    for (const auto& p : d.permissions)
+      if (requested_.count(p)) d.held.push_back(p);
+    d.usable = d.permissions.empty() || !d.held.empty();
+    if (d.kind == "location" && d.usable) {
+      d.precision = held("android.permission.ACCESS_FINE_LOCATION") ? "precise" : "coarse";
+      // Before Android 10, a location permission also covered the
+      // background; from 10 on, ACCESS_BACKGROUND_LOCATION is needed.
+      d.background = held("android.permission.ACCESS_BACKGROUND_LOCATION") || (target_sdk_ > 0 && target_sdk_ < 29);
+    }
+  }
+  // In the table's order of kinds, so reports read the same every time.
+  auto rank = [](const std::string& kind) {
+    const auto& rules = ApiRules();
+    for (size_t i = 0; i < rules.size(); ++i)
+      if (rules[i].kind == kind) return i;
+    return rules.size();
+  };
+  std::stable_sort(f.data_access.begin(), f.data_access.end(),
+                   [&](const DataAccess& a, const DataAccess& b) { return rank(a.kind) < rank(b.kind); });
 }
 
 std::vector<SdkFinding> SdkDetector::Finish() {
@@ -215,6 +284,7 @@ std::vector<SdkFinding> SdkDetector::Finish() {
   for (const auto& [sdk, name] : exodus_hits_) Finding(sdk).classes.Add(name);
   std::vector<SdkFinding> out;
   for (auto& [sdk, f] : findings_) {
+    ResolveDataAccess(f);
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;
     // Permissions never make a finding: many SDKs share them.
     if (!code && !strings && !manifest) continue;

@@ -118,6 +118,20 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   Json sdks = Json::array();
   for (const auto& f : r.sdks) {
     auto evidence = [](const EvidenceList& e) { return Json{{"count", e.count}, {"examples", e.examples}}; };
+    Json access = Json::array();
+    for (const auto& d : f.data_access) {
+      Json a = {{"kind", d.kind},
+                {"apis", d.apis},
+                {"call_sites", evidence(d.call_sites)},
+                {"permissions", d.permissions},
+                {"held", d.held},
+                {"usable", d.usable}};
+      if (d.kind == "location") {
+        a["precision"] = d.precision.empty() ? Json(nullptr) : Json(d.precision);
+        a["background"] = d.background;
+      }
+      access.push_back(std::move(a));
+    }
     sdks.push_back({{"id", f.id},
                     {"name", f.name},
                     {"vendor", f.vendor.empty() ? Json(nullptr) : Json(f.vendor)},
@@ -130,7 +144,8 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
                      {{"classes", evidence(f.classes)},
                       {"strings", evidence(f.strings)},
                       {"manifest", evidence(f.manifest)},
-                      {"permissions", evidence(f.permissions)}}}});
+                      {"permissions", evidence(f.permissions)}}},
+                    {"data_access", std::move(access)}});
   }
   j["sdks"] = std::move(sdks);
   j["signatures"] = {{"sources", r.signature_sources}};

@@ -183,6 +183,14 @@ void WriteSdks(Writer& w, const ScanResult& r) {
       std::string line = Evidence(*list, what);
       if (!line.empty()) w.Line("      {}", w.Dim(line));
     }
+    for (const auto& d : f.data_access) {
+      std::string how = d.usable ? "the app's permissions let it run" : "the app lacks the permission it needs";
+      if (d.kind == "location" && d.usable)
+        how = d.precision + (d.background ? ", also in the background" : ", foreground only");
+      w.Line("      reaches {} ({}) via {}", Clean(d.kind), how, Clean(fmt::format("{}", fmt::join(d.apis, ", ")), 200));
+      std::string sites = Evidence(d.call_sites, "call sites");
+      if (!sites.empty()) w.Line("        {}", w.Dim(sites));
+    }
   }
 }
 

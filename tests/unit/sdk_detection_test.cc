@@ -61,6 +61,50 @@ TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   EXPECT_EQ(r.sdks.size(), 3u) << "nothing else: the app's own code is not an SDK, permissions alone are no SDK";
 }
 
+const DataAccess* Access(const SdkFinding& f, const std::string& kind) {
+  for (const auto& d : f.data_access)
+    if (d.kind == kind) return &d;
+  return nullptr;
+}
+
+// The X-Mode-like SDK of the fixture (smali/LocationSdk.smali) reads the
+// location, the Android ID and the contacts; the app holds fine and
+// background location, not READ_CONTACTS.
+TEST(SdkDetection, WhatAnSdksCodeReachesAndWhetherItCanRun) {
+  ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());
+  const SdkFinding* xmode = Find(r, "vigie:xmode");
+  ASSERT_NE(xmode, nullptr);
+  ASSERT_EQ(xmode->data_access.size(), 3u);
+
+  const DataAccess* loc = Access(*xmode, "location");
+  ASSERT_NE(loc, nullptr);
+  EXPECT_EQ(loc->apis, (std::vector<std::string>{"LocationManager.getLastKnownLocation",
+                                                 "LocationManager.requestLocationUpdates"}));
+  EXPECT_EQ(loc->call_sites.count, 2u);
+  EXPECT_EQ(loc->call_sites.examples[1],
+            "io.mysdk.locs.LocationSdk.start() -> LocationManager.requestLocationUpdates");
+  EXPECT_TRUE(loc->usable);
+  EXPECT_EQ(loc->held, std::vector<std::string>{"android.permission.ACCESS_FINE_LOCATION"});
+  EXPECT_EQ(loc->precision, "precise");
+  EXPECT_TRUE(loc->background) << "ACCESS_BACKGROUND_LOCATION is held";
+
+  const DataAccess* id = Access(*xmode, "device_id");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->call_sites.examples,
+            std::vector<std::string>{"io.mysdk.locs.LocationSdk.deviceId() -> Settings.Secure.getString(\"android_id\")"})
+      << "otherSetting() reads another setting through the same call, and is not the Android ID";
+  EXPECT_TRUE(id->usable);
+
+  const DataAccess* contacts = Access(*xmode, "contacts");
+  ASSERT_NE(contacts, nullptr);
+  EXPECT_EQ(contacts->apis, std::vector<std::string>{"ContactsContract.Contacts.CONTENT_URI"});
+  EXPECT_FALSE(contacts->usable) << "READ_CONTACTS is not requested";
+  EXPECT_TRUE(contacts->held.empty());
+
+  // AppsFlyer's fixture code calls none of the listed APIs.
+  EXPECT_TRUE(Find(r, "vigie:appsflyer")->data_access.empty());
+}
+
 TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   ScanResult r = ScanFile(Fixture("sdkapp_renamed.apk"), WithKb());
   const SdkFinding* af = Find(r, "vigie:appsflyer");

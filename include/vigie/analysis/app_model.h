@@ -143,6 +143,21 @@ struct EvidenceList {
   void Add(std::string_view item);
 };
 
+/// A kind of personal data an SDK's own code reaches (docs/data-access.md).
+struct DataAccess {
+  std::string kind;               ///< "location", "advertising_id", ...
+  std::vector<std::string> apis;  ///< "LocationManager.requestLocationUpdates", sorted.
+  /// "io.mysdk.Loc.start() -> LocationManager.requestLocationUpdates".
+  EvidenceList call_sites;
+  /// Any one of these lets the calls return data; empty when none is needed.
+  std::vector<std::string> permissions;
+  std::vector<std::string> held;  ///< Those of `permissions` the app requests.
+  bool usable = false;            ///< The app's permissions let the code run.
+  /// Location only: "precise" or "coarse", and whether in the background.
+  std::string precision;
+  bool background = false;
+};
+
 /// One third-party SDK found in the input, with the evidence for it.
 struct SdkFinding {
   std::string id;  ///< Signature id: "vigie:appsflyer", "exodus:12".
@@ -158,6 +173,7 @@ struct SdkFinding {
   /// Supporting evidence only: many SDKs ask for the same permissions, so
   /// these never make a finding, nor raise its confidence.
   EvidenceList permissions;
+  std::vector<DataAccess> data_access;  ///< By kind, in data/data_access.tsv order.
   std::string confidence;  ///< "high", "medium" or "low" (docs/sdk-kb.md).
   std::string basis;       ///< Which evidence kinds fired, in words.
 };

@@ -43,8 +43,8 @@ class SdkDetector {
   /// Hosts in `text` that some signature covers, appended lower-cased.
   void FindHosts(std::string_view text, std::vector<std::string>& out) const;
   void OnHost(const std::string& host);
-  void MatchExodusDex(const dex::DexFile& dex, std::string_view entry_name,
-                      std::vector<sig::PrintedItems>& printed, unsigned threads);
+  void AddDataAccess(uint32_t sdk, const struct ApiRule& rule, const std::string& caller);
+  void ResolveDataAccess(SdkFinding& f) const;
 
   std::shared_ptr<const sig::SdkMatcher> matcher_;
   unsigned threads_;
@@ -56,6 +56,8 @@ class SdkDetector {
   std::vector<std::pair<uint32_t, std::string>> exodus_hits_;
   sig::ClassNameList jar_entry_names_;
   std::unordered_set<std::string> hosts_seen_;
+  std::unordered_set<std::string> requested_;  // The app's uses-permission names.
+  int target_sdk_ = 0;                         // 0: unknown.
 };
 
 }  // namespace vigie

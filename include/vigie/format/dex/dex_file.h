@@ -210,6 +210,102 @@ std::string MutfToUtf8(std::string_view mutf8);
 /// are returned unchanged.
 std::string DescriptorToJavaName(std::string_view descriptor);
 
+/// One Dalvik instruction, viewed in a method's code units.
+struct Instruction {
+  uint8_t opcode = 0;
+  uint32_t pc = 0;           ///< Offset in code units from the method's start.
+  const uint8_t* units = nullptr;  ///< Its code units, little-endian.
+  uint32_t size = 0;         ///< In code units.
+  /// Code unit i of the instruction (0 holds the opcode); 0 when out of range.
+  uint16_t Unit(uint32_t i) const {
+    if (i >= size) return 0;
+    return static_cast<uint16_t>(units[2 * i] | (units[2 * i + 1] << 8));
+  }
+  /// The index operand of formats 21c, 35c, 3rc, 45cc and 4rcc (type,
+  /// field, method or string index, per opcode): code unit 1.
+  uint32_t Index16() const { return Unit(1); }
+};
+
+// Instruction sizes in code units, by opcode (dex-format "Dalvik bytecode",
+// instruction formats). Unused opcodes count as one unit, as dexdump does.
+inline constexpr uint8_t kInstructionUnits[256] = {
+    // 0x00
+    1, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 1, 1,
+    // 0x10
+    1, 1, 1, 2, 3, 2, 2, 3, 5, 2, 2, 3, 2, 1, 1, 2,
+    // 0x20
+    2, 1, 2, 2, 3, 3, 3, 1, 1, 2, 3, 3, 3, 2, 2, 2,
+    // 0x30
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1,
+    // 0x40
+    1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    // 0x50
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    // 0x60
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3,
+    // 0x70
+    3, 3, 3, 1, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1,
+    // 0x80
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    // 0x90
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    // 0xa0
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    // 0xb0
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    // 0xc0
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    // 0xd0
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    // 0xe0
+    2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    // 0xf0
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 3, 3, 2, 2,
+};
+
+/// Calls fn(const Instruction&) for each instruction of a method's `insns`
+/// in order, stepping over switch and array-data payloads. Returns false
+/// when an instruction or payload runs past the end; the walk stops there.
+template <typename Fn>
+bool ForEachInstruction(ByteView insns, Fn&& fn) {
+  const uint64_t total = insns.size() / 2;
+  const uint8_t* base = insns.data();
+  auto unit = [&](uint64_t i) -> uint32_t { return base[2 * i] | (base[2 * i + 1] << 8); };
+  uint64_t pc = 0;
+  while (pc < total) {
+    const uint32_t first = unit(pc);
+    const uint8_t opcode = first & 0xff;
+    uint64_t size = kInstructionUnits[opcode];
+    if (opcode == 0x00 && (first >> 8) >= 1 && (first >> 8) <= 3) {
+      // A payload: packed-switch (0x0100), sparse-switch (0x0200) or
+      // fill-array-data (0x0300). Its header gives its length.
+      if (pc + 4 > total && (first >> 8) != 2) return false;
+      if (pc + 2 > total) return false;
+      const uint64_t count = unit(pc + 1);
+      if ((first >> 8) == 1) {
+        size = 4 + count * 2;
+      } else if ((first >> 8) == 2) {
+        size = 2 + count * 4;
+      } else {
+        const uint64_t elements = unit(pc + 2) | (uint64_t{unit(pc + 3)} << 16);
+        size = 4 + (elements * count + 1) / 2;  // `count` is the element width here.
+      }
+      if (size > total - pc) return false;
+      pc += size;
+      continue;
+    }
+    if (size > total - pc) return false;
+    Instruction in;
+    in.opcode = opcode;
+    in.pc = static_cast<uint32_t>(pc);
+    in.units = base + 2 * pc;
+    in.size = static_cast<uint32_t>(size);
+    fn(in);
+    pc += size;
+  }
+  return true;
+}
+
 // ---- inline ---------------------------------------------------------------
 
 inline ClassDef DexFile::class_def(uint32_t i) const {

@@ -1,0 +1,57 @@
+// What each SDK's code reaches: the framework APIs its own classes call or
+// read, mapped to kinds of personal data (data/data_access.tsv,
+// docs/data-access.md).
+//
+// The table is resolved once per DEX against its method and field ids, so
+// the walk over an SDK's code is one array lookup per invoke or sget. Only
+// the classes attributed to an SDK are walked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vigie/format/dex/dex_file.h"
+
+namespace vigie {
+
+/// One row of data/data_access.tsv.
+struct ApiRule {
+  std::string member;       ///< "Landroid/location/LocationManager;->requestLocationUpdates"
+  std::string display;      ///< "LocationManager.requestLocationUpdates"
+  std::string kind;         ///< "location", "advertising_id", ...
+  std::vector<std::string> permissions;  ///< Any one lets the call return data; empty: none needed.
+  std::string with_string;  ///< A string constant the calling method must also load, or empty.
+  std::string source;
+};
+
+/// The built-in table.
+const std::vector<ApiRule>& ApiRules();
+
+/// One use of a listed API by a class: the calling method and the rule.
+struct ApiUse {
+  uint32_t class_def;   ///< The calling class.
+  uint32_t method_idx;  ///< The calling method.
+  uint32_t rule;        ///< Index into ApiRules().
+};
+
+/// The table resolved against one DEX's ids.
+class DexApiIndex {
+ public:
+  explicit DexApiIndex(const dex::DexFile& dex);
+
+  /// Appends every use of a listed API by the code of class `class_def`.
+  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out) const;
+
+ private:
+  const dex::DexFile& dex_;
+  std::unordered_map<uint32_t, uint32_t> method_rule_, field_rule_;  // id -> rule
+  std::unordered_map<uint32_t, std::string_view> strings_;  // string id -> with_string it satisfies
+};
+
+/// "io.mysdk.Loc.start()": a readable name for method `method_idx`.
+std::string MethodDisplayName(const dex::DexFile& dex, uint32_t method_idx);
+
+}  // namespace vigie

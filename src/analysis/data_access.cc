@@ -1,0 +1,167 @@
+#include "vigie/analysis/data_access.h"
+
+#include <algorithm>
+
+#include "embedded_data.h"
+#include "vigie/base/tsv.h"
+
+namespace vigie {
+namespace {
+
+// "Landroid/location/LocationManager;" -> "LocationManager";
+// "Lcom/x/AdvertisingIdClient$Info;" -> "AdvertisingIdClient.Info".
+std::string SimpleClassName(std::string_view descriptor) {
+  std::string java = dex::DescriptorToJavaName(descriptor);
+  size_t dot = java.rfind('.');
+  std::string simple = dot == std::string::npos ? java : java.substr(dot + 1);
+  std::replace(simple.begin(), simple.end(), '$', '.');
+  return simple;
+}
+
+std::vector<std::string> SplitBar(const std::string& s) {
+  std::vector<std::string> out;
+  if (s == "-" || s.empty()) return out;
+  size_t start = 0;
+  for (size_t bar; (bar = s.find('|', start)) != std::string::npos; start = bar + 1)
+    out.push_back(s.substr(start, bar - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+// Opcode groups (dex-format "Dalvik bytecode").
+bool IsInvoke(uint8_t op) { return (op >= 0x6e && op <= 0x72) || (op >= 0x74 && op <= 0x78); }
+bool IsStaticGet(uint8_t op) { return op >= 0x60 && op <= 0x66; }
+
+}  // namespace
+
+const std::vector<ApiRule>& ApiRules() {
+  static const auto* rules = [] {
+    auto* v = new std::vector<ApiRule>();
+    for (auto& row : ParseTsv(embedded::kDataAccessTsv)) {
+      if (row.size() < 5) continue;
+      ApiRule r;
+      r.member = row[0];
+      const size_t arrow = r.member.find(";->");
+      if (arrow == std::string::npos) continue;
+      r.display = SimpleClassName(std::string_view(r.member).substr(0, arrow + 1)) + "." + r.member.substr(arrow + 3);
+      r.kind = row[1];
+      r.permissions = SplitBar(row[2]);
+      r.with_string = row[3] == "-" ? "" : row[3];
+      if (!r.with_string.empty()) r.display += "(\"" + r.with_string + "\")";
+      r.source = row[4];
+      v->push_back(std::move(r));
+    }
+    return v;
+  }();
+  return *rules;
+}
+
+DexApiIndex::DexApiIndex(const dex::DexFile& dex) : dex_(dex) {
+  const auto& rules = ApiRules();
+  // Rules by class descriptor, then member name.
+  std::unordered_map<std::string_view, std::vector<uint32_t>> by_class;
+  for (uint32_t i = 0; i < rules.size(); ++i) {
+    std::string_view m = rules[i].member;
+    by_class[m.substr(0, m.find(";->") + 1)].push_back(i);
+  }
+  auto find = [&](uint32_t class_type, uint32_t name_idx) -> int64_t {
+    auto it = by_class.find(dex.TypeDescriptor(class_type));
+    if (it == by_class.end()) return -1;
+    auto name = dex.String(name_idx);
+    if (!name) return -1;
+    for (uint32_t r : it->second) {
+      std::string_view m = rules[r].member;
+      if (m.substr(m.find(";->") + 3) == *name) return r;
+    }
+    return -1;
+  };
+  // The DEX format keeps type ids sorted by descriptor, and method and
+  // field ids by class first: each ruled class is found by binary search,
+  // then only its own ids are compared by name. Out-of-order ids (a
+  // malformed DEX) can only hide matches.
+  for (const auto& [descriptor, unused] : by_class) {
+    uint32_t lo = 0, hi = dex.type_count();
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (dex.TypeDescriptor(mid) < descriptor) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= dex.type_count() || dex.TypeDescriptor(lo) != descriptor) continue;
+    const uint32_t type = lo;
+    auto first_of = [type](uint32_t count, auto class_of) {
+      uint32_t l = 0, h = count;
+      while (l < h) {
+        const uint32_t mid = l + (h - l) / 2;
+        if (class_of(mid) < type) l = mid + 1;
+        else h = mid;
+      }
+      return l;
+    };
+    for (uint32_t m = first_of(dex.method_count(), [&](uint32_t i) { return uint32_t{dex.method_id(i).class_idx}; });
+         m < dex.method_count() && dex.method_id(m).class_idx == type; ++m)
+      if (int64_t r = find(type, dex.method_id(m).name_idx); r >= 0) method_rule_[m] = static_cast<uint32_t>(r);
+    for (uint32_t f = first_of(dex.field_count(), [&](uint32_t i) { return uint32_t{dex.field_id(i).class_idx}; });
+         f < dex.field_count() && dex.field_id(f).class_idx == type; ++f)
+      if (int64_t r = find(type, dex.field_id(f).name_idx); r >= 0) field_rule_[f] = static_cast<uint32_t>(r);
+  }
+  // String constants some rules need; DEX strings are sorted, so each is
+  // found by binary search.
+  for (const auto& rule : rules) {
+    if (rule.with_string.empty()) continue;
+    uint32_t lo = 0, hi = dex.string_count();
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      auto s = dex.String(mid);
+      if (!s) break;
+      if (*s < rule.with_string) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < dex.string_count() && dex.String(lo) == std::string_view(rule.with_string))
+      strings_[lo] = rule.with_string;
+  }
+}
+
+void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out) const {
+  if (method_rule_.empty() && field_rule_.empty()) return;
+  const auto& rules = ApiRules();
+  const dex::ClassDef def = dex_.class_def(class_def);
+  std::vector<uint32_t> found;           // Rules the method uses.
+  std::vector<std::string_view> loaded;  // String constants of the method that rules need.
+  dex_.ForEachMethod(def, [&](const dex::EncodedMethod& m) {
+    if (!m.code_off) return;
+    auto code = dex_.Code(m.code_off);
+    if (!code) return;
+    found.clear();
+    loaded.clear();
+    dex::ForEachInstruction(code->insns, [&](const dex::Instruction& in) {
+      const std::unordered_map<uint32_t, uint32_t>* table = nullptr;
+      if (IsInvoke(in.opcode)) table = &method_rule_;
+      else if (IsStaticGet(in.opcode)) table = &field_rule_;
+      else if (in.opcode == 0x1a || in.opcode == 0x1b) {  // const-string, const-string/jumbo
+        const uint32_t idx = in.opcode == 0x1a ? in.Index16() : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
+        if (auto it = strings_.find(idx); it != strings_.end()) loaded.push_back(it->second);
+        return;
+      }
+      if (!table) return;
+      if (auto it = table->find(in.Index16()); it != table->end()) found.push_back(it->second);
+    });
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    for (uint32_t rule : found) {
+      const std::string& needs = rules[rule].with_string;
+      if (!needs.empty() && std::find(loaded.begin(), loaded.end(), needs) == loaded.end()) continue;
+      out.push_back({class_def, m.method_idx, rule});
+    }
+  });
+}
+
+std::string MethodDisplayName(const dex::DexFile& dex, uint32_t method_idx) {
+  dex::MethodId id = dex.method_id(method_idx);
+  std::string name = dex::DescriptorToJavaName(dex.TypeDescriptor(id.class_idx));
+  name.push_back('.');
+  name.append(dex.String(id.name_idx).value_or("?"));
+  name.append("()");
+  return name;
+}
+
+}  // namespace vigie
