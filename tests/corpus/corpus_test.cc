@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
+#include <unistd.h>
 #include <filesystem>
 #include <memory>
 #include <fstream>
@@ -324,6 +326,78 @@ TEST_F(Corpus, DeferredSdkAnalysisGivesTheSameReport) {
     if (a.code.dex.size() > 1) ++multidex;
   }
   EXPECT_GE(multidex, 5u) << "the corpus must exercise several deferred DEX files per app";
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// The instruction walk that data access rests on (dex::ForEachInstruction),
+// against Debian's dexdump -d: over every method of every code DEX of the
+// corpus APKs, the invokes (35c/3rc) and static field reads (sget*) and the
+// ids they name must be exactly those dexdump disassembles. One wrong
+// instruction size or payload length would put the walk out of step and
+// show up here.
+TEST_F(Corpus, InstructionWalkAgreesWithDexdump) {
+  const std::regex line(R"(\|[0-9a-f]{4}: (invoke-(?:virtual|super|direct|static|interface)(?:/range)?|sget(?:-[a-z]+)?) .*// (?:method|field)@([0-9a-f]+))");
+  size_t dexes = 0;
+  for (const auto& c : Cases({"apk"})) {
+    auto f = MappedFile::Open(c.file);
+    ASSERT_TRUE(f.ok());
+    Diagnostics d;
+    auto a = zip::Archive::Open(f->view(), "z", d);
+    if (!a) continue;
+    zip::Extractor x;
+    for (const auto& entry : a->entries()) {
+      std::string name(entry.name);
+      if (!std::regex_match(name, std::regex(R"(classes\d*\.dex)"))) continue;
+      SCOPED_TRACE(c.file + "!" + name);
+      ByteBuffer storage;
+      auto bytes = x.Extract(*a, entry, storage, d);
+      if (!bytes) continue;
+      auto opened = dex::DexFile::Open(*bytes, name, d);
+      if (!opened) continue;
+      // Ours: "opcode-group index" for every invoke and sget, as a sorted list.
+      std::vector<std::string> ours;
+      for (uint32_t i = 0; i < opened->class_count(); ++i) {
+        opened->ForEachMethod(opened->class_def(i), [&](const dex::EncodedMethod& m) {
+          auto code = opened->Code(m.code_off);
+          if (!code) return;
+          dex::ForEachInstruction(code->insns, [&](const dex::Instruction& in) {
+            const bool invoke = (in.opcode >= 0x6e && in.opcode <= 0x72) || (in.opcode >= 0x74 && in.opcode <= 0x78);
+            const bool sget = in.opcode >= 0x60 && in.opcode <= 0x66;
+            if (invoke || sget) ours.push_back((invoke ? "i " : "s ") + std::to_string(in.Index16()));
+          });
+        });
+      }
+      // dexdump's, from its disassembly of the same bytes.
+      char path[] = "/tmp/vigie_dexdump_XXXXXX";
+      int fd = mkstemp(path);
+      ASSERT_GE(fd, 0);
+      ASSERT_EQ(write(fd, bytes->data(), bytes->size()), static_cast<ssize_t>(bytes->size()));
+      close(fd);
+      std::vector<std::string> theirs;
+      {
+        std::unique_ptr<FILE, int (*)(FILE*)> p(popen((std::string("dexdump -d ") + path + " 2>/dev/null").c_str(), "r"),
+                                                pclose);
+        char buf[8192];
+        std::cmatch m;
+        while (p && fgets(buf, sizeof buf, p.get()))
+          if (std::strstr(buf, "// method@") || std::strstr(buf, "// field@"))
+            if (std::regex_search(buf, m, line))
+              theirs.push_back((m[1].str()[0] == 'i' ? "i " : "s ") + std::to_string(std::stoul(m[2].str(), nullptr, 16)));
+      }
+      unlink(path);
+      std::sort(ours.begin(), ours.end());
+      std::sort(theirs.begin(), theirs.end());
+      EXPECT_EQ(ours.size(), theirs.size());
+      EXPECT_TRUE(ours == theirs);
+      ++dexes;
+    }
+  }
+  EXPECT_GE(dexes, 40u);
 }
 
 }  // namespace
