@@ -58,6 +58,7 @@ SdkFinding& SdkDetector::Finding(uint32_t sdk) {
     f.id = s.id;
     f.name = s.name;
     f.vendor = s.vendor;
+    if (const sig::Vendor* v = matcher_->db().FindVendor(s.vendor)) f.vendor_info = *v;
     f.categories = s.categories;
     f.exodus_id = s.exodus_id;
     f.source = s.source;

@@ -115,6 +115,27 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
                {"native_libs", r.code.native_libs},
                {"nested_archives", r.code.nested_archives}};
 
+  // The vendor as the vendor KB knows it; null when the database names no
+  // vendor (Exodus entries). Unknown facts are null.
+  auto VendorJson = [](const SdkFinding& f) -> Json {
+    if (f.vendor.empty()) return nullptr;
+    auto orNull = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
+    Json v = {{"id", f.vendor}, {"name", nullptr}, {"parent", nullptr}, {"ultimate_parent", nullptr},
+              {"hq_country", nullptr}, {"jurisdictions", Json::array()}, {"flags", Json::array()},
+              {"incidents", Json::array()}, {"sources", Json::array()}};
+    if (!f.vendor_info) return v;
+    const sig::Vendor& i = *f.vendor_info;
+    v["name"] = orNull(i.name);
+    v["parent"] = orNull(i.parent);
+    v["ultimate_parent"] = orNull(i.ultimate_parent);
+    v["hq_country"] = orNull(i.hq_country);
+    for (const auto& t : i.jurisdictions) v["jurisdictions"].push_back({{"country", t.country}, {"ties", t.ties}});
+    v["flags"] = i.flags;
+    for (const auto& in : i.incidents)
+      v["incidents"].push_back({{"date", in.date}, {"summary", in.summary}, {"source", in.source}});
+    v["sources"] = i.sources;
+    return v;
+  };
   Json sdks = Json::array();
   for (const auto& f : r.sdks) {
     auto evidence = [](const EvidenceList& e) { return Json{{"count", e.count}, {"examples", e.examples}}; };
@@ -134,7 +155,7 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
     }
     sdks.push_back({{"id", f.id},
                     {"name", f.name},
-                    {"vendor", f.vendor.empty() ? Json(nullptr) : Json(f.vendor)},
+                    {"vendor", VendorJson(f)},
                     {"categories", f.categories},
                     {"exodus_id", Opt(f.exodus_id)},
                     {"source", f.source},

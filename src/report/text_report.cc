@@ -176,6 +176,13 @@ void WriteSdks(Writer& w, const ScanResult& r) {
       w.Line("  {}", w.Bold(Clean(category)));
     }
     std::string vendor = f.vendor.empty() ? "" : " — " + Clean(f.vendor);
+    if (f.vendor_info) {
+      const sig::Vendor& v = *f.vendor_info;
+      std::vector<std::string> facts;
+      if (!v.hq_country.empty()) facts.push_back(v.hq_country);
+      for (const auto& flag : v.flags) facts.push_back(flag == "data_broker" ? "data broker" : flag == "state_ties" ? "state ties" : flag);
+      vendor = " — " + Clean(v.name) + (facts.empty() ? "" : " (" + Clean(fmt::format("{}", fmt::join(facts, ", "))) + ")");
+    }
     w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, f.confidence, f.basis);
     for (auto [list, what] : {std::pair{&f.classes, "classes"}, std::pair{&f.strings, "hosts"},
                               std::pair{&f.manifest, "manifest entries"},

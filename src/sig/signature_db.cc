@@ -44,10 +44,54 @@ Error BadDb(const std::string& source, const std::string& why) {
 
 }  // namespace
 
+const Vendor* SignatureDb::FindVendor(std::string_view id) const {
+  for (const auto& v : vendors)
+    if (v.id == id) return &v;
+  return nullptr;
+}
+
+Result<std::vector<Vendor>> ParseVendors(std::string_view text, const std::string& source) {
+  Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return BadDb(source, "not a JSON object");
+  if (j.value("schema_version", 0) != 1) return BadDb(source, "unsupported schema_version");
+  auto list = j.find("vendors");
+  if (list == j.end() || !list->is_array()) return BadDb(source, "no \"vendors\" array");
+  auto str = [](const Json& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::vector<Vendor> out;
+  for (const auto& e : *list) {
+    if (!e.is_object() || str(e, "id").empty()) return BadDb(source, "a vendors[] entry has no id");
+    Vendor v;
+    v.id = str(e, "id");
+    v.name = str(e, "name");
+    v.parent = str(e, "parent");
+    v.ultimate_parent = str(e, "ultimate_parent");
+    v.hq_country = str(e, "hq_country");
+    if (auto js = e.find("jurisdictions"); js != e.end() && js->is_array())
+      for (const auto& t : *js)
+        if (t.is_object()) v.jurisdictions.push_back({str(t, "country"), Strings(t, "ties")});
+    v.flags = Strings(e, "flags");
+    if (auto is = e.find("incidents"); is != e.end() && is->is_array())
+      for (const auto& i : *is)
+        if (i.is_object()) v.incidents.push_back({str(i, "date"), str(i, "summary"), str(i, "source")});
+    if (auto s = e.find("sources"); s != e.end() && s->is_object())
+      for (const auto& [kind, urls] : s->items())
+        if (urls.is_array())
+          for (const auto& u : urls)
+            if (u.is_string()) v.sources.push_back(u.get<std::string>());
+    if (v.sources.empty()) return BadDb(source, "vendor '" + v.id + "' cites no source");
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 void SignatureDb::Append(SignatureDb other) {
   sdks.reserve(sdks.size() + other.sdks.size());
   for (auto& s : other.sdks) sdks.push_back(std::move(s));
   for (auto& s : other.sources) sources.push_back(std::move(s));
+  for (auto& v : other.vendors) vendors.push_back(std::move(v));
 }
 
 Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {

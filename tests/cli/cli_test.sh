@@ -32,7 +32,7 @@ print(n)' > /tmp/vigie_cli_n.$$ 2>&1
 check "json: one document per input" 2 "$(cat /tmp/vigie_cli_n.$$)"; rm -f /tmp/vigie_cli_n.$$
 
 lines=$("$vigie" scan --format jsonl "$fx/basic.apk" "$fx/nested.apk" "$fx/notzip.apk" 2>/dev/null |
-  python3 -c 'import sys,json; print(sum(1 for l in sys.stdin if json.loads(l)["schema_version"] == 1))')
+  python3 -c 'import sys,json; print(sum(1 for l in sys.stdin if json.loads(l)["schema_version"] == 2))')
 check "jsonl: one line per input, in order" 3 "$lines"
 
 order=$("$vigie" scan -j 2 --format jsonl "$fx/nested.apk" "$fx/basic.apk" "$fx/stored.apk" |

@@ -101,6 +101,12 @@ TEST(SdkDetection, WhatAnSdksCodeReachesAndWhetherItCanRun) {
   EXPECT_FALSE(contacts->usable) << "READ_CONTACTS is not requested";
   EXPECT_TRUE(contacts->held.empty());
 
+  // Who is behind it, from the vendor KB.
+  ASSERT_TRUE(xmode->vendor_info.has_value());
+  EXPECT_EQ(xmode->vendor_info->hq_country, "US");
+  EXPECT_EQ(xmode->vendor_info->flags, std::vector<std::string>{"data_broker"});
+  EXPECT_FALSE(xmode->vendor_info->incidents.empty());
+
   // AppsFlyer's fixture code calls none of the listed APIs.
   EXPECT_TRUE(Find(r, "vigie:appsflyer")->data_access.empty());
 }

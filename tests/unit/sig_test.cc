@@ -226,6 +226,32 @@ TEST(Kb, BuiltinKbLoadsAndCompiles) {
 namespace vigie::sig {
 namespace {
 
+TEST(VendorKb, DescribesEveryVendorOfTheSdkKbWithSources) {
+  auto kb = LoadBuiltinKb();
+  ASSERT_TRUE(kb.ok()) << kb.error().message;
+  ASSERT_FALSE(kb->vendors.empty());
+  for (const auto& s : kb->sdks) {
+    const Vendor* v = kb->FindVendor(s.vendor);
+    ASSERT_NE(v, nullptr) << s.id << " names vendor " << s.vendor;
+    EXPECT_FALSE(v->sources.empty()) << v->id;
+    if (!v->hq_country.empty()) {
+      EXPECT_EQ(v->hq_country.size(), 2u) << v->id << ": ISO 3166-1 alpha-2";
+    }
+    for (const auto& i : v->incidents) {
+      EXPECT_EQ(i.date.size(), 10u) << v->id;
+      EXPECT_EQ(i.source.rfind("https://", 0), 0u) << v->id;
+    }
+  }
+  const Vendor* pushwoosh = kb->FindVendor("pushwoosh");
+  ASSERT_NE(pushwoosh, nullptr);
+  bool russia = false;
+  for (const auto& t : pushwoosh->jurisdictions) russia |= t.country == "RU";
+  EXPECT_TRUE(russia) << "developed in Russia, per Reuters";
+  EXPECT_FALSE(ParseVendors(R"({"schema_version":1,"vendors":[{"id":"x","name":"X"}]})", "t").ok())
+      << "an entry without a source is refused";
+  EXPECT_FALSE(ParseVendors(R"({"schema_version":1,"vendors":[{"name":"no id"}]})", "t").ok());
+}
+
 TEST(DbCodec, RoundTripsTheBuiltinKbAndRejectsDamage) {
   auto kb = LoadBuiltinKb();
   ASSERT_TRUE(kb.ok());

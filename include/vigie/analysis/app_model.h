@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vigie/base/diagnostics.h"
+#include "vigie/sig/signature_db.h"
 
 namespace vigie {
 
@@ -162,7 +163,9 @@ struct DataAccess {
 struct SdkFinding {
   std::string id;  ///< Signature id: "vigie:appsflyer", "exodus:12".
   std::string name;
-  std::string vendor;
+  std::string vendor;  ///< Vendor id, "" when the database names none.
+  /// What the vendor KB says of the vendor; empty when it does not know it.
+  std::optional<sig::Vendor> vendor_info;
   std::vector<std::string> categories;
   std::optional<int> exodus_id;
   std::string source;      ///< The database that recognised it.

@@ -10,7 +10,7 @@
 namespace vigie::report {
 
 inline constexpr char kSchemaId[] = "https://vigie.dev/schema/scan";
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 enum class JsonStyle { kPretty, kSingleLine };
 

@@ -38,12 +38,42 @@ struct SdkSignature {
   std::vector<std::string> manifest_permissions; ///< Permissions the SDK declares or requests.
 };
 
+/// A country an SDK vendor has ties with, and which ties.
+struct VendorTie {
+  std::string country;              ///< ISO 3166-1 alpha-2, e.g. "RU".
+  std::vector<std::string> ties;    ///< headquarters, registration, development, staff, ownership, data_storage
+};
+
+struct VendorIncident {
+  std::string date;     ///< YYYY-MM-DD
+  std::string summary;  ///< Vigie's own words.
+  std::string source;
+};
+
+/// Who is behind an SDK (data/vendors.json, docs/vendors.md). Unknown
+/// facts are empty, never guessed.
+struct Vendor {
+  std::string id;  ///< The `vendor` of SDK entries.
+  std::string name;
+  std::string parent, ultimate_parent;  ///< Empty: none, or not public.
+  std::string hq_country;               ///< ISO code; empty when unknown.
+  std::vector<VendorTie> jurisdictions;
+  std::vector<std::string> flags;  ///< data_broker, state_ties, sanctions
+  std::vector<VendorIncident> incidents;
+  std::vector<std::string> sources;
+};
+
 struct SignatureDb {
   std::vector<SdkSignature> sdks;
   std::vector<std::string> sources;  ///< Databases loaded, in order.
+  std::vector<Vendor> vendors;       ///< By id; the built-in vendor KB.
 
   void Append(SignatureDb other);
+  const Vendor* FindVendor(std::string_view id) const;
 };
+
+/// Parses a vendor knowledge base (data/vendors.json's format).
+Result<std::vector<Vendor>> ParseVendors(std::string_view json, const std::string& source);
 
 /// Vigie's built-in knowledge base (data/sdk_kb.json).
 Result<SignatureDb> LoadBuiltinKb();
