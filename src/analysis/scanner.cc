@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "vigie/analysis/manifest_reader.h"
+#include "vigie/analysis/recipients.h"
 #include "vigie/analysis/sdk_detector.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
@@ -181,6 +182,7 @@ class PackageScanner {
       sdks->OnResourceStrings(resource_strings_);
       sdks->OnManifest(out_.manifest);
       out_.sdks = sdks->Finish();
+      out_.recipients = BuildRecipients(out_.sdks);
     }
     std::vector<PackageCount> counts;
     counts.reserve(package_counts_.size());

@@ -54,6 +54,7 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
 
   const Manifest& m = r.manifest;
   const AppIdentity& id = m.identity;
+  j["recipients"] = Json::array();  // Heads the document; filled below.
   j["app"] = {{"package", Opt(id.package)},
               {"version_code", Opt(id.version_code)},
               {"version_name", Opt(id.version_name)},
@@ -168,6 +169,20 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
                       {"permissions", evidence(f.permissions)}}},
                     {"data_access", std::move(access)}});
   }
+  // Who gets the data heads the document (its key was placed first): it is
+  // the answer, and the SDKs below are the why.
+  Json recipients = Json::array();
+  for (const auto& rec : r.recipients)
+    recipients.push_back(
+        {{"vendor", {{"id", rec.vendor_id},
+                     {"name", rec.name},
+                     {"hq_country", rec.hq_country.empty() ? Json(nullptr) : Json(rec.hq_country)}}},
+         {"countries", rec.countries},
+         {"flags", rec.flags},
+         {"data_kinds", rec.data_kinds},
+         {"via", rec.via},
+         {"confidence", rec.confidence}});
+  j["recipients"] = std::move(recipients);
   j["sdks"] = std::move(sdks);
   j["signatures"] = {{"sources", r.signature_sources}};
 

@@ -201,6 +201,26 @@ void WriteSdks(Writer& w, const ScanResult& r) {
   }
 }
 
+// The answer first: which third parties receive data, where they are, and
+// what their code can take here.
+void WriteRecipients(Writer& w, const ScanResult& r) {
+  if (r.recipients.empty()) return;
+  w.Line("{} ({})", w.Bold("Who gets data"), r.recipients.size());
+  for (const auto& rec : r.recipients) {
+    std::vector<std::string> facts;
+    if (!rec.countries.empty()) facts.push_back(fmt::format("{}", fmt::join(rec.countries, ", ")));
+    for (const auto& f : rec.flags) facts.push_back(f == "data_broker" ? "data broker" : f == "state_ties" ? "state ties" : f);
+    std::string line = Clean(rec.name);
+    if (!facts.empty()) line += " (" + Clean(fmt::format("{}", fmt::join(facts, "; "))) + ")";
+    w.Line("  {}", rec.flags.empty() ? line : w.Bold(line));
+    std::string kinds = rec.data_kinds.empty() ? "its code calls none of the listed data APIs"
+                                               : fmt::format("can take: {}", fmt::join(rec.data_kinds, ", "));
+    w.Line("    {} · via {}{}", Clean(kinds), Clean(fmt::format("{}", fmt::join(rec.via, ", ")), 200),
+           rec.confidence == "low" ? " (low confidence)" : "");
+  }
+  w.Line("");
+}
+
 void WriteDiagnostics(Writer& w, const ScanResult& r) {
   const auto& items = r.diagnostics.items();
   if (items.empty()) return;
@@ -219,6 +239,7 @@ std::string ToText(const ScanResult& r, const TextOptions& options) {
                                  r.file.sha256.empty() ? "-" : r.file.sha256, ScanStatusName(r.status))));
   w.Line("");
   if (r.status != ScanStatus::kFailed) {
+    WriteRecipients(w, r);
     WriteIdentity(w, r);
     WritePermissions(w, r);
     WriteComponents(w, r);

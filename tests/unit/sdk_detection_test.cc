@@ -111,6 +111,24 @@ TEST(SdkDetection, WhatAnSdksCodeReachesAndWhetherItCanRun) {
   EXPECT_TRUE(Find(r, "vigie:appsflyer")->data_access.empty());
 }
 
+// Who gets data: one recipient per vendor, flagged vendors first, with the
+// kinds of data their code can take here (usable accesses only).
+TEST(SdkDetection, RecipientsSummariseVendorsCountriesAndData) {
+  ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());
+  ASSERT_EQ(r.recipients.size(), 3u);
+  const Recipient& first = r.recipients[0];
+  EXPECT_EQ(first.vendor_id, "xmode") << "the data broker heads the list";
+  EXPECT_EQ(first.flags, std::vector<std::string>{"data_broker"});
+  EXPECT_EQ(first.data_kinds, (std::vector<std::string>{"location", "device_id"}))
+      << "contacts are reached by the code but not usable: READ_CONTACTS is not held";
+  EXPECT_EQ(first.via, std::vector<std::string>{"X-Mode / Outlogic location SDK"});
+  const Recipient* pushwoosh = nullptr;
+  for (const auto& rec : r.recipients)
+    if (rec.vendor_id == "pushwoosh") pushwoosh = &rec;
+  ASSERT_NE(pushwoosh, nullptr);
+  EXPECT_EQ(pushwoosh->countries, (std::vector<std::string>{"US", "RU"}));
+}
+
 TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   ScanResult r = ScanFile(Fixture("sdkapp_renamed.apk"), WithKb());
   const SdkFinding* af = Find(r, "vigie:appsflyer");

@@ -181,12 +181,28 @@ struct SdkFinding {
   std::string basis;       ///< Which evidence kinds fired, in words.
 };
 
+/// A third party that receives data through the app: one vendor, with what
+/// its SDKs can take and where the vendor is (analysis/recipients.h).
+struct Recipient {
+  std::string vendor_id;
+  std::string name;                    ///< The vendor's name, or its id when the KB lacks it.
+  std::string hq_country;              ///< Empty when unknown.
+  std::vector<std::string> countries;  ///< HQ first, then every other jurisdiction with ties.
+  std::vector<std::string> flags;      ///< The vendor's flags (data_broker, ...).
+  /// Kinds of data the vendor's SDKs reach and can run with here (usable
+  /// data_access), in the table's order.
+  std::vector<std::string> data_kinds;
+  std::vector<std::string> via;  ///< Names of the SDKs, in report order.
+  std::string confidence;        ///< The highest confidence among them.
+};
+
 struct ScanResult {
   FileInfo file;
   ScanStatus status = ScanStatus::kOk;
   Manifest manifest;
   CodeInventory code;
   std::vector<SdkFinding> sdks;
+  std::vector<Recipient> recipients;  ///< Built from `sdks`.
   std::vector<std::string> signature_sources;  ///< Databases the SDK findings come from.
   Diagnostics diagnostics;
 };
