@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -42,6 +43,7 @@ struct UsageError : std::runtime_error {
 struct RawArgs {
   std::vector<std::string> inputs;
   std::vector<std::string> signatures;  // FORMAT:FILE
+  std::string policy_countries;          // "RU,CN"
   bool no_default_kb = false;
   std::string format = "text";
   std::string output;
@@ -77,6 +79,18 @@ Config MakeConfig(const RawArgs& raw) {
   if (auto spec = MakeSignatureSpec(raw); !spec.empty())
     c.scan.matcher_source = std::make_shared<vigie::sig::MatcherSource>(std::move(spec));
   c.inputs = raw.inputs;
+  for (size_t start = 0; start < raw.policy_countries.size();) {
+    size_t comma = raw.policy_countries.find(',', start);
+    if (comma == std::string::npos) comma = raw.policy_countries.size();
+    std::string code = raw.policy_countries.substr(start, comma - start);
+    for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
+        !std::isalpha(static_cast<unsigned char>(code[1])))
+      throw UsageError("--policy-countries takes ISO 3166-1 alpha-2 codes separated by commas (e.g. RU,CN), got '" +
+                       raw.policy_countries + "'");
+    c.scan.policy_countries.push_back(code);
+    start = comma + 1;
+  }
   c.format = raw.format == "json" ? Format::kJson : raw.format == "jsonl" ? Format::kJsonl : Format::kText;
   c.output = raw.output;
   bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
@@ -200,6 +214,9 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT:FILE")
       ->allow_extra_args(false);  // One value per occurrence: FILE... follows.
   scan->add_flag("--no-default-kb", raw.no_default_kb, "Do not load Vigie's built-in SDK knowledge base");
+  scan->add_option("--policy-countries", raw.policy_countries,
+                   "Countries whose ties an SDK vendor's findings report, as ISO codes (e.g. RU,CN)")
+      ->type_name("CC[,CC...]");
 
   try {
     app.parse(argc, argv);

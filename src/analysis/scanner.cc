@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "vigie/analysis/findings.h"
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/analysis/recipients.h"
 #include "vigie/analysis/sdk_detector.h"
@@ -184,6 +185,11 @@ class PackageScanner {
       out_.sdks = sdks->Finish();
       out_.recipients = BuildRecipients(out_.sdks);
     }
+    out_.code.top_packages = TopPackages();
+    out_.findings = EvaluateRules(out_, RuleOptions{options_.policy_countries});
+  }
+
+  std::vector<PackageCount> TopPackages() const {
     std::vector<PackageCount> counts;
     counts.reserve(package_counts_.size());
     for (auto& [name, n] : package_counts_) {
@@ -195,7 +201,7 @@ class PackageScanner {
       return a.class_count != b.class_count ? a.class_count > b.class_count : a.name < b.name;
     });
     if (counts.size() > kTopPackages) counts.resize(kTopPackages);
-    out_.code.top_packages = std::move(counts);
+    return counts;
   }
 
   // `owned`, when given, holds `bytes`; the scan may keep it (see

@@ -55,6 +55,15 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   const Manifest& m = r.manifest;
   const AppIdentity& id = m.identity;
   j["recipients"] = Json::array();  // Heads the document; filled below.
+  Json findings = Json::array();
+  for (const auto& f : r.findings)
+    findings.push_back({{"id", f.id},
+                        {"severity", f.severity},
+                        {"title", f.title},
+                        {"explanation", f.explanation},
+                        {"subject", f.subject},
+                        {"evidence", f.evidence}});
+  j["findings"] = std::move(findings);
   j["app"] = {{"package", Opt(id.package)},
               {"version_code", Opt(id.version_code)},
               {"version_name", Opt(id.version_name)},

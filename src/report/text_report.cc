@@ -1,6 +1,7 @@
 // The human report. Everything printed from the input goes through Clean():
 // a hostile manifest must not be able to move the cursor or recolour the
 // user's terminal with embedded escape sequences.
+#include <cctype>
 #include <fmt/format.h>
 
 #include <map>
@@ -221,6 +222,20 @@ void WriteRecipients(Writer& w, const ScanResult& r) {
   w.Line("");
 }
 
+void WriteFindings(Writer& w, const ScanResult& r) {
+  if (r.findings.empty()) return;
+  w.Line("{} ({})", w.Bold("Findings"), r.findings.size());
+  for (const auto& f : r.findings) {
+    std::string sev = f.severity;
+    for (char& c : sev) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    const std::string head = fmt::format("{:<8} {}", sev, Clean(f.title, 200));
+    w.Line("  {}", f.severity == "critical" || f.severity == "high" ? w.Bold(head) : head);
+    w.Line("           {}", Clean(f.explanation, 600));
+    for (const auto& e : f.evidence) w.Line("           {}", w.Dim("- " + Clean(e, 300)));
+  }
+  w.Line("");
+}
+
 void WriteDiagnostics(Writer& w, const ScanResult& r) {
   const auto& items = r.diagnostics.items();
   if (items.empty()) return;
@@ -240,6 +255,7 @@ std::string ToText(const ScanResult& r, const TextOptions& options) {
   w.Line("");
   if (r.status != ScanStatus::kFailed) {
     WriteRecipients(w, r);
+    WriteFindings(w, r);
     WriteIdentity(w, r);
     WritePermissions(w, r);
     WriteComponents(w, r);

@@ -80,7 +80,8 @@ Result<std::vector<Vendor>> ParseVendors(std::string_view text, const std::strin
       for (const auto& [kind, urls] : s->items())
         if (urls.is_array())
           for (const auto& u : urls)
-            if (u.is_string()) v.sources.push_back(u.get<std::string>());
+            if (u.is_string() && std::find(v.sources.begin(), v.sources.end(), u.get<std::string>()) == v.sources.end())
+              v.sources.push_back(u.get<std::string>());
     if (v.sources.empty()) return BadDb(source, "vendor '" + v.id + "' cites no source");
     out.push_back(std::move(v));
   }

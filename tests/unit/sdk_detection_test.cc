@@ -129,6 +129,53 @@ TEST(SdkDetection, RecipientsSummariseVendorsCountriesAndData) {
   EXPECT_EQ(pushwoosh->countries, (std::vector<std::string>{"US", "RU"}));
 }
 
+bool AnyContains(const std::vector<std::string>& lines, const std::string& part) {
+  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+}
+
+const Finding* FindingOf(const ScanResult& r, const std::string& id) {
+  for (const auto& f : r.findings)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+// The X-Mode story, told by the rules: an SDK whose code reads the location,
+// a vendor that sells data, background location held: critical, with every
+// step's evidence.
+TEST(Findings, LocationToADataBrokerIsCriticalWithBackgroundLocation) {
+  ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());
+  ASSERT_FALSE(r.findings.empty());
+  const Finding& f = r.findings[0];
+  EXPECT_EQ(f.id, "location-to-data-broker") << "the most severe finding comes first";
+  EXPECT_EQ(f.severity, "critical");
+  EXPECT_EQ(f.subject, "vigie:xmode");
+  EXPECT_NE(f.title.find("data broker"), std::string::npos);
+  EXPECT_TRUE(AnyContains(f.evidence, "sdk: X-Mode / Outlogic location SDK"));
+  EXPECT_TRUE(AnyContains(f.evidence, "io.mysdk.locs.LocationSdk.start() -> LocationManager.getLastKnownLocation"));
+  EXPECT_TRUE(AnyContains(f.evidence, "ftc.gov")) << "the vendor's flag cites its source";
+  EXPECT_TRUE(AnyContains(f.evidence, "ACCESS_BACKGROUND_LOCATION"));
+  EXPECT_EQ(FindingOf(r, "third-party-reads-messages-or-contacts"), nullptr)
+      << "the contacts code cannot run without READ_CONTACTS";
+  EXPECT_EQ(FindingOf(r, "vendor-in-jurisdiction-of-concern"), nullptr) << "no policy list given";
+  const Finding* backup = FindingOf(r, "backup-allowed");
+  ASSERT_NE(backup, nullptr);
+  EXPECT_EQ(backup->severity, "low");
+}
+
+// The Pushwoosh story: with Russia on the user's policy list, the vendor's
+// Russian development is a finding, with Reuters as the record.
+TEST(Findings, VendorTiesToAPolicyCountry) {
+  ScanOptions o = WithKb();
+  o.policy_countries = {"RU"};
+  ScanResult r = ScanFile(Fixture("sdkapp.apk"), o);
+  const Finding* f = FindingOf(r, "vendor-in-jurisdiction-of-concern");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->subject, "pushwoosh");
+  EXPECT_EQ(f->severity, "medium") << "its code here reaches none of the sensitive kinds";
+  EXPECT_TRUE(AnyContains(f->evidence, "ties to RU (development, staff"));
+  EXPECT_TRUE(AnyContains(f->evidence, "reuters.com"));
+}
+
 TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   ScanResult r = ScanFile(Fixture("sdkapp_renamed.apk"), WithKb());
   const SdkFinding* af = Find(r, "vigie:appsflyer");

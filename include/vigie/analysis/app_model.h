@@ -196,6 +196,17 @@ struct Recipient {
   std::string confidence;        ///< The highest confidence among them.
 };
 
+/// A plain-language finding produced by a rule of data/rules.json
+/// (docs/findings.md), with the chain of evidence behind it.
+struct Finding {
+  std::string id;        ///< The rule's id, e.g. "location-to-data-broker".
+  std::string severity;  ///< critical, high, medium, low, info
+  std::string title;
+  std::string explanation;
+  std::string subject;  ///< What it is about: an SDK id, a vendor id, or "app".
+  std::vector<std::string> evidence;
+};
+
 struct ScanResult {
   FileInfo file;
   ScanStatus status = ScanStatus::kOk;
@@ -203,6 +214,7 @@ struct ScanResult {
   CodeInventory code;
   std::vector<SdkFinding> sdks;
   std::vector<Recipient> recipients;  ///< Built from `sdks`.
+  std::vector<Finding> findings;      ///< Most severe first.
   std::vector<std::string> signature_sources;  ///< Databases the SDK findings come from.
   Diagnostics diagnostics;
 };

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "vigie/analysis/app_model.h"
 #include "vigie/base/bytes.h"
@@ -26,6 +27,8 @@ struct ScanOptions {
   /// Threads one input's analysis may use (1: the caller's only). The CLI
   /// gives each of its parallel scans an equal share of the cores.
   unsigned threads = 1;
+  /// Countries whose ties a vendor's findings report (`--policy-countries`).
+  std::vector<std::string> policy_countries;
 };
 
 /// Scans the file at `path`. Never throws on bad input: every problem is a

@@ -1,0 +1,23 @@
+// Findings: the rules of data/rules.json applied to a scan's facts (SDKs,
+// what their code reaches, vendors, the manifest). Each finding carries the
+// evidence for every condition that made it fire. docs/findings.md lists
+// the conditions a rule can use.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vigie/analysis/app_model.h"
+
+namespace vigie {
+
+struct RuleOptions {
+  /// ISO country codes the user wants vendors' ties to be reported for
+  /// (`--policy-countries`). Empty: the jurisdiction rule never fires.
+  std::vector<std::string> policy_countries;
+};
+
+/// The findings for `r`, most severe first, then in the rules' order.
+std::vector<Finding> EvaluateRules(const ScanResult& r, const RuleOptions& options);
+
+}  // namespace vigie
