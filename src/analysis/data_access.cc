@@ -121,8 +121,10 @@ DexApiIndex::DexApiIndex(const dex::DexFile& dex) : dex_(dex) {
   }
 }
 
-void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out) const {
-  if (method_rule_.empty() && field_rule_.empty()) return;
+void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::unordered_set<uint32_t>* strings,
+                              std::vector<std::pair<uint32_t, uint32_t>>* string_refs) const {
+  const bool want_strings = strings && string_refs && !strings->empty();
+  if (method_rule_.empty() && field_rule_.empty() && !want_strings) return;
   const auto& rules = ApiRules();
   const dex::ClassDef def = dex_.class_def(class_def);
   std::vector<uint32_t> found;           // Rules the method uses.
@@ -140,6 +142,7 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out) cons
       else if (in.opcode == 0x1a || in.opcode == 0x1b) {  // const-string, const-string/jumbo
         const uint32_t idx = in.opcode == 0x1a ? in.Index16() : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
         if (auto it = strings_.find(idx); it != strings_.end()) loaded.push_back(it->second);
+        if (want_strings && strings->count(idx)) string_refs->emplace_back(class_def, idx);
         return;
       }
       if (!table) return;

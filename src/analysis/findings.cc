@@ -80,6 +80,7 @@ struct Subject {
   const RuleOptions& options;
   const SdkFinding* sdk = nullptr;
   const Recipient* recipient = nullptr;
+  const Secret* secret = nullptr;
   std::vector<const SdkFinding*> sdks;  // The recipient's SDKs.
   std::map<std::string, std::string> vars;
   std::vector<std::string> evidence;
@@ -155,6 +156,12 @@ bool Holds(const std::string& name, const Json& value, Subject& s) {
     for (const auto& i : v.incidents) s.evidence.push_back("record: " + i.date + " " + i.summary + " (" + i.source + ")");
     s.vars["policy_countries"] = Join(countries, ", ");
     s.vars["ties"] = Join(ties, "; ");
+    return true;
+  }
+  if (name == "backend" && s.secret) {
+    if (!value.is_boolean() || value.get<bool>() != s.secret->backend) return false;
+    s.evidence.push_back("string: " + s.secret->value + " in " + s.secret->where + " (" + s.secret->kind + "; " +
+                         s.secret->source + ")");
     return true;
   }
   if (name == "cleartext_allowed") {
@@ -235,12 +242,13 @@ void Apply(const Json& rule, Subject s, std::vector<Finding>& out) {
       }
     }
   }
+  if (s.secret && rule.value("severity_from", "") == "secret") severity = s.secret->severity;
   Finding f;
   f.id = rule.value("id", "");
   f.severity = severity;
   f.title = Fill(rule.value("title", ""), s.vars);
   f.explanation = Fill(rule.value("explanation", ""), s.vars);
-  f.subject = s.sdk ? s.sdk->id : s.recipient ? s.recipient->vendor_id : "app";
+  f.subject = s.sdk ? s.sdk->id : s.recipient ? s.recipient->vendor_id : s.secret ? s.secret->kind : "app";
   f.evidence = std::move(s.evidence);
   out.push_back(std::move(f));
 }
@@ -269,6 +277,16 @@ std::vector<Finding> EvaluateRules(const ScanResult& r, const RuleOptions& optio
             s.evidence.push_back(SdkEvidence(f));
           }
         s.vars = {{"vendor", rec.name}, {"via", Join(rec.via, ", ")}};
+        Apply(rule, std::move(s), out);
+      }
+    } else if (scope == "secret") {
+      for (const auto& secret : r.secrets) {
+        Subject s(r, options);
+        s.secret = &secret;
+        std::string name = secret.kind;
+        std::replace(name.begin(), name.end(), '_', ' ');
+        s.vars = {{"secret_kind", secret.kind}, {"secret_name", name}, {"secret_value", secret.value},
+                  {"secret_description", secret.description}};
         Apply(rule, std::move(s), out);
       }
     } else if (scope == "app") {

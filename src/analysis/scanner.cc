@@ -5,6 +5,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "vigie/analysis/endpoints.h"
 #include "vigie/analysis/findings.h"
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/analysis/recipients.h"
@@ -163,7 +164,14 @@ class PackageScanner {
         // String resources can hold an SDK's endpoints (a host in
         // res/values/strings.xml); hosts have dots. Kept as text, since the
         // table's bytes go when this function returns.
-        t->ForEachStringWith('.', [&](std::string& s) { resource_strings_.push_back(std::move(s)); });
+        // ...and so can secrets, which need not have one.
+        static const std::vector<std::string> prefixes = [] {
+          std::vector<std::string> v;
+          for (const auto& rule : SecretRules())
+            if (rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
+          return v;
+        }();
+        t->ForEachStringWith('.', prefixes, [&](std::string& s) { resource_strings_.push_back(std::move(s)); });
       }
       if (t) table = std::move(*t);
       else diags.AddError(Severity::kWarning, t.error(), rwhere);
@@ -184,6 +192,8 @@ class PackageScanner {
       sdks->OnManifest(out_.manifest);
       out_.sdks = sdks->Finish();
       out_.recipients = BuildRecipients(out_.sdks);
+      out_.endpoints = sdks->TakeEndpoints();
+      out_.secrets = sdks->TakeSecrets();
     }
     out_.code.top_packages = TopPackages();
     out_.findings = EvaluateRules(out_, RuleOptions{options_.policy_countries});

@@ -4,6 +4,8 @@
 #include <iterator>
 
 #include "vigie/analysis/data_access.h"
+#include "vigie/analysis/endpoints.h"
+#include "vigie/base/limits.h"
 #include "vigie/base/parallel.h"
 
 #include "vigie/sig/exodus_classes.h"
@@ -106,6 +108,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   const size_t slices = matcher_->has_exodus() ? kExodusSlices : 0;
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   std::vector<std::string> hosts[kHostTasks];
+  std::vector<StringFind> finds[kHostTasks];  // URLs and secrets, by string index.
   std::vector<sig::PrintedItems> printed(slices);
   RunTasks(kFirstSlice + slices, threads, [&](size_t task, unsigned worker) {
     if (task == 0) {
@@ -119,7 +122,10 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     } else if (task < kFirstSlice) {
       const size_t h = task - 1;
       for (uint32_t i = strings / kHostTasks * h; i < (h + 1 == kHostTasks ? strings : strings / kHostTasks * (h + 1)); ++i)
-        if (auto s = dex.String(i); s && s->find('.') != std::string_view::npos) FindHosts(*s, hosts[h]);
+        if (auto s = dex.String(i)) {
+          if (s->find('.') != std::string_view::npos) FindHosts(*s, hosts[h]);
+          FindEndpoints(*s, i, finds[h]);
+        }
     } else {
       const size_t k = task - kFirstSlice;
       printed[k] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * k / slices),
@@ -130,6 +136,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     Finding(sdk).classes.Add(dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
   for (const auto& list : hosts)
     for (const auto& host : list) OnHost(host);
+  std::unordered_set<uint32_t> endpoint_strings;
+  for (const auto& list : finds)
+    for (const auto& f : list) endpoint_strings.insert(f.string_idx);
 
   // Each SDK class belongs to the most specific SDK that matched it: the
   // package trie reports outer packages first.
@@ -143,6 +152,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   // entry path.
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
   std::vector<ApiUse> uses;
+  std::vector<std::pair<uint32_t, uint32_t>> string_refs;  // (class def, string index)
   sig::ClassNameList names[2];
   std::vector<std::pair<uint32_t, std::string>> hits[2];
   const uint32_t half = dex.type_count() / 2;
@@ -150,7 +160,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     if (task == 0) {
       if (owned.empty()) return;
       DexApiIndex index(dex);
-      for (auto [class_def, sdk] : owned) index.CollectUses(class_def, uses);
+      for (auto [class_def, sdk] : owned) index.CollectUses(class_def, uses, &endpoint_strings, &string_refs);
       return;
     }
     sig::ClassNameList& list = names[task - 1];
@@ -166,11 +176,80 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     });
   });
   for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
-  for (const ApiUse& use : uses) {
-    auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{use.class_def, 0u});
-    if (it == owned.end() || it->first != use.class_def) continue;
-    AddDataAccess(it->second, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
+  auto owner = [&](uint32_t class_def) -> const uint32_t* {
+    auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
+    return it == owned.end() || it->first != class_def ? nullptr : &it->second;
+  };
+  for (const ApiUse& use : uses)
+    if (const uint32_t* sdk = owner(use.class_def)) AddDataAccess(*sdk, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
+  // A string loaded by an SDK's class belongs to that SDK (the first one, in
+  // class order, when several load it).
+  std::unordered_map<uint32_t, uint32_t> string_owner;
+  for (auto [class_def, idx] : string_refs)
+    if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
+  const std::string where(entry_name.empty() ? std::string_view("dex") : entry_name);
+  for (const auto& list : finds)
+    for (const auto& f : list) {
+      auto it = string_owner.find(f.string_idx);
+      AddFind(f, where, it == string_owner.end() ? UINT32_MAX : it->second);
+    }
+}
+
+void SdkDetector::FindEndpoints(std::string_view s, uint32_t idx, std::vector<StringFind>& out) const {
+  if (s.find("://") != std::string_view::npos) {
+    ForEachUrl(s, [&](std::string_view url) { out.push_back({idx, std::string(url), nullptr}); });
+    ForEachSecret(s, [&](const SecretMatch& m) { out.push_back({idx, std::string(m.token), m.rule}); });
+  } else if (StartsLikeSecret(s)) {
+    ForEachSecret(s, [&](const SecretMatch& m) { out.push_back({idx, std::string(m.token), m.rule}); });
   }
+}
+
+void SdkDetector::FindAllIn(std::string_view text, const std::string& where) {
+  std::vector<StringFind> found;
+  ForEachUrl(text, [&](std::string_view url) { found.push_back({0, std::string(url), nullptr}); });
+  ForEachSecret(text, [&](const SecretMatch& m) { found.push_back({0, std::string(m.token), m.rule}); });
+  for (const auto& f : found) AddFind(f, where, UINT32_MAX);
+}
+
+void SdkDetector::AddFind(const StringFind& f, const std::string& where, uint32_t sdk) {
+  if (f.secret) {
+    if (secrets_.size() >= limits::kMaxSecrets) return;
+    if (!secrets_seen_.insert(f.secret->kind + "\n" + f.text).second) return;
+    Secret s;
+    s.kind = f.secret->kind;
+    s.value = RedactSecret(*f.secret, f.text);
+    s.where = where;
+    s.severity = f.secret->severity;
+    s.backend = f.secret->backend;
+    s.description = f.secret->description;
+    s.source = f.secret->source;
+    secrets_.push_back(std::move(s));
+    return;
+  }
+  auto [it, fresh] = endpoints_.try_emplace(f.text);
+  Endpoint& e = it->second;
+  if (fresh) {
+    if (endpoints_.size() > limits::kMaxEndpoints) {
+      endpoints_.erase(it);
+      return;
+    }
+    e.url = f.text;
+    e.host = UrlHost(f.text);
+  }
+  if (std::find(e.where.begin(), e.where.end(), where) == e.where.end()) e.where.push_back(where);
+  if (e.sdk.empty()) {
+    // The SDK whose domain it is, else the SDK whose code loads it.
+    matcher_->MatchHost(e.host, [&](uint32_t s) {
+      if (e.sdk.empty()) e.sdk = matcher_->db().sdks[s].id;
+    });
+    if (e.sdk.empty() && sdk != UINT32_MAX) e.sdk = matcher_->db().sdks[sdk].id;
+  }
+}
+
+std::vector<Endpoint> SdkDetector::TakeEndpoints() {
+  std::vector<Endpoint> out;
+  for (auto& [url, e] : endpoints_) out.push_back(std::move(e));
+  return out;
 }
 
 void SdkDetector::AddDataAccess(uint32_t sdk, const ApiRule& rule, const std::string& caller) {
@@ -203,9 +282,13 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
   });
   if (parsed) {
     std::vector<std::string> hosts;
+    std::vector<StringFind> found;
     parsed->ForEachStringConstant([&](std::string_view s) {
       if (s.find('.') != std::string_view::npos) FindHosts(s, hosts);
+      FindEndpoints(s, 0, found);
     });
+    const std::string where(entry_name);
+    for (const auto& f : found) AddFind(f, where + ".class", UINT32_MAX);
     for (const auto& host : hosts) OnHost(host);
   }
   // Exodus' tooling applies its regexes to JAR entry names directly.
@@ -214,7 +297,10 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
 
 void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
   std::vector<std::string> hosts;
-  for (const auto& s : strings) FindHosts(s, hosts);
+  for (const auto& s : strings) {
+    FindHosts(s, hosts);
+    FindAllIn(s, "resources.arsc");
+  }
   for (const auto& host : hosts) OnHost(host);
 }
 
@@ -227,6 +313,7 @@ void SdkDetector::OnManifest(const Manifest& m) {
     std::vector<std::string> hosts;
     FindHosts(md.value, hosts);
     for (const auto& host : hosts) OnHost(host);
+    FindAllIn(md.value, "AndroidManifest.xml (meta-data " + md.name + ")");
   };
   for (const auto& c : m.components) {
     component(c.name);

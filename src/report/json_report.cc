@@ -64,6 +64,21 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
                         {"subject", f.subject},
                         {"evidence", f.evidence}});
   j["findings"] = std::move(findings);
+  Json endpoints = Json::array();
+  for (const auto& e : r.endpoints)
+    endpoints.push_back({{"url", e.url},
+                         {"host", e.host},
+                         {"where", e.where},
+                         {"sdk", e.sdk.empty() ? Json(nullptr) : Json(e.sdk)}});
+  Json secrets = Json::array();
+  for (const auto& s : r.secrets)
+    secrets.push_back({{"kind", s.kind},
+                       {"value", s.value},
+                       {"where", s.where},
+                       {"severity", s.severity},
+                       {"backend", s.backend},
+                       {"description", s.description},
+                       {"source", s.source}});
   j["app"] = {{"package", Opt(id.package)},
               {"version_code", Opt(id.version_code)},
               {"version_name", Opt(id.version_name)},
@@ -193,6 +208,8 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
          {"confidence", rec.confidence}});
   j["recipients"] = std::move(recipients);
   j["sdks"] = std::move(sdks);
+  j["endpoints"] = std::move(endpoints);
+  j["secrets"] = std::move(secrets);
   j["signatures"] = {{"sources", r.signature_sources}};
 
   Json diags = Json::array();

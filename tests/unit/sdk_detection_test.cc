@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 
 #include "test_support.h"
@@ -174,6 +175,41 @@ TEST(Findings, VendorTiesToAPolicyCountry) {
   EXPECT_EQ(f->severity, "medium") << "its code here reaches none of the sensitive kinds";
   EXPECT_TRUE(AnyContains(f->evidence, "ties to RU (development, staff"));
   EXPECT_TRUE(AnyContains(f->evidence, "reuters.com"));
+}
+
+// secretsapp: a Firebase database URL and a Google API key in the app's
+// code, an AWS key in a string resource, a MongoDB URI with a password in
+// manifest meta-data, and an endpoint loaded by a Firebase Analytics class.
+TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
+  REQUIRE_FIXTURE(Fixture("secretsapp.apk"));
+  ScanResult r = ScanFile(Fixture("secretsapp.apk"), WithKb());
+  std::map<std::string, const Secret*> secrets;
+  for (const auto& s : r.secrets) secrets[s.kind] = &s;
+  ASSERT_EQ(secrets.size(), 4u);
+  EXPECT_EQ(secrets["google_api_key"]->value, "AIzaSyVi…, 39 characters") << "redacted";
+  EXPECT_EQ(secrets["google_api_key"]->where, "classes.dex");
+  EXPECT_EQ(secrets["aws_access_key"]->where, "resources.arsc");
+  EXPECT_EQ(secrets["aws_access_key"]->severity, "critical");
+  EXPECT_EQ(secrets["firebase_database"]->value, "https://vigie-fixture-default-rtdb.firebaseio.com")
+      << "a backend's address is shown whole";
+  EXPECT_TRUE(secrets["firebase_database"]->backend);
+  EXPECT_EQ(secrets["mongodb_uri"]->value, "mongodb://reader:…@db.example.org:27017/app") << "its password is not";
+
+  std::map<std::string, const Endpoint*> endpoints;
+  for (const auto& e : r.endpoints) endpoints[e.url] = &e;
+  ASSERT_TRUE(endpoints.count("https://collector.vigie-fixture.example/upload"));
+  EXPECT_EQ(endpoints["https://collector.vigie-fixture.example/upload"]->sdk, "vigie:firebase_analytics")
+      << "loaded by a class of the SDK";
+  ASSERT_TRUE(endpoints.count("https://vigie-fixture-default-rtdb.firebaseio.com"));
+  EXPECT_EQ(endpoints["https://vigie-fixture-default-rtdb.firebaseio.com"]->sdk, "") << "the app's own";
+
+  const Finding* open = FindingOf(r, "open-backend-hint");
+  ASSERT_NE(open, nullptr);
+  EXPECT_TRUE(AnyContains(open->evidence, "mongodb://reader:…@db.example.org"));
+  const Finding* key = FindingOf(r, "hardcoded-secret");
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->severity, "critical") << "the AWS key, the most severe, comes first";
+  EXPECT_EQ(FindingOf(r, "backup-allowed"), nullptr) << "allowBackup=false";
 }
 
 TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {

@@ -207,6 +207,27 @@ struct Finding {
   std::vector<std::string> evidence;
 };
 
+/// A URL found in the app's strings (docs/endpoints.md).
+struct Endpoint {
+  std::string url;
+  std::string host;
+  std::vector<std::string> where;  ///< "classes.dex", "resources.arsc", "AndroidManifest.xml"...
+  /// The SDK whose code holds it (its domain is the SDK's, or a class of the
+  /// SDK loads the string); empty: the app, or code Vigie does not know.
+  std::string sdk;
+};
+
+/// A hard-coded secret, or the address of a backend to check.
+struct Secret {
+  std::string kind;       ///< data/secrets.tsv kind, e.g. "google_api_key".
+  std::string value;      ///< Redacted (backend URLs in full unless they carry credentials).
+  std::string where;
+  std::string severity;
+  bool backend = false;   ///< A backend whose access rules should be checked.
+  std::string description;
+  std::string source;
+};
+
 struct ScanResult {
   FileInfo file;
   ScanStatus status = ScanStatus::kOk;
@@ -215,6 +236,8 @@ struct ScanResult {
   std::vector<SdkFinding> sdks;
   std::vector<Recipient> recipients;  ///< Built from `sdks`.
   std::vector<Finding> findings;      ///< Most severe first.
+  std::vector<Endpoint> endpoints;    ///< By URL.
+  std::vector<Secret> secrets;        ///< In the order found.
   std::vector<std::string> signature_sources;  ///< Databases the SDK findings come from.
   Diagnostics diagnostics;
 };

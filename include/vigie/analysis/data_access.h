@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "vigie/format/dex/dex_file.h"
@@ -43,7 +45,10 @@ class DexApiIndex {
   explicit DexApiIndex(const dex::DexFile& dex);
 
   /// Appends every use of a listed API by the code of class `class_def`.
-  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out) const;
+  /// With `strings`, also appends (class_def, string index) to `string_refs`
+  /// for each const-string of one of those strings (endpoint attribution).
+  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::unordered_set<uint32_t>* strings = nullptr,
+                   std::vector<std::pair<uint32_t, uint32_t>>* string_refs = nullptr) const;
 
  private:
   const dex::DexFile& dex_;

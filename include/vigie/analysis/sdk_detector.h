@@ -37,6 +37,9 @@ class SdkDetector {
 
   /// The findings, ordered by category, then name.
   std::vector<SdkFinding> Finish();
+  /// URLs and secrets found in the strings seen (docs/endpoints.md).
+  std::vector<Endpoint> TakeEndpoints();
+  std::vector<Secret> TakeSecrets() { return std::move(secrets_); }
 
  private:
   SdkFinding& Finding(uint32_t sdk);
@@ -44,6 +47,15 @@ class SdkDetector {
   void FindHosts(std::string_view text, std::vector<std::string>& out) const;
   void OnHost(const std::string& host);
   void AddDataAccess(uint32_t sdk, const struct ApiRule& rule, const std::string& caller);
+  // A URL or secret token in string `string_idx` of the DEX being read.
+  struct StringFind {
+    uint32_t string_idx;
+    std::string text;
+    const struct SecretRule* secret;  // Null for a URL.
+  };
+  void FindEndpoints(std::string_view s, uint32_t string_idx, std::vector<StringFind>& out) const;
+  void FindAllIn(std::string_view text, const std::string& where);
+  void AddFind(const StringFind& f, const std::string& where, uint32_t sdk);
   void ResolveDataAccess(SdkFinding& f) const;
 
   std::shared_ptr<const sig::SdkMatcher> matcher_;
@@ -57,6 +69,9 @@ class SdkDetector {
   sig::ClassNameList jar_entry_names_;
   std::unordered_set<std::string> hosts_seen_;
   std::unordered_set<std::string> requested_;  // The app's uses-permission names.
+  std::map<std::string, Endpoint> endpoints_;  // By URL.
+  std::vector<Secret> secrets_;
+  std::unordered_set<std::string> secrets_seen_;
   int target_sdk_ = 0;                         // 0: unknown.
 };
 

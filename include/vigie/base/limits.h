@@ -67,6 +67,11 @@ inline constexpr uint64_t kMaxNestedArchiveSize = 512ull << 20;
 /// real app yet bounds work on an archive of a million tiny `classesN.dex`.
 inline constexpr uint64_t kMaxDexFiles = 4096;
 
+/// URLs and secrets kept per input. An app holds tens to a few hundred; a
+/// crafted one could hold millions of strings that look like URLs.
+inline constexpr uint64_t kMaxEndpoints = 5000;
+inline constexpr uint64_t kMaxSecrets = 1000;
+
 /// Inflated DEX bytes kept for SDK analysis while the signatures are still
 /// loading (scanner.cc). Loading takes a millisecond or two, as long as
 /// inflating a DEX of a few MB: enough to keep the small first DEX of a

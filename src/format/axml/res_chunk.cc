@@ -88,6 +88,18 @@ bool StringPool::Contains(uint32_t idx, char ascii) const {
   return false;
 }
 
+bool StringPool::StartsWith(uint32_t idx, std::string_view prefix) const {
+  auto raw = Raw(idx);
+  if (!raw) return false;
+  const uint64_t width = utf8_ ? 1 : 2;
+  if (raw->size() < prefix.size() * width) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (raw->data()[i * width] != static_cast<uint8_t>(prefix[i])) return false;
+    if (width == 2 && raw->data()[i * 2 + 1] != 0) return false;
+  }
+  return true;
+}
+
 std::optional<std::string> StringPool::Get(uint32_t idx) const {
   auto raw = Raw(idx);
   if (!raw) return std::nullopt;

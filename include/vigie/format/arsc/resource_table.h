@@ -35,12 +35,16 @@ class ResourceTable {
 
   /// Calls fn(text) for every string of the table's global string pool
   /// (the values of all string resources, in every configuration) that
-  /// contains the ASCII character `c`; the others are never decoded.
+  /// contains the ASCII character `c` or starts with one of `prefixes`; the
+  /// others are never decoded.
   template <typename Fn>
-  void ForEachStringWith(char c, Fn&& fn) const {
-    for (uint32_t i = 0; i < strings_.size(); ++i)
-      if (strings_.Contains(i, c))
+  void ForEachStringWith(char c, const std::vector<std::string>& prefixes, Fn&& fn) const {
+    for (uint32_t i = 0; i < strings_.size(); ++i) {
+      bool wanted = strings_.Contains(i, c);
+      for (size_t p = 0; !wanted && p < prefixes.size(); ++p) wanted = strings_.StartsWith(i, prefixes[p]);
+      if (wanted)
         if (auto s = strings_.Get(i)) fn(*s);
+    }
   }
 
  private:

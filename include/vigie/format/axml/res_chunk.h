@@ -71,6 +71,9 @@ class StringPool {
   /// Whether string `idx` contains the ASCII character `c`, without
   /// decoding it (a cheap filter before Get).
   bool Contains(uint32_t idx, char c) const;
+  /// Whether string `idx` starts with the ASCII text `prefix`, without
+  /// decoding it.
+  bool StartsWith(uint32_t idx, std::string_view prefix) const;
 
  private:
   // The encoded bytes of string `idx` (UTF-8 bytes, or UTF-16LE units),

@@ -1,0 +1,115 @@
+#include "vigie/analysis/endpoints.h"
+
+#include <algorithm>
+#include <array>
+
+#include "embedded_data.h"
+#include "vigie/base/tsv.h"
+
+namespace vigie {
+namespace {
+
+// "A-Za-z0-9_-" -> the set of those characters.
+void ParseCharset(const std::string& spec, bool (&set)[256]) {
+  for (size_t i = 0; i < spec.size(); ++i) {
+    if (i + 2 < spec.size() && spec[i + 1] == '-') {
+      for (int c = static_cast<unsigned char>(spec[i]); c <= static_cast<unsigned char>(spec[i + 2]); ++c) set[c] = true;
+      i += 2;
+    } else {
+      set[static_cast<unsigned char>(spec[i])] = true;
+    }
+  }
+}
+
+bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+}  // namespace
+
+const std::vector<SecretRule>& SecretRules() {
+  static const auto* rules = [] {
+    auto* v = new std::vector<SecretRule>();
+    for (const auto& row : ParseTsv(embedded::kSecretsTsv)) {
+      if (row.size() < 10) continue;
+      SecretRule r;
+      r.kind = row[0];
+      r.prefix = row[1];
+      ParseCharset(row[2], r.charset);
+      r.min = std::stoul(row[3]);
+      r.max = std::stoul(row[4]);
+      r.suffix = row[5] == "-" ? "" : row[5];
+      r.severity = row[6];
+      r.backend = row[7] == "yes";
+      r.description = row[8];
+      r.source = row[9];
+      v->push_back(std::move(r));
+    }
+    return v;
+  }();
+  return *rules;
+}
+
+bool StartsLikeSecret(std::string_view s) {
+  static const auto* first = [] {
+    auto* t = new std::array<bool, 256>{};
+    for (const auto& r : SecretRules())
+      if (!r.prefix.empty()) (*t)[static_cast<unsigned char>(r.prefix[0])] = true;
+    return t;
+  }();
+  if (s.size() < 8 || !(*first)[static_cast<unsigned char>(s[0])]) return false;
+  for (const auto& r : SecretRules())
+    if (s.substr(0, r.prefix.size()) == r.prefix) return true;
+  return false;
+}
+
+void ForEachSecret(std::string_view s, const std::function<void(const SecretMatch&)>& fn) {
+  for (const SecretRule& r : SecretRules()) {
+    for (size_t at = s.find(r.prefix); at != std::string_view::npos; at = s.find(r.prefix, at + 1)) {
+      // A key inside a longer run of letters and digits (base64, a hash) is
+      // not a key.
+      if (at > 0 && IsAlnum(r.prefix[0]) && IsAlnum(s[at - 1])) continue;
+      const size_t body = at + r.prefix.size();
+      size_t run = 0;
+      while (body + run < s.size() && r.charset[static_cast<unsigned char>(s[body + run])]) ++run;
+      size_t end;
+      if (r.suffix.empty()) {
+        if (run < r.min || run > r.max) continue;
+        end = body + run;
+      } else {
+        const size_t suffix_at = s.find(r.suffix, body + r.min);
+        if (suffix_at == std::string_view::npos || suffix_at > body + run || suffix_at - body > r.max) continue;
+        end = suffix_at + r.suffix.size();
+      }
+      fn({&r, s.substr(at, end - at)});
+    }
+  }
+}
+
+std::string RedactSecret(const SecretRule& rule, std::string_view token) {
+  if (rule.backend) {
+    // Backend URLs are addresses, not secrets, unless they carry credentials
+    // ("mongodb://user:password@host").
+    const size_t at = token.find('@');
+    if (at == std::string_view::npos) return std::string(token);
+    const size_t scheme_end = token.find("://");
+    const size_t colon = token.find(':', scheme_end == std::string_view::npos ? 0 : scheme_end + 3);
+    if (colon != std::string_view::npos && colon < at)
+      return std::string(token.substr(0, colon + 1)) + "…" + std::string(token.substr(at));
+    return std::string(token);
+  }
+  const size_t keep = std::min(token.size(), rule.prefix.size() + 4);
+  return std::string(token.substr(0, keep)) + "…, " + std::to_string(token.size()) + " characters";
+}
+
+std::string UrlHost(std::string_view url) {
+  size_t start = url.find("://");
+  start = start == std::string_view::npos ? 0 : start + 3;
+  std::string_view rest = url.substr(start);
+  if (size_t at = rest.find('@'); at != std::string_view::npos && at < rest.find('/')) rest.remove_prefix(at + 1);
+  size_t end = rest.find_first_of("/:?#");
+  std::string host(rest.substr(0, end));
+  for (char& c : host)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return host;
+}
+
+}  // namespace vigie
