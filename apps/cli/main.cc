@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "vigie/analysis/scanner.h"
+#include "vigie/sig/entities.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
 #include "vigie/version.h"
@@ -44,6 +45,7 @@ struct RawArgs {
   std::vector<std::string> inputs;
   std::vector<std::string> signatures;  // FORMAT:FILE
   std::string policy_countries;          // "RU,CN"
+  std::vector<std::string> entities;     // FORMAT:FILE
   bool no_default_kb = false;
   std::string format = "text";
   std::string output;
@@ -79,6 +81,16 @@ Config MakeConfig(const RawArgs& raw) {
   if (auto spec = MakeSignatureSpec(raw); !spec.empty())
     c.scan.matcher_source = std::make_shared<vigie::sig::MatcherSource>(std::move(spec));
   c.inputs = raw.inputs;
+  if (!raw.entities.empty()) {
+    auto db = std::make_shared<vigie::sig::EntityDb>();
+    for (const auto& spec : raw.entities) {
+      const size_t colon = spec.find(':');
+      if (colon == std::string::npos || colon == 0)
+        throw UsageError("--entities takes FORMAT:FILE (e.g. xray:companies.json), got '" + spec + "'");
+      if (auto err = db->ImportFile(spec.substr(0, colon), spec.substr(colon + 1))) throw UsageError(err->message);
+    }
+    c.scan.entities = std::move(db);
+  }
   for (size_t start = 0; start < raw.policy_countries.size();) {
     size_t comma = raw.policy_countries.find(',', start);
     if (comma == std::string::npos) comma = raw.policy_countries.size();
@@ -214,6 +226,11 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT:FILE")
       ->allow_extra_args(false);  // One value per occurrence: FILE... follows.
   scan->add_flag("--no-default-kb", raw.no_default_kb, "Do not load Vigie's built-in SDK knowledge base");
+  scan->add_option("--entities", raw.entities,
+                   "Also load who owns which domains, FORMAT:FILE; FORMAT is xray (the X-Ray company data) or "
+                   "disconnect (Disconnect's entities.json). Repeatable; endpoints get their owners")
+      ->type_name("FORMAT:FILE")
+      ->allow_extra_args(false);
   scan->add_option("--policy-countries", raw.policy_countries,
                    "Countries whose ties an SDK vendor's findings report, as ISO codes (e.g. RU,CN)")
       ->type_name("CC[,CC...]");

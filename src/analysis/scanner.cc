@@ -10,6 +10,7 @@
 #include "vigie/analysis/manifest_reader.h"
 #include "vigie/analysis/recipients.h"
 #include "vigie/analysis/sdk_detector.h"
+#include "vigie/sig/entities.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
 #include "vigie/base/helper_thread.h"
@@ -193,6 +194,14 @@ class PackageScanner {
       out_.sdks = sdks->Finish();
       out_.recipients = BuildRecipients(out_.sdks);
       out_.endpoints = sdks->TakeEndpoints();
+      if (options_.entities)
+        for (Endpoint& e : out_.endpoints)
+          if (const sig::Entity* o = options_.entities->Owner(e.host)) {
+            e.owner = o->name;
+            e.owner_parent = o->root_parent.empty() ? o->parent : o->root_parent;
+            e.owner_country = o->country;
+            e.owner_source = o->source;
+          }
       out_.secrets = sdks->TakeSecrets();
     }
     out_.code.top_packages = TopPackages();

@@ -69,7 +69,12 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
     endpoints.push_back({{"url", e.url},
                          {"host", e.host},
                          {"where", e.where},
-                         {"sdk", e.sdk.empty() ? Json(nullptr) : Json(e.sdk)}});
+                         {"sdk", e.sdk.empty() ? Json(nullptr) : Json(e.sdk)},
+                         {"owner", e.owner.empty() ? Json(nullptr)
+                                                   : Json{{"name", e.owner},
+                                                          {"parent", e.owner_parent.empty() ? Json(nullptr) : Json(e.owner_parent)},
+                                                          {"country", e.owner_country.empty() ? Json(nullptr) : Json(e.owner_country)},
+                                                          {"source", e.owner_source}}}});
   Json secrets = Json::array();
   for (const auto& s : r.secrets)
     secrets.push_back({{"kind", s.kind},

@@ -10,6 +10,7 @@
 
 #include "test_support.h"
 #include "vigie/sig/db_codec.h"
+#include "vigie/sig/entities.h"
 #include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/sdk_matcher.h"
 
@@ -250,6 +251,28 @@ TEST(VendorKb, DescribesEveryVendorOfTheSdkKbWithSources) {
   EXPECT_FALSE(ParseVendors(R"({"schema_version":1,"vendors":[{"id":"x","name":"X"}]})", "t").ok())
       << "an entry without a source is refused";
   EXPECT_FALSE(ParseVendors(R"({"schema_version":1,"vendors":[{"name":"no id"}]})", "t").ok());
+}
+
+TEST(Entities, ImportersForXRayAndDisconnectGiveDomainOwners) {
+  EntityDb db;
+  EXPECT_FALSE(db.Import("xray", R"([
+      {"country": "us", "doms": ["tynt.com"], "owner_name": "tynt", "root_parent": "33Across", "parent": "33Across"},
+      {"country": "ru", "doms": ["example-tracker.ru"], "owner_name": "Example RU", "root_parent": null, "parent": null},
+      {"doms": ["nameless.com"]}])", "xray:t").has_value());
+  EXPECT_FALSE(db.Import("disconnect", R"({"entities": {
+      "Tynt Elsewhere": {"properties": ["tynt.com"], "resources": ["cdn.tynt.net"]}}})", "disconnect:t").has_value());
+  const Entity* e = db.Owner("api.TYNT.com");
+  ASSERT_NE(e, nullptr) << "a subdomain belongs to the domain's owner, whatever its case";
+  EXPECT_EQ(e->name, "tynt") << "an earlier import is not overridden";
+  EXPECT_EQ(e->root_parent, "33Across");
+  EXPECT_EQ(e->country, "US");
+  ASSERT_NE(db.Owner("x.cdn.tynt.net"), nullptr);
+  EXPECT_EQ(db.Owner("x.cdn.tynt.net")->source, "disconnect:t");
+  EXPECT_EQ(db.Owner("notynt.com"), nullptr);
+  EXPECT_EQ(db.Owner("nameless.com"), nullptr) << "an entry without an owner is skipped";
+  EXPECT_TRUE(db.Import("xray", "{}", "x").has_value()) << "X-Ray data is an array";
+  EXPECT_TRUE(db.Import("disconnect", "[]", "x").has_value());
+  EXPECT_TRUE(db.Import("whois", "[]", "x").has_value()) << "unknown format";
 }
 
 TEST(DbCodec, RoundTripsTheBuiltinKbAndRejectsDamage) {

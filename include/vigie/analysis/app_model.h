@@ -215,6 +215,9 @@ struct Endpoint {
   /// The SDK whose code holds it (its domain is the SDK's, or a class of the
   /// SDK loads the string); empty: the app, or code Vigie does not know.
   std::string sdk;
+  /// Who owns the host, per the entity lists given with --entities; empty
+  /// `owner` when none is given or none knows the host.
+  std::string owner, owner_parent, owner_country, owner_source;
 };
 
 /// A hard-coded secret, or the address of a backend to check.

@@ -14,6 +14,7 @@ class MappedFile;
 namespace sig {
 class SdkMatcher;
 class MatcherSource;
+class EntityDb;
 }  // namespace sig
 
 struct ScanOptions {
@@ -29,6 +30,9 @@ struct ScanOptions {
   unsigned threads = 1;
   /// Countries whose ties a vendor's findings report (`--policy-countries`).
   std::vector<std::string> policy_countries;
+  /// Owners of domains, imported with `--entities` (sig/entities.h); null:
+  /// endpoints get no owner.
+  std::shared_ptr<const sig::EntityDb> entities;
 };
 
 /// Scans the file at `path`. Never throws on bad input: every problem is a
