@@ -164,6 +164,28 @@ bool Holds(const std::string& name, const Json& value, Subject& s) {
                          s.secret->source + ")");
     return true;
   }
+  if (name == "developed_outside_hq" && s.recipient) {
+    if (s.sdks.empty() || !s.sdks[0]->vendor_info || !Bool(value)) return false;
+    const sig::Vendor& v = *s.sdks[0]->vendor_info;
+    // Where it says it is: the headquarters, else the registration.
+    std::string hq = v.hq_country;
+    std::vector<std::string> dev;
+    for (const auto& t : v.jurisdictions) {
+      const bool builds = std::find(t.ties.begin(), t.ties.end(), "development") != t.ties.end() ||
+                          std::find(t.ties.begin(), t.ties.end(), "staff") != t.ties.end();
+      const bool home = std::find(t.ties.begin(), t.ties.end(), "headquarters") != t.ties.end() ||
+                        std::find(t.ties.begin(), t.ties.end(), "registration") != t.ties.end();
+      if (hq.empty() && home) hq = t.country;
+      if (builds && !home) dev.push_back(t.country);
+    }
+    if (hq.empty() || dev.empty()) return false;
+    s.vars["hq"] = hq;
+    s.vars["dev_countries"] = Join(dev, ", ");
+    s.evidence.push_back("vendor: " + v.name + " is based in " + hq + "; the SDK is developed in " + Join(dev, ", ") +
+                         " (" + Join(v.sources, ", ") + ")");
+    for (const auto& i : v.incidents) s.evidence.push_back("record: " + i.date + " " + i.summary + " (" + i.source + ")");
+    return true;
+  }
   if (name == "cleartext_allowed") {
     const auto& a = m.application;
     int target = 0;

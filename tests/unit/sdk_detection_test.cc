@@ -163,6 +163,18 @@ TEST(Findings, LocationToADataBrokerIsCriticalWithBackgroundLocation) {
   EXPECT_EQ(backup->severity, "low");
 }
 
+// The Pushwoosh story, told without any policy list: a vendor that says US
+// while its SDK is developed in Russia, with Reuters as the record.
+TEST(Findings, AVendorDevelopedOutsideItsHeadquarters) {
+  ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());
+  const Finding* pushwoosh = nullptr;
+  for (const auto& f : r.findings)
+    if (f.id == "vendor-developed-elsewhere" && f.subject == "pushwoosh") pushwoosh = &f;
+  ASSERT_NE(pushwoosh, nullptr);
+  EXPECT_NE(pushwoosh->title.find("based in US, but its SDK is developed in RU"), std::string::npos) << pushwoosh->title;
+  EXPECT_TRUE(AnyContains(pushwoosh->evidence, "record: 2022-11-14"));
+}
+
 // The Pushwoosh story: with Russia on the user's policy list, the vendor's
 // Russian development is a finding, with Reuters as the record.
 TEST(Findings, VendorTiesToAPolicyCountry) {
