@@ -224,6 +224,50 @@ TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
   EXPECT_EQ(FindingOf(r, "backup-allowed"), nullptr) << "allowBackup=false";
 }
 
+// prayerapp: the X-Mode story end to end. A prayer-times app holds fine and
+// background location; its io.mysdk SDK reads the location, Wi-Fi scans and
+// the advertising ID, and holds its collector's URL.
+TEST(Stories, PrayerAppLocationGoesToADataBroker) {
+  REQUIRE_FIXTURE(Fixture("prayerapp.apk"));
+  ScanResult r = ScanFile(Fixture("prayerapp.apk"), WithKb());
+  ASSERT_EQ(r.recipients.size(), 1u);
+  EXPECT_EQ(r.recipients[0].vendor_id, "xmode");
+  EXPECT_EQ(r.recipients[0].data_kinds, (std::vector<std::string>{"location", "wifi", "advertising_id"}));
+  EXPECT_EQ(r.recipients[0].countries, std::vector<std::string>{"US"});
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_EQ(r.findings[0].id, "location-to-data-broker");
+  EXPECT_EQ(r.findings[0].severity, "critical");
+  EXPECT_TRUE(AnyContains(r.findings[0].evidence, "FusedLocationProviderClient.requestLocationUpdates"));
+  EXPECT_TRUE(AnyContains(r.findings[0].evidence, "Muslim Pro"));
+  bool endpoint = false;
+  for (const auto& e : r.endpoints)
+    endpoint |= e.url == "https://collector.mysdk.example/v2/locations" && e.sdk == "vigie:xmode";
+  EXPECT_TRUE(endpoint) << "the collector URL is the SDK's: its class loads it";
+}
+
+// pushapp: the Pushwoosh story. By default, a US vendor whose SDK is built in
+// Russia; with Russia on the policy list, a high finding, since its
+// geozones code reads the location here.
+TEST(Stories, PushwooshSaysUsButIsBuiltInRussia) {
+  REQUIRE_FIXTURE(Fixture("pushapp.apk"));
+  ScanResult r = ScanFile(Fixture("pushapp.apk"), WithKb());
+  ASSERT_EQ(r.recipients.size(), 1u);
+  EXPECT_EQ(r.recipients[0].countries, (std::vector<std::string>{"US", "RU"}));
+  EXPECT_EQ(r.recipients[0].data_kinds, std::vector<std::string>{"location"});
+  const Finding* elsewhere = FindingOf(r, "vendor-developed-elsewhere");
+  ASSERT_NE(elsewhere, nullptr);
+  EXPECT_TRUE(AnyContains(elsewhere->evidence, "reuters.com"));
+  EXPECT_EQ(FindingOf(r, "vendor-in-jurisdiction-of-concern"), nullptr);
+
+  ScanOptions o = WithKb();
+  o.policy_countries = {"RU", "CN"};
+  ScanResult p = ScanFile(Fixture("pushapp.apk"), o);
+  const Finding* policy = FindingOf(p, "vendor-in-jurisdiction-of-concern");
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->severity, "high") << "its code reaches the location";
+  EXPECT_TRUE(AnyContains(policy->evidence, "com.pushwoosh.location.GeoZones.locate() -> LocationManager.getLastKnownLocation"));
+}
+
 TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   ScanResult r = ScanFile(Fixture("sdkapp_renamed.apk"), WithKb());
   const SdkFinding* af = Find(r, "vigie:appsflyer");
@@ -234,6 +278,10 @@ TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   EXPECT_EQ(af->permissions.count, 1u);
   EXPECT_NE(af->basis.find("renamed"), std::string::npos) << "the report says why the confidence is low";
   EXPECT_EQ(Find(r, "vigie:xmode"), nullptr) << "no endpoint string: renamed X-Mode code is not claimed";
+  // Still a recipient, flagged as such by its confidence.
+  bool appsflyer = false;
+  for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == "low";
+  EXPECT_TRUE(appsflyer);
 }
 
 TEST(SdkDetection, NoSignaturesNoFindings) {
