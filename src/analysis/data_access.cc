@@ -56,7 +56,8 @@ const std::vector<ApiRule>& ApiRules() {
   return *rules;
 }
 
-DexApiIndex::DexApiIndex(const dex::DexFile& dex) : dex_(dex) {
+DexApiIndex::DexApiIndex(const dex::DexFile& dex)
+    : dex_(dex), method_rule_(dex.method_count(), -1), field_rule_(dex.field_count(), -1) {
   const auto& rules = ApiRules();
   // Rules by class descriptor, then member name.
   std::unordered_map<std::string_view, std::vector<uint32_t>> by_class;
@@ -99,10 +100,16 @@ DexApiIndex::DexApiIndex(const dex::DexFile& dex) : dex_(dex) {
     };
     for (uint32_t m = first_of(dex.method_count(), [&](uint32_t i) { return uint32_t{dex.method_id(i).class_idx}; });
          m < dex.method_count() && dex.method_id(m).class_idx == type; ++m)
-      if (int64_t r = find(type, dex.method_id(m).name_idx); r >= 0) method_rule_[m] = static_cast<uint32_t>(r);
+      if (int64_t r = find(type, dex.method_id(m).name_idx); r >= 0) {
+        method_rule_[m] = static_cast<int32_t>(r);
+        any_rule_ = true;
+      }
     for (uint32_t f = first_of(dex.field_count(), [&](uint32_t i) { return uint32_t{dex.field_id(i).class_idx}; });
          f < dex.field_count() && dex.field_id(f).class_idx == type; ++f)
-      if (int64_t r = find(type, dex.field_id(f).name_idx); r >= 0) field_rule_[f] = static_cast<uint32_t>(r);
+      if (int64_t r = find(type, dex.field_id(f).name_idx); r >= 0) {
+        field_rule_[f] = static_cast<int32_t>(r);
+        any_rule_ = true;
+      }
   }
   // String constants some rules need; DEX strings are sorted, so each is
   // found by binary search.
@@ -121,10 +128,10 @@ DexApiIndex::DexApiIndex(const dex::DexFile& dex) : dex_(dex) {
   }
 }
 
-void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::unordered_set<uint32_t>* strings,
+void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::vector<bool>* strings,
                               std::vector<std::pair<uint32_t, uint32_t>>* string_refs) const {
   const bool want_strings = strings && string_refs && !strings->empty();
-  if (method_rule_.empty() && field_rule_.empty() && !want_strings) return;
+  if (!any_rule_ && !want_strings) return;
   const auto& rules = ApiRules();
   const dex::ClassDef def = dex_.class_def(class_def);
   std::vector<uint32_t> found;           // Rules the method uses.
@@ -136,17 +143,18 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, cons
     found.clear();
     loaded.clear();
     dex::ForEachInstruction(code->insns, [&](const dex::Instruction& in) {
-      const std::unordered_map<uint32_t, uint32_t>* table = nullptr;
+      const std::vector<int32_t>* table = nullptr;
       if (IsInvoke(in.opcode)) table = &method_rule_;
       else if (IsStaticGet(in.opcode)) table = &field_rule_;
       else if (in.opcode == 0x1a || in.opcode == 0x1b) {  // const-string, const-string/jumbo
         const uint32_t idx = in.opcode == 0x1a ? in.Index16() : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
         if (auto it = strings_.find(idx); it != strings_.end()) loaded.push_back(it->second);
-        if (want_strings && strings->count(idx)) string_refs->emplace_back(class_def, idx);
+        if (want_strings && idx < strings->size() && (*strings)[idx]) string_refs->emplace_back(class_def, idx);
         return;
       }
       if (!table) return;
-      if (auto it = table->find(in.Index16()); it != table->end()) found.push_back(it->second);
+      if (const uint32_t id = in.Index16(); id < table->size() && (*table)[id] >= 0)
+        found.push_back(static_cast<uint32_t>((*table)[id]));
     });
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 
 #include "vigie/analysis/data_access.h"
 #include "vigie/analysis/endpoints.h"
@@ -136,9 +137,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     Finding(sdk).classes.Add(dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
   for (const auto& list : hosts)
     for (const auto& host : list) OnHost(host);
-  std::unordered_set<uint32_t> endpoint_strings;
+  std::vector<bool> endpoint_strings(finds[0].empty() && finds[1].empty() ? 0 : strings);
   for (const auto& list : finds)
-    for (const auto& f : list) endpoint_strings.insert(f.string_idx);
+    for (const auto& f : list) endpoint_strings[f.string_idx] = true;
 
   // Each SDK class belongs to the most specific SDK that matched it: the
   // package trie reports outer packages first.
@@ -146,25 +147,27 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   for (size_t k = 0; k < class_hits.size(); ++k)
     if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first) owned.push_back(class_hits[k]);
 
-  // Second round: what the SDKs' code calls (task 0), and Exodus' class
-  // names, listed and matched in two halves (tasks 1, 2): each takes half of
-  // the printed types, and the second also the printed strings and the
-  // entry path.
+  // Second round: what the SDKs' code calls, walked in two halves of the SDK
+  // classes (tasks 0, 1), and Exodus' class names, listed and matched in two
+  // halves (tasks 2, 3): each takes half of the printed types, and the
+  // second also the printed strings and the entry path.
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
-  std::vector<ApiUse> uses;
-  std::vector<std::pair<uint32_t, uint32_t>> string_refs;  // (class def, string index)
+  std::vector<ApiUse> uses[2];
+  std::vector<std::pair<uint32_t, uint32_t>> string_refs[2];  // (class def, string index)
+  std::optional<DexApiIndex> index;
+  if (!owned.empty()) index.emplace(dex);
   sig::ClassNameList names[2];
   std::vector<std::pair<uint32_t, std::string>> hits[2];
   const uint32_t half = dex.type_count() / 2;
-  RunTasks(slices ? 3 : 1, threads, [&](size_t task, unsigned worker) {
-    if (task == 0) {
-      if (owned.empty()) return;
-      DexApiIndex index(dex);
-      for (auto [class_def, sdk] : owned) index.CollectUses(class_def, uses, &endpoint_strings, &string_refs);
+  RunTasks(slices ? 4 : 2, threads, [&](size_t task, unsigned worker) {
+    if (task < 2) {
+      if (!index) return;
+      const size_t from = owned.size() * task / 2, to = owned.size() * (task + 1) / 2;
+      for (size_t k = from; k < to; ++k) index->CollectUses(owned[k].first, uses[task], &endpoint_strings, &string_refs[task]);
       return;
     }
-    sig::ClassNameList& list = names[task - 1];
-    if (task == 1) {
+    sig::ClassNameList& list = names[task - 2];
+    if (task == 2) {
       list.AddPrintedTypes(dex, printed[0].types, 0, half);
     } else {
       list.AddPrintedTypes(dex, printed[0].types, half);
@@ -172,7 +175,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
       list.AddMatchesIn(entry_name);
     }
     sessions_[worker].MatchExodusNames(list, [&](uint32_t sdk, size_t i) {
-      hits[task - 1].emplace_back(sdk, std::string(list.name(i)));
+      hits[task - 2].emplace_back(sdk, std::string(list.name(i)));
     });
   });
   for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
@@ -180,13 +183,16 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
     return it == owned.end() || it->first != class_def ? nullptr : &it->second;
   };
-  for (const ApiUse& use : uses)
-    if (const uint32_t* sdk = owner(use.class_def)) AddDataAccess(*sdk, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
+  for (const auto& half : uses)
+    for (const ApiUse& use : half)
+      if (const uint32_t* sdk = owner(use.class_def))
+        AddDataAccess(*sdk, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
   // A string loaded by an SDK's class belongs to that SDK (the first one, in
   // class order, when several load it).
   std::unordered_map<uint32_t, uint32_t> string_owner;
-  for (auto [class_def, idx] : string_refs)
-    if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
+  for (const auto& half : string_refs)
+    for (auto [class_def, idx] : half)
+      if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
   const std::string where(entry_name.empty() ? std::string_view("dex") : entry_name);
   for (const auto& list : finds)
     for (const auto& f : list) {

@@ -47,12 +47,15 @@ class DexApiIndex {
   /// Appends every use of a listed API by the code of class `class_def`.
   /// With `strings`, also appends (class_def, string index) to `string_refs`
   /// for each const-string of one of those strings (endpoint attribution).
-  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::unordered_set<uint32_t>* strings = nullptr,
+  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::vector<bool>* strings = nullptr,
                    std::vector<std::pair<uint32_t, uint32_t>>* string_refs = nullptr) const;
 
  private:
   const dex::DexFile& dex_;
-  std::unordered_map<uint32_t, uint32_t> method_rule_, field_rule_;  // id -> rule
+  // Rule per method and field id, -1 for none: one array load per
+  // instruction of the walk.
+  std::vector<int32_t> method_rule_, field_rule_;
+  bool any_rule_ = false;
   std::unordered_map<uint32_t, std::string_view> strings_;  // string id -> with_string it satisfies
 };
 

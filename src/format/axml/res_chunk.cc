@@ -79,12 +79,39 @@ std::optional<ByteView> StringPool::Raw(uint32_t idx) const {
   return units;
 }
 
+namespace {
+
+bool RawContains(ByteView raw, bool utf8, char ascii) {
+  if (raw.empty()) return false;  // memchr must not see a null pointer.
+  if (utf8) return std::memchr(raw.data(), ascii, raw.size()) != nullptr;
+  for (uint64_t i = 0; i + 1 < raw.size(); i += 2)
+    if (raw.data()[i] == static_cast<uint8_t>(ascii) && raw.data()[i + 1] == 0) return true;
+  return false;
+}
+
+bool RawStartsWith(ByteView raw, bool utf8, std::string_view prefix) {
+  const uint64_t width = utf8 ? 1 : 2;
+  if (raw.size() < prefix.size() * width) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (raw.data()[i * width] != static_cast<uint8_t>(prefix[i])) return false;
+    if (width == 2 && raw.data()[i * 2 + 1] != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool StringPool::Contains(uint32_t idx, char ascii) const {
   auto raw = Raw(idx);
-  if (!raw || raw->empty()) return false;  // memchr must not see a null pointer.
-  if (utf8_) return std::memchr(raw->data(), ascii, raw->size()) != nullptr;
-  for (uint64_t i = 0; i + 1 < raw->size(); i += 2)
-    if (raw->data()[i] == static_cast<uint8_t>(ascii) && raw->data()[i + 1] == 0) return true;
+  return raw && RawContains(*raw, utf8_, ascii);
+}
+
+bool StringPool::ContainsOrStartsWith(uint32_t idx, char c, const std::vector<std::string>& prefixes) const {
+  auto raw = Raw(idx);
+  if (!raw) return false;
+  if (RawContains(*raw, utf8_, c)) return true;
+  for (const auto& p : prefixes)
+    if (RawStartsWith(*raw, utf8_, p)) return true;
   return false;
 }
 

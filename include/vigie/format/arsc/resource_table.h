@@ -39,12 +39,9 @@ class ResourceTable {
   /// others are never decoded.
   template <typename Fn>
   void ForEachStringWith(char c, const std::vector<std::string>& prefixes, Fn&& fn) const {
-    for (uint32_t i = 0; i < strings_.size(); ++i) {
-      bool wanted = strings_.Contains(i, c);
-      for (size_t p = 0; !wanted && p < prefixes.size(); ++p) wanted = strings_.StartsWith(i, prefixes[p]);
-      if (wanted)
+    for (uint32_t i = 0; i < strings_.size(); ++i)
+      if (strings_.ContainsOrStartsWith(i, c, prefixes))
         if (auto s = strings_.Get(i)) fn(*s);
-    }
   }
 
  private:

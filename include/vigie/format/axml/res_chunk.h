@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vigie/base/bytes.h"
 #include "vigie/base/error.h"
@@ -74,6 +75,9 @@ class StringPool {
   /// Whether string `idx` starts with the ASCII text `prefix`, without
   /// decoding it.
   bool StartsWith(uint32_t idx, std::string_view prefix) const;
+  /// Contains(idx, c), or StartsWith(idx, p) for one of `prefixes`: the
+  /// string located once.
+  bool ContainsOrStartsWith(uint32_t idx, char c, const std::vector<std::string>& prefixes) const;
 
  private:
   // The encoded bytes of string `idx` (UTF-8 bytes, or UTF-16LE units),
