@@ -172,7 +172,8 @@ class PackageScanner {
             if (rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
           return v;
         }();
-        t->ForEachStringWith('.', prefixes, [&](std::string& s) { resource_strings_.push_back(std::move(s)); });
+        // The pool also holds the paths of file resources ("res/drawable/a.png").
+        t->ForEachStringWith('.', prefixes, "res/", [&](std::string& s) { resource_strings_.push_back(std::move(s)); });
       }
       if (t) table = std::move(*t);
       else diags.AddError(Severity::kWarning, t.error(), rwhere);

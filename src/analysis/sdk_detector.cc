@@ -305,10 +305,15 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
 
 void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
   std::vector<std::string> hosts;
+  std::vector<StringFind> found;
   for (const auto& s : strings) {
+    // The pool also holds the paths of file resources ("res/drawable/a.png"):
+    // neither hosts nor secrets.
+    if (s.compare(0, 4, "res/") == 0) continue;
     FindHosts(s, hosts);
-    FindAllIn(s, "resources.arsc");
+    FindEndpoints(s, 0, found);
   }
+  for (const auto& f : found) AddFind(f, "resources.arsc", UINT32_MAX);
   for (const auto& host : hosts) OnHost(host);
 }
 

@@ -35,12 +35,12 @@ class ResourceTable {
 
   /// Calls fn(text) for every string of the table's global string pool
   /// (the values of all string resources, in every configuration) that
-  /// contains the ASCII character `c` or starts with one of `prefixes`; the
-  /// others are never decoded.
+  /// contains the ASCII character `c` or starts with one of `prefixes`, and
+  /// does not start with `skip`; the others are never decoded.
   template <typename Fn>
-  void ForEachStringWith(char c, const std::vector<std::string>& prefixes, Fn&& fn) const {
+  void ForEachStringWith(char c, const std::vector<std::string>& prefixes, std::string_view skip, Fn&& fn) const {
     for (uint32_t i = 0; i < strings_.size(); ++i)
-      if (strings_.ContainsOrStartsWith(i, c, prefixes))
+      if (strings_.ContainsOrStartsWith(i, c, prefixes) && (skip.empty() || !strings_.StartsWith(i, skip)))
         if (auto s = strings_.Get(i)) fn(*s);
   }
 
