@@ -56,6 +56,13 @@ const std::vector<ApiRule>& ApiRules() {
   return *rules;
 }
 
+size_t KindRank(const std::string& kind) {
+  const auto& rules = ApiRules();
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (rules[i].kind == kind) return i;
+  return rules.size();
+}
+
 DexApiIndex::DexApiIndex(const dex::DexFile& dex)
     : dex_(dex), method_rule_(dex.method_count(), -1), field_rule_(dex.field_count(), -1) {
   const auto& rules = ApiRules();

@@ -73,6 +73,11 @@ std::string VendorName(const SdkFinding& f) {
   return f.vendor_info && !f.vendor_info->name.empty() ? f.vendor_info->name : f.vendor.empty() ? "an unknown vendor" : f.vendor;
 }
 
+// The vendor's documented incidents, one evidence line each.
+void AddRecords(const sig::Vendor& v, std::vector<std::string>& out) {
+  for (const auto& i : v.incidents) out.push_back("record: " + i.date + " " + i.summary + " (" + i.source + ")");
+}
+
 // What a rule is evaluated against: one SDK, one recipient, or the app.
 struct Subject {
   Subject(const ScanResult& r, const RuleOptions& o) : scan(r), options(o) {}
@@ -102,7 +107,7 @@ bool Holds(const std::string& name, const Json& value, Subject& s) {
     const auto& v = s.sdk->vendor_info;
     if (!v || std::find(v->flags.begin(), v->flags.end(), flag) == v->flags.end()) return false;
     s.evidence.push_back("vendor: " + v->name + " " + FlagWords(flag) + " (" + Join(v->sources, ", ") + ")");
-    for (const auto& i : v->incidents) s.evidence.push_back("record: " + i.date + " " + i.summary + " (" + i.source + ")");
+    AddRecords(*v, s.evidence);
     return true;
   }
   if ((name == "reaches" || name == "reaches_any" || name == "reaches_all") && (s.sdk || s.recipient)) {
@@ -153,7 +158,7 @@ bool Holds(const std::string& name, const Json& value, Subject& s) {
                            Join(v.sources, ", ") + ")");
     }
     if (countries.empty()) return false;
-    for (const auto& i : v.incidents) s.evidence.push_back("record: " + i.date + " " + i.summary + " (" + i.source + ")");
+    AddRecords(v, s.evidence);
     s.vars["policy_countries"] = Join(countries, ", ");
     s.vars["ties"] = Join(ties, "; ");
     return true;
@@ -183,7 +188,7 @@ bool Holds(const std::string& name, const Json& value, Subject& s) {
     s.vars["dev_countries"] = Join(dev, ", ");
     s.evidence.push_back("vendor: " + v.name + " is based in " + hq + "; the SDK is developed in " + Join(dev, ", ") +
                          " (" + Join(v.sources, ", ") + ")");
-    for (const auto& i : v.incidents) s.evidence.push_back("record: " + i.date + " " + i.summary + " (" + i.source + ")");
+    AddRecords(v, s.evidence);
     return true;
   }
   if (name == "cleartext_allowed") {

@@ -36,17 +36,11 @@ std::vector<Recipient> BuildRecipients(const std::vector<SdkFinding>& sdks) {
     for (const auto& d : f.data_access)
       if (d.usable) AddUnique(r.data_kinds, d.kind);
   }
-  // Kinds in the table's order, as everywhere else.
-  auto rank = [](const std::string& kind) {
-    const auto& rules = ApiRules();
-    for (size_t i = 0; i < rules.size(); ++i)
-      if (rules[i].kind == kind) return i;
-    return rules.size();
-  };
   std::vector<Recipient> out;
   for (auto& [id, r] : by_vendor) {
+    // Kinds in the table's order, as everywhere else.
     std::stable_sort(r.data_kinds.begin(), r.data_kinds.end(),
-                     [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+                     [](const std::string& a, const std::string& b) { return KindRank(a) < KindRank(b); });
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const Recipient& a, const Recipient& b) {

@@ -363,14 +363,8 @@ void SdkDetector::ResolveDataAccess(SdkFinding& f) const {
     }
   }
   // In the table's order of kinds, so reports read the same every time.
-  auto rank = [](const std::string& kind) {
-    const auto& rules = ApiRules();
-    for (size_t i = 0; i < rules.size(); ++i)
-      if (rules[i].kind == kind) return i;
-    return rules.size();
-  };
   std::stable_sort(f.data_access.begin(), f.data_access.end(),
-                   [&](const DataAccess& a, const DataAccess& b) { return rank(a.kind) < rank(b.kind); });
+                   [](const DataAccess& a, const DataAccess& b) { return KindRank(a.kind) < KindRank(b.kind); });
 }
 
 std::vector<SdkFinding> SdkDetector::Finish() {

@@ -32,6 +32,9 @@ struct ApiRule {
 /// The built-in table.
 const std::vector<ApiRule>& ApiRules();
 
+/// Where `kind` first appears in the table: reports list kinds in that order.
+size_t KindRank(const std::string& kind);
+
 /// One use of a listed API by a class: the calling method and the rule.
 struct ApiUse {
   uint32_t class_def;   ///< The calling class.
