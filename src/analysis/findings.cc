@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "embedded_data.h"
+#include "vigie/analysis/data_access.h"
+#include "vigie/analysis/endpoints.h"
 
 namespace vigie {
 namespace {
@@ -281,6 +283,12 @@ void Apply(const Json& rule, Subject s, std::vector<Finding>& out) {
 }
 
 }  // namespace
+
+void PreloadTables() {
+  (void)Rules();
+  (void)ApiRules();
+  (void)SecretRules();
+}
 
 std::vector<Finding> EvaluateRules(const ScanResult& r, const RuleOptions& options) {
   std::vector<Finding> out;

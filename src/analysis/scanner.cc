@@ -465,7 +465,8 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   }
   // One helper overlaps the scan's first milliseconds, which are spent
   // opening the package and inflating its code. It loads the signatures if
-  // nobody has yet (the scan needs them only at its first DEX), then hashes
+  // nobody has yet (the scan needs them only at its first DEX), parses the
+  // embedded tables the analyses use (PreloadTables), then hashes
   // the file: hashing reads every byte while parsing reads only what it
   // needs, so on a second core the hash costs no wall time. Small files are
   // not worth a thread for the hash alone.
@@ -480,6 +481,7 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
     if (load || hash_on_helper) {
       helper = StartHelper([&] {
         if (load) signatures->Get();
+        PreloadTables();
         if (hash_on_helper) digest = Sha256File(*file);
       });
     }

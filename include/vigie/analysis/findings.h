@@ -20,4 +20,9 @@ struct RuleOptions {
 /// The findings for `r`, most severe first, then in the rules' order.
 std::vector<Finding> EvaluateRules(const ScanResult& r, const RuleOptions& options);
 
+/// Parses the embedded tables a scan's analyses use (rules, data access,
+/// secrets) now rather than at their first use: the scan's helper thread
+/// calls it so that the main thread finds them ready. Thread-safe.
+void PreloadTables();
+
 }  // namespace vigie
