@@ -123,10 +123,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     } else if (task < kFirstSlice) {
       const size_t h = task - 1;
       for (uint32_t i = strings / kHostTasks * h; i < (h + 1 == kHostTasks ? strings : strings / kHostTasks * (h + 1)); ++i)
-        if (auto s = dex.String(i)) {
-          if (s->find('.') != std::string_view::npos) FindHosts(*s, hosts[h]);
-          FindEndpoints(*s, i, finds[h]);
-        }
+        if (auto s = dex.String(i)) ScanString(*s, i, hosts[h], finds[h]);
     } else {
       const size_t k = task - kFirstSlice;
       printed[k] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * k / slices),
@@ -201,10 +198,13 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
     }
 }
 
-void SdkDetector::FindEndpoints(std::string_view s, uint32_t idx, std::vector<StringFind>& out) const {
-  // Every URL worth reporting has a dot in its host: the cheap memchr comes
-  // first, the search for "://" only on the strings that pass it.
-  if (s.find('.') != std::string_view::npos && s.find("://") != std::string_view::npos) {
+void SdkDetector::ScanString(std::string_view s, uint32_t idx, std::vector<std::string>& hosts,
+                             std::vector<StringFind>& out) const {
+  // Hosts, and every URL worth reporting, have a dot: one memchr decides
+  // whether to look for either; "://" is searched only then.
+  const bool dotted = s.find('.') != std::string_view::npos;
+  if (dotted) FindHosts(s, hosts);
+  if (dotted && s.find("://") != std::string_view::npos) {
     ForEachUrl(s, [&](std::string_view url) { out.push_back({idx, std::string(url), nullptr}); });
     ForEachSecret(s, [&](const SecretMatch& m) { out.push_back({idx, std::string(m.token), m.rule}); });
   } else if (StartsLikeSecret(s)) {
@@ -291,10 +291,7 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
   if (parsed) {
     std::vector<std::string> hosts;
     std::vector<StringFind> found;
-    parsed->ForEachStringConstant([&](std::string_view s) {
-      if (s.find('.') != std::string_view::npos) FindHosts(s, hosts);
-      FindEndpoints(s, 0, found);
-    });
+    parsed->ForEachStringConstant([&](std::string_view s) { ScanString(s, 0, hosts, found); });
     const std::string where(entry_name);
     for (const auto& f : found) AddFind(f, where + ".class", UINT32_MAX);
     for (const auto& host : hosts) OnHost(host);
@@ -310,8 +307,7 @@ void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
     // The pool also holds the paths of file resources ("res/drawable/a.png"):
     // neither hosts nor secrets.
     if (s.compare(0, 4, "res/") == 0) continue;
-    FindHosts(s, hosts);
-    FindEndpoints(s, 0, found);
+    ScanString(s, 0, hosts, found);
   }
   for (const auto& f : found) AddFind(f, "resources.arsc", UINT32_MAX);
   for (const auto& host : hosts) OnHost(host);

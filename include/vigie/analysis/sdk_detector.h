@@ -53,7 +53,9 @@ class SdkDetector {
     std::string text;
     const struct SecretRule* secret;  // Null for a URL.
   };
-  void FindEndpoints(std::string_view s, uint32_t string_idx, std::vector<StringFind>& out) const;
+  // Hosts covered by a signature, URLs and secret tokens in one string.
+  void ScanString(std::string_view s, uint32_t string_idx, std::vector<std::string>& hosts,
+                  std::vector<StringFind>& out) const;
   void FindAllIn(std::string_view text, const std::string& where);
   void AddFind(const StringFind& f, const std::string& where, uint32_t sdk);
   void ResolveDataAccess(SdkFinding& f) const;
