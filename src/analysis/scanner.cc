@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <string_view>
 #include <thread>
+#include <atomic>
+#include <exception>
+#include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "vigie/analysis/endpoints.h"
@@ -108,7 +112,7 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 class PackageScanner {
  public:
   PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing)
-      : out_(out), options_(options), extractor_(backing) {}
+      : out_(out), options_(options), extractor_(backing, &budget_), aside_extractor_(backing, &budget_) {}
 
   void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
     for (const zip::Entry& e : archive.entries()) {
@@ -127,62 +131,82 @@ class PackageScanner {
     }
   }
 
+  // What one archive's manifest gives the scan: read apart (possibly on the
+  // scan's helper), then merged.
+  struct ManifestPart {
+    bool found = false;  // The archive has a manifest entry.
+    Manifest manifest;
+    Diagnostics diagnostics;
+    std::vector<std::string> resource_strings;  // See resource_strings_.
+  };
+
   // The manifest of `archive`: binary XML (APK, with resources.arsc for the
   // label) or, in an App Bundle, aapt2's protobuf XML. Returns false when
   // the archive has neither.
   bool ReadManifestFrom(const zip::Archive& archive, const std::string& prefix) {
-    const zip::Entry* binary = archive.Find(kManifest);
-    const zip::Entry* bundle = binary ? nullptr : archive.Find(kBundleManifest);
-    if (!binary && !bundle) return false;
-    Diagnostics& diags = out_.diagnostics;
-    const std::string where = JoinPath(prefix, binary ? kManifest : kBundleManifest);
-    ByteBuffer storage;
-    auto bytes = ExtractOrReport(archive, binary ? *binary : *bundle, storage, where, Severity::kError);
-    if (!bytes) return true;
-    Result<axml::Document> doc = MakeError(ErrorCode::kAxmlMalformed, 0, "unread");
-    if (bundle) {
-      doc = axml::ParseProtoXml(*bytes, where, diags);
-    } else if (LooksLikeTextXml(*bytes)) {
-      // AAR libraries ship their manifest uncompiled; an APK never should.
-      if (out_.file.kind != PackageKind::kAar)
-        diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
-                  "manifest is plain-text XML; Android only installs compiled manifests");
-      doc = axml::ParseTextXml(*bytes, where, diags);
-    } else {
-      doc = axml::Parse(*bytes, where, diags);
-    }
-    if (!doc) {
-      diags.AddError(Severity::kError, doc.error(), where);
-      return true;
-    }
-    std::optional<arsc::ResourceTable> table;
-    ByteBuffer arsc_storage;
-    const zip::Entry* re = binary ? archive.Find(kResources) : nullptr;
-    const std::string rwhere = JoinPath(prefix, kResources);
-    if (auto rb = re ? ExtractOrReport(archive, *re, arsc_storage, rwhere, Severity::kWarning) : std::nullopt) {
-      auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
-      if (t && WantsSdks()) {
-        // String resources can hold an SDK's endpoints (a host in
-        // res/values/strings.xml); hosts have dots. Kept as text, since the
-        // table's bytes go when this function returns.
-        // ...and so can secrets, which need not have one.
-        static const std::vector<std::string> prefixes = [] {
-          std::vector<std::string> v;
-          for (const auto& rule : SecretRules())
-            if (rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
-          return v;
-        }();
-        // The pool also holds the paths of file resources ("res/drawable/a.png").
-        t->ForEachStringWith('.', prefixes, "res/", [&](std::string& s) { resource_strings_.push_back(std::move(s)); });
+    ManifestPart part = ReadManifestPart(archive, prefix, extractor_);
+    const bool found = part.found;
+    MergeManifest(std::move(part), /*first=*/false);
+    return found;
+  }
+
+  // Has the scan's helper read the top-level manifest (ReadTopManifest)
+  // while this thread goes on to the code: reading it is ~1 ms of
+  // instapaper.apk's critical path otherwise, and nothing in the code
+  // depends on it. Call before the helper starts.
+  void ReadTopManifestAside() { top_manifest_.emplace(); }
+
+  // The top-level manifest of `archive`, in line, or on the helper after
+  // ReadTopManifestAside(). Also says when a package must have one.
+  void ReadTopManifest(const zip::Archive& archive) {
+    auto read = [&] {
+      ManifestPart part = ReadManifestPart(archive, "", aside_extractor_);
+      const PackageKind kind = out_.file.kind;
+      if (!part.found && (kind == PackageKind::kApk || kind == PackageKind::kAab)) {
+        part.diagnostics.Add(Severity::kError, ErrorCode::kManifestMissing,
+                             std::string(kind == PackageKind::kAab ? kBundleManifest : kManifest),
+                             "the package has no manifest");
       }
-      if (t) table = std::move(*t);
-      else diags.AddError(Severity::kWarning, t.error(), rwhere);
+      return part;
+    };
+    if (!top_manifest_) {
+      MergeManifest(read(), /*first=*/false);
+      return;
     }
-    out_.manifest = ReadManifest(*doc, table ? &*table : nullptr, where, diags);
-    return true;
+    TopManifest& t = *top_manifest_;
+    try {
+      t.part = read();
+    } catch (...) {
+      t.error = std::current_exception();
+    }
+    t.done.store(true, std::memory_order_release);
+    t.done.notify_all();
+  }
+
+  // Waits for the helper's top-level manifest, if any, and merges it. Its
+  // diagnostics go first, as if it had been read before the code.
+  // (The helper may still be inside notify_all() when this wakes up, so
+  // top_manifest_ stays until the scanner goes, after the helper.)
+  void AwaitTopManifest() {
+    if (!top_manifest_ || top_manifest_->merged) return;
+    TopManifest& t = *top_manifest_;
+    t.done.wait(false, std::memory_order_acquire);
+    t.merged = true;
+    if (t.error) std::rethrow_exception(t.error);
+    MergeManifest(std::move(t.part), /*first=*/true);
+  }
+
+  // On the helper, when it fails before it gets to ReadTopManifest():
+  // unblocks AwaitTopManifest(), which then throws.
+  void GiveUpTopManifest() {
+    if (!top_manifest_) return;
+    top_manifest_->error = std::make_exception_ptr(std::runtime_error("the scan's helper stopped early"));
+    top_manifest_->done.store(true, std::memory_order_release);
+    top_manifest_->done.notify_all();
   }
 
   void Finish() {
+    AwaitTopManifest();
     if (bad_class_files_ > 0) {
       out_.diagnostics.Add(Severity::kWarning, ErrorCode::kClassFileMalformed, first_bad_class_,
                            std::to_string(bad_class_files_) +
@@ -264,6 +288,74 @@ class PackageScanner {
  private:
   bool WantsSdks() const { return options_.matcher || options_.matcher_source; }
 
+  ManifestPart ReadManifestPart(const zip::Archive& archive, const std::string& prefix, zip::Extractor& extractor) {
+    ManifestPart part;
+    const zip::Entry* binary = archive.Find(kManifest);
+    const zip::Entry* bundle = binary ? nullptr : archive.Find(kBundleManifest);
+    if (!binary && !bundle) return part;
+    part.found = true;
+    Diagnostics& diags = part.diagnostics;
+    const std::string where = JoinPath(prefix, binary ? kManifest : kBundleManifest);
+    ByteBuffer storage;
+    auto bytes = ExtractOrReport(extractor, archive, binary ? *binary : *bundle, storage, where, Severity::kError, diags);
+    if (!bytes) return part;
+    Result<axml::Document> doc = MakeError(ErrorCode::kAxmlMalformed, 0, "unread");
+    if (bundle) {
+      doc = axml::ParseProtoXml(*bytes, where, diags);
+    } else if (LooksLikeTextXml(*bytes)) {
+      // AAR libraries ship their manifest uncompiled; an APK never should.
+      if (out_.file.kind != PackageKind::kAar)
+        diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
+                  "manifest is plain-text XML; Android only installs compiled manifests");
+      doc = axml::ParseTextXml(*bytes, where, diags);
+    } else {
+      doc = axml::Parse(*bytes, where, diags);
+    }
+    if (!doc) {
+      diags.AddError(Severity::kError, doc.error(), where);
+      return part;
+    }
+    std::optional<arsc::ResourceTable> table;
+    ByteBuffer arsc_storage;
+    const zip::Entry* re = binary ? archive.Find(kResources) : nullptr;
+    const std::string rwhere = JoinPath(prefix, kResources);
+    if (auto rb = re ? ExtractOrReport(extractor, archive, *re, arsc_storage, rwhere, Severity::kWarning, diags)
+                     : std::nullopt) {
+      auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
+      if (t && WantsSdks()) {
+        // String resources can hold an SDK's endpoints (a host in
+        // res/values/strings.xml), which have dots, and secrets, which
+        // start with a known prefix. Kept as text: the table's bytes go
+        // when this function returns. The pool also holds the paths of
+        // file resources ("res/drawable/a.png").
+        static const std::vector<std::string> prefixes = [] {
+          std::vector<std::string> v;
+          for (const auto& rule : SecretRules())
+            if (rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
+          return v;
+        }();
+        t->ForEachStringWith('.', prefixes, "res/", [&](std::string& s) { part.resource_strings.push_back(std::move(s)); });
+      }
+      if (t) table = std::move(*t);
+      else diags.AddError(Severity::kWarning, t.error(), rwhere);
+    }
+    part.manifest = ReadManifest(*doc, table ? &*table : nullptr, where, diags);
+    return part;
+  }
+
+  // `first`: the part belongs before everything recorded so far.
+  void MergeManifest(ManifestPart part, bool first) {
+    if (first) {
+      out_.diagnostics.Prepend(std::move(part.diagnostics));
+      resource_strings_.insert(resource_strings_.begin(), std::make_move_iterator(part.resource_strings.begin()),
+                               std::make_move_iterator(part.resource_strings.end()));
+    } else {
+      out_.diagnostics.Append(std::move(part.diagnostics));
+      std::move(part.resource_strings.begin(), part.resource_strings.end(), std::back_inserter(resource_strings_));
+    }
+    if (part.found) out_.manifest = std::move(part.manifest);
+  }
+
   // SDK analysis of the DEX files of one entry. While the signatures are
   // still loading (on the scan's helper), a DEX whose buffer the scan owns
   // is kept, up to limits::kMaxDeferredDexBytes, and the scan goes on to
@@ -311,15 +403,19 @@ class PackageScanner {
   }
 
   // Extracts an entry, recording a failure under `where` with `severity`.
-  std::optional<ByteView> ExtractOrReport(const zip::Archive& archive, const zip::Entry& e,
-                                          ByteBuffer& storage, const std::string& where,
-                                          Severity severity) {
-    auto bytes = extractor_.Extract(archive, e, storage, out_.diagnostics);
+  static std::optional<ByteView> ExtractOrReport(zip::Extractor& extractor, const zip::Archive& archive,
+                                                 const zip::Entry& e, ByteBuffer& storage,
+                                                 const std::string& where, Severity severity, Diagnostics& diags) {
+    auto bytes = extractor.Extract(archive, e, storage, diags);
     if (!bytes) {
-      out_.diagnostics.AddError(severity, bytes.error(), where);
+      diags.AddError(severity, bytes.error(), where);
       return std::nullopt;
     }
     return *bytes;
+  }
+  std::optional<ByteView> ExtractOrReport(const zip::Archive& archive, const zip::Entry& e, ByteBuffer& storage,
+                                          const std::string& where, Severity severity) {
+    return ExtractOrReport(extractor_, archive, e, storage, where, severity, out_.diagnostics);
   }
 
   void CountPackages(const dex::DexFile& d) {
@@ -381,6 +477,7 @@ class PackageScanner {
     // A split bundle (XAPK, APKS) has no manifest of its own: the app is
     // described by its base APK, the nested APK whose manifest names no
     // split. A split's manifest is kept only until the base turns up.
+    if (EndsWith(e.name, ".apk")) AwaitTopManifest();
     if (EndsWith(e.name, ".apk") && (!out_.manifest.present || out_.manifest.identity.split)) {
       Manifest kept = std::move(out_.manifest);
       out_.manifest = {};
@@ -392,7 +489,16 @@ class PackageScanner {
 
   ScanResult& out_;
   const ScanOptions& options_;
+  zip::InflateBudget budget_;
   zip::Extractor extractor_;
+  zip::Extractor aside_extractor_;  // The top-level manifest's, on either thread.
+  struct TopManifest {
+    ManifestPart part;
+    std::exception_ptr error;
+    std::atomic<bool> done{false};  // Set by the helper.
+    bool merged = false;             // Set by the scan's thread.
+  };
+  std::optional<TopManifest> top_manifest_;  // Being read by the helper.
   std::unique_ptr<SdkDetector> sdks_;  // See Sdks().
   bool sdks_unavailable_ = false;
   struct DeferredDex {
@@ -414,32 +520,60 @@ void SetStatus(ScanResult& r) {
   r.status = r.diagnostics.HasErrors() ? ScanStatus::kPartial : ScanStatus::kOk;
 }
 
-}  // namespace
+// What the scan's helper thread does beside the scan (see ScanFile), besides
+// reading the top-level manifest.
+struct HelperWork {
+  sig::MatcherSource* load = nullptr;  // Signatures to load, if still unloaded.
+  const MappedFile* hash = nullptr;    // A file to hash into `digest`.
+  std::string* digest = nullptr;
+  bool any() const { return load || hash; }
+};
 
-ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const ScanOptions& options,
-                     const MappedFile* backing) {
+ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptions& options,
+                const MappedFile* backing, const HelperWork& work) {
   ScanResult r;
   r.file.path = display_path;
   r.file.size = bytes.size();
   PackageScanner scanner(r, options, backing);
+  std::optional<Result<zip::Archive>> archive;
   if (zip::LooksLikeZip(bytes)) {
-    auto archive = zip::Archive::Open(bytes, "zip", r.diagnostics);
-    if (!archive) {
-      r.diagnostics.AddError(Severity::kError, archive.error(), "zip");
+    archive.emplace(zip::Archive::Open(bytes, "zip", r.diagnostics));
+    if (*archive) r.file.kind = ClassifyArchive(**archive, display_path);
+  }
+  const zip::Archive* package = archive && *archive ? &**archive : nullptr;
+  if (package && work.any()) scanner.ReadTopManifestAside();
+  // Declared after the scanner, so joined before it goes, even when
+  // scanning throws (bad_alloc).
+  std::exception_ptr helper_error;
+  std::jthread helper;
+  if (work.any()) {
+    helper = StartHelper([&] {
+      bool manifest_read = !package;
+      try {
+        // The signatures first: the scan needs them at its first DEX, and
+        // the manifest only at the end.
+        if (work.load) work.load->Get();
+        PreloadTables();
+        if (package) scanner.ReadTopManifest(*package);  // Catches its own errors.
+        manifest_read = true;
+        if (work.hash) *work.digest = Sha256File(*work.hash);
+      } catch (...) {
+        helper_error = std::current_exception();  // Rethrown once joined.
+        if (!manifest_read) scanner.GiveUpTopManifest();
+      }
+    });
+  }
+  if (archive) {
+    if (!package) {
+      r.diagnostics.AddError(Severity::kError, archive->error(), "zip");
       r.status = ScanStatus::kFailed;
-      return r;
+    } else {
+      if (!work.any()) scanner.ReadTopManifest(*package);
+      scanner.ScanArchive(*package, "", 0);
+      if (r.diagnostics.Has(ErrorCode::kZipJanus))
+        scanner.ScanDexBytes(bytes.Sub(0, package->prefix_size()).value_or(ByteView{}), "(prefix before the ZIP)",
+                             DexOrigin::kJanusPrefix, "");
     }
-    r.file.kind = ClassifyArchive(*archive, display_path);
-    bool has_manifest = scanner.ReadManifestFrom(*archive, "");
-    if (!has_manifest && (r.file.kind == PackageKind::kApk || r.file.kind == PackageKind::kAab)) {
-      r.diagnostics.Add(Severity::kError, ErrorCode::kManifestMissing,
-                        std::string(r.file.kind == PackageKind::kAab ? kBundleManifest : kManifest),
-                        "the package has no manifest");
-    }
-    scanner.ScanArchive(*archive, "", 0);
-    if (r.diagnostics.Has(ErrorCode::kZipJanus))
-      scanner.ScanDexBytes(bytes.Sub(0, archive->prefix_size()).value_or(ByteView{}), "(prefix before the ZIP)",
-                           DexOrigin::kJanusPrefix, "");
   } else if (dex::LooksLikeDex(bytes)) {
     r.file.kind = PackageKind::kDex;
     scanner.ScanDexBytes(bytes, "dex", DexOrigin::kPackage, "");
@@ -447,11 +581,19 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Scan
     r.diagnostics.Add(Severity::kError, ErrorCode::kUnknownFormat, "input",
                       bytes.empty() ? "the file is empty" : "neither a ZIP archive nor a DEX file");
     r.status = ScanStatus::kFailed;
-    return r;
   }
-  scanner.Finish();
+  if (r.status != ScanStatus::kFailed) scanner.Finish();
+  if (helper.joinable()) helper.join();
+  if (helper_error) std::rethrow_exception(helper_error);
   SetStatus(r);
   return r;
+}
+
+}  // namespace
+
+ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const ScanOptions& options,
+                     const MappedFile* backing) {
+  return Scan(bytes, display_path, options, backing, HelperWork{});
 }
 
 ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
@@ -466,28 +608,21 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   // One helper overlaps the scan's first milliseconds, which are spent
   // opening the package and inflating its code. It loads the signatures if
   // nobody has yet (the scan needs them only at its first DEX), parses the
-  // embedded tables the analyses use (PreloadTables), then hashes
-  // the file: hashing reads every byte while parsing reads only what it
-  // needs, so on a second core the hash costs no wall time. Small files are
-  // not worth a thread for the hash alone.
+  // embedded tables the analyses use (PreloadTables), reads the manifest
+  // and resources, then hashes the file: hashing reads every byte while
+  // parsing reads only what it needs, so on a second core the hash costs no
+  // wall time. Small files are not worth a thread for the hash alone.
   std::string digest;
-  ScanResult r;
+  HelperWork work;
   sig::MatcherSource* signatures = options.matcher_source.get();
-  const bool load = signatures && !signatures->loaded();
-  const bool hash_on_helper = file->view().size() >= kParallelHashMinSize;
-  {
-    // jthread: joined even if scanning throws (bad_alloc), never terminate().
-    std::jthread helper;
-    if (load || hash_on_helper) {
-      helper = StartHelper([&] {
-        if (load) signatures->Get();
-        PreloadTables();
-        if (hash_on_helper) digest = Sha256File(*file);
-      });
-    }
-    if (!hash_on_helper) digest = Sha256File(*file);
-    r = ScanBytes(file->view(), path, options, &*file);
+  if (signatures && !signatures->loaded()) work.load = signatures;
+  if (file->view().size() >= kParallelHashMinSize) {
+    work.hash = &*file;
+    work.digest = &digest;
+  } else {
+    digest = Sha256File(*file);
   }
+  ScanResult r = Scan(file->view(), path, options, &*file, work);
   r.file.sha256 = std::move(digest);
   return r;
 }

@@ -25,8 +25,8 @@ std::string Name(const Entry& e) {
 
 }  // namespace
 
-Extractor::Extractor(const MappedFile* backing)
-    : backing_(backing), decompressor_(libdeflate_alloc_decompressor()) {}
+Extractor::Extractor(const MappedFile* backing, InflateBudget* budget)
+    : backing_(backing), decompressor_(libdeflate_alloc_decompressor()), budget_(budget ? budget : &own_budget_) {}
 
 Extractor::~Extractor() { libdeflate_free_decompressor(Dec(decompressor_)); }
 
@@ -72,9 +72,8 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
       declared / std::max<uint64_t>(compressed.size(), 1) > limits::kMaxCompressionRatio)
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
                      Name(e) + " declares a compression ratio above deflate's maximum");
-  const uint64_t budget_left = limits::kMaxTotalInflated - total_inflated_;
   // Even when the declared size lies, output never exceeds either cap.
-  const uint64_t cap = std::min(limits::kMaxEntryInflatedSize, budget_left);
+  const uint64_t cap = std::min(limits::kMaxEntryInflatedSize, budget_->left());
   if (declared > cap)
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
                      Name(e) + " would exceed the per-input inflation budget");
@@ -117,7 +116,7 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
               Name(e) + " inflates to " + std::to_string(produced) +
                   " bytes but declares " + std::to_string(declared));
   }
-  total_inflated_ += produced;
+  budget_->Charge(produced);
   return ByteView(storage.data(), produced);
 }
 

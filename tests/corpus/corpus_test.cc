@@ -311,7 +311,7 @@ namespace {
 // helper thread to load them, so here every DEX that may wait does wait,
 // until the end of the scan: deferral at its largest. Built-in KB and
 // Exodus' database together, on every app, multidex ones included.
-TEST_F(Corpus, DeferredSdkAnalysisGivesTheSameReport) {
+TEST_F(Corpus, DeferredAndHelperWorkGiveTheSameReport) {
   sig::SignatureSpec spec;
   spec.imports.emplace_back("exodus", vigie::testing::CorpusDir() + "/signatures/exodus_trackers.json");
   ScanOptions ready;
@@ -329,6 +329,14 @@ TEST_F(Corpus, DeferredSdkAnalysisGivesTheSameReport) {
     ScanResult b = ScanBytes(f->view(), c.file, later);
     EXPECT_TRUE(later.matcher_source->loaded());
     EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(b, report::JsonStyle::kPretty));
+    // ScanFile's helper also reads the manifest and resources while the
+    // code is read; their diagnostics must still come first.
+    ScanOptions file_later;
+    file_later.matcher_source = std::make_shared<sig::MatcherSource>(spec);
+    ScanResult d = ScanFile(c.file, file_later);
+    EXPECT_EQ(d.file.sha256.size(), 64u);
+    d.file.sha256.clear();
+    EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(d, report::JsonStyle::kPretty));
     if (a.code.dex.size() > 1) ++multidex;
   }
   EXPECT_GE(multidex, 5u) << "the corpus must exercise several deferred DEX files per app";

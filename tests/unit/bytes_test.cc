@@ -1,5 +1,10 @@
 #include "vigie/base/bytes.h"
 
+#include <string>
+
+#include "vigie/base/diagnostics.h"
+#include "vigie/base/limits.h"
+
 #include <gtest/gtest.h>
 
 namespace vigie {
@@ -46,6 +51,32 @@ TEST(Reader, Leb128MatchesTheDexSpecExamples) {
   Reader r(ByteView(bad, sizeof bad));
   r.Uleb128();
   EXPECT_FALSE(r.ok());
+}
+
+// A scan records its manifest's diagnostics on a helper thread and merges
+// them first: the merged list must read as if recorded in that order, with
+// the cap and its marker applied to the whole.
+TEST(Diagnostics, PrependKeepsOrderCapAndErrorCount) {
+  Diagnostics code, manifest;
+  code.Add(Severity::kWarning, ErrorCode::kZipCrcMismatch, "classes.dex", "crc");
+  manifest.Add(Severity::kError, ErrorCode::kAxmlMalformed, "AndroidManifest.xml", "bad");
+  code.Prepend(std::move(manifest));
+  ASSERT_EQ(code.items().size(), 2u);
+  EXPECT_EQ(code.items()[0].where, "AndroidManifest.xml");
+  EXPECT_EQ(code.items()[1].where, "classes.dex");
+  EXPECT_TRUE(code.HasErrors());
+
+  Diagnostics full, early;
+  for (uint64_t i = 0; i < limits::kMaxDiagnostics; ++i)
+    full.Add(Severity::kInfo, ErrorCode::kZipCrcMismatch, "late", std::to_string(i));
+  early.Add(Severity::kError, ErrorCode::kAxmlMalformed, "early", "first");
+  full.Prepend(std::move(early));
+  // The early item is kept; the last late one is dropped, and marked so.
+  EXPECT_EQ(full.items().front().where, "early");
+  EXPECT_EQ(full.dropped(), 1u);
+  EXPECT_EQ(full.items().back().code, ErrorCode::kDiagnosticsTruncated);
+  EXPECT_EQ(full.items().size(), limits::kMaxDiagnostics + 1);
+  EXPECT_TRUE(full.HasErrors());
 }
 
 }  // namespace

@@ -37,8 +37,14 @@ class Diagnostics {
   uint64_t dropped() const { return dropped_; }
   bool HasErrors() const { return errors_ > 0; }
   bool Has(ErrorCode code) const;
+  /// Adds what was recorded apart (e.g. on another thread), after this
+  /// list or before it, as if it had been recorded then; the cap applies to
+  /// the whole.
+  void Append(Diagnostics later);
+  void Prepend(Diagnostics earlier);
 
  private:
+  void MarkTruncated();
   std::vector<Diagnostic> items_;
   uint64_t dropped_ = 0;
   uint64_t errors_ = 0;

@@ -1,24 +1,48 @@
 // Inflating entries under the zip-bomb caps of limits.h.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "vigie/base/bytes.h"
 #include "vigie/base/diagnostics.h"
+#include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/zip/zip_archive.h"
 
 namespace vigie::zip {
 
-/// Owns the inflate budget for one scanned input: every entry inflated from
-/// it, nested archives included, draws from the same limits::kMaxTotalInflated.
+/// The inflated bytes one scanned input may produce: every entry inflated
+/// from it, nested archives included, draws from the same
+/// limits::kMaxTotalInflated. A scan may read its manifest and its code on
+/// two threads, each with its own Extractor and this one budget. An entry is
+/// checked against what is left before it is inflated and charged after, so
+/// two threads can overshoot the budget by one entry each (at most
+/// limits::kMaxEntryInflatedSize).
+class InflateBudget {
+ public:
+  uint64_t left() const {
+    const uint64_t used = used_.load(std::memory_order_relaxed);
+    return used >= limits::kMaxTotalInflated ? 0 : limits::kMaxTotalInflated - used;
+  }
+  void Charge(uint64_t bytes) { used_.fetch_add(bytes, std::memory_order_relaxed); }
+  uint64_t used() const { return used_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> used_{0};
+};
+
+/// Inflates entries under the zip-bomb caps of limits.h. Not thread-safe:
+/// one per thread.
 class Extractor {
  public:
   /// `backing` (optional) is the mapped file the top-level archive lives in;
   /// pages of large compressed entries are released from it while streaming.
-  explicit Extractor(const MappedFile* backing = nullptr);
+  /// `budget` (optional) is shared with the input's other extractors; without
+  /// one, this extractor has a budget of its own.
+  explicit Extractor(const MappedFile* backing = nullptr, InflateBudget* budget = nullptr);
   ~Extractor();
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;
@@ -29,7 +53,7 @@ class Extractor {
   Result<ByteView> Extract(const Archive& archive, const Entry& entry,
                            ByteBuffer& storage, Diagnostics& diags);
 
-  uint64_t total_inflated() const { return total_inflated_; }
+  uint64_t total_inflated() const { return budget_->used(); }
 
  private:
   Result<ByteView> Inflate(const Archive& archive, const Entry& entry, ByteView compressed,
@@ -39,7 +63,8 @@ class Extractor {
 
   const MappedFile* backing_;
   void* decompressor_;  // libdeflate_decompressor*, kept out of the header.
-  uint64_t total_inflated_ = 0;
+  InflateBudget own_budget_;
+  InflateBudget* budget_;  // &own_budget_ or the shared one.
 };
 
 }  // namespace vigie::zip
