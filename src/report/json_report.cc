@@ -1,232 +1,211 @@
-#include <nlohmann/json.hpp>
-
+// The JSON report (docs/json-schema.md), written in one pass with
+// JsonWriter. Members appear in the order the schema documents.
 #include "vigie/analysis/permission_catalog.h"
+#include "vigie/report/json_writer.h"
 #include "vigie/report/report.h"
 #include "vigie/version.h"
 
 namespace vigie::report {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-template <typename T>
-Json Opt(const std::optional<T>& v) {
-  return v ? Json(*v) : Json(nullptr);
+void WriteMetaData(JsonWriter& w, std::string_view key, const std::vector<MetaData>& items) {
+  w.Key(key).BeginArray();
+  for (const auto& m : items)
+    w.BeginObject().Field("name", m.name).Field("value", m.value).Field("resource", m.is_resource).EndObject();
+  w.EndArray();
 }
 
-Json ComponentJson(const Component& c) {
-  Json j;
-  j["kind"] = ComponentKindName(c.kind);
-  j["name"] = c.name;
-  j["exported"] = c.exported;
-  j["exported_explicit"] = c.exported_explicit;
-  j["enabled"] = c.enabled;
-  j["permission"] = Opt(c.permission);
+void WriteEvidence(JsonWriter& w, std::string_view key, const EvidenceList& e) {
+  w.Key(key).BeginObject().Field("count", e.count).Field("examples", e.examples).EndObject();
+}
+
+void WriteComponent(JsonWriter& w, const Component& c) {
+  w.BeginObject();
+  w.Field("kind", ComponentKindName(c.kind));
+  w.Field("name", c.name);
+  w.Field("exported", c.exported);
+  w.Field("exported_explicit", c.exported_explicit);
+  w.Field("enabled", c.enabled);
+  w.Field("permission", c.permission);
   if (c.kind == ComponentKind::kProvider) {
-    j["authorities"] = Opt(c.authorities);
-    j["read_permission"] = Opt(c.read_permission);
-    j["write_permission"] = Opt(c.write_permission);
+    w.Field("authorities", c.authorities);
+    w.Field("read_permission", c.read_permission);
+    w.Field("write_permission", c.write_permission);
   }
-  if (c.kind == ComponentKind::kActivityAlias) j["target_activity"] = Opt(c.target_activity);
-  if (c.process) j["process"] = *c.process;
-  Json filters = Json::array();
+  if (c.kind == ComponentKind::kActivityAlias) w.Field("target_activity", c.target_activity);
+  if (c.process) w.Field("process", *c.process);
+  w.Key("intent_filters").BeginArray();
   for (const auto& f : c.intent_filters)
-    filters.push_back({{"actions", f.actions}, {"categories", f.categories}, {"data", f.data}});
-  j["intent_filters"] = std::move(filters);
-  Json meta = Json::array();
-  for (const auto& m : c.meta_data) meta.push_back({{"name", m.name}, {"value", m.value}, {"resource", m.is_resource}});
-  j["meta_data"] = std::move(meta);
-  return j;
+    w.BeginObject().Field("actions", f.actions).Field("categories", f.categories).Field("data", f.data).EndObject();
+  w.EndArray();
+  WriteMetaData(w, "meta_data", c.meta_data);
+  w.EndObject();
+}
+
+// The vendor as the vendor KB knows it; null when the database names no
+// vendor (Exodus entries). Unknown facts are null.
+void WriteVendor(JsonWriter& w, const SdkFinding& f) {
+  w.Key("vendor");
+  if (f.vendor.empty()) {
+    w.Null();
+    return;
+  }
+  static const sig::Vendor kUnknown;
+  const sig::Vendor& v = f.vendor_info ? *f.vendor_info : kUnknown;
+  w.BeginObject().Field("id", f.vendor);
+  w.StringOrNull("name", v.name).StringOrNull("parent", v.parent).StringOrNull("ultimate_parent", v.ultimate_parent);
+  w.StringOrNull("hq_country", v.hq_country);
+  w.Key("jurisdictions").BeginArray();
+  for (const auto& t : v.jurisdictions) w.BeginObject().Field("country", t.country).Field("ties", t.ties).EndObject();
+  w.EndArray();
+  w.Field("flags", v.flags);
+  w.Key("incidents").BeginArray();
+  for (const auto& in : v.incidents)
+    w.BeginObject().Field("date", in.date).Field("summary", in.summary).Field("source", in.source).EndObject();
+  w.EndArray();
+  w.Field("sources", v.sources);
+  w.EndObject();
+}
+
+void WriteSdk(JsonWriter& w, const SdkFinding& f) {
+  w.BeginObject().Field("id", f.id).Field("name", f.name);
+  WriteVendor(w, f);
+  w.Field("categories", f.categories).Field("exodus_id", f.exodus_id).Field("source", f.source);
+  w.Field("confidence", f.confidence).Field("basis", f.basis);
+  w.Key("evidence").BeginObject();
+  WriteEvidence(w, "classes", f.classes);
+  WriteEvidence(w, "strings", f.strings);
+  WriteEvidence(w, "manifest", f.manifest);
+  WriteEvidence(w, "permissions", f.permissions);
+  w.EndObject();
+  w.Key("data_access").BeginArray();
+  for (const auto& d : f.data_access) {
+    w.BeginObject().Field("kind", d.kind).Field("apis", d.apis);
+    WriteEvidence(w, "call_sites", d.call_sites);
+    w.Field("permissions", d.permissions).Field("held", d.held).Field("usable", d.usable);
+    if (d.kind == "location") w.StringOrNull("precision", d.precision).Field("background", d.background);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
+void WriteManifest(JsonWriter& w, const Manifest& m) {
+  const AppIdentity& id = m.identity;
+  w.Key("app").BeginObject();
+  w.Field("package", id.package).Field("version_code", id.version_code).Field("version_name", id.version_name);
+  w.Field("min_sdk", id.min_sdk).Field("target_sdk", id.target_sdk).Field("max_sdk", id.max_sdk);
+  w.Field("compile_sdk", id.compile_sdk).Field("label", id.label).Field("split", id.split);
+  w.Field("manifest_found", m.present);
+  w.EndObject();
+
+  w.Key("permissions").BeginArray();
+  for (const auto& p : m.permissions) {
+    PermissionInfo info = LookupPermission(p.name);
+    w.BeginObject().Field("name", p.name).Field("group", info.group).Field("protection", info.protection);
+    w.Field("max_sdk", p.max_sdk).Field("sdk23_only", p.sdk23_only).EndObject();
+  }
+  w.EndArray();
+  w.Key("declared_permissions").BeginArray();
+  for (const auto& p : m.declared_permissions)
+    w.BeginObject().Field("name", p.name).Field("protection_level", p.protection_level).EndObject();
+  w.EndArray();
+
+  const ApplicationInfo& a = m.application;
+  w.Key("application").BeginObject();
+  w.Field("name", a.name).Field("debuggable", a.debuggable).Field("allow_backup", a.allow_backup);
+  w.Field("uses_cleartext_traffic", a.uses_cleartext_traffic);
+  w.Field("network_security_config", a.network_security_config);
+  w.EndObject();
+  w.Key("components").BeginArray();
+  for (const auto& c : m.components) WriteComponent(w, c);
+  w.EndArray();
+  WriteMetaData(w, "meta_data", m.meta_data);
+}
+
+void WriteCode(JsonWriter& w, const CodeInventory& code) {
+  w.Key("code").BeginObject();
+  w.Key("dex").BeginArray();
+  for (const auto& d : code.dex) {
+    w.BeginObject().Field("path", d.path).Field("origin", DexOriginName(d.origin)).Field("version", d.version);
+    w.Field("size", d.size).Field("class_count", d.class_count).Field("method_count", d.method_count);
+    w.Field("field_count", d.field_count).Field("string_count", d.string_count).Field("type_count", d.type_count);
+    w.Field("checksum_valid", d.checksum_valid).EndObject();
+  }
+  w.EndArray();
+  w.Field("class_count", code.class_count);
+  w.Key("top_packages").BeginArray();
+  for (const auto& p : code.top_packages) w.BeginObject().Field("name", p.name).Field("class_count", p.class_count).EndObject();
+  w.EndArray();
+  w.Field("jvm_class_count", code.jvm_class_count);
+  w.Field("native_libs", code.native_libs).Field("nested_archives", code.nested_archives);
+  w.EndObject();
 }
 
 }  // namespace
 
 std::string ToJson(const ScanResult& r, JsonStyle style) {
-  Json j;
-  j["schema"] = kSchemaId;
-  j["schema_version"] = kSchemaVersion;
-  j["tool"] = {{"name", "vigie"}, {"version", kVersion}};
-  j["status"] = ScanStatusName(r.status);
-  j["file"] = {{"path", r.file.path},
-               {"sha256", r.file.sha256.empty() ? Json(nullptr) : Json(r.file.sha256)},
-               {"size", r.file.size},
-               {"kind", PackageKindName(r.file.kind)}};
+  JsonWriter w(style == JsonStyle::kPretty);
+  w.BeginObject();
+  w.Field("schema", kSchemaId).Field("schema_version", kSchemaVersion);
+  w.Key("tool").BeginObject().Field("name", "vigie").Field("version", kVersion).EndObject();
+  w.Field("status", ScanStatusName(r.status));
+  w.Key("file").BeginObject().Field("path", r.file.path).StringOrNull("sha256", r.file.sha256);
+  w.Field("size", r.file.size).Field("kind", PackageKindName(r.file.kind)).EndObject();
 
-  const Manifest& m = r.manifest;
-  const AppIdentity& id = m.identity;
-  j["recipients"] = Json::array();  // Heads the document; filled below.
-  Json findings = Json::array();
-  for (const auto& f : r.findings)
-    findings.push_back({{"id", f.id},
-                        {"severity", f.severity},
-                        {"title", f.title},
-                        {"explanation", f.explanation},
-                        {"subject", f.subject},
-                        {"evidence", f.evidence}});
-  j["findings"] = std::move(findings);
-  Json endpoints = Json::array();
-  for (const auto& e : r.endpoints)
-    endpoints.push_back({{"url", e.url},
-                         {"host", e.host},
-                         {"where", e.where},
-                         {"sdk", e.sdk.empty() ? Json(nullptr) : Json(e.sdk)},
-                         {"owner", e.owner.empty() ? Json(nullptr)
-                                                   : Json{{"name", e.owner},
-                                                          {"parent", e.owner_parent.empty() ? Json(nullptr) : Json(e.owner_parent)},
-                                                          {"country", e.owner_country.empty() ? Json(nullptr) : Json(e.owner_country)},
-                                                          {"source", e.owner_source}}}});
-  Json secrets = Json::array();
-  for (const auto& s : r.secrets)
-    secrets.push_back({{"kind", s.kind},
-                       {"value", s.value},
-                       {"where", s.where},
-                       {"severity", s.severity},
-                       {"backend", s.backend},
-                       {"description", s.description},
-                       {"source", s.source}});
-  j["app"] = {{"package", Opt(id.package)},
-              {"version_code", Opt(id.version_code)},
-              {"version_name", Opt(id.version_name)},
-              {"min_sdk", Opt(id.min_sdk)},
-              {"target_sdk", Opt(id.target_sdk)},
-              {"max_sdk", Opt(id.max_sdk)},
-              {"compile_sdk", Opt(id.compile_sdk)},
-              {"label", Opt(id.label)},
-              {"split", Opt(id.split)},
-              {"manifest_found", m.present}};
-
-  Json perms = Json::array();
-  for (const auto& p : m.permissions) {
-    PermissionInfo info = LookupPermission(p.name);
-    perms.push_back({{"name", p.name},
-                     {"group", info.group},
-                     {"protection", info.protection},
-                     {"max_sdk", Opt(p.max_sdk)},
-                     {"sdk23_only", p.sdk23_only}});
+  // Who gets the data heads the document: it is the answer, and the SDKs
+  // below are the why.
+  w.Key("recipients").BeginArray();
+  for (const auto& rec : r.recipients) {
+    w.BeginObject().Key("vendor").BeginObject().Field("id", rec.vendor_id).Field("name", rec.name);
+    w.StringOrNull("hq_country", rec.hq_country).EndObject();
+    w.Field("countries", rec.countries).Field("flags", rec.flags).Field("data_kinds", rec.data_kinds);
+    w.Field("via", rec.via).Field("confidence", rec.confidence).EndObject();
   }
-  j["permissions"] = std::move(perms);
-  Json declared = Json::array();
-  for (const auto& p : m.declared_permissions)
-    declared.push_back({{"name", p.name}, {"protection_level", Opt(p.protection_level)}});
-  j["declared_permissions"] = std::move(declared);
-
-  const ApplicationInfo& a = m.application;
-  j["application"] = {{"name", Opt(a.name)},
-                      {"debuggable", Opt(a.debuggable)},
-                      {"allow_backup", Opt(a.allow_backup)},
-                      {"uses_cleartext_traffic", Opt(a.uses_cleartext_traffic)},
-                      {"network_security_config", Opt(a.network_security_config)}};
-  Json components = Json::array();
-  for (const auto& c : m.components) components.push_back(ComponentJson(c));
-  j["components"] = std::move(components);
-  Json meta = Json::array();
-  for (const auto& md : m.meta_data) meta.push_back({{"name", md.name}, {"value", md.value}, {"resource", md.is_resource}});
-  j["meta_data"] = std::move(meta);
-
-  Json dex = Json::array();
-  for (const auto& d : r.code.dex) {
-    dex.push_back({{"path", d.path},
-                   {"origin", DexOriginName(d.origin)},
-                   {"version", d.version},
-                   {"size", d.size},
-                   {"class_count", d.class_count},
-                   {"method_count", d.method_count},
-                   {"field_count", d.field_count},
-                   {"string_count", d.string_count},
-                   {"type_count", d.type_count},
-                   {"checksum_valid", d.checksum_valid}});
+  w.EndArray();
+  w.Key("findings").BeginArray();
+  for (const auto& f : r.findings) {
+    w.BeginObject().Field("id", f.id).Field("severity", f.severity).Field("title", f.title);
+    w.Field("explanation", f.explanation).Field("subject", f.subject).Field("evidence", f.evidence).EndObject();
   }
-  Json packages = Json::array();
-  for (const auto& p : r.code.top_packages) packages.push_back({{"name", p.name}, {"class_count", p.class_count}});
-  j["code"] = {{"dex", std::move(dex)},
-               {"class_count", r.code.class_count},
-               {"top_packages", std::move(packages)},
-               {"jvm_class_count", r.code.jvm_class_count},
-               {"native_libs", r.code.native_libs},
-               {"nested_archives", r.code.nested_archives}};
+  w.EndArray();
 
-  // The vendor as the vendor KB knows it; null when the database names no
-  // vendor (Exodus entries). Unknown facts are null.
-  auto VendorJson = [](const SdkFinding& f) -> Json {
-    if (f.vendor.empty()) return nullptr;
-    auto orNull = [](const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); };
-    Json v = {{"id", f.vendor}, {"name", nullptr}, {"parent", nullptr}, {"ultimate_parent", nullptr},
-              {"hq_country", nullptr}, {"jurisdictions", Json::array()}, {"flags", Json::array()},
-              {"incidents", Json::array()}, {"sources", Json::array()}};
-    if (!f.vendor_info) return v;
-    const sig::Vendor& i = *f.vendor_info;
-    v["name"] = orNull(i.name);
-    v["parent"] = orNull(i.parent);
-    v["ultimate_parent"] = orNull(i.ultimate_parent);
-    v["hq_country"] = orNull(i.hq_country);
-    for (const auto& t : i.jurisdictions) v["jurisdictions"].push_back({{"country", t.country}, {"ties", t.ties}});
-    v["flags"] = i.flags;
-    for (const auto& in : i.incidents)
-      v["incidents"].push_back({{"date", in.date}, {"summary", in.summary}, {"source", in.source}});
-    v["sources"] = i.sources;
-    return v;
-  };
-  Json sdks = Json::array();
-  for (const auto& f : r.sdks) {
-    auto evidence = [](const EvidenceList& e) { return Json{{"count", e.count}, {"examples", e.examples}}; };
-    Json access = Json::array();
-    for (const auto& d : f.data_access) {
-      Json a = {{"kind", d.kind},
-                {"apis", d.apis},
-                {"call_sites", evidence(d.call_sites)},
-                {"permissions", d.permissions},
-                {"held", d.held},
-                {"usable", d.usable}};
-      if (d.kind == "location") {
-        a["precision"] = d.precision.empty() ? Json(nullptr) : Json(d.precision);
-        a["background"] = d.background;
-      }
-      access.push_back(std::move(a));
+  WriteManifest(w, r.manifest);
+  WriteCode(w, r.code);
+
+  w.Key("sdks").BeginArray();
+  for (const auto& f : r.sdks) WriteSdk(w, f);
+  w.EndArray();
+  w.Key("endpoints").BeginArray();
+  for (const auto& e : r.endpoints) {
+    w.BeginObject().Field("url", e.url).Field("host", e.host).Field("where", e.where).StringOrNull("sdk", e.sdk);
+    w.Key("owner");
+    if (e.owner.empty()) {
+      w.Null();
+    } else {
+      w.BeginObject().Field("name", e.owner).StringOrNull("parent", e.owner_parent);
+      w.StringOrNull("country", e.owner_country).Field("source", e.owner_source).EndObject();
     }
-    sdks.push_back({{"id", f.id},
-                    {"name", f.name},
-                    {"vendor", VendorJson(f)},
-                    {"categories", f.categories},
-                    {"exodus_id", Opt(f.exodus_id)},
-                    {"source", f.source},
-                    {"confidence", f.confidence},
-                    {"basis", f.basis},
-                    {"evidence",
-                     {{"classes", evidence(f.classes)},
-                      {"strings", evidence(f.strings)},
-                      {"manifest", evidence(f.manifest)},
-                      {"permissions", evidence(f.permissions)}}},
-                    {"data_access", std::move(access)}});
+    w.EndObject();
   }
-  // Who gets the data heads the document (its key was placed first): it is
-  // the answer, and the SDKs below are the why.
-  Json recipients = Json::array();
-  for (const auto& rec : r.recipients)
-    recipients.push_back(
-        {{"vendor", {{"id", rec.vendor_id},
-                     {"name", rec.name},
-                     {"hq_country", rec.hq_country.empty() ? Json(nullptr) : Json(rec.hq_country)}}},
-         {"countries", rec.countries},
-         {"flags", rec.flags},
-         {"data_kinds", rec.data_kinds},
-         {"via", rec.via},
-         {"confidence", rec.confidence}});
-  j["recipients"] = std::move(recipients);
-  j["sdks"] = std::move(sdks);
-  j["endpoints"] = std::move(endpoints);
-  j["secrets"] = std::move(secrets);
-  j["signatures"] = {{"sources", r.signature_sources}};
+  w.EndArray();
+  w.Key("secrets").BeginArray();
+  for (const auto& s : r.secrets) {
+    w.BeginObject().Field("kind", s.kind).Field("value", s.value).Field("where", s.where);
+    w.Field("severity", s.severity).Field("backend", s.backend).Field("description", s.description);
+    w.Field("source", s.source).EndObject();
+  }
+  w.EndArray();
+  w.Key("signatures").BeginObject().Field("sources", r.signature_sources).EndObject();
 
-  Json diags = Json::array();
+  w.Key("diagnostics").BeginArray();
   for (const auto& d : r.diagnostics.items()) {
-    diags.push_back({{"severity", SeverityName(d.severity)},
-                     {"code", ErrorCodeName(d.code)},
-                     {"message", d.message},
-                     {"where", d.where}});
+    w.BeginObject().Field("severity", SeverityName(d.severity)).Field("code", ErrorCodeName(d.code));
+    w.Field("message", d.message).Field("where", d.where).EndObject();
   }
-  j["diagnostics"] = std::move(diags);
-  // Invalid UTF-8 from hostile files is replaced rather than rejected.
-  return j.dump(style == JsonStyle::kPretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
+  w.EndArray();
+  w.EndObject();
+  return w.Take();
 }
 
 }  // namespace vigie::report
