@@ -49,15 +49,20 @@ const std::vector<SecretRule>& SecretRules() {
 }
 
 bool StartsLikeSecret(std::string_view s) {
-  static const auto* first = [] {
-    auto* t = new std::array<bool, 256>{};
-    for (const auto& r : SecretRules())
-      if (!r.prefix.empty()) (*t)[static_cast<unsigned char>(r.prefix[0])] = true;
+  // Run on every DEX string: the distinct prefixes, bucketed by first byte,
+  // so most strings cost one table load.
+  static const auto* by_first = [] {
+    auto* t = new std::array<std::vector<std::string_view>, 256>{};
+    for (const auto& r : SecretRules()) {
+      if (r.prefix.empty()) continue;
+      auto& bucket = (*t)[static_cast<unsigned char>(r.prefix[0])];
+      if (std::find(bucket.begin(), bucket.end(), r.prefix) == bucket.end()) bucket.push_back(r.prefix);
+    }
     return t;
   }();
-  if (s.size() < 8 || !(*first)[static_cast<unsigned char>(s[0])]) return false;
-  for (const auto& r : SecretRules())
-    if (s.substr(0, r.prefix.size()) == r.prefix) return true;
+  if (s.size() < 8) return false;
+  for (std::string_view prefix : (*by_first)[static_cast<unsigned char>(s[0])])
+    if (s.substr(0, prefix.size()) == prefix) return true;
   return false;
 }
 

@@ -111,8 +111,8 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 
 class PackageScanner {
  public:
-  PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing)
-      : out_(out), options_(options), extractor_(backing, &budget_), aside_extractor_(backing, &budget_) {}
+  PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing, TaskPool& pool)
+      : out_(out), options_(options), pool_(pool), extractor_(backing, &budget_), aside_extractor_(backing, &budget_) {}
 
   void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
     for (const zip::Entry& e : archive.entries()) {
@@ -397,7 +397,7 @@ class PackageScanner {
       sdks_unavailable_ = true;
       return nullptr;
     }
-    sdks_ = std::make_unique<SdkDetector>(matcher, options_.threads);
+    sdks_ = std::make_unique<SdkDetector>(matcher, &pool_);
     out_.signature_sources = matcher->db().sources;
     return sdks_.get();
   }
@@ -489,6 +489,7 @@ class PackageScanner {
 
   ScanResult& out_;
   const ScanOptions& options_;
+  TaskPool& pool_;
   zip::InflateBudget budget_;
   zip::Extractor extractor_;
   zip::Extractor aside_extractor_;  // The top-level manifest's, on either thread.
@@ -534,7 +535,8 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   ScanResult r;
   r.file.path = display_path;
   r.file.size = bytes.size();
-  PackageScanner scanner(r, options, backing);
+  TaskPool pool(options.threads);
+  PackageScanner scanner(r, options, backing, pool);
   std::optional<Result<zip::Archive>> archive;
   if (zip::LooksLikeZip(bytes)) {
     archive.emplace(zip::Archive::Open(bytes, "zip", r.diagnostics));
@@ -542,12 +544,18 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   }
   const zip::Archive* package = archive && *archive ? &**archive : nullptr;
   if (package && work.any()) scanner.ReadTopManifestAside();
-  // Declared after the scanner, so joined before it goes, even when
-  // scanning throws (bad_alloc).
+  // Declared after the scanner and the pool, so joined before they go,
+  // even when scanning throws (bad_alloc); the pool is stopped first, since
+  // the helper ends up serving it.
   std::exception_ptr helper_error;
   std::jthread helper;
+  struct StopFirst {
+    TaskPool& pool;
+    ~StopFirst() { pool.Stop(); }
+  } stop_pool_first{pool};
   if (work.any()) {
-    helper = StartHelper([&] {
+    const unsigned slot = pool.Adopt();
+    helper = StartHelper([&, slot] {
       bool manifest_read = !package;
       try {
         // The signatures first: the scan needs them at its first DEX, and
@@ -561,6 +569,8 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
         helper_error = std::current_exception();  // Rethrown once joined.
         if (!manifest_read) scanner.GiveUpTopManifest();
       }
+      // Then it helps with the code, until the scan ends.
+      if (slot) pool.Serve(slot);
     });
   }
   if (archive) {
@@ -583,6 +593,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
     r.status = ScanStatus::kFailed;
   }
   if (r.status != ScanStatus::kFailed) scanner.Finish();
+  pool.Stop();
   if (helper.joinable()) helper.join();
   if (helper_error) std::rethrow_exception(helper_error);
   SetStatus(r);

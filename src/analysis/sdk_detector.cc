@@ -47,10 +47,11 @@ std::string JavaName(std::string_view slash) {
 
 }  // namespace
 
-SdkDetector::SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, unsigned threads)
-    : matcher_(std::move(matcher)), threads_(std::max(1u, threads)) {
-  sessions_.reserve(threads_);
-  for (unsigned t = 0; t < threads_; ++t) sessions_.emplace_back(*matcher_);
+SdkDetector::SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, TaskPool* pool)
+    : matcher_(std::move(matcher)), pool_(pool) {
+  const unsigned threads = pool_ ? pool_->threads() : 1;
+  sessions_.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) sessions_.emplace_back(*matcher_);
 }
 
 SdkFinding& SdkDetector::Finding(uint32_t sdk) {
@@ -104,14 +105,14 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   // A small DEX is analysed in well under a millisecond: a helper would cost
   // more than it saves, and could be queued behind the scan's hashing.
   constexpr uint64_t kParallelDexMinSize = 1ull << 20;
-  const unsigned threads = dex.bytes().size() >= kParallelDexMinSize ? threads_ : 1;
+  TaskPool* pool = dex.bytes().size() >= kParallelDexMinSize ? pool_ : nullptr;
   const uint32_t classes = dex.class_count(), strings = dex.string_count();
   const size_t slices = matcher_->has_exodus() ? kExodusSlices : 0;
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   std::vector<std::string> hosts[kHostTasks];
   std::vector<StringFind> finds[kHostTasks];  // URLs and secrets, by string index.
   std::vector<sig::PrintedItems> printed(slices);
-  RunTasks(kFirstSlice + slices, threads, [&](size_t task, unsigned worker) {
+  RunTasks(pool, kFirstSlice + slices, [&](size_t task, unsigned worker) {
     if (task == 0) {
       for (uint32_t i = 0; i < classes; ++i) {
         uint32_t last = UINT32_MAX;
@@ -156,7 +157,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   sig::ClassNameList names[2];
   std::vector<std::pair<uint32_t, std::string>> hits[2];
   const uint32_t half = dex.type_count() / 2;
-  RunTasks(slices ? 4 : 2, threads, [&](size_t task, unsigned worker) {
+  RunTasks(pool, slices ? 4 : 2, [&](size_t task, unsigned worker) {
     if (task < 2) {
       if (!index) return;
       const size_t from = owned.size() * task / 2, to = owned.size() * (task + 1) / 2;

@@ -27,7 +27,14 @@ class Marker {
       if (kind == 0x17) String(idx);  // VALUE_STRING
       else Type(idx);                 // VALUE_TYPE
     });
-    dex_.ForEachMethod(def, [this](const dex::EncodedMethod& m) { Method(m); });
+    // The methods' code items are scattered over megabytes: their loads
+    // are started together, then the methods read.
+    methods_.clear();
+    dex_.ForEachMethod(def, [this](const dex::EncodedMethod& m) {
+      methods_.push_back(m);
+      dex_.PrefetchCode(m.code_off);
+    });
+    for (const dex::EncodedMethod& m : methods_) Method(m);
     String(def.source_file_idx);
   }
 
@@ -66,6 +73,7 @@ class Marker {
   }
 
   const dex::DexFile& dex_;
+  std::vector<dex::EncodedMethod> methods_;  // Of the class being marked.
   PrintedItems out_;
   IndexSet seen_protos_;
   static constexpr unsigned kRecentBits = 12;

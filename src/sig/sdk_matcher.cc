@@ -144,10 +144,8 @@ void SdkMatcher::Trie::Insert(std::string_view key, char sep, bool reversed, uin
 void SdkMatcher::Trie::Walk(std::string_view key, char sep, bool reversed,
                             const std::function<void(uint32_t)>& fn) const {
   uint32_t node = 0;
-  std::string seg_buf;
   Segments(key, sep, reversed, [&](std::string_view seg) {
-    seg_buf.assign(seg);
-    auto it = nodes[node].next.find(seg_buf);
+    auto it = nodes[node].next.find(seg);
     if (it == nodes[node].next.end()) return false;
     node = it->second;
     for (uint32_t sdk : nodes[node].sdks) fn(sdk);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vigie/analysis/app_model.h"
+#include "vigie/base/parallel.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/sig/sdk_matcher.h"
@@ -19,9 +20,9 @@ namespace vigie {
 
 class SdkDetector {
  public:
-  /// `threads`: how many threads one DEX's analysis may use (1: only the
-  /// caller's).
-  explicit SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, unsigned threads = 1);
+  /// `pool`: the threads one DEX's analysis may use (null: only the
+  /// caller's). It must outlive the detector.
+  explicit SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, TaskPool* pool = nullptr);
 
   /// A DEX read from archive entry `entry_name` (its path inside its own
   /// archive; Exodus' class set includes matches in that path).
@@ -61,8 +62,8 @@ class SdkDetector {
   void ResolveDataAccess(SdkFinding& f) const;
 
   std::shared_ptr<const sig::SdkMatcher> matcher_;
-  unsigned threads_;
-  std::vector<sig::MatchSession> sessions_;  // One per thread.
+  TaskPool* pool_;
+  std::vector<sig::MatchSession> sessions_;  // One per pool thread.
   std::map<uint32_t, SdkFinding> findings_;
   // Exodus' class set is never held whole: DEX names are matched DEX by DEX,
   // and only the (sdk, name) pairs that match are kept. JAR entry names,

@@ -76,8 +76,13 @@ class SdkMatcher {
  private:
   friend class MatchSession;
   struct Trie {
+    // Looked up by string_view: a walk copies no segment.
+    struct SegmentHash {
+      using is_transparent = void;
+      size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
     struct Node {
-      std::unordered_map<std::string, uint32_t> next;
+      std::unordered_map<std::string, uint32_t, SegmentHash, std::equal_to<>> next;
       std::vector<uint32_t> sdks;
     };
     std::vector<Node> nodes{1};
