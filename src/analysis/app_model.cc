@@ -38,9 +38,7 @@ std::string_view DexOriginName(DexOrigin o) {
 }
 
 void EvidenceList::Add(std::string_view item) {
-  constexpr size_t kMaxExamples = 5;  // Enough to judge; the count says the rest.
-  ++count;
-  if (examples.size() < kMaxExamples) examples.emplace_back(item);
+  AddLazily([item] { return item; });
 }
 
 std::string_view ScanStatusName(ScanStatus s) {

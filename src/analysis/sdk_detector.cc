@@ -95,25 +95,37 @@ void SdkDetector::OnHost(const std::string& host) {
 void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   // One DEX's work is split into independent tasks on the scan's threads.
   // Each task writes only its own slot; the slots are merged below in task
-  // order, so the result never depends on the scheduling.
-  //  - task 0: defined class names against package prefixes and KB regexes;
-  //  - tasks 1, 2: hosts in each half of the string table;
-  //  - tasks 3..: slices of the class definitions, marked for Exodus' class
-  //    set (the costliest part: it reads every method's catch types and
-  //    debug info).
-  constexpr size_t kHostTasks = 2, kFirstSlice = 1 + kHostTasks, kExodusSlices = 4;
-  // A small DEX is analysed in well under a millisecond: a helper would cost
-  // more than it saves, and could be queued behind the scan's hashing.
+  // order, so the result never depends on the scheduling. Tasks are claimed
+  // in order, so the costliest come first and the short ones fill the gaps.
+  //
+  // First round:
+  //  - slices of the class definitions, marked for Exodus' class set (the
+  //    costliest part: it reads every method's catch types and debug info);
+  //  - slices of the string table: hosts, URLs and secrets;
+  //  - defined class names against package prefixes and KB regexes;
+  //  - the index of the framework members data/data_access.tsv names.
+  constexpr size_t kMarkSlices = 6, kStringSlices = 4;
+  // A small DEX is analysed in well under a millisecond: handing tasks to
+  // another thread would cost more than it saves.
   constexpr uint64_t kParallelDexMinSize = 1ull << 20;
   TaskPool* pool = dex.bytes().size() >= kParallelDexMinSize ? pool_ : nullptr;
   const uint32_t classes = dex.class_count(), strings = dex.string_count();
-  const size_t slices = matcher_->has_exodus() ? kExodusSlices : 0;
+  const size_t marks = matcher_->has_exodus() ? kMarkSlices : 0;
+  const size_t first_string_task = marks, class_task = marks + kStringSlices, index_task = class_task + 1;
+  auto slice = [](uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); };
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
-  std::vector<std::string> hosts[kHostTasks];
-  std::vector<StringFind> finds[kHostTasks];  // URLs and secrets, by string index.
-  std::vector<sig::PrintedItems> printed(slices);
-  RunTasks(pool, kFirstSlice + slices, [&](size_t task, unsigned worker) {
-    if (task == 0) {
+  std::vector<std::string> hosts[kStringSlices];
+  std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
+  std::vector<sig::PrintedItems> printed(marks);
+  std::optional<DexApiIndex> index;
+  RunTasks(pool, index_task + 1, [&](size_t task, unsigned worker) {
+    if (task < marks) {
+      printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, marks), slice(classes, task + 1, marks));
+    } else if (task < class_task) {
+      const size_t h = task - first_string_task;
+      for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i)
+        if (auto s = dex.String(i)) ScanString(*s, i, hosts[h], finds[h]);
+    } else if (task == class_task) {
       for (uint32_t i = 0; i < classes; ++i) {
         uint32_t last = UINT32_MAX;
         sessions_[worker].MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
@@ -121,21 +133,17 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
           last = sdk;
         });
       }
-    } else if (task < kFirstSlice) {
-      const size_t h = task - 1;
-      for (uint32_t i = strings / kHostTasks * h; i < (h + 1 == kHostTasks ? strings : strings / kHostTasks * (h + 1)); ++i)
-        if (auto s = dex.String(i)) ScanString(*s, i, hosts[h], finds[h]);
     } else {
-      const size_t k = task - kFirstSlice;
-      printed[k] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * k / slices),
-                                         static_cast<uint32_t>(uint64_t{classes} * (k + 1) / slices));
+      index.emplace(dex);
     }
   });
   for (auto [i, sdk] : class_hits)
-    Finding(sdk).classes.Add(dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
+    Finding(sdk).classes.AddLazily(
+        [&, i = i] { return dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)); });
   for (const auto& list : hosts)
     for (const auto& host : list) OnHost(host);
-  std::vector<bool> endpoint_strings(finds[0].empty() && finds[1].empty() ? 0 : strings);
+  const bool any_find = std::any_of(std::begin(finds), std::end(finds), [](const auto& f) { return !f.empty(); });
+  std::vector<bool> endpoint_strings(any_find ? strings : 0);
   for (const auto& list : finds)
     for (const auto& f : list) endpoint_strings[f.string_idx] = true;
 
@@ -145,35 +153,34 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   for (size_t k = 0; k < class_hits.size(); ++k)
     if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first) owned.push_back(class_hits[k]);
 
-  // Second round: what the SDKs' code calls, walked in two halves of the SDK
-  // classes (tasks 0, 1), and Exodus' class names, listed and matched in two
-  // halves (tasks 2, 3): each takes half of the printed types, and the
-  // second also the printed strings and the entry path.
+  // Second round:
+  //  - Exodus' class names, listed and matched in parts: the printed types
+  //    in three ranges, then the printed strings and the entry path;
+  //  - what the SDKs' code calls, walked in slices of the SDK classes.
+  constexpr size_t kTypeLists = 3, kWalkSlices = 4;
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
-  std::vector<ApiUse> uses[2];
-  std::vector<std::pair<uint32_t, uint32_t>> string_refs[2];  // (class def, string index)
-  std::optional<DexApiIndex> index;
-  if (!owned.empty()) index.emplace(dex);
-  sig::ClassNameList names[2];
-  std::vector<std::pair<uint32_t, std::string>> hits[2];
-  const uint32_t half = dex.type_count() / 2;
-  RunTasks(pool, slices ? 4 : 2, [&](size_t task, unsigned worker) {
-    if (task < 2) {
-      if (!index) return;
-      const size_t from = owned.size() * task / 2, to = owned.size() * (task + 1) / 2;
-      for (size_t k = from; k < to; ++k) index->CollectUses(owned[k].first, uses[task], &endpoint_strings, &string_refs[task]);
+  const size_t lists = marks ? kTypeLists + 1 : 0;
+  std::vector<ApiUse> uses[kWalkSlices];
+  std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
+  std::vector<sig::ClassNameList> names(lists);
+  std::vector<std::vector<std::pair<uint32_t, std::string>>> hits(lists);
+  RunTasks(pool, lists + kWalkSlices, [&](size_t task, unsigned worker) {
+    if (task >= lists) {
+      const size_t w = task - lists;
+      for (size_t k = owned.size() * w / kWalkSlices; k < owned.size() * (w + 1) / kWalkSlices; ++k)
+        index->CollectUses(owned[k].first, uses[w], &endpoint_strings, &string_refs[w]);
       return;
     }
-    sig::ClassNameList& list = names[task - 2];
-    if (task == 2) {
-      list.AddPrintedTypes(dex, printed[0].types, 0, half);
+    sig::ClassNameList& list = names[task];
+    if (task < kTypeLists) {
+      list.AddPrintedTypes(dex, printed[0].types, slice(dex.type_count(), task, kTypeLists),
+                           slice(dex.type_count(), task + 1, kTypeLists));
     } else {
-      list.AddPrintedTypes(dex, printed[0].types, half);
       list.AddPrintedStrings(dex, printed[0].strings);
       list.AddMatchesIn(entry_name);
     }
     sessions_[worker].MatchExodusNames(list, [&](uint32_t sdk, size_t i) {
-      hits[task - 2].emplace_back(sdk, std::string(list.name(i)));
+      hits[task].emplace_back(sdk, std::string(list.name(i)));
     });
   });
   for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));

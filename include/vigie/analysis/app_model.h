@@ -139,9 +139,17 @@ std::string_view ScanStatusName(ScanStatus s);
 
 /// A bounded list of evidence: how many items matched, and the first few.
 struct EvidenceList {
+  static constexpr size_t kMaxExamples = 5;  // Enough to judge; the count says the rest.
   uint64_t count = 0;
   std::vector<std::string> examples;
   void Add(std::string_view item);
+  /// Counts an item whose text make() gives, called only when the item is
+  /// kept as an example: most are only counted.
+  template <typename Make>
+  void AddLazily(Make&& make) {
+    ++count;
+    if (examples.size() < kMaxExamples) examples.emplace_back(make());
+  }
 };
 
 /// A kind of personal data an SDK's own code reaches (docs/data-access.md).
