@@ -5,6 +5,7 @@
 #include <thread>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -249,9 +250,10 @@ class PackageScanner {
   }
 
   // `owned`, when given, holds `bytes`; the scan may keep it (see
-  // AnalyseSdks).
+  // AnalyseCode). `side`, when given, is more work on `bytes` (the entry's
+  // CRC check), run beside the SDK analysis when there is one.
   void ScanDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, std::string_view entry_name,
-                    ByteBuffer* owned = nullptr) {
+                    ByteBuffer* owned = nullptr, const std::function<void()>& side = {}) {
     if (out_.code.dex.size() >= limits::kMaxDexFiles) {
       if (!dex_cap_reported_) {
         out_.diagnostics.Add(Severity::kError, ErrorCode::kDexTooMany, where,
@@ -260,7 +262,7 @@ class PackageScanner {
       }
       return;
     }
-    std::vector<dex::DexFile> for_sdks;
+    std::vector<dex::DexFile> code;
     for (dex::DexFile& d : dex::DexFile::OpenAll(bytes, where, out_.diagnostics)) {
       DexSummary s;
       s.path = where;
@@ -277,12 +279,11 @@ class PackageScanner {
       // declares: listed, but kept out of the package's totals.
       if (origin != DexOrigin::kJanusPrefix) {
         out_.code.class_count += s.class_count;
-        CountPackages(d);
-        if (WantsSdks()) for_sdks.push_back(std::move(d));
+        code.push_back(std::move(d));
       }
       out_.code.dex.push_back(std::move(s));
     }
-    AnalyseSdks(std::move(for_sdks), entry_name, owned);
+    AnalyseCode(std::move(code), entry_name, owned, side);
   }
 
  private:
@@ -356,24 +357,34 @@ class PackageScanner {
     if (part.found) out_.manifest = std::move(part.manifest);
   }
 
-  // SDK analysis of the DEX files of one entry. While the signatures are
-  // still loading (on the scan's helper), a DEX whose buffer the scan owns
-  // is kept, up to limits::kMaxDeferredDexBytes, and the scan goes on to
-  // inflate the next one instead of waiting. Kept DEX files are analysed in
-  // their order, before anything else reaches the detector, so the result
-  // is the same as without deferral.
-  void AnalyseSdks(std::vector<dex::DexFile> dexes, std::string_view entry_name, ByteBuffer* owned) {
-    if (dexes.empty()) return;
+  // The package counts and the SDK analysis of the DEX files of one entry,
+  // with `side`. The counts and `side` run as one task of the first DEX's
+  // SDK analysis when there is one, else here.
+  //
+  // While the signatures are still loading (on the scan's helper), a DEX
+  // whose buffer the scan owns is kept, up to limits::kMaxDeferredDexBytes,
+  // and the scan goes on to inflate the next one instead of waiting. Kept
+  // DEX files are analysed in their order, before anything else reaches the
+  // detector, so the result is the same as without deferral.
+  void AnalyseCode(std::vector<dex::DexFile> dexes, std::string_view entry_name, ByteBuffer* owned,
+                   const std::function<void()>& side) {
+    const std::function<void()> count_and_side = [&] {
+      for (const auto& d : dexes) CountPackages(d);
+      if (side) side();
+    };
+    if (dexes.empty() || !WantsSdks()) return count_and_side();
     const bool loading = !options_.matcher && options_.matcher_source && !options_.matcher_source->loaded();
     if (loading && owned && !owned->empty() && deferred_bytes_ + owned->size() <= limits::kMaxDeferredDexBytes) {
+      count_and_side();
       deferred_bytes_ += owned->size();
       // Moving the buffer keeps its heap block, so the DexFile views stay valid.
       deferred_.push_back({std::move(*owned), std::move(dexes), std::string(entry_name)});
       return;
     }
     AnalyseDeferredSdks();
-    if (SdkDetector* sdks = Sdks())
-      for (const auto& d : dexes) sdks->OnDex(d, entry_name);
+    SdkDetector* sdks = Sdks();
+    if (!sdks) return count_and_side();
+    for (size_t i = 0; i < dexes.size(); ++i) sdks->OnDex(dexes[i], entry_name, i == 0 ? count_and_side : nullptr);
   }
 
   void AnalyseDeferredSdks() {
@@ -405,8 +416,9 @@ class PackageScanner {
   // Extracts an entry, recording a failure under `where` with `severity`.
   static std::optional<ByteView> ExtractOrReport(zip::Extractor& extractor, const zip::Archive& archive,
                                                  const zip::Entry& e, ByteBuffer& storage,
-                                                 const std::string& where, Severity severity, Diagnostics& diags) {
-    auto bytes = extractor.Extract(archive, e, storage, diags);
+                                                 const std::string& where, Severity severity, Diagnostics& diags,
+                                                 zip::Extractor::Crc crc = zip::Extractor::Crc::kCheck) {
+    auto bytes = extractor.Extract(archive, e, storage, diags, crc);
     if (!bytes) {
       diags.AddError(severity, bytes.error(), where);
       return std::nullopt;
@@ -449,8 +461,16 @@ class PackageScanner {
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
     const std::string where = JoinPath(prefix, e.name);
     ByteBuffer storage;
-    if (auto bytes = ExtractOrReport(archive, e, storage, where, Severity::kError))
-      ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name, &storage);
+    auto bytes = ExtractOrReport(extractor_, archive, e, storage, where, Severity::kError, out_.diagnostics,
+                                 zip::Extractor::Crc::kLeaveToCaller);
+    if (!bytes) return;
+    // The CRC is checked beside the analysis of the code; its warning comes
+    // after the DEX's own diagnostics.
+    std::optional<bool> crc_ok;
+    ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name, &storage,
+                 [&] { crc_ok = zip::Extractor::CrcMatches(e, *bytes); });
+    if (!crc_ok) crc_ok = zip::Extractor::CrcMatches(e, *bytes);  // The DEX was not read (limits::kMaxDexFiles).
+    if (!*crc_ok) zip::Extractor::ReportCrcMismatch(archive, e, out_.diagnostics);
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {

@@ -92,7 +92,7 @@ void SdkDetector::OnHost(const std::string& host) {
   });
 }
 
-void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
+void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, const std::function<void()>& side) {
   // One DEX's work is split into independent tasks on the scan's threads.
   // Each task writes only its own slot; the slots are merged below in task
   // order, so the result never depends on the scheduling. Tasks are claimed
@@ -103,7 +103,8 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   //    costliest part: it reads every method's catch types and debug info);
   //  - slices of the string table: hosts, URLs and secrets;
   //  - defined class names against package prefixes and KB regexes;
-  //  - the index of the framework members data/data_access.tsv names.
+  //  - the index of the framework members data/data_access.tsv names;
+  // and, before all of them, the caller's side work, if any.
   constexpr size_t kMarkSlices = 6, kStringSlices = 4;
   // A small DEX is analysed in well under a millisecond: handing tasks to
   // another thread would cost more than it saves.
@@ -118,7 +119,8 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name) {
   std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
   std::vector<sig::PrintedItems> printed(marks);
   std::optional<DexApiIndex> index;
-  RunTasks(pool, index_task + 1, [&](size_t task, unsigned worker) {
+  RunTasks(pool, index_task + 1 + (side ? 1 : 0), [&](size_t task, unsigned worker) {
+    if (side && task-- == 0) return side();
     if (task < marks) {
       printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, marks), slice(classes, task + 1, marks));
     } else if (task < class_task) {

@@ -30,8 +30,17 @@ Extractor::Extractor(const MappedFile* backing, InflateBudget* budget)
 
 Extractor::~Extractor() { libdeflate_free_decompressor(Dec(decompressor_)); }
 
+bool Extractor::CrcMatches(const Entry& e, ByteView content) {
+  return static_cast<uint32_t>(libdeflate_crc32(0, content.data(), content.size())) == e.crc32;
+}
+
+void Extractor::ReportCrcMismatch(const Archive& archive, const Entry& e, Diagnostics& diags) {
+  diags.Add(Severity::kWarning, ErrorCode::kZipCrcMismatch, archive.where(),
+            Name(e) + " fails its CRC-32 check; Android would refuse to extract it");
+}
+
 Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
-                                    ByteBuffer& storage, Diagnostics& diags) {
+                                    ByteBuffer& storage, Diagnostics& diags, Crc crc) {
   if (e.encrypted())
     return MakeError(ErrorCode::kZipEncrypted, e.local_header_offset, Name(e) + " is encrypted");
   if (e.method != kMethodStored && e.method != kMethodDeflate)
@@ -53,11 +62,7 @@ Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
     if (!inflated) return inflated.error();
     content = *inflated;
   }
-  uint32_t crc = static_cast<uint32_t>(libdeflate_crc32(0, content.data(), content.size()));
-  if (crc != e.crc32) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipCrcMismatch, archive.where(),
-              Name(e) + " fails its CRC-32 check; Android would refuse to extract it");
-  }
+  if (crc == Crc::kCheck && !CrcMatches(e, content)) ReportCrcMismatch(archive, e, diags);
   return content;
 }
 

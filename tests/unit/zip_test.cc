@@ -2,13 +2,16 @@
 // (tests/fixtures/build_fixtures.sh), with `unzip` as the oracle.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <sstream>
 
 #include "test_support.h"
+#include "vigie/analysis/scanner.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"
+#include "vigie/sig/matcher_source.h"
 #include "vigie/zip/extractor.h"
 #include "vigie/zip/zip_archive.h"
 
@@ -149,6 +152,28 @@ TEST(Zip, CrcMismatchIsAWarningAndDataIsStillReturned) {
   auto r = x.Extract(*o->archive, *o->archive->Find("classes.dex"), storage, o->diags);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(o->diags.Has(ErrorCode::kZipCrcMismatch));
+}
+
+// A scan checks a DEX entry's CRC beside the analysis of its code: the
+// mismatch is reported once, after the DEX's own diagnostics, with or
+// without SDK analysis, and a sound entry reports none.
+TEST(Zip, ScanReportsADexCrcMismatchOnce) {
+  REQUIRE_FIXTURE(Fixture("badcrc.apk"));
+  auto matcher = sig::LoadMatcher(sig::SignatureSpec{});
+  ASSERT_TRUE(matcher.ok());
+  for (bool sdks : {false, true}) {
+    ScanOptions options;
+    if (sdks) options.matcher = *matcher;
+    options.threads = 2;
+    auto count = [](const ScanResult& r) {
+      return std::count_if(r.diagnostics.items().begin(), r.diagnostics.items().end(),
+                           [](const Diagnostic& d) { return d.code == ErrorCode::kZipCrcMismatch; });
+    };
+    ScanResult bad = ScanFile(Fixture("badcrc.apk"), options);
+    EXPECT_EQ(count(bad), 1) << "sdks=" << sdks;
+    EXPECT_FALSE(bad.code.dex.empty());
+    EXPECT_EQ(count(ScanFile(Fixture("basic.apk"), options)), 0) << "sdks=" << sdks;
+  }
 }
 
 TEST(Zip, LayoutOddities) {

@@ -3,6 +3,7 @@
 // The scanner feeds it while each DEX is in memory, so no DEX is kept.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,8 +26,11 @@ class SdkDetector {
   explicit SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher, TaskPool* pool = nullptr);
 
   /// A DEX read from archive entry `entry_name` (its path inside its own
-  /// archive; Exodus' class set includes matches in that path).
-  void OnDex(const dex::DexFile& dex, std::string_view entry_name);
+  /// archive; Exodus' class set includes matches in that path). `side`, when
+  /// given, is the caller's own work on this DEX, run as one task of the
+  /// analysis's first round, so that it costs no wall time of its own on
+  /// several cores.
+  void OnDex(const dex::DexFile& dex, std::string_view entry_name, const std::function<void()>& side = {});
   /// A JVM class from a JAR/AAR: its entry name (slash form without
   /// ".class", which Exodus' tooling matches) and, when it could be parsed,
   /// the class file (its own name and string constants).
