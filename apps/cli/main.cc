@@ -10,6 +10,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -201,6 +202,20 @@ int RunScan(const Config& c) {
   return exit_code;
 }
 
+// Ends the process once the reports are out, without running the static
+// destructors (the embedded tables, the libraries' globals): another
+// 0.2 ms of a one-app scan. Under the sanitizers the process ends normally,
+// so that LeakSanitizer still looks at it.
+int EndProcess(int exit_code) {
+#if defined(__SANITIZE_ADDRESS__)
+  return exit_code;
+#else
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(exit_code);
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -254,7 +269,7 @@ int main(int argc, char** argv) {
       // quarter of a millisecond of a one-app scan. Reachable, so not a
       // leak to LeakSanitizer.
       static const Config* config = new Config(MakeConfig(raw));
-      return RunScan(*config);
+      return EndProcess(RunScan(*config));
     }
   } catch (const UsageError& e) {
     std::fprintf(stderr, "vigie: %s\n", e.what());
