@@ -6,6 +6,7 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -206,6 +207,13 @@ class PackageScanner {
     top_manifest_->done.notify_all();
   }
 
+  // On the scan's helper, once the signatures have loaded: the DEX files
+  // kept meanwhile are analysed while this thread inflates the next one.
+  void AnalyseDeferredAside() {
+    std::lock_guard lock(sdk_mu_);
+    AnalyseDeferredSdks();
+  }
+
   void Finish() {
     AwaitTopManifest();
     if (bad_class_files_ > 0) {
@@ -213,8 +221,10 @@ class PackageScanner {
                            std::to_string(bad_class_files_) +
                                " .class file(s) could not be read; only their entry names were used");
     }
+    std::lock_guard lock(sdk_mu_);
     AnalyseDeferredSdks();
     if (SdkDetector* sdks = Sdks()) {
+      out_.signature_sources = sdks->matcher().db().sources;
       sdks->OnResourceStrings(resource_strings_);
       sdks->OnManifest(out_.manifest);
       out_.sdks = sdks->Finish();
@@ -373,6 +383,7 @@ class PackageScanner {
       if (side) side();
     };
     if (dexes.empty() || !WantsSdks()) return count_and_side();
+    std::lock_guard lock(sdk_mu_);
     const bool loading = !options_.matcher && options_.matcher_source && !options_.matcher_source->loaded();
     if (loading && owned && !owned->empty() && deferred_bytes_ + owned->size() <= limits::kMaxDeferredDexBytes) {
       count_and_side();
@@ -387,6 +398,7 @@ class PackageScanner {
     for (size_t i = 0; i < dexes.size(); ++i) sdks->OnDex(dexes[i], entry_name, i == 0 ? count_and_side : nullptr);
   }
 
+  // sdk_mu_ held.
   void AnalyseDeferredSdks() {
     if (deferred_.empty()) return;
     if (SdkDetector* sdks = Sdks())
@@ -398,7 +410,7 @@ class PackageScanner {
 
   // The SDK detector, created on first use: with a MatcherSource, this is
   // where the scan waits for the signatures, as late as possible. Null
-  // without signatures, or when they failed to load.
+  // without signatures, or when they failed to load. sdk_mu_ held.
   SdkDetector* Sdks() {
     if (sdks_ || sdks_unavailable_) return sdks_.get();
     auto matcher = options_.matcher ? options_.matcher
@@ -409,7 +421,6 @@ class PackageScanner {
       return nullptr;
     }
     sdks_ = std::make_unique<SdkDetector>(matcher, &pool_);
-    out_.signature_sources = matcher->db().sources;
     return sdks_.get();
   }
 
@@ -454,6 +465,7 @@ class PackageScanner {
       if (c) parsed = std::move(*c);
     }
     if (!parsed && bad_class_files_++ == 0) first_bad_class_ = JoinPath(prefix, e.name);
+    std::lock_guard lock(sdk_mu_);
     AnalyseDeferredSdks();
     if (SdkDetector* sdks = Sdks()) sdks->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
   }
@@ -520,6 +532,9 @@ class PackageScanner {
     bool merged = false;             // Set by the scan's thread.
   };
   std::optional<TopManifest> top_manifest_;  // Being read by the helper.
+  // Guards the SDK detector and the kept DEX files: the scan's helper
+  // analyses those (AnalyseDeferredAside) while this thread reads on.
+  std::mutex sdk_mu_;
   std::unique_ptr<SdkDetector> sdks_;  // See Sdks().
   bool sdks_unavailable_ = false;
   struct DeferredDex {
@@ -527,7 +542,7 @@ class PackageScanner {
     std::vector<dex::DexFile> dexes;
     std::string entry_name;
   };
-  std::vector<DeferredDex> deferred_;  // See AnalyseSdks().
+  std::vector<DeferredDex> deferred_;  // See AnalyseCode().
   uint64_t deferred_bytes_ = 0;
   std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
   uint64_t bad_class_files_ = 0;
@@ -582,6 +597,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
         // the manifest only at the end.
         if (work.load) work.load->Get();
         PreloadTables();
+        scanner.AnalyseDeferredAside();
         if (package) scanner.ReadTopManifest(*package);  // Catches its own errors.
         manifest_read = true;
         if (work.hash) *work.digest = Sha256File(*work.hash);

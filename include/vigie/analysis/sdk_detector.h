@@ -40,6 +40,8 @@ class SdkDetector {
   /// Strings of resources.arsc, for hosts.
   void OnResourceStrings(const std::vector<std::string>& strings);
 
+  const sig::SdkMatcher& matcher() const { return *matcher_; }
+
   /// The findings, ordered by category, then name.
   std::vector<SdkFinding> Finish();
   /// URLs and secrets found in the strings seen (docs/endpoints.md).
