@@ -15,11 +15,13 @@ the median of --runs runs); ratios are peer time / Vigie time.
   vigie+exodus  vigie scan --format json --signatures exodus:DB APP  (Exodus DB
                 and the built-in KB both loaded)
 
-The Exodus ratio is measured in --exodus-rounds rounds, each timing
-vigie+exodus and then exodus back to back; the ratio of each round is taken,
-and the median round is reported. On a shared or virtual machine whose speed
-drifts over seconds, comparing timings taken seconds apart would otherwise
-credit or blame Vigie for the drift.
+The Exodus ratio is measured in --exodus-rounds rounds. Each round times
+one exodus run between two short vigie+exodus batches (median of
+--pair-runs each), and takes exodus over the mean of the two: the ratio of
+timings taken within a second of each other. The median round is reported.
+On a shared or virtual machine whose speed drifts by tens of percent over
+seconds, comparing timings taken seconds apart would otherwise credit or
+blame Vigie for the drift.
 
 Peak RSS of vigie comes from /usr/bin/time. Prints a Markdown table, and the
 geometric mean of each ratio over the apps.
@@ -35,9 +37,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def median_ms(command, runs, shell):
+def median_ms(command, runs, shell, warmup=2):
     with tempfile.NamedTemporaryFile(suffix='.json') as out:
-        args = ['hyperfine', '--style', 'none', '--warmup', '2', '--runs', str(runs),
+        args = ['hyperfine', '--style', 'none', '--warmup', str(warmup), '--runs', str(runs),
                 '--export-json', out.name]
         if not shell:
             args.append('-N')
@@ -62,8 +64,8 @@ def main():
     ap.add_argument('--vigie', default='build/release/vigie')
     ap.add_argument('--exodus-tool', default='../shared/tools/exodus_method.py')
     ap.add_argument('--exodus-db', default='../shared/corpus/signatures/exodus_trackers.json')
-    ap.add_argument('--exodus-runs', type=int, default=3, help='exodus runs per round')
-    ap.add_argument('--exodus-rounds', type=int, default=3)
+    ap.add_argument('--exodus-rounds', type=int, default=7)
+    ap.add_argument('--pair-runs', type=int, default=5, help='vigie+exodus runs on each side of an exodus run')
     ap.add_argument('apps', nargs='+')
     a = ap.parse_args()
     print('| app | size | core ms | floor ms | core/floor | aapt+dexdump ms | ratio | androguard ms | ratio '
@@ -77,12 +79,15 @@ def main():
         floor = median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True)
         ad = median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False)
         ag = median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False)
+        vigie_exodus = '%s scan --format json --signatures exodus:%s %s' % (a.vigie, a.exodus_db, q)
+        exodus = 'python3 %s --exodus-only %s %s' % (a.exodus_tool, a.exodus_db, q)
+        median_ms(exodus, 1, shell=False, warmup=0)  # Warms the page cache for Python and dexdump.
         rounds = []
         for _ in range(a.exodus_rounds):
-            v = median_ms('%s scan --format json --signatures exodus:%s %s' % (a.vigie, a.exodus_db, q), a.runs,
-                          shell=False)
-            e = median_ms('python3 %s --exodus-only %s %s' % (a.exodus_tool, a.exodus_db, q), a.exodus_runs,
-                          shell=False)
+            before = median_ms(vigie_exodus, a.pair_runs, shell=False)
+            e = median_ms(exodus, 1, shell=False, warmup=0)
+            after = median_ms(vigie_exodus, a.pair_runs, shell=False)
+            v = (before + after) / 2
             rounds.append((e / v, v, e))
         ratio, vex, ex = sorted(rounds)[len(rounds) // 2]
         rss = peak_rss_mb([a.vigie, 'scan', '--format', 'json', app])
