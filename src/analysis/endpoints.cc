@@ -23,6 +23,15 @@ void ParseCharset(const std::string& spec, bool (&set)[256]) {
 
 bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
+// Whether a token that ends with `suffix` was cut out of a longer host, port
+// or word ("x.appspot.com.evil.net", ":92001"), `next` following it. A
+// suffix that ends in punctuation (":android:") is meant to be followed.
+bool CutShort(std::string_view suffix, std::string_view s, size_t end) {
+  if (end >= s.size() || suffix.empty() || !IsAlnum(suffix.back())) return false;
+  const char c = s[end];
+  return IsAlnum(c) || c == '.' || c == '-' || c == '_';
+}
+
 }  // namespace
 
 const std::vector<SecretRule>& SecretRules() {
@@ -32,13 +41,13 @@ const std::vector<SecretRule>& SecretRules() {
       if (row.size() < 10) continue;
       SecretRule r;
       r.kind = row[0];
-      r.prefix = row[1];
+      r.prefix = row[1] == "-" ? "" : row[1];
       ParseCharset(row[2], r.charset);
       r.min = std::stoul(row[3]);
       r.max = std::stoul(row[4]);
       r.suffix = row[5] == "-" ? "" : row[5];
       r.severity = row[6];
-      r.backend = row[7] == "yes";
+      r.role = row[7];
       r.description = row[8];
       r.source = row[9];
       v->push_back(std::move(r));
@@ -60,14 +69,34 @@ bool StartsLikeSecret(std::string_view s) {
     }
     return t;
   }();
+  static const auto* suffixes = [] {
+    auto* v = new std::vector<std::string_view>();
+    for (const auto& r : SecretRules())
+      if (r.prefix.empty()) v->push_back(r.suffix);
+    return v;
+  }();
   if (s.size() < 8) return false;
   for (std::string_view prefix : (*by_first)[static_cast<unsigned char>(s[0])])
     if (s.substr(0, prefix.size()) == prefix) return true;
+  for (std::string_view suffix : *suffixes)
+    if (s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix) return true;
   return false;
 }
 
 void ForEachSecret(std::string_view s, const std::function<void(const SecretMatch&)>& fn) {
   for (const SecretRule& r : SecretRules()) {
+    if (r.prefix.empty()) {
+      // Found by the suffix, after the longest run of the charset before it.
+      for (size_t at = s.find(r.suffix); at != std::string_view::npos; at = s.find(r.suffix, at + 1)) {
+        const size_t end = at + r.suffix.size();
+        if (CutShort(r.suffix, s, end)) continue;
+        size_t run = 0;
+        while (run < at && r.charset[static_cast<unsigned char>(s[at - run - 1])]) ++run;
+        if (run < r.min || run > r.max) continue;
+        fn({&r, s.substr(at - run, end - (at - run))});
+      }
+      continue;
+    }
     for (size_t at = s.find(r.prefix); at != std::string_view::npos; at = s.find(r.prefix, at + 1)) {
       // A key inside a longer run of letters and digits (base64, a hash) is
       // not a key.
@@ -83,6 +112,7 @@ void ForEachSecret(std::string_view s, const std::function<void(const SecretMatc
         const size_t suffix_at = s.find(r.suffix, body + r.min);
         if (suffix_at == std::string_view::npos || suffix_at > body + run || suffix_at - body > r.max) continue;
         end = suffix_at + r.suffix.size();
+        if (CutShort(r.suffix, s, end)) continue;
       }
       fn({&r, s.substr(at, end - at)});
     }
@@ -90,9 +120,9 @@ void ForEachSecret(std::string_view s, const std::function<void(const SecretMatc
 }
 
 std::string RedactSecret(const SecretRule& rule, std::string_view token) {
-  if (rule.backend) {
-    // Backend URLs are addresses, not secrets, unless they carry credentials
-    // ("mongodb://user:password@host").
+  if (rule.shown_in_full()) {
+    // Backend URLs and configuration are addresses and names, not secrets,
+    // unless they carry credentials ("mongodb://user:password@host").
     const size_t at = token.find('@');
     if (at == std::string_view::npos) return std::string(token);
     const size_t scheme_end = token.find("://");

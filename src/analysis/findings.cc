@@ -165,8 +165,9 @@ bool Holds(const std::string& name, const Json& value, Subject& s) {
     s.vars["ties"] = Join(ties, "; ");
     return true;
   }
-  if (name == "backend" && s.secret) {
-    if (!value.is_boolean() || value.get<bool>() != s.secret->backend) return false;
+  if ((name == "backend" || name == "role") && s.secret) {
+    if (name == "backend" && (!value.is_boolean() || value.get<bool>() != s.secret->backend)) return false;
+    if (name == "role" && (!value.is_string() || value.get<std::string>() != s.secret->role)) return false;
     s.evidence.push_back("string: " + s.secret->value + " in " + s.secret->where + " (" + s.secret->kind + "; " +
                          s.secret->source + ")");
     return true;

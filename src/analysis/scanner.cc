@@ -342,7 +342,8 @@ class PackageScanner {
         static const std::vector<std::string> prefixes = [] {
           std::vector<std::string> v;
           for (const auto& rule : SecretRules())
-            if (rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
+            // (Rules without a prefix end with a dotted suffix.)
+            if (!rule.prefix.empty() && rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
           return v;
         }();
         t->ForEachStringWith('.', prefixes, "res/", [&](std::string& s) { part.resource_strings.push_back(std::move(s)); });

@@ -238,7 +238,8 @@ void SdkDetector::AddFind(const StringFind& f, const std::string& where, uint32_
     s.value = RedactSecret(*f.secret, f.text);
     s.where = where;
     s.severity = f.secret->severity;
-    s.backend = f.secret->backend;
+    s.backend = f.secret->role == "backend";
+    s.role = f.secret->role;
     s.description = f.secret->description;
     s.source = f.secret->source;
     secrets_.push_back(std::move(s));

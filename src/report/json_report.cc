@@ -192,7 +192,8 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   w.Key("secrets").BeginArray();
   for (const auto& s : r.secrets) {
     w.BeginObject().Field("kind", s.kind).Field("value", s.value).Field("where", s.where);
-    w.Field("severity", s.severity).Field("backend", s.backend).Field("description", s.description);
+    w.Field("severity", s.severity).Field("backend", s.backend).Field("role", s.role);
+    w.Field("description", s.description);
     w.Field("source", s.source).EndObject();
   }
   w.EndArray();

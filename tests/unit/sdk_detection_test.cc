@@ -189,15 +189,37 @@ TEST(Findings, VendorTiesToAPolicyCountry) {
   EXPECT_TRUE(AnyContains(f->evidence, "reuters.com"));
 }
 
-// secretsapp: a Firebase database URL and a Google API key in the app's
-// code, an AWS key in a string resource, a MongoDB URI with a password in
-// manifest meta-data, and an endpoint loaded by a Firebase Analytics class.
+// secretsapp: a Firebase database URL, a Google API key and an
+// Elasticsearch and a Kibana URL in the app's code, an AWS key and the
+// Firebase configuration (app ID, storage bucket) in string resources, a
+// MongoDB URI with a password in manifest meta-data, and an endpoint loaded
+// by a Firebase Analytics class.
 TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
   REQUIRE_FIXTURE(Fixture("secretsapp.apk"));
   ScanResult r = ScanFile(Fixture("secretsapp.apk"), WithKb());
   std::map<std::string, const Secret*> secrets;
-  for (const auto& s : r.secrets) secrets[s.kind] = &s;
-  ASSERT_EQ(secrets.size(), 4u);
+  for (const auto& s : r.secrets) {
+    EXPECT_EQ(secrets.count(s.kind), 0u) << s.kind << " found twice: " << s.value;
+    secrets[s.kind] = &s;
+  }
+  ASSERT_EQ(secrets.size(), 8u);
+  ASSERT_TRUE(secrets.count("firebase_app_id"));
+  EXPECT_EQ(secrets["firebase_app_id"]->value, "1:123456789012:android:") << "configuration is shown whole";
+  EXPECT_EQ(secrets["firebase_app_id"]->role, "config");
+  ASSERT_TRUE(secrets.count("firebase_storage_bucket"));
+  EXPECT_EQ(secrets["firebase_storage_bucket"]->value, "vigie-fixture.appspot.com")
+      << "found by its suffix; the decoys are not buckets";
+  EXPECT_EQ(secrets["firebase_storage_bucket"]->role, "backend");
+  ASSERT_TRUE(secrets.count("elasticsearch_http"));
+  EXPECT_EQ(secrets["elasticsearch_http"]->value, "http://search.vigie-fixture.example:9200")
+      << "port 92001 is not Elasticsearch's";
+  EXPECT_EQ(secrets["elasticsearch_http"]->severity, "high") << "plain HTTP";
+  ASSERT_TRUE(secrets.count("kibana_https"));
+  EXPECT_EQ(secrets["kibana_https"]->value, "https://kibana.vigie-fixture.example:5601");
+  const Finding* config = FindingOf(r, "service-config");
+  ASSERT_NE(config, nullptr);
+  EXPECT_EQ(config->severity, "info");
+  EXPECT_TRUE(AnyContains(config->evidence, "1:123456789012:android:"));
   EXPECT_EQ(secrets["google_api_key"]->value, "AIzaSyVi…, 39 characters") << "redacted";
   EXPECT_EQ(secrets["google_api_key"]->where, "classes.dex");
   EXPECT_EQ(secrets["aws_access_key"]->where, "resources.arsc");
@@ -215,9 +237,14 @@ TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
   ASSERT_TRUE(endpoints.count("https://vigie-fixture-default-rtdb.firebaseio.com"));
   EXPECT_EQ(endpoints["https://vigie-fixture-default-rtdb.firebaseio.com"]->sdk, "") << "the app's own";
 
-  const Finding* open = FindingOf(r, "open-backend-hint");
-  ASSERT_NE(open, nullptr);
-  EXPECT_TRUE(AnyContains(open->evidence, "mongodb://reader:…@db.example.org"));
+  std::vector<std::string> backends;
+  for (const auto& f : r.findings)
+    if (f.id == "open-backend-hint") backends.insert(backends.end(), f.evidence.begin(), f.evidence.end());
+  EXPECT_TRUE(AnyContains(backends, "mongodb://reader:…@db.example.org"));
+  EXPECT_TRUE(AnyContains(backends, "vigie-fixture.appspot.com"));
+  EXPECT_TRUE(AnyContains(backends, "search.vigie-fixture.example:9200"));
+  for (const auto& f : r.findings)
+    if (f.id == "hardcoded-secret") EXPECT_FALSE(AnyContains(f.evidence, "1:123456789012")) << "not a secret";
   const Finding* key = FindingOf(r, "hardcoded-secret");
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->severity, "critical") << "the AWS key, the most severe, comes first";

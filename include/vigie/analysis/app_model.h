@@ -235,6 +235,7 @@ struct Secret {
   std::string where;
   std::string severity;
   bool backend = false;   ///< A backend whose access rules should be checked.
+  std::string role;       ///< "secret", "backend" or "config" (data/secrets.tsv).
   std::string description;
   std::string source;
 };

@@ -22,8 +22,11 @@ struct SecretRule {
   size_t min = 0, max = 0;
   std::string suffix;  ///< Empty: none.
   std::string severity;
-  bool backend = false;  ///< Names a backend whose access rules should be checked.
+  /// "secret" (a credential), "backend" (a backend whose access rules
+  /// should be checked) or "config" (an identifier of the app's services).
+  std::string role;
   std::string description, source;
+  bool shown_in_full() const { return role != "secret"; }
 };
 
 const std::vector<SecretRule>& SecretRules();
@@ -41,14 +44,15 @@ void ForEachUrl(std::string_view text, Fn&& fn);
 /// Every secret-rule token in `text`: fn(SecretMatch).
 void ForEachSecret(std::string_view text, const std::function<void(const SecretMatch&)>& fn);
 
-/// Whether a secret rule's prefix starts `text`: the cheap test run on every
-/// DEX string (hard-coded keys are whole string constants); strings holding
-/// a URL, resources and manifest values are searched throughout.
+/// Whether a secret rule's prefix starts `text`, or the suffix of a rule
+/// without prefix ends it: the cheap test run on every DEX string
+/// (hard-coded keys are whole string constants); strings holding a URL,
+/// resources and manifest values are searched throughout.
 bool StartsLikeSecret(std::string_view text);
 
-/// A token as reports show it: backend URLs in full unless they carry
-/// credentials, anything else cut after a few characters ("AIzaSyB3…, 39
-/// characters").
+/// A token as reports show it: backend addresses and configuration in full
+/// (unless a URL carries credentials), secrets cut after a few characters
+/// ("AIzaSyB3…, 39 characters").
 std::string RedactSecret(const SecretRule& rule, std::string_view token);
 
 /// The host of a URL ("https://a.b.com:8080/x" -> "a.b.com"), lower-cased.
