@@ -8,10 +8,11 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // With the built-in KB, so SDK detection (class names, strings, hosts,
-  // class files) is fuzzed too.
+  // class files) is fuzzed too, and with --deep (assets, native libraries).
   static const vigie::ScanOptions options = [] {
     vigie::ScanOptions o;
     o.matcher = *vigie::sig::SdkMatcher::Compile(*vigie::sig::LoadBuiltinKb());
+    o.deep = true;
     return o;
   }();
   vigie::ScanResult r = vigie::ScanBytes(vigie::ByteView(data, size), "fuzz.apk", options);

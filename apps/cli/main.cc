@@ -48,6 +48,7 @@ struct RawArgs {
   std::string policy_countries;          // "RU,CN"
   std::vector<std::string> entities;     // FORMAT:FILE
   bool no_default_kb = false;
+  bool deep = false;
   std::string format = "text";
   std::string output;
   std::string color = "auto";
@@ -82,6 +83,7 @@ Config MakeConfig(const RawArgs& raw) {
   if (auto spec = MakeSignatureSpec(raw); !spec.empty())
     c.scan.matcher_source = std::make_shared<vigie::sig::MatcherSource>(std::move(spec));
   c.inputs = raw.inputs;
+  c.scan.deep = raw.deep;
   if (!raw.entities.empty()) {
     auto db = std::make_shared<vigie::sig::EntityDb>();
     for (const auto& spec : raw.entities) {
@@ -241,6 +243,9 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT:FILE")
       ->allow_extra_args(false);  // One value per occurrence: FILE... follows.
   scan->add_flag("--no-default-kb", raw.no_default_kb, "Do not load Vigie's built-in SDK knowledge base");
+  scan->add_flag("--deep", raw.deep,
+                 "Also read text assets and native libraries for endpoints and secrets (slower where an app ships "
+                 "web content or large libraries)");
   scan->add_option("--entities", raw.entities,
                    "Also load who owns which domains, FORMAT:FILE; FORMAT is xray (the X-Ray company data) or "
                    "disconnect (Disconnect's entities.json). Repeatable; endpoints get their owners")

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <optional>
+
+#include <hs.h>
 
 #include "embedded_data.h"
 #include "vigie/base/tsv.h"
@@ -83,40 +87,130 @@ bool StartsLikeSecret(std::string_view s) {
   return false;
 }
 
+namespace {
+
+// The token of suffix-only rule `r` whose suffix starts at `at`, if any.
+std::optional<std::string_view> SuffixTokenAt(const SecretRule& r, std::string_view s, size_t at) {
+  const size_t end = at + r.suffix.size();
+  if (CutShort(r.suffix, s, end)) return std::nullopt;
+  size_t run = 0;
+  while (run < at && r.charset[static_cast<unsigned char>(s[at - run - 1])]) ++run;
+  if (run < r.min || run > r.max) return std::nullopt;
+  return s.substr(at - run, end - (at - run));
+}
+
+// The token of prefix rule `r` whose prefix starts at `at`, if any.
+std::optional<std::string_view> PrefixTokenAt(const SecretRule& r, std::string_view s, size_t at) {
+  // A key inside a longer run of letters and digits (base64, a hash) is
+  // not a key.
+  if (at > 0 && IsAlnum(r.prefix[0]) && IsAlnum(s[at - 1])) return std::nullopt;
+  const size_t body = at + r.prefix.size();
+  size_t run = 0;
+  while (body + run < s.size() && r.charset[static_cast<unsigned char>(s[body + run])]) ++run;
+  size_t end;
+  if (r.suffix.empty()) {
+    if (run < r.min || run > r.max) return std::nullopt;
+    end = body + run;
+  } else {
+    // The suffix can only start within the run (or right after it): never
+    // search past that, in a megabyte-long asset.
+    const size_t suffix_at = s.substr(0, std::min(s.size(), body + run + r.suffix.size())).find(r.suffix, body + r.min);
+    if (suffix_at == std::string_view::npos || suffix_at > body + run || suffix_at - body > r.max)
+      return std::nullopt;
+    end = suffix_at + r.suffix.size();
+    if (CutShort(r.suffix, s, end)) return std::nullopt;
+  }
+  return s.substr(at, end - at);
+}
+
+}  // namespace
+
 void ForEachSecret(std::string_view s, const std::function<void(const SecretMatch&)>& fn) {
   for (const SecretRule& r : SecretRules()) {
-    if (r.prefix.empty()) {
-      // Found by the suffix, after the longest run of the charset before it.
-      for (size_t at = s.find(r.suffix); at != std::string_view::npos; at = s.find(r.suffix, at + 1)) {
-        const size_t end = at + r.suffix.size();
-        if (CutShort(r.suffix, s, end)) continue;
-        size_t run = 0;
-        while (run < at && r.charset[static_cast<unsigned char>(s[at - run - 1])]) ++run;
-        if (run < r.min || run > r.max) continue;
-        fn({&r, s.substr(at - run, end - (at - run))});
-      }
-      continue;
-    }
-    for (size_t at = s.find(r.prefix); at != std::string_view::npos; at = s.find(r.prefix, at + 1)) {
-      // A key inside a longer run of letters and digits (base64, a hash) is
-      // not a key.
-      if (at > 0 && IsAlnum(r.prefix[0]) && IsAlnum(s[at - 1])) continue;
-      const size_t body = at + r.prefix.size();
-      size_t run = 0;
-      while (body + run < s.size() && r.charset[static_cast<unsigned char>(s[body + run])]) ++run;
-      size_t end;
-      if (r.suffix.empty()) {
-        if (run < r.min || run > r.max) continue;
-        end = body + run;
-      } else {
-        const size_t suffix_at = s.find(r.suffix, body + r.min);
-        if (suffix_at == std::string_view::npos || suffix_at > body + run || suffix_at - body > r.max) continue;
-        end = suffix_at + r.suffix.size();
-        if (CutShort(r.suffix, s, end)) continue;
-      }
-      fn({&r, s.substr(at, end - at)});
+    const std::string& literal = r.prefix.empty() ? r.suffix : r.prefix;
+    for (size_t at = s.find(literal); at != std::string_view::npos; at = s.find(literal, at + 1)) {
+      auto token = r.prefix.empty() ? SuffixTokenAt(r, s, at) : PrefixTokenAt(r, s, at);
+      if (token) fn({&r, *token});
     }
   }
+}
+
+namespace {
+
+// One vectorscan database of every rule's literal (its prefix, or its
+// suffix) and of "://", compiled on first use: a large text is read once,
+// not once per rule.
+class BlobDb {
+ public:
+  static const BlobDb& Get() {
+    static const BlobDb db;
+    return db;
+  }
+  hs_database_t* db() const { return db_; }
+  // Pattern ids: rule index, or kUrl.
+  static constexpr unsigned kUrl = 0xFFFF;
+
+ private:
+  BlobDb() {
+    std::vector<std::string> escaped;
+    std::vector<unsigned> ids, flags;
+    auto add = [&](std::string_view literal, unsigned id) {
+      std::string e;
+      for (char c : literal) {
+        char hex[5];
+        std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
+        e += hex;
+      }
+      escaped.push_back(std::move(e));
+      ids.push_back(id);
+      flags.push_back(0);
+    };
+    const auto& rules = SecretRules();
+    for (unsigned i = 0; i < rules.size(); ++i) add(rules[i].prefix.empty() ? rules[i].suffix : rules[i].prefix, i);
+    add("://", kUrl);
+    std::vector<const char*> exprs;
+    for (const auto& e : escaped) exprs.push_back(e.c_str());
+    hs_compile_error_t* err = nullptr;
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                         nullptr, &db_, &err) != HS_SUCCESS) {
+      if (err) hs_free_compile_error(err);
+      db_ = nullptr;  // Blobs are then searched rule by rule.
+    }
+  }
+  hs_database_t* db_ = nullptr;
+};
+
+}  // namespace
+
+void ForEachFindInBlob(std::string_view blob, const std::function<void(std::string_view)>& on_url,
+                       const std::function<void(const SecretMatch&)>& on_secret) {
+  const BlobDb& db = BlobDb::Get();
+  hs_scratch_t* scratch = nullptr;
+  if (!db.db() || blob.size() > UINT32_MAX || hs_alloc_scratch(db.db(), &scratch) != HS_SUCCESS) {
+    ForEachUrl(blob, on_url);
+    ForEachSecret(blob, on_secret);
+    return;
+  }
+  struct Ctx {
+    std::string_view s;
+    const std::function<void(std::string_view)>* on_url;
+    const std::function<void(const SecretMatch&)>* on_secret;
+  } ctx{blob, &on_url, &on_secret};
+  auto on_match = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* p) -> int {
+    auto* c = static_cast<Ctx*>(p);
+    if (id == BlobDb::kUrl) {
+      if (auto url = UrlAt(c->s, static_cast<size_t>(to) - 3); !url.empty()) (*c->on_url)(url);
+      return 0;
+    }
+    const SecretRule& r = SecretRules()[id];
+    const std::string& literal = r.prefix.empty() ? r.suffix : r.prefix;
+    const size_t at = static_cast<size_t>(to) - literal.size();
+    auto token = r.prefix.empty() ? SuffixTokenAt(r, c->s, at) : PrefixTokenAt(r, c->s, at);
+    if (token) (*c->on_secret)({&r, *token});
+    return 0;
+  };
+  hs_scan(db.db(), blob.data(), static_cast<unsigned>(blob.size()), 0, scratch, on_match, &ctx);
+  hs_free_scratch(scratch);
 }
 
 std::string RedactSecret(const SecretRule& rule, std::string_view token) {

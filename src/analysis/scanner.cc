@@ -1,12 +1,14 @@
 #include "vigie/analysis/scanner.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string_view>
 #include <thread>
 #include <atomic>
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -75,6 +77,23 @@ bool IsCodeDex(std::string_view name) {
   return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// --deep: assets (and raw resources) that hold text an app's endpoints and
+// keys may be written in: configuration, web content, JavaScript bundles
+// (React Native's index.android.bundle).
+bool IsTextAsset(std::string_view name) {
+  if (name.substr(0, 7) != "assets/" && name.substr(0, 8) != "res/raw/") return false;
+  std::string_view base = Basename(name);
+  if (base == "index.android.bundle") return true;
+  const size_t dot = base.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  static const std::set<std::string_view> kText = {"json", "xml",  "txt",    "js",   "html", "htm",
+                                                   "properties", "conf", "cfg", "ini", "yaml", "yml",
+                                                   "plist", "config", "bundle", "jsbundle", "env", "csv"};
+  std::string ext(base.substr(dot + 1));
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return kText.count(ext) > 0;
+}
+
 // Java package prefix of a class descriptor, up to three segments:
 // "Lcom/google/android/gms/Foo;" -> "com/google/android".
 std::string_view PackagePrefix(std::string_view descriptor) {
@@ -114,7 +133,15 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 class PackageScanner {
  public:
   PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing, TaskPool& pool)
-      : out_(out), options_(options), pool_(pool), extractor_(backing, &budget_), aside_extractor_(backing, &budget_) {}
+      : out_(out),
+        options_(options),
+        pool_(pool),
+        extractor_(backing, &budget_),
+        aside_extractor_(backing, &budget_),
+        backing_(backing) {}
+
+  // The package being scanned (the deep reading goes back to it).
+  void SetTopArchive(const zip::Archive& a) { top_archive_ = &a; }
 
   void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
     for (const zip::Entry& e : archive.entries()) {
@@ -129,6 +156,9 @@ class PackageScanner {
         ScanNested(archive, e, prefix, depth);
       } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
         out_.code.native_libs.emplace_back(name);
+        if (options_.deep) deep_entries_.push_back(&e);
+      } else if (options_.deep && depth == 0 && IsTextAsset(name)) {
+        deep_entries_.push_back(&e);
       }
     }
   }
@@ -216,6 +246,7 @@ class PackageScanner {
 
   void Finish() {
     AwaitTopManifest();
+    if (!deep_entries_.empty()) ReadDeepEntries();
     if (bad_class_files_ > 0) {
       out_.diagnostics.Add(Severity::kWarning, ErrorCode::kClassFileMalformed, first_bad_class_,
                            std::to_string(bad_class_files_) +
@@ -425,6 +456,66 @@ class PackageScanner {
     return sdks_.get();
   }
 
+  // --deep: the text assets and native libraries gathered by ScanArchive,
+  // read for URLs and secrets. Native libraries are read for one ABI
+  // (arm64-v8a when there is one), plus those only other ABIs have: the
+  // same library built for several ABIs holds the same strings. Entries are
+  // extracted and searched on the scan's threads, then added in entry
+  // order.
+  void ReadDeepEntries() {
+    const zip::Archive* archive = top_archive_;
+    if (!archive) return;
+    std::vector<const zip::Entry*> chosen;
+    std::string abi;
+    for (const zip::Entry* e : deep_entries_) {
+      std::string_view n = e->name;
+      if (n.substr(0, 4) != "lib/") continue;
+      std::string_view a = n.substr(4, n.find('/', 4) - 4);
+      if (abi.empty() || a == "arm64-v8a") abi = std::string(a);
+    }
+    std::set<std::string_view> libs_seen;
+    for (const zip::Entry* e : deep_entries_)
+      if (e->name.substr(0, 4 + abi.size() + 1) == "lib/" + abi + "/") libs_seen.insert(Basename(e->name));
+    uint64_t total = 0;
+    for (const zip::Entry* e : deep_entries_) {
+      std::string_view n = e->name;
+      if (n.substr(0, 4) == "lib/" && n.substr(0, 4 + abi.size() + 1) != "lib/" + abi + "/" &&
+          !libs_seen.insert(Basename(n)).second)
+        continue;
+      if (e->uncompressed_size > limits::kMaxDeepEntryBytes) {
+        out_.diagnostics.Add(Severity::kInfo, ErrorCode::kDeepSkipped, std::string(n),
+                             "larger than limits::kMaxDeepEntryBytes; not read for endpoints and secrets");
+        continue;
+      }
+      if (e->uncompressed_size > limits::kMaxDeepTotalBytes - total) {
+        out_.diagnostics.Add(Severity::kInfo, ErrorCode::kDeepSkipped, std::string(n),
+                             "over limits::kMaxDeepTotalBytes read for this input; not read for endpoints and secrets");
+        continue;
+      }
+      total += e->uncompressed_size;
+      chosen.push_back(e);
+    }
+    struct Read {
+      SdkDetector::BlobFinds finds;
+      Diagnostics diagnostics;
+    };
+    std::vector<Read> reads(chosen.size());
+    RunTasks(&pool_, chosen.size(), [&](size_t task, unsigned) {
+      zip::Extractor extractor(backing_, &budget_);
+      ByteBuffer storage;
+      Read& r = reads[task];
+      auto bytes = ExtractOrReport(extractor, *archive, *chosen[task], storage, std::string(chosen[task]->name),
+                                   Severity::kWarning, r.diagnostics);
+      if (bytes) r.finds = SdkDetector::FindInBlob(bytes->AsString());
+    });
+    std::lock_guard lock(sdk_mu_);
+    SdkDetector* sdks = Sdks();
+    for (size_t i = 0; i < chosen.size(); ++i) {
+      out_.diagnostics.Append(std::move(reads[i].diagnostics));
+      if (sdks) sdks->OnBlobFinds(reads[i].finds, std::string(chosen[i]->name));
+    }
+  }
+
   // Extracts an entry, recording a failure under `where` with `severity`.
   static std::optional<ByteView> ExtractOrReport(zip::Extractor& extractor, const zip::Archive& archive,
                                                  const zip::Entry& e, ByteBuffer& storage,
@@ -546,6 +637,9 @@ class PackageScanner {
   std::vector<DeferredDex> deferred_;  // See AnalyseCode().
   uint64_t deferred_bytes_ = 0;
   std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
+  std::vector<const zip::Entry*> deep_entries_;  // --deep: see ReadDeepEntries().
+  const zip::Archive* top_archive_ = nullptr;
+  const MappedFile* backing_;
   uint64_t bad_class_files_ = 0;
   std::string first_bad_class_;
   std::unordered_map<std::string, uint32_t> package_counts_;
@@ -616,6 +710,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
       r.status = ScanStatus::kFailed;
     } else {
       if (!work.any()) scanner.ReadTopManifest(*package);
+      scanner.SetTopArchive(*package);
       scanner.ScanArchive(*package, "", 0);
       if (r.diagnostics.Has(ErrorCode::kZipJanus))
         scanner.ScanDexBytes(bytes.Sub(0, package->prefix_size()).value_or(ByteView{}), "(prefix before the ZIP)",

@@ -324,6 +324,27 @@ void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
   for (const auto& host : hosts) OnHost(host);
 }
 
+SdkDetector::BlobFinds SdkDetector::FindInBlob(std::string_view blob) {
+  BlobFinds out;
+  ForEachFindInBlob(
+      blob, [&](std::string_view url) { out.urls.emplace_back(url); },
+      [&](const SecretMatch& m) { out.secrets.emplace_back(m.rule, std::string(m.token)); });
+  return out;
+}
+
+void SdkDetector::OnBlobFinds(const BlobFinds& finds, const std::string& where) {
+  for (const auto& url : finds.urls) {
+    AddFind({0, url, nullptr}, where, UINT32_MAX);
+    // A URL's host counts as network evidence; bare host-like tokens of a
+    // binary are not taken, too many of them are not hosts.
+    std::string host = UrlHost(url);
+    bool covered = false;
+    matcher_->MatchHost(host, [&](uint32_t) { covered = true; });
+    if (covered) OnHost(host);
+  }
+  for (const auto& [rule, token] : finds.secrets) AddFind({0, token, rule}, where, UINT32_MAX);
+}
+
 void SdkDetector::OnManifest(const Manifest& m) {
   auto component = [&](const std::string& name) {
     matcher_->MatchComponent(name, [&](uint32_t sdk) { Finding(sdk).manifest.Add(std::string("component ").append(name)); });

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <random>
 #include <memory>
 
 #include "test_support.h"
+#include "vigie/analysis/endpoints.h"
 #include "vigie/analysis/scanner.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/sig/sdk_matcher.h"
@@ -249,6 +251,69 @@ TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->severity, "critical") << "the AWS key, the most severe, comes first";
   EXPECT_EQ(FindingOf(r, "backup-allowed"), nullptr) << "allowBackup=false";
+}
+
+// deepapp with --deep: text assets (JSON, a React Native bundle) and one
+// native library are read for endpoints and secrets; a binary asset is not,
+// and the library's copy for a second ABI is not read again. Without
+// --deep, none of them is.
+TEST(EndpointsAndSecrets, DeepReadsTextAssetsAndNativeLibraries) {
+  REQUIRE_FIXTURE(Fixture("deepapp.apk"));
+  ScanOptions options = WithKb();
+  options.threads = 2;
+  ScanResult plain = ScanFile(Fixture("deepapp.apk"), options);
+  for (const auto& e : plain.endpoints) EXPECT_EQ(e.url.find("deep-fixture"), std::string::npos) << e.url;
+  EXPECT_TRUE(plain.secrets.empty());
+
+  options.deep = true;
+  ScanResult r = ScanFile(Fixture("deepapp.apk"), options);
+  std::map<std::string, const Endpoint*> endpoints;
+  for (const auto& e : r.endpoints) endpoints[e.url] = &e;
+  ASSERT_TRUE(endpoints.count("https://api.deep-fixture.example/v1"));
+  EXPECT_EQ(endpoints["https://api.deep-fixture.example/v1"]->where, std::vector<std::string>{"assets/config.json"});
+  ASSERT_TRUE(endpoints.count("https://rn.deep-fixture.example/graphql"));
+  ASSERT_TRUE(endpoints.count("https://native.deep-fixture.example/collect"));
+  EXPECT_EQ(endpoints["https://native.deep-fixture.example/collect"]->where,
+            std::vector<std::string>{"lib/arm64-v8a/libvigie_native.so"})
+      << "one ABI's copy is read";
+  EXPECT_EQ(endpoints.count("https://png.deep-fixture.example/"), 0u) << "binary assets are not read";
+  ASSERT_TRUE(endpoints.count("https://app-measurement.com/a"));
+  EXPECT_EQ(endpoints["https://app-measurement.com/a"]->sdk, "vigie:firebase_analytics");
+  const SdkFinding* fa = Find(r, "vigie:firebase_analytics");
+  ASSERT_NE(fa, nullptr) << "a URL's host in an asset is network evidence";
+  EXPECT_EQ(fa->strings.examples, std::vector<std::string>{"app-measurement.com"});
+
+  std::map<std::string, const Secret*> secrets;
+  for (const auto& s : r.secrets) secrets[s.kind] = &s;
+  ASSERT_TRUE(secrets.count("stripe_secret_key"));
+  EXPECT_EQ(secrets["stripe_secret_key"]->where, "assets/index.android.bundle");
+  ASSERT_TRUE(secrets.count("firebase_database"));
+  EXPECT_EQ(secrets["firebase_database"]->where, "lib/arm64-v8a/libvigie_native.so");
+  ASSERT_TRUE(secrets.count("elasticsearch_http"));
+  EXPECT_EQ(secrets["elasticsearch_http"]->value, "http://logs.deep-fixture.example:9200");
+}
+
+// Reading a large text once with one database of the rules' literals finds
+// exactly what the string-by-string search finds.
+TEST(EndpointsAndSecrets, BlobSearchEqualsRuleByRuleSearch) {
+  const std::string pieces[] = {"https://a.example/x", "AIzaSyBlobBlobBlobBlobBlobBlobBlob0000", "\0\xff",
+                                "mongodb://u:p@h:1/d", "x.appspot.com", ".appspot.com.x", "http://h:9200",
+                                "ws://", "AKIAABCDEFGHIJKLMNOP", "1:12345678:android:ab", " ", "\n", "zz",
+                                "-----BEGIN RSA PRIVATE KEY-----", "xoxb-0123456789-abcdefghij"};
+  std::mt19937 rng(7);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (int k = rng() % 12; k > 0; --k) text += pieces[rng() % std::size(pieces)];
+    std::vector<std::string> a, b;
+    ForEachUrl(text, [&](std::string_view u) { a.push_back("url " + std::string(u)); });
+    ForEachSecret(text, [&](const SecretMatch& m) { a.push_back(m.rule->kind + " " + std::string(m.token)); });
+    ForEachFindInBlob(
+        text, [&](std::string_view u) { b.push_back("url " + std::string(u)); },
+        [&](const SecretMatch& m) { b.push_back(m.rule->kind + " " + std::string(m.token)); });
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    ASSERT_EQ(a, b) << text;
+  }
 }
 
 // prayerapp: the X-Mode story end to end. A prayer-times app holds fine and

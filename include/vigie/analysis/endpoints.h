@@ -44,6 +44,13 @@ void ForEachUrl(std::string_view text, Fn&& fn);
 /// Every secret-rule token in `text`: fn(SecretMatch).
 void ForEachSecret(std::string_view text, const std::function<void(const SecretMatch&)>& fn);
 
+/// Every URL and secret-rule token in a large text or binary (an asset, a
+/// native library), read once by one vectorscan database of the rules'
+/// literals: the same tokens as ForEachUrl and ForEachSecret, in the order
+/// of their literals' ends.
+void ForEachFindInBlob(std::string_view blob, const std::function<void(std::string_view)>& on_url,
+                       const std::function<void(const SecretMatch&)>& on_secret);
+
 /// Whether a secret rule's prefix starts `text`, or the suffix of a rule
 /// without prefix ends it: the cheap test run on every DEX string
 /// (hard-coded keys are whole string constants); strings holding a URL,
@@ -67,19 +74,24 @@ inline bool IsUrlChar(unsigned char c) {
 }
 }  // namespace detail
 
+/// The URL whose "://" is at `at` in `s`, or an empty view when there is
+/// none there (another scheme, or nothing after it).
+inline std::string_view UrlAt(std::string_view s, size_t at) {
+  size_t start = at;
+  while (start > 0 && ((s[start - 1] >= 'a' && s[start - 1] <= 'z') || (s[start - 1] >= 'A' && s[start - 1] <= 'Z')))
+    --start;
+  std::string_view scheme = s.substr(start, at - start);
+  if (scheme != "http" && scheme != "https" && scheme != "ws" && scheme != "wss") return {};
+  size_t end = at + 3;
+  while (end < s.size() && detail::IsUrlChar(static_cast<unsigned char>(s[end]))) ++end;
+  if (end == at + 3) return {};  // "https://" alone: a prefix being built, not an endpoint.
+  return s.substr(start, end - start);
+}
+
 template <typename Fn>
 void ForEachUrl(std::string_view s, Fn&& fn) {
-  for (size_t at = s.find("://"); at != std::string_view::npos; at = s.find("://", at + 3)) {
-    size_t start = at;
-    while (start > 0 && ((s[start - 1] >= 'a' && s[start - 1] <= 'z') || (s[start - 1] >= 'A' && s[start - 1] <= 'Z')))
-      --start;
-    std::string_view scheme = s.substr(start, at - start);
-    if (scheme != "http" && scheme != "https" && scheme != "ws" && scheme != "wss") continue;
-    size_t end = at + 3;
-    while (end < s.size() && detail::IsUrlChar(static_cast<unsigned char>(s[end]))) ++end;
-    if (end == at + 3) continue;  // "https://" alone: a prefix being built, not an endpoint.
-    fn(s.substr(start, end - start));
-  }
+  for (size_t at = s.find("://"); at != std::string_view::npos; at = s.find("://", at + 3))
+    if (auto url = UrlAt(s, at); !url.empty()) fn(url);
 }
 
 }  // namespace vigie

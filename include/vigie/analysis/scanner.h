@@ -33,6 +33,9 @@ struct ScanOptions {
   /// Owners of domains, imported with `--entities` (sig/entities.h); null:
   /// endpoints get no owner.
   std::shared_ptr<const sig::EntityDb> entities;
+  /// Also read the package's text assets and native libraries for endpoints
+  /// and secrets (`--deep`; docs/endpoints.md).
+  bool deep = false;
 };
 
 /// Scans the file at `path`. Never throws on bad input: every problem is a

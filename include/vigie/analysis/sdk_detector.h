@@ -40,6 +40,16 @@ class SdkDetector {
   /// Strings of resources.arsc, for hosts.
   void OnResourceStrings(const std::vector<std::string>& strings);
 
+  /// The URLs and secret tokens of an asset or a native library, found on
+  /// any thread (FindInBlob), then added in a fixed order (OnBlobFinds): the
+  /// URLs become endpoints, and their hosts network evidence.
+  struct BlobFinds {
+    std::vector<std::string> urls;
+    std::vector<std::pair<const struct SecretRule*, std::string>> secrets;
+  };
+  static BlobFinds FindInBlob(std::string_view blob);
+  void OnBlobFinds(const BlobFinds& finds, const std::string& where);
+
   const sig::SdkMatcher& matcher() const { return *matcher_; }
 
   /// The findings, ordered by category, then name.

@@ -72,6 +72,11 @@ inline constexpr uint64_t kMaxDexFiles = 4096;
 inline constexpr uint64_t kMaxEndpoints = 5000;
 inline constexpr uint64_t kMaxSecrets = 1000;
 
+/// `--deep`: an asset or native library larger than this (inflated) is not
+/// read, and one input's deep reading stops after the total.
+inline constexpr uint64_t kMaxDeepEntryBytes = 64ull << 20;
+inline constexpr uint64_t kMaxDeepTotalBytes = 512ull << 20;
+
 /// Inflated DEX bytes kept for SDK analysis while the signatures are still
 /// loading (scanner.cc). Loading takes a millisecond or two, as long as
 /// inflating a DEX of a few MB: enough to keep the small first DEX of a
