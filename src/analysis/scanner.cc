@@ -1,14 +1,12 @@
 #include "vigie/analysis/scanner.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 #include <thread>
 #include <atomic>
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <set>
 #include <optional>
 #include <stdexcept>
 #include <unordered_map>
@@ -16,6 +14,7 @@
 #include "vigie/analysis/endpoints.h"
 #include "vigie/analysis/findings.h"
 #include "vigie/analysis/manifest_reader.h"
+#include "vigie/analysis/package_entries.h"
 #include "vigie/analysis/recipients.h"
 #include "vigie/analysis/sdk_detector.h"
 #include "vigie/sig/entities.h"
@@ -24,10 +23,6 @@
 #include "vigie/base/helper_thread.h"
 #include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
-#include "vigie/format/arsc/resource_table.h"
-#include "vigie/format/axml/axml.h"
-#include "vigie/format/axml/proto_xml.h"
-#include "vigie/format/axml/text_xml.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/zip/extractor.h"
@@ -36,63 +31,8 @@
 namespace vigie {
 namespace {
 
-constexpr std::string_view kManifest = "AndroidManifest.xml";
-constexpr std::string_view kResources = "resources.arsc";
-constexpr std::string_view kBundleManifest = "base/manifest/AndroidManifest.xml";
 constexpr size_t kTopPackages = 15;
 constexpr uint64_t kParallelHashMinSize = 1ull << 20;
-
-std::string_view Basename(std::string_view name) {
-  auto slash = name.rfind('/');
-  return slash == std::string_view::npos ? name : name.substr(slash + 1);
-}
-
-// prefix + name. Appending (rather than operator+ on a temporary) also keeps
-// GCC 12 from a false -Wrestrict (GCC bug 105329).
-std::string JoinPath(const std::string& prefix, std::string_view name) {
-  std::string out = prefix;
-  out.append(name);
-  return out;
-}
-
-// Text XML starts with '<' (after an optional byte-order mark and blanks);
-// binary XML starts with a chunk header, whose first byte is never '<'.
-bool LooksLikeTextXml(ByteView bytes) {
-  std::string_view s = bytes.AsString().substr(0, 64);
-  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-  size_t i = s.find_first_not_of(" \t\r\n");
-  return i != std::string_view::npos && s[i] == '<';
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// The DEX files a runtime loads: classes.dex, classes2.dex... at the package
-// root, or under <module>/dex/ in an App Bundle.
-bool IsCodeDex(std::string_view name) {
-  std::string_view base = Basename(name);
-  if (base.size() < 11 || base.substr(0, 7) != "classes" || !EndsWith(base, ".dex")) return false;
-  std::string_view digits = base.substr(7, base.size() - 11);
-  return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// --deep: assets (and raw resources) that hold text an app's endpoints and
-// keys may be written in: configuration, web content, JavaScript bundles
-// (React Native's index.android.bundle).
-bool IsTextAsset(std::string_view name) {
-  if (name.substr(0, 7) != "assets/" && name.substr(0, 8) != "res/raw/") return false;
-  std::string_view base = Basename(name);
-  if (base == "index.android.bundle") return true;
-  const size_t dot = base.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  static const std::set<std::string_view> kText = {"json", "xml",  "txt",    "js",   "html", "htm",
-                                                   "properties", "conf", "cfg", "ini", "yaml", "yml",
-                                                   "plist", "config", "bundle", "jsbundle", "env", "csv"};
-  std::string ext(base.substr(dot + 1));
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return kText.count(ext) > 0;
-}
 
 // Java package prefix of a class descriptor, up to three segments:
 // "Lcom/google/android/gms/Foo;" -> "com/google/android".
@@ -115,13 +55,13 @@ std::string_view PackagePrefix(std::string_view descriptor) {
 }
 
 PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
-  bool manifest = a.Find(kManifest), class_files = false, root_apks = false;
+  bool manifest = a.Find(kManifestEntry), class_files = false, root_apks = false;
   for (const auto& e : a.entries()) {
     if (EndsWith(e.name, ".class")) class_files = true;
     if (EndsWith(e.name, ".apk") && e.name.find('/') == std::string_view::npos) root_apks = true;
   }
   if (manifest && a.Find("classes.jar")) return PackageKind::kAar;
-  if (a.Find("BundleConfig.pb") || a.Find(kBundleManifest)) return PackageKind::kAab;
+  if (a.Find("BundleConfig.pb") || a.Find(kBundleManifestEntry)) return PackageKind::kAab;
   if (!manifest && a.Find("toc.pb")) return PackageKind::kApks;
   if (!manifest && root_apks && a.Find("manifest.json")) return PackageKind::kXapk;
   if (manifest) return PackageKind::kApk;
@@ -163,20 +103,11 @@ class PackageScanner {
     }
   }
 
-  // What one archive's manifest gives the scan: read apart (possibly on the
-  // scan's helper), then merged.
-  struct ManifestPart {
-    bool found = false;  // The archive has a manifest entry.
-    Manifest manifest;
-    Diagnostics diagnostics;
-    std::vector<std::string> resource_strings;  // See resource_strings_.
-  };
-
   // The manifest of `archive`: binary XML (APK, with resources.arsc for the
   // label) or, in an App Bundle, aapt2's protobuf XML. Returns false when
   // the archive has neither.
   bool ReadManifestFrom(const zip::Archive& archive, const std::string& prefix) {
-    ManifestPart part = ReadManifestPart(archive, prefix, extractor_);
+    ManifestPart part = ReadManifestPart(archive, prefix, extractor_, out_.file.kind, WantsSdks());
     const bool found = part.found;
     MergeManifest(std::move(part), /*first=*/false);
     return found;
@@ -192,11 +123,11 @@ class PackageScanner {
   // ReadTopManifestAside(). Also says when a package must have one.
   void ReadTopManifest(const zip::Archive& archive) {
     auto read = [&] {
-      ManifestPart part = ReadManifestPart(archive, "", aside_extractor_);
+      ManifestPart part = ReadManifestPart(archive, "", aside_extractor_, out_.file.kind, WantsSdks());
       const PackageKind kind = out_.file.kind;
       if (!part.found && (kind == PackageKind::kApk || kind == PackageKind::kAab)) {
         part.diagnostics.Add(Severity::kError, ErrorCode::kManifestMissing,
-                             std::string(kind == PackageKind::kAab ? kBundleManifest : kManifest),
+                             std::string(kind == PackageKind::kAab ? kBundleManifestEntry : kManifestEntry),
                              "the package has no manifest");
       }
       return part;
@@ -330,62 +261,6 @@ class PackageScanner {
  private:
   bool WantsSdks() const { return options_.matcher || options_.matcher_source; }
 
-  ManifestPart ReadManifestPart(const zip::Archive& archive, const std::string& prefix, zip::Extractor& extractor) {
-    ManifestPart part;
-    const zip::Entry* binary = archive.Find(kManifest);
-    const zip::Entry* bundle = binary ? nullptr : archive.Find(kBundleManifest);
-    if (!binary && !bundle) return part;
-    part.found = true;
-    Diagnostics& diags = part.diagnostics;
-    const std::string where = JoinPath(prefix, binary ? kManifest : kBundleManifest);
-    ByteBuffer storage;
-    auto bytes = ExtractOrReport(extractor, archive, binary ? *binary : *bundle, storage, where, Severity::kError, diags);
-    if (!bytes) return part;
-    Result<axml::Document> doc = MakeError(ErrorCode::kAxmlMalformed, 0, "unread");
-    if (bundle) {
-      doc = axml::ParseProtoXml(*bytes, where, diags);
-    } else if (LooksLikeTextXml(*bytes)) {
-      // AAR libraries ship their manifest uncompiled; an APK never should.
-      if (out_.file.kind != PackageKind::kAar)
-        diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
-                  "manifest is plain-text XML; Android only installs compiled manifests");
-      doc = axml::ParseTextXml(*bytes, where, diags);
-    } else {
-      doc = axml::Parse(*bytes, where, diags);
-    }
-    if (!doc) {
-      diags.AddError(Severity::kError, doc.error(), where);
-      return part;
-    }
-    std::optional<arsc::ResourceTable> table;
-    ByteBuffer arsc_storage;
-    const zip::Entry* re = binary ? archive.Find(kResources) : nullptr;
-    const std::string rwhere = JoinPath(prefix, kResources);
-    if (auto rb = re ? ExtractOrReport(extractor, archive, *re, arsc_storage, rwhere, Severity::kWarning, diags)
-                     : std::nullopt) {
-      auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
-      if (t && WantsSdks()) {
-        // String resources can hold an SDK's endpoints (a host in
-        // res/values/strings.xml), which have dots, and secrets, which
-        // start with a known prefix. Kept as text: the table's bytes go
-        // when this function returns. The pool also holds the paths of
-        // file resources ("res/drawable/a.png").
-        static const std::vector<std::string> prefixes = [] {
-          std::vector<std::string> v;
-          for (const auto& rule : SecretRules())
-            // (Rules without a prefix end with a dotted suffix.)
-            if (!rule.prefix.empty() && rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
-          return v;
-        }();
-        t->ForEachStringWith('.', prefixes, "res/", [&](std::string& s) { part.resource_strings.push_back(std::move(s)); });
-      }
-      if (t) table = std::move(*t);
-      else diags.AddError(Severity::kWarning, t.error(), rwhere);
-    }
-    part.manifest = ReadManifest(*doc, table ? &*table : nullptr, where, diags);
-    return part;
-  }
-
   // `first`: the part belongs before everything recorded so far.
   void MergeManifest(ManifestPart part, bool first) {
     if (first) {
@@ -456,45 +331,13 @@ class PackageScanner {
     return sdks_.get();
   }
 
-  // --deep: the text assets and native libraries gathered by ScanArchive,
-  // read for URLs and secrets. Native libraries are read for one ABI
-  // (arm64-v8a when there is one), plus those only other ABIs have: the
-  // same library built for several ABIs holds the same strings. Entries are
-  // extracted and searched on the scan's threads, then added in entry
-  // order.
+  // --deep: the text assets and native libraries gathered by ScanArchive
+  // (ChooseDeepEntries), read for URLs and secrets. Entries are extracted
+  // and searched on the scan's threads, then added in entry order.
   void ReadDeepEntries() {
     const zip::Archive* archive = top_archive_;
     if (!archive) return;
-    std::vector<const zip::Entry*> chosen;
-    std::string abi;
-    for (const zip::Entry* e : deep_entries_) {
-      std::string_view n = e->name;
-      if (n.substr(0, 4) != "lib/") continue;
-      std::string_view a = n.substr(4, n.find('/', 4) - 4);
-      if (abi.empty() || a == "arm64-v8a") abi = std::string(a);
-    }
-    std::set<std::string_view> libs_seen;
-    for (const zip::Entry* e : deep_entries_)
-      if (e->name.substr(0, 4 + abi.size() + 1) == "lib/" + abi + "/") libs_seen.insert(Basename(e->name));
-    uint64_t total = 0;
-    for (const zip::Entry* e : deep_entries_) {
-      std::string_view n = e->name;
-      if (n.substr(0, 4) == "lib/" && n.substr(0, 4 + abi.size() + 1) != "lib/" + abi + "/" &&
-          !libs_seen.insert(Basename(n)).second)
-        continue;
-      if (e->uncompressed_size > limits::kMaxDeepEntryBytes) {
-        out_.diagnostics.Add(Severity::kInfo, ErrorCode::kDeepSkipped, std::string(n),
-                             "larger than limits::kMaxDeepEntryBytes; not read for endpoints and secrets");
-        continue;
-      }
-      if (e->uncompressed_size > limits::kMaxDeepTotalBytes - total) {
-        out_.diagnostics.Add(Severity::kInfo, ErrorCode::kDeepSkipped, std::string(n),
-                             "over limits::kMaxDeepTotalBytes read for this input; not read for endpoints and secrets");
-        continue;
-      }
-      total += e->uncompressed_size;
-      chosen.push_back(e);
-    }
+    const std::vector<const zip::Entry*> chosen = ChooseDeepEntries(deep_entries_, out_.diagnostics);
     struct Read {
       SdkDetector::BlobFinds finds;
       Diagnostics diagnostics;
@@ -504,7 +347,7 @@ class PackageScanner {
       zip::Extractor extractor(backing_, &budget_);
       ByteBuffer storage;
       Read& r = reads[task];
-      auto bytes = ExtractOrReport(extractor, *archive, *chosen[task], storage, std::string(chosen[task]->name),
+      auto bytes = vigie::ExtractOrReport(extractor, *archive, *chosen[task], storage, std::string(chosen[task]->name),
                                    Severity::kWarning, r.diagnostics);
       if (bytes) r.finds = SdkDetector::FindInBlob(bytes->AsString());
     });
@@ -516,21 +359,9 @@ class PackageScanner {
     }
   }
 
-  // Extracts an entry, recording a failure under `where` with `severity`.
-  static std::optional<ByteView> ExtractOrReport(zip::Extractor& extractor, const zip::Archive& archive,
-                                                 const zip::Entry& e, ByteBuffer& storage,
-                                                 const std::string& where, Severity severity, Diagnostics& diags,
-                                                 zip::Extractor::Crc crc = zip::Extractor::Crc::kCheck) {
-    auto bytes = extractor.Extract(archive, e, storage, diags, crc);
-    if (!bytes) {
-      diags.AddError(severity, bytes.error(), where);
-      return std::nullopt;
-    }
-    return *bytes;
-  }
   std::optional<ByteView> ExtractOrReport(const zip::Archive& archive, const zip::Entry& e, ByteBuffer& storage,
                                           const std::string& where, Severity severity) {
-    return ExtractOrReport(extractor_, archive, e, storage, where, severity, out_.diagnostics);
+    return vigie::ExtractOrReport(extractor_, archive, e, storage, where, severity, out_.diagnostics);
   }
 
   void CountPackages(const dex::DexFile& d) {
@@ -565,8 +396,8 @@ class PackageScanner {
   void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
     const std::string where = JoinPath(prefix, e.name);
     ByteBuffer storage;
-    auto bytes = ExtractOrReport(extractor_, archive, e, storage, where, Severity::kError, out_.diagnostics,
-                                 zip::Extractor::Crc::kLeaveToCaller);
+    auto bytes = vigie::ExtractOrReport(extractor_, archive, e, storage, where, Severity::kError, out_.diagnostics,
+                                        zip::Extractor::Crc::kLeaveToCaller);
     if (!bytes) return;
     // The CRC is checked beside the analysis of the code; its warning comes
     // after the DEX's own diagnostics.
