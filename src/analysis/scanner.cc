@@ -70,6 +70,15 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
   return PackageKind::kZip;
 }
 
+// The top-level manifest being read by the scan's helper
+// (PackageScanner::ReadTopManifestAside).
+struct TopManifest {
+  ManifestPart part;
+  std::exception_ptr error;
+  std::atomic<bool> done{false};  // Set by the helper.
+  bool merged = false;             // Set by the scan's thread.
+};
+
 class PackageScanner {
  public:
   PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing, TaskPool& pool)
@@ -448,12 +457,6 @@ class PackageScanner {
   zip::InflateBudget budget_;
   zip::Extractor extractor_;
   zip::Extractor aside_extractor_;  // The top-level manifest's, on either thread.
-  struct TopManifest {
-    ManifestPart part;
-    std::exception_ptr error;
-    std::atomic<bool> done{false};  // Set by the helper.
-    bool merged = false;             // Set by the scan's thread.
-  };
   std::optional<TopManifest> top_manifest_;  // Being read by the helper.
   // Guards the SDK detector and the kept DEX files: the scan's helper
   // analyses those (AnalyseDeferredAside) while this thread reads on.
