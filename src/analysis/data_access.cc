@@ -1,6 +1,7 @@
 #include "vigie/analysis/data_access.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "embedded_data.h"
 #include "vigie/base/tsv.h"
@@ -131,7 +132,7 @@ DexApiIndex::DexApiIndex(const dex::DexFile& dex)
       else hi = mid;
     }
     if (lo < dex.string_count() && dex.String(lo) == std::string_view(rule.with_string))
-      strings_[lo] = rule.with_string;
+      strings_.emplace_back(lo, rule.with_string);
   }
 }
 
@@ -155,7 +156,8 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, cons
       else if (IsStaticGet(in.opcode)) table = &field_rule_;
       else if (in.opcode == 0x1a || in.opcode == 0x1b) {  // const-string, const-string/jumbo
         const uint32_t idx = in.opcode == 0x1a ? in.Index16() : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
-        if (auto it = strings_.find(idx); it != strings_.end()) loaded.push_back(it->second);
+        for (const auto& [id, text] : strings_)
+          if (id == idx) loaded.push_back(text);
         if (want_strings && idx < strings->size() && (*strings)[idx]) string_refs->emplace_back(class_def, idx);
         return;
       }

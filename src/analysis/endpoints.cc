@@ -73,16 +73,17 @@ bool StartsLikeSecret(std::string_view s) {
     }
     return t;
   }();
-  static const auto* suffixes = [] {
-    auto* v = new std::vector<std::string_view>();
+  // Suffix-only kinds, bucketed by last byte the same way.
+  static const auto* by_last = [] {
+    auto* t = new std::array<std::vector<std::string_view>, 256>{};
     for (const auto& r : SecretRules())
-      if (r.prefix.empty()) v->push_back(r.suffix);
-    return v;
+      if (r.prefix.empty() && !r.suffix.empty()) (*t)[static_cast<unsigned char>(r.suffix.back())].push_back(r.suffix);
+    return t;
   }();
   if (s.size() < 8) return false;
   for (std::string_view prefix : (*by_first)[static_cast<unsigned char>(s[0])])
     if (s.substr(0, prefix.size()) == prefix) return true;
-  for (std::string_view suffix : *suffixes)
+  for (std::string_view suffix : (*by_last)[static_cast<unsigned char>(s.back())])
     if (s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix) return true;
   return false;
 }

@@ -337,10 +337,7 @@ void SdkDetector::OnBlobFinds(const BlobFinds& finds, const std::string& where) 
     AddFind({0, url, nullptr}, where, UINT32_MAX);
     // A URL's host counts as network evidence; bare host-like tokens of a
     // binary are not taken, too many of them are not hosts.
-    std::string host = UrlHost(url);
-    bool covered = false;
-    matcher_->MatchHost(host, [&](uint32_t) { covered = true; });
-    if (covered) OnHost(host);
+    OnHost(UrlHost(url));
   }
   for (const auto& [rule, token] : finds.secrets) AddFind({0, token, rule}, where, UINT32_MAX);
 }

@@ -10,8 +10,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -59,7 +57,9 @@ class DexApiIndex {
   // instruction of the walk.
   std::vector<int32_t> method_rule_, field_rule_;
   bool any_rule_ = false;
-  std::unordered_map<uint32_t, std::string_view> strings_;  // string id -> with_string it satisfies
+  // String id -> the with_string it satisfies. A handful at most, so a
+  // linear scan beats hashing on every const-string of the walk.
+  std::vector<std::pair<uint32_t, std::string_view>> strings_;
 };
 
 /// "io.mysdk.Loc.start()": a readable name for method `method_idx`.
