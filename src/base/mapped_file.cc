@@ -101,15 +101,4 @@ std::string Sha256File(const MappedFile& file) {
   return Hex(digest, sizeof digest);
 }
 
-std::string Sha256Hex(ByteView bytes) { return Sha256Hex({bytes}); }
-
-std::string Sha256Hex(std::initializer_list<ByteView> parts) {
-  sha256_ctx ctx;
-  sha256_init(&ctx);
-  for (ByteView part : parts) sha256_update(&ctx, part.size(), part.data());
-  uint8_t digest[SHA256_DIGEST_SIZE];
-  sha256_digest(&ctx, sizeof digest, digest);
-  return Hex(digest, sizeof digest);
-}
-
 }  // namespace vigie

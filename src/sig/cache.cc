@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#define XXH_INLINE_ALL  // Header-only use of Debian's libxxhash-dev.
+#include <xxhash.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +16,22 @@ std::string CacheDir() {
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/vigie";
   if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/vigie";
   return {};
+}
+
+std::string ContentKey(std::initializer_list<ByteView> parts) {
+  XXH3_state_t state;
+  XXH3_128bits_reset(&state);
+  for (ByteView part : parts) XXH3_128bits_update(&state, part.data(), part.size());
+  const XXH128_hash_t h = XXH3_128bits_digest(&state);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    const uint64_t word = i < 8 ? h.high64 : h.low64;
+    const unsigned byte = static_cast<unsigned>(word >> (8 * (7 - i % 8))) & 0xff;
+    out[2 * i] = kHex[byte >> 4];
+    out[2 * i + 1] = kHex[byte & 15];
+  }
+  return out;
 }
 
 std::string CachePath(const std::string& name) {

@@ -6,7 +6,8 @@ namespace vigie::sig {
 namespace {
 
 constexpr char kMagic[4] = {'V', 'S', 'D', 'B'};
-constexpr uint32_t kVersion = 1;
+// 2: vendors follow the SDKs.
+constexpr uint32_t kVersion = 2;
 
 class Writer {
  public:
@@ -31,6 +32,12 @@ class Decoder {
   explicit Decoder(ByteView b) : r_(b) {}
   bool ok() const { return r_.ok() && ok_; }
   uint32_t U32() { return r_.U32(); }
+  // Whether `n` records can still follow: each takes at least 4 bytes, so a
+  // larger count is a lie, refused before anything is allocated for it.
+  bool Fits(uint64_t n) {
+    if (n * 4 > r_.remaining()) ok_ = false;
+    return ok();
+  }
   std::string Str() {
     uint32_t n = r_.U32();
     return std::string(r_.Bytes(n).AsString());
@@ -38,12 +45,7 @@ class Decoder {
   std::vector<std::string> List() {
     uint32_t n = r_.U32();
     std::vector<std::string> out;
-    // Every string needs at least its 4-byte length: a count beyond what is
-    // left is a lie, refused before anything is reserved.
-    if (uint64_t{n} * 4 > r_.remaining()) {
-      ok_ = false;
-      return out;
-    }
+    if (!Fits(n)) return out;
     out.reserve(n);
     for (uint32_t i = 0; i < n && ok(); ++i) out.push_back(Str());
     return out;
@@ -79,6 +81,27 @@ std::string EncodeDb(const SignatureDb& db) {
     w.List(s.manifest_meta_data);
     w.List(s.manifest_permissions);
   }
+  w.U32(static_cast<uint32_t>(db.vendors.size()));
+  for (const Vendor& v : db.vendors) {
+    w.Str(v.id);
+    w.Str(v.name);
+    w.Str(v.parent);
+    w.Str(v.ultimate_parent);
+    w.Str(v.hq_country);
+    w.U32(static_cast<uint32_t>(v.jurisdictions.size()));
+    for (const VendorTie& t : v.jurisdictions) {
+      w.Str(t.country);
+      w.List(t.ties);
+    }
+    w.List(v.flags);
+    w.U32(static_cast<uint32_t>(v.incidents.size()));
+    for (const VendorIncident& i : v.incidents) {
+      w.Str(i.date);
+      w.Str(i.summary);
+      w.Str(i.source);
+    }
+    w.List(v.sources);
+  }
   return w.Take();
 }
 
@@ -90,7 +113,7 @@ Result<SignatureDb> DecodeDb(ByteView bytes) {
   SignatureDb db;
   db.sources = d.List();
   uint32_t n = d.U32();
-  if (!d.ok() || n > bytes.size()) return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
+  if (!d.ok() || !d.Fits(n)) return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
   db.sdks.reserve(n);
   for (uint32_t i = 0; i < n && d.ok(); ++i) {
     SdkSignature s;
@@ -112,6 +135,37 @@ Result<SignatureDb> DecodeDb(ByteView bytes) {
     s.manifest_meta_data = d.List();
     s.manifest_permissions = d.List();
     db.sdks.push_back(std::move(s));
+  }
+  const uint32_t vendors = d.U32();
+  if (!d.ok() || !d.Fits(vendors)) return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
+  db.vendors.reserve(vendors);
+  for (uint32_t i = 0; i < vendors && d.ok(); ++i) {
+    Vendor v;
+    v.id = d.Str();
+    v.name = d.Str();
+    v.parent = d.Str();
+    v.ultimate_parent = d.Str();
+    v.hq_country = d.Str();
+    const uint32_t ties = d.U32();
+    if (!d.Fits(ties)) break;
+    for (uint32_t k = 0; k < ties && d.ok(); ++k) {
+      VendorTie t;
+      t.country = d.Str();
+      t.ties = d.List();
+      v.jurisdictions.push_back(std::move(t));
+    }
+    v.flags = d.List();
+    const uint32_t incidents = d.U32();
+    if (!d.Fits(incidents)) break;
+    for (uint32_t k = 0; k < incidents && d.ok(); ++k) {
+      VendorIncident e;
+      e.date = d.Str();
+      e.summary = d.Str();
+      e.source = d.Str();
+      v.incidents.push_back(std::move(e));
+    }
+    v.sources = d.List();
+    db.vendors.push_back(std::move(v));
   }
   if (!d.ok()) return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
   return db;

@@ -28,7 +28,7 @@ constexpr unsigned kAnchorFlags = 0;
 std::string CacheKey(const std::vector<std::pair<std::string, uint32_t>>& patterns, unsigned flags) {
   std::string material = std::string(hs_version()) + "\n" + std::to_string(flags) + "\n";
   for (const auto& p : patterns) material.append(p.first).push_back('\n');
-  return Sha256Hex(ByteView(material));
+  return ContentKey({ByteView(material)});
 }
 
 hs_database_t* LoadCached(const std::string& path) {

@@ -181,7 +181,7 @@ Result<SignatureDb> ImportFile(const std::string& format, const std::string& pat
   // name the file), so an edited file is never served stale. Hashing reads
   // the file in place: no copy of a half-megabyte export.
   const std::string header = format + "\n" + source + "\n";
-  const std::string cached = CachePath(Sha256Hex({ByteView(header), file->view()}) + ".vsdb");
+  const std::string cached = CachePath(ContentKey({ByteView(header), file->view()}) + ".vsdb");
   if (!cached.empty()) {
     if (auto blob = MappedFile::Open(cached); blob && !blob->view().empty()) {
       if (auto db = DecodeDb(blob->view())) return db;

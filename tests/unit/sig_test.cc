@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "test_support.h"
+#include "vigie/sig/cache.h"
 #include "vigie/sig/db_codec.h"
 #include "vigie/sig/entities.h"
 #include "vigie/sig/exodus_classes.h"
@@ -278,12 +279,23 @@ TEST(Entities, ImportersForXRayAndDisconnectGiveDomainOwners) {
 TEST(DbCodec, RoundTripsTheBuiltinKbAndRejectsDamage) {
   auto kb = LoadBuiltinKb();
   ASSERT_TRUE(kb.ok());
-  // The built-in KB is the compiled form of data/sdk_kb.json: same content.
+  // The built-in KB is the compiled form of data/sdk_kb.json and
+  // data/vendors.json: same content.
   auto text = vigie::testing::ReadBytes("data/sdk_kb.json");
   auto parsed = ParseKb(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), "vigie-kb");
   ASSERT_TRUE(parsed.ok());
+  auto vendor_text = vigie::testing::ReadBytes("data/vendors.json");
+  auto vendors = ParseVendors(
+      std::string_view(reinterpret_cast<const char*>(vendor_text.data()), vendor_text.size()), "vigie-vendors");
+  ASSERT_TRUE(vendors.ok());
+  parsed->vendors = std::move(*vendors);
   EXPECT_EQ(EncodeDb(*kb), EncodeDb(*parsed));
   ASSERT_GE(kb->sdks.size(), 100u);
+  const Vendor* xmode = kb->FindVendor("xmode");
+  ASSERT_NE(xmode, nullptr);
+  EXPECT_EQ(xmode->hq_country, "US");
+  EXPECT_FALSE(xmode->incidents.empty());
+  EXPECT_FALSE(xmode->sources.empty());
 
   std::string blob = EncodeDb(*kb);
   auto back = DecodeDb(ByteView(blob));
@@ -296,6 +308,18 @@ TEST(DbCodec, RoundTripsTheBuiltinKbAndRejectsDamage) {
   lying[9] = '\xff';
   lying[10] = '\xff';
   EXPECT_FALSE(DecodeDb(ByteView(lying)).ok());
+  std::string older = blob;
+  older[4] = '\x01';  // Version 1 had no vendors: refused, so a cache is rebuilt.
+  EXPECT_FALSE(DecodeDb(ByteView(older)).ok());
+}
+
+TEST(ContentKey, ChangesWithTheContentNotWithHowItIsSplit) {
+  const std::string a = ContentKey({ByteView(std::string_view("exodus\n")), ByteView(std::string_view("{}"))});
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(a, ContentKey({ByteView(std::string_view("exodus\n{}"))}));
+  EXPECT_NE(a, ContentKey({ByteView(std::string_view("exodus\n{ }"))}));
+  EXPECT_NE(ContentKey({}), ContentKey({ByteView(std::string_view("\0", 1))}));
 }
 
 TEST(ExodusImport, IsCachedInCompiledFormKeyedByContent) {

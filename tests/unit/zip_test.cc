@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 
@@ -257,8 +260,15 @@ TEST(Sha256, MatchesSha256sum) {
     ASSERT_TRUE(f.ok());
     EXPECT_EQ(Sha256File(*f), Sha256sum(vigie::testing::Fixture(name))) << name;
   }
-  // The empty input, from FIPS 180-4's well-known digest.
-  EXPECT_EQ(Sha256Hex(ByteView()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  // The empty file, from FIPS 180-4's well-known digest.
+  char path[] = "/tmp/vigie_empty_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  auto empty = MappedFile::Open(path);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(Sha256File(*empty), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  std::remove(path);
 }
 
 }  // namespace

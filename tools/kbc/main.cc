@@ -1,7 +1,8 @@
 // vigie-kbc: compiles a knowledge base in Vigie's JSON format into the binary
 // form the scanner loads (db_codec.h). Run by the build on data/sdk_kb.json;
 // a malformed KB fails the build with the parser's message. With the vendor
-// KB as a third argument, it also checks that every SDK's vendor is there.
+// KB as a third argument, it checks that every SDK's vendor is there and
+// compiles the vendors into the same blob.
 //   vigie-kbc IN.json OUT.bin [VENDORS.json]
 #include <cstdio>
 #include <fstream>
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    db->vendors = std::move(*vendors);
   }
   std::ofstream out(argv[2], std::ios::binary);
   out << vigie::sig::EncodeDb(*db);

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 
 #include "vigie/base/bytes.h"
@@ -38,10 +37,5 @@ class MappedFile {
 /// chunks whose pages are released behind the hash, so that hashing a 300 MB
 /// package does not leave it resident (limits::kHashResidentLimit).
 std::string Sha256File(const MappedFile& file);
-
-/// SHA-256 of a buffer, hex-encoded.
-std::string Sha256Hex(ByteView bytes);
-/// SHA-256 of buffers one after the other, without joining them.
-std::string Sha256Hex(std::initializer_list<ByteView> parts);
 
 }  // namespace vigie

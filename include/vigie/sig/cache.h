@@ -3,14 +3,24 @@
 // stale or unwritable cache only costs time.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+
+#include "vigie/base/bytes.h"
 
 namespace vigie::sig {
 
 /// $VIGIE_CACHE_DIR, else $XDG_CACHE_HOME/vigie, else ~/.cache/vigie; empty
 /// when none can be determined.
 std::string CacheDir();
+
+/// A cache entry's name for content made of `parts` (in order): 32 hex
+/// digits of XXH3-128. A cache key only has to change when the content
+/// does, and is not a security boundary (the cache is the user's own), so
+/// a hash at memory speed serves: SHA-256 of a 570 KB Exodus export took
+/// a third of a millisecond of every scan.
+std::string ContentKey(std::initializer_list<ByteView> parts);
 
 /// CacheDir()/name, or empty when there is no cache directory.
 std::string CachePath(const std::string& name);
