@@ -100,7 +100,8 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   //
   // First round:
   //  - slices of the class definitions, marked for Exodus' class set (the
-  //    costliest part: it reads every method's catch types and debug info);
+  //    costliest part: it reads every method's prototype and catch types;
+  //    local variables are left for later, see sig::LocalsCandidates);
   //  - slices of the string table: hosts, URLs and secrets;
   //  - defined class names against package prefixes and KB regexes;
   //  - the index of the framework members data/data_access.tsv names;
@@ -117,16 +118,22 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   std::vector<std::string> hosts[kStringSlices];
   std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
+  std::vector<uint32_t> slashed[kStringSlices];   // Strings holding a '/', for Exodus' candidates.
   std::vector<sig::PrintedItems> printed(marks);
   std::optional<DexApiIndex> index;
   RunTasks(pool, index_task + 1 + (side ? 1 : 0), [&](size_t task, unsigned worker) {
     if (side && task-- == 0) return side();
     if (task < marks) {
-      printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, marks), slice(classes, task + 1, marks));
+      printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, marks), slice(classes, task + 1, marks),
+                                            sig::PrintedPart::kAllButLocals);
     } else if (task < class_task) {
       const size_t h = task - first_string_task;
-      for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i)
-        if (auto s = dex.String(i)) ScanString(*s, i, hosts[h], finds[h]);
+      for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i) {
+        auto s = dex.String(i);
+        if (!s) continue;
+        ScanString(*s, i, hosts[h], finds[h]);
+        if (marks && s->find('/') != std::string_view::npos) slashed[h].push_back(i);
+      }
     } else if (task == class_task) {
       for (uint32_t i = 0; i < classes; ++i) {
         uint32_t last = UINT32_MAX;
@@ -156,23 +163,37 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first) owned.push_back(class_hits[k]);
 
   // Second round:
+  //  - what the SDKs' code calls, walked in slices of the SDK classes. First,
+  //    and in eighths: one SDK's classes can weigh more than the rest, and
+  //    a slice claimed last would leave the other thread idle;
+  //  - the Exodus names only local variables could add (see below);
   //  - Exodus' class names, listed and matched in parts: the printed types
-  //    in three ranges, then the printed strings and the entry path;
-  //  - what the SDKs' code calls, walked in slices of the SDK classes.
-  constexpr size_t kTypeLists = 3, kWalkSlices = 4;
+  //    in three ranges, then the printed strings and the entry path.
+  constexpr size_t kTypeLists = 3, kWalkSlices = 8;
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
   const size_t lists = marks ? kTypeLists + 1 : 0;
+  const size_t candidate_task = kWalkSlices, candidate_tasks = marks ? 1 : 0;
+  std::optional<sig::LocalsCandidates> candidates;
+  std::vector<std::pair<uint32_t, size_t>> candidate_hits;  // (sdk, candidate name)
   std::vector<ApiUse> uses[kWalkSlices];
   std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
   std::vector<sig::ClassNameList> names(lists);
   std::vector<std::vector<std::pair<uint32_t, std::string>>> hits(lists);
-  RunTasks(pool, lists + kWalkSlices, [&](size_t task, unsigned worker) {
-    if (task >= lists) {
-      const size_t w = task - lists;
-      for (size_t k = owned.size() * w / kWalkSlices; k < owned.size() * (w + 1) / kWalkSlices; ++k)
-        index->CollectUses(owned[k].first, uses[w], &endpoint_strings, &string_refs[w]);
+  RunTasks(pool, kWalkSlices + candidate_tasks + lists, [&](size_t task, unsigned worker) {
+    if (task == candidate_task) {
+      std::vector<uint32_t> with_slash;
+      for (const auto& list : slashed) with_slash.insert(with_slash.end(), list.begin(), list.end());
+      candidates.emplace(dex, printed[0], with_slash);
+      sessions_[worker].MatchExodusNames(candidates->names(),
+                                         [&](uint32_t sdk, size_t i) { candidate_hits.emplace_back(sdk, i); });
       return;
     }
+    if (task < kWalkSlices) {
+      for (size_t k = owned.size() * task / kWalkSlices; k < owned.size() * (task + 1) / kWalkSlices; ++k)
+        index->CollectUses(owned[k].first, uses[task], &endpoint_strings, &string_refs[task]);
+      return;
+    }
+    task -= kWalkSlices + candidate_tasks;
     sig::ClassNameList& list = names[task];
     if (task < kTypeLists) {
       list.AddPrintedTypes(dex, printed[0].types, slice(dex.type_count(), task, kTypeLists),
@@ -185,6 +206,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
       hits[task].emplace_back(sdk, std::string(list.name(i)));
     });
   });
+  if (!candidate_hits.empty()) AddHitsOfLocals(dex, pool, *candidates, candidate_hits, hits);
   for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
   auto owner = [&](uint32_t class_def) -> const uint32_t* {
     auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
@@ -206,6 +228,35 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
       auto it = string_owner.find(f.string_idx);
       AddFind(f, where, it == string_owner.end() ? UINT32_MAX : it->second);
     }
+}
+
+void SdkDetector::AddHitsOfLocals(const dex::DexFile& dex, TaskPool* pool, const sig::LocalsCandidates& candidates,
+                                  const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
+                                  std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits) {
+  // A candidate match already made by a printed item changes nothing.
+  std::vector<std::pair<uint32_t, std::string_view>> known;
+  for (const auto& list : hits)
+    for (const auto& [sdk, name] : list) known.emplace_back(sdk, name);
+  std::sort(known.begin(), known.end());
+  std::vector<std::pair<uint32_t, size_t>> pending;
+  for (auto [sdk, i] : candidate_hits)
+    if (!std::binary_search(known.begin(), known.end(), std::pair{sdk, candidates.names().name(i)}))
+      pending.emplace_back(sdk, i);
+  if (pending.empty()) return;
+  // Only the locals can tell: they are marked, in slices, in a third round.
+  constexpr size_t kSlices = 4;
+  const uint32_t classes = dex.class_count();
+  std::vector<sig::PrintedItems> locals(kSlices);
+  RunTasks(pool, kSlices, [&](size_t task, unsigned) {
+    locals[task] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * task / kSlices),
+                                         static_cast<uint32_t>(uint64_t{classes} * (task + 1) / kSlices),
+                                         sig::PrintedPart::kLocalsOnly);
+  });
+  for (size_t k = 1; k < kSlices; ++k) locals[0].Merge(locals[k]);
+  std::vector<std::pair<uint32_t, std::string>> added;
+  for (auto [sdk, i] : pending)
+    if (candidates.PrintedWith(i, locals[0])) added.emplace_back(sdk, std::string(candidates.names().name(i)));
+  hits.push_back(std::move(added));
 }
 
 void SdkDetector::ScanString(std::string_view s, uint32_t idx, std::vector<std::string>& hosts,

@@ -11,14 +11,21 @@ namespace {
 // records each once, and a prototype's types are marked once per range.
 class Marker {
  public:
-  explicit Marker(const dex::DexFile& dex)
-      : dex_(dex), seen_protos_(dex.proto_count()) {
+  Marker(const dex::DexFile& dex, PrintedPart part)
+      : dex_(dex), part_(part), seen_protos_(part == PrintedPart::kLocalsOnly ? 0 : dex.proto_count()) {
     out_.types = IndexSet(dex.type_count());
     out_.strings = IndexSet(dex.string_count());
   }
 
   void Class(uint32_t i) {
     dex::ClassDef def = dex_.class_def(i);
+    if (part_ == PrintedPart::kLocalsOnly) {
+      dex_.ForEachMethod(def, [this](const dex::EncodedMethod& m) {
+        if (!m.code_off) return;
+        if (auto code = dex_.Code(m.code_off)) Locals(code->debug_info_off);
+      });
+      return;
+    }
     Type(def.class_idx);
     Type(def.superclass_idx);
     dex_.ForEachInterface(def, [this](uint32_t t) { Type(t); });
@@ -57,11 +64,16 @@ class Marker {
     auto code = dex_.Code(m.code_off);
     if (!code) return;
     dex_.ForEachCatchType(*code, m.code_off, [this](uint32_t t) { Type(t); });
+    if (part_ == PrintedPart::kAll) Locals(code->debug_info_off);
+  }
+
+  // The types and generic signatures of the local variables that
+  // debug_info_item `off` declares.
+  void Locals(uint32_t off) {
     // D8 shares one debug_info_item between methods whose line tables are
     // alike, and its locals need reading only once. A small direct-mapped
     // table of recent offsets catches most repeats (a third of the decodes
     // on real apps) in fixed memory; a miss only means decoding again.
-    const uint32_t off = code->debug_info_off;
     if (off == 0) return;
     uint32_t& slot = recent_debug_info_[(off * 2654435761u) >> (32 - kRecentBits)];
     if (slot == off) return;
@@ -73,6 +85,7 @@ class Marker {
   }
 
   const dex::DexFile& dex_;
+  const PrintedPart part_;
   std::vector<dex::EncodedMethod> methods_;  // Of the class being marked.
   PrintedItems out_;
   IndexSet seen_protos_;
@@ -87,8 +100,8 @@ void IndexSet::Merge(const IndexSet& other) {
   for (size_t w = 0; w < other.words_.size(); ++w) words_[w] |= other.words_[w];
 }
 
-PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first, uint32_t last) {
-  Marker m(dex);
+PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first, uint32_t last, PrintedPart part) {
+  Marker m(dex, part);
   for (uint32_t i = first; i < std::min(last, dex.class_count()); ++i) m.Class(i);
   return m.Take();
 }
@@ -102,6 +115,33 @@ void ClassNameList::AddPrintedStrings(const dex::DexFile& dex, const IndexSet& s
   strings.ForEach([&](uint32_t s) {
     if (auto text = dex.String(s)) AddMatchesIn(*text);
   });
+}
+
+LocalsCandidates::LocalsCandidates(const dex::DexFile& dex, const PrintedItems& printed,
+                                   const std::vector<uint32_t>& with_slash) {
+  // Names are listed with their owners, so repeats are kept: two types
+  // may give one name, and only one of them may be printed by a local.
+  auto add = [this](std::string_view text, Owner owner) {
+    ForEachExodusClassMatch(text, [&](std::string_view m) {
+      names_.Add(m);
+      owners_.push_back(owner);
+    });
+  };
+  IndexSet descriptors(dex.string_count());
+  for (uint32_t t = 0; t < dex.type_count(); ++t) {
+    const uint32_t descriptor = dex.TypeDescriptorIndex(t);
+    descriptors.Insert(descriptor);
+    if (!printed.types.Contains(t)) add(dex.TypeDescriptor(t), {t, descriptor});
+  }
+  for (uint32_t i : with_slash) {
+    if (printed.strings.Contains(i) || descriptors.Contains(i)) continue;
+    if (auto text = dex.String(i)) add(*text, {dex::kNoIndex, i});
+  }
+}
+
+bool LocalsCandidates::PrintedWith(size_t i, const PrintedItems& locals) const {
+  const Owner& o = owners_[i];
+  return (o.type != dex::kNoIndex && locals.types.Contains(o.type)) || locals.strings.Contains(o.string);
 }
 
 size_t ClassNameList::IndexOfEnd(uint64_t end) const {

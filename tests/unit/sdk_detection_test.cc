@@ -32,6 +32,30 @@ const SdkFinding* Find(const ScanResult& r, const std::string& id) {
   return nullptr;
 }
 
+// Exodus' class set holds what dexdump prints of local variables: their
+// types and generic signatures. Vigie reads the locals only when a name they
+// could add matches a signature (sig::LocalsCandidates); these must still be
+// found, and a tracker name that only a string constant holds must not.
+TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByLocalVariables) {
+  REQUIRE_FIXTURE(Fixture("locals.dex"));
+  auto db = sig::ParseExodus(R"({"trackers":{
+      "1":{"id":1,"name":"Facebook Ads","code_signature":"com.facebook.ads"},
+      "2":{"id":2,"name":"MoPub","code_signature":"com.mopub.mobileads."},
+      "3":{"id":3,"name":"Flurry","code_signature":"com.flurry."},
+      "4":{"id":4,"name":"Vigie","code_signature":"org.vigie.locals"}}})", "exodus:test");
+  ASSERT_TRUE(db.ok());
+  ScanOptions o;
+  o.matcher = *sig::SdkMatcher::Compile(std::move(*db));
+  ScanResult r = ScanFile(Fixture("locals.dex"), o);
+  std::map<std::string, std::vector<std::string>> found;
+  for (const auto& s : r.sdks) found[s.name] = s.classes.examples;
+  EXPECT_EQ(found["Facebook Ads"], std::vector<std::string>{"com/facebook/ads/AdView"}) << "a local's type";
+  EXPECT_EQ(found["MoPub"], std::vector<std::string>{"com/mopub/mobileads/MoPubView"}) << "a local's signature";
+  EXPECT_EQ(found["Vigie"], std::vector<std::string>{"org/vigie/locals/Main"}) << "a defined class";
+  EXPECT_EQ(found.count("Flurry"), 0u) << "a string constant is not in Exodus' class set";
+  EXPECT_EQ(found.size(), 3u);
+}
+
 TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   REQUIRE_FIXTURE(Fixture("sdkapp.apk"));
   ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());
@@ -246,7 +270,9 @@ TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
   EXPECT_TRUE(AnyContains(backends, "vigie-fixture.appspot.com"));
   EXPECT_TRUE(AnyContains(backends, "search.vigie-fixture.example:9200"));
   for (const auto& f : r.findings)
-    if (f.id == "hardcoded-secret") EXPECT_FALSE(AnyContains(f.evidence, "1:123456789012")) << "not a secret";
+    if (f.id == "hardcoded-secret") {
+      EXPECT_FALSE(AnyContains(f.evidence, "1:123456789012")) << "not a secret";
+    }
   const Finding* key = FindingOf(r, "hardcoded-secret");
   ASSERT_NE(key, nullptr);
   EXPECT_EQ(key->severity, "critical") << "the AWS key, the most severe, comes first";

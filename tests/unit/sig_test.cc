@@ -5,6 +5,7 @@
 #include <memory>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <unistd.h>
 
@@ -32,12 +33,12 @@ std::vector<std::string> RunPython(const std::string& script, const std::string&
   std::vector<std::string> out;
   {
     std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    // Whole lines, however long: a match can be thousands of characters.
+    std::string text;
     char buf[4096];
-    while (p && fgets(buf, sizeof buf, p.get())) {
-      std::string line(buf);
-      if (!line.empty() && line.back() == '\n') line.pop_back();
-      out.push_back(line);
-    }
+    for (size_t n; p && (n = fread(buf, 1, sizeof buf, p.get())) > 0;) text.append(buf, n);
+    for (size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1)
+      out.push_back(text.substr(at, nl - at));
   }
   unlink(script_path);
   unlink(input_path);
@@ -119,10 +120,20 @@ TEST(ExodusSignatures, AgreeWithPythonReSearch) {
 }
 
 TEST(ExodusClassRegex, AgreesWithPythonRe) {
-  const std::vector<std::string> inputs = {
+  std::vector<std::string> inputs = {
       "Lcom/facebook/ads/AdView;", "LCOM/foo/Bar;", "LFoo;", "Lcom/a/B$Inner;", "(ILcom/a/B;[Lcom/c/D;)V",
       "Ljava/util/List<Lcom/x/Y;>;", "/tmp/tmpab12/initialInstall/dex/classes.dex", "https://www.Example.com/Path/x",
-      "LABC/DEF/ghi;", "L/foo;", "La/b//c;", "Lcom/a/b/;", "ZZLcom_x/y9/Z_z;", "LÄpfel/Birne;", ""};
+      "LABC/DEF/ghi;", "L/foo;", "La/b//c;", "Lcom/a/b/;", "ZZLcom_x/y9/Z_z;", "LÄpfel/Birne;", "",
+      "AB/c", "A/b", "AB/", "ABC", "xA/b/", "A" + std::string(5000, 'b') + "/c", std::string(3000, 'A') + "/x"};
+  // Random strings over the characters that decide a match, where
+  // backtracking and word skipping could go wrong.
+  std::mt19937 rng(7);
+  const std::string alphabet = "ABLZabz09_/;$<>. ";
+  for (int i = 0; i < 3000; ++i) {
+    std::string s(rng() % 24, ' ');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    inputs.push_back(std::move(s));
+  }
   auto python = PythonFindall(inputs);
   ASSERT_EQ(python.size(), inputs.size()) << "python3 is needed as the oracle";
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -15,6 +15,7 @@
 #include "vigie/base/parallel.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
+#include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
@@ -71,6 +72,11 @@ class SdkDetector {
     const struct SecretRule* secret;  // Null for a URL.
   };
   // Hosts covered by a signature, URLs and secret tokens in one string.
+  // Exodus matches of names only local variables could add (round three
+  // of OnDex, run only when such a name matches something new).
+  void AddHitsOfLocals(const dex::DexFile& dex, TaskPool* pool, const sig::LocalsCandidates& candidates,
+                       const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
+                       std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits);
   void ScanString(std::string_view s, uint32_t string_idx, std::vector<std::string>& hosts,
                   std::vector<StringFind>& out) const;
   void FindAllIn(std::string_view text, const std::string& where);

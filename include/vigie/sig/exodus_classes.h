@@ -64,11 +64,17 @@ struct PrintedItems {
   }
 };
 
+/// Which part of what dexdump prints MarkPrintedItems marks. Local
+/// variables come from each method's debug info, the costliest part to
+/// read and the one that almost never adds a name (see LocalsCandidates).
+enum class PrintedPart { kAll, kAllButLocals, kLocalsOnly };
+
 /// Marks what dexdump prints for class definitions [first, last): class,
 /// superclass, interfaces, source file, field types, static string and type
 /// values, method prototypes, catch types, and local variables' types and
 /// generic signatures. Disjoint ranges may be marked on different threads.
-PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first = 0, uint32_t last = UINT32_MAX);
+PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first = 0, uint32_t last = UINT32_MAX,
+                              PrintedPart part = PrintedPart::kAll);
 
 /// Class names in one flat, newline-joined buffer, so thousands of names cost
 /// one allocation and one vectorscan call. No Exodus pattern can match across
@@ -109,6 +115,36 @@ class ClassNameList {
  private:
   std::string text_;
   std::vector<uint64_t> ends_;  // End offset of each name in text_.
+};
+
+/// The names local variables could still add to Exodus' class set, once
+/// everything else dexdump prints is marked. A local prints its type and
+/// its generic signature (a string), so the candidates are the names of
+/// every type not yet printed and of every string not yet printed that
+/// holds a '/' (a name needs one) and is not a type's descriptor (whose
+/// names are its type's, listed with the type).
+///
+/// When none of these names matches a signature beyond the matches already
+/// found, reading the locals cannot change the verdicts or the evidence, and
+/// the debug info is never decoded: on every app of the corpus. Otherwise the
+/// locals are marked and PrintedWith() tells which candidates they print.
+class LocalsCandidates {
+ public:
+  /// `with_slash`: the indices of the strings of `dex` that hold a '/'
+  /// (the caller's own pass over the string table finds them).
+  LocalsCandidates(const dex::DexFile& dex, const PrintedItems& printed, const std::vector<uint32_t>& with_slash);
+  const ClassNameList& names() const { return names_; }
+  /// Whether candidate name i is printed once `locals` are marked: its
+  /// type or that type's descriptor string, or its string, is among them.
+  bool PrintedWith(size_t i, const PrintedItems& locals) const;
+
+ private:
+  struct Owner {
+    uint32_t type;    // dex::kNoIndex for a string's name.
+    uint32_t string;  // The type's descriptor, or the string.
+  };
+  ClassNameList names_;
+  std::vector<Owner> owners_;  // One per name.
 };
 
 // ---- inline ---------------------------------------------------------------
@@ -157,19 +193,25 @@ void ForEachExodusClassMatch(std::string_view s, Fn&& fn) {
     }
     size_t k = 0;
     while (p + k < s.size() && detail::IsUpper(s[p + k])) ++k;
-    // [A-Z]+ is greedy: try the longest run of capitals first, then give
-    // them back one by one, as the regex engine backtracks.
-    bool matched = false;
-    for (size_t j = k; j >= 1; --j) {
-      size_t end = detail::MatchPath(s, p + j);
-      if (end != std::string_view::npos) {
-        fn(s.substr(p + j, end - p - j));
-        p = end;
-        matched = true;
-        break;
-      }
+    size_t word_end = p + k;
+    while (word_end < s.size() && detail::IsWord(s[word_end])) ++word_end;
+    // Every attempt from here to the end of this word ends its first \w+ at
+    // word_end, so all fail unless "/\w" follows: skipping the word in one
+    // step keeps a long word linear (a regex engine retries each start).
+    if (word_end + 1 >= s.size() || s[word_end] != '/' || !detail::IsWord(s[word_end + 1])) {
+      p = word_end;
+      continue;
     }
-    if (!matched) ++p;
+    // [A-Z]+ is greedy and backtracks: it keeps every capital when a word
+    // character follows them, else gives the last one back to the group.
+    const size_t group = word_end > p + k ? p + k : p + k - 1;
+    if (group == p) {  // A single capital, then '/': [A-Z]+ cannot give it back.
+      p = word_end;
+      continue;
+    }
+    const size_t end = detail::MatchPath(s, group);
+    fn(s.substr(group, end - group));
+    p = end;
   }
 }
 

@@ -191,6 +191,11 @@ std::string_view DexFile::TypeDescriptor(uint32_t type_idx) const {
   return String(string_idx).value_or(std::string_view{});
 }
 
+uint32_t DexFile::TypeDescriptorIndex(uint32_t type_idx) const {
+  if (type_idx >= header_.type_ids_size) return kNoIndex;
+  return bytes_.ReadOr0<uint32_t>(header_.type_ids_off + 4ull * type_idx);
+}
+
 std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags) {
   std::vector<DexFile> out;
   auto first = Open(bytes, where, diags);

@@ -124,6 +124,8 @@ class DexFile {
   std::optional<std::string_view> String(uint32_t idx) const;
   /// Descriptor of type `idx`, e.g. "Lcom/example/Foo;"; empty when invalid.
   std::string_view TypeDescriptor(uint32_t type_idx) const;
+  /// The string index of type `type_idx`'s descriptor, or kNoIndex.
+  uint32_t TypeDescriptorIndex(uint32_t type_idx) const;
 
   // Index-table records. Inline, and one bounds check per record: the code
   // walk reads them for every method.
