@@ -73,6 +73,7 @@ SdkFinding& SdkDetector::Finding(uint32_t sdk) {
 void SdkDetector::FindHosts(std::string_view text, std::vector<std::string>& out) const {
   std::string host;
   ForEachHostToken(text, [&](std::string_view tok) {
+    if (!matcher_->MayMatchHostEndingIn(tok.substr(tok.rfind('.') + 1))) return;
     host.assign(tok);
     for (char& c : host)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

@@ -195,6 +195,17 @@ void SdkMatcher::MatchHost(std::string_view host, const std::function<void(uint3
   hosts_.Walk(host, '.', true, fn);
 }
 
+bool SdkMatcher::MayMatchHostEndingIn(std::string_view label) const {
+  char lower[64];
+  if (label.size() > sizeof lower) return true;  // Longer than a DNS label: let the walk decide.
+  for (size_t i = 0; i < label.size(); ++i) {
+    const char c = label[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  const auto& top = hosts_.nodes[0].next;
+  return top.find(std::string_view(lower, label.size())) != top.end();
+}
+
 void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(uint32_t)>& fn) const {
   components_.Walk(name, '.', false, fn);
 }

@@ -66,6 +66,10 @@ class SdkMatcher {
   /// fn(sdk) for each signature whose domain list covers `host` (the host
   /// itself or a parent domain).
   void MatchHost(std::string_view host, const std::function<void(uint32_t)>& fn) const;
+  /// Whether some signature domain ends in the label `label` ("com"), in any
+  /// case: most host-like tokens of a DEX are Java names
+  /// ("java.lang.String"), and this drops them before any copy or walk.
+  bool MayMatchHostEndingIn(std::string_view label) const;
 
   /// fn(sdk) for signatures naming this manifest component class (exactly
   /// or by package prefix), meta-data key, or permission.
