@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "vigie/base/crc32.h"
 #include "vigie/base/limits.h"
 
 namespace vigie::zip {
@@ -31,7 +32,7 @@ Extractor::Extractor(const MappedFile* backing, InflateBudget* budget)
 Extractor::~Extractor() { libdeflate_free_decompressor(Dec(decompressor_)); }
 
 bool Extractor::CrcMatches(const Entry& e, ByteView content) {
-  return static_cast<uint32_t>(libdeflate_crc32(0, content.data(), content.size())) == e.crc32;
+  return Crc32(content) == e.crc32;
 }
 
 void Extractor::ReportCrcMismatch(const Archive& archive, const Entry& e, Diagnostics& diags) {

@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <random>
 #include <sstream>
 
 #include "test_support.h"
 #include "vigie/analysis/scanner.h"
+#include "vigie/base/crc32.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/sig/matcher_source.h"
@@ -252,6 +254,24 @@ std::string Sha256sum(const std::string& path) {
   char buf[128] = {};
   if (!p || !fgets(buf, sizeof buf, p.get())) return {};
   return std::string(buf).substr(0, 64);
+}
+
+TEST(Crc32, FoldedPathAgreesWithLibdeflate) {
+  EXPECT_EQ(Crc32(ByteView(std::string_view("123456789"))), 0xCBF43926u) << "the CRC-32 check value";
+  // Every length around the 256-byte blocks of the folded path, at every
+  // alignment, then megabytes; random content.
+  std::mt19937 rng(3);
+  std::vector<uint8_t> data((4u << 20) + 64);
+  for (auto& b : data) b = static_cast<uint8_t>(rng());
+  for (size_t offset = 0; offset < 64; offset += 7)
+    for (size_t n = 0; n < 1100; ++n) {
+      const ByteView v(data.data() + offset, n);
+      ASSERT_EQ(Crc32(v), Crc32Portable(v)) << "offset " << offset << ", " << n << " bytes";
+    }
+  for (size_t n : {size_t{4} << 20, (size_t{3} << 20) + 77, size_t{65536}}) {
+    const ByteView v(data.data() + 5, n);
+    EXPECT_EQ(Crc32(v), Crc32Portable(v)) << n << " bytes";
+  }
 }
 
 TEST(Sha256, MatchesSha256sum) {
