@@ -167,10 +167,11 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   //  - what the SDKs' code calls, walked in slices of the SDK classes. First,
   //    and in eighths: one SDK's classes can weigh more than the rest, and
   //    a slice claimed last would leave the other thread idle;
-  //  - the Exodus names only local variables could add (see below);
+  //  - the Exodus names only local variables could add (AddHitsOfLocals);
   //  - Exodus' class names, listed and matched in parts: the printed types
-  //    in three ranges, then the printed strings and the entry path.
-  constexpr size_t kTypeLists = 3, kWalkSlices = 8;
+  //    in six ranges (the names of some ranges weigh double), then the
+  //    printed strings and the entry path.
+  constexpr size_t kTypeLists = 6, kWalkSlices = 8;
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
   const size_t lists = marks ? kTypeLists + 1 : 0;
   const size_t candidate_task = kWalkSlices, candidate_tasks = marks ? 1 : 0;
