@@ -105,8 +105,8 @@ class PackageScanner {
         ScanNested(archive, e, prefix, depth);
       } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
         out_.code.native_libs.emplace_back(name);
-        if (options_.deep) deep_entries_.push_back(&e);
-      } else if (options_.deep && depth == 0 && IsTextAsset(name)) {
+        deep_entries_.push_back(&e);
+      } else if (depth == 0 && IsTextAsset(name)) {
         deep_entries_.push_back(&e);
       }
     }
@@ -186,7 +186,10 @@ class PackageScanner {
 
   void Finish() {
     AwaitTopManifest();
-    if (!deep_entries_.empty()) ReadDeepEntries();
+    if (!deep_entries_.empty()) {
+      if (options_.deep) ReadDeepEntries();
+      else if (WantsSdks()) ReportDeepNotRead();
+    }
     if (bad_class_files_ > 0) {
       out_.diagnostics.Add(Severity::kWarning, ErrorCode::kClassFileMalformed, first_bad_class_,
                            std::to_string(bad_class_files_) +
@@ -338,6 +341,22 @@ class PackageScanner {
     }
     sdks_ = std::make_unique<SdkDetector>(matcher, &pool_);
     return sdks_.get();
+  }
+
+  // Without --deep, says what it would have read: endpoints and secrets in
+  // web content or native code are not in the report, and the user should
+  // know there is something to look at.
+  void ReportDeepNotRead() {
+    size_t assets = 0, libs = 0;
+    uint64_t bytes = 0;
+    for (const zip::Entry* e : deep_entries_) {
+      ++(EndsWith(e->name, ".so") ? libs : assets);
+      bytes += e->uncompressed_size;
+    }
+    out_.diagnostics.Add(Severity::kInfo, ErrorCode::kDeepNotRead, "package",
+                         std::to_string(assets) + " text asset(s) and " + std::to_string(libs) +
+                             " native librar" + (libs == 1 ? "y" : "ies") + " (" + std::to_string(bytes) +
+                             " bytes inflated) were not searched for endpoints and secrets; --deep reads them");
   }
 
   // --deep: the text assets and native libraries gathered by ScanArchive

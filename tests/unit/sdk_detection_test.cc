@@ -290,9 +290,17 @@ TEST(EndpointsAndSecrets, DeepReadsTextAssetsAndNativeLibraries) {
   ScanResult plain = ScanFile(Fixture("deepapp.apk"), options);
   for (const auto& e : plain.endpoints) EXPECT_EQ(e.url.find("deep-fixture"), std::string::npos) << e.url;
   EXPECT_TRUE(plain.secrets.empty());
+  // What was left unread is said, so the user knows to look.
+  auto not_read = [](const ScanResult& s) {
+    for (const auto& d : s.diagnostics.items())
+      if (d.code == ErrorCode::kDeepNotRead) return d.message;
+    return std::string();
+  };
+  EXPECT_NE(not_read(plain).find("2 text asset(s) and 2 native libraries"), std::string::npos) << not_read(plain);
 
   options.deep = true;
   ScanResult r = ScanFile(Fixture("deepapp.apk"), options);
+  EXPECT_EQ(not_read(r), "");
   std::map<std::string, const Endpoint*> endpoints;
   for (const auto& e : r.endpoints) endpoints[e.url] = &e;
   ASSERT_TRUE(endpoints.count("https://api.deep-fixture.example/v1"));

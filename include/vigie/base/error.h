@@ -64,6 +64,7 @@ namespace vigie {
   X(kClassFileMalformed, "classfile.malformed", "a JVM .class file is malformed")              \
   X(kSignatureDb, "signatures.invalid", "a signature database could not be loaded or compiled")  \
   X(kDeepSkipped, "deep.skipped", "--deep left an asset or native library unread (limits.h)")      \
+  X(kDeepNotRead, "deep.not_read", "text assets or native libraries that only --deep reads")     \
   X(kDiagnosticsTruncated, "diagnostics.truncated", "more diagnostics than limits::kMaxDiagnostics")
 
 /// Identifies one kind of problem. Stable across releases.
