@@ -179,8 +179,12 @@ class PackageScanner {
 
   // On the scan's helper, once the signatures have loaded: the DEX files
   // kept meanwhile are analysed while this thread inflates the next one.
+  // Otherwise the SDK detector is made here all the same (its matching
+  // scratch space for each thread), off the main thread's path to its
+  // first DEX.
   void AnalyseDeferredAside() {
     std::lock_guard lock(sdk_mu_);
+    if (WantsSdks()) Sdks();
     AnalyseDeferredSdks();
   }
 
