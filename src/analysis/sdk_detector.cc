@@ -100,9 +100,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   // in order, so the costliest come first and the short ones fill the gaps.
   //
   // First round:
-  //  - slices of the class definitions, marked for Exodus' class set (the
-  //    costliest part: it reads every method's prototype and catch types;
-  //    local variables are left for later, see sig::LocalsCandidates);
+  //  - slices of the class definitions, marked for Exodus' class set: class
+  //    data, fields and every method's prototype; what the methods' code
+  //    items print is left for later (sig::CodeCandidates);
   //  - slices of the string table: hosts, URLs and secrets;
   //  - defined class names against package prefixes and KB regexes;
   //  - the index of the framework members data/data_access.tsv names;
@@ -126,7 +126,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     if (side && task-- == 0) return side();
     if (task < marks) {
       printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, marks), slice(classes, task + 1, marks),
-                                            sig::PrintedPart::kAllButLocals);
+                                            sig::PrintedPart::kAllButCode);
     } else if (task < class_task) {
       const size_t h = task - first_string_task;
       for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i) {
@@ -167,7 +167,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   //  - what the SDKs' code calls, walked in slices of the SDK classes. First,
   //    and in eighths: one SDK's classes can weigh more than the rest, and
   //    a slice claimed last would leave the other thread idle;
-  //  - the Exodus names only local variables could add (AddHitsOfLocals);
+  //  - the Exodus names only the code items could add (AddHitsOfCode);
   //  - Exodus' class names, listed and matched in parts: the printed types
   //    in six ranges (the names of some ranges weigh double), then the
   //    printed strings and the entry path.
@@ -175,7 +175,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
   const size_t lists = marks ? kTypeLists + 1 : 0;
   const size_t candidate_task = kWalkSlices, candidate_tasks = marks ? 1 : 0;
-  std::optional<sig::LocalsCandidates> candidates;
+  std::optional<sig::CodeCandidates> candidates;
   std::vector<std::pair<uint32_t, size_t>> candidate_hits;  // (sdk, candidate name)
   std::vector<ApiUse> uses[kWalkSlices];
   std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
@@ -208,7 +208,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
       hits[task].emplace_back(sdk, std::string(list.name(i)));
     });
   });
-  if (!candidate_hits.empty()) AddHitsOfLocals(dex, pool, *candidates, candidate_hits, hits);
+  if (!candidate_hits.empty()) AddHitsOfCode(dex, pool, *candidates, candidate_hits, hits);
   for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
   auto owner = [&](uint32_t class_def) -> const uint32_t* {
     auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
@@ -232,9 +232,9 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     }
 }
 
-void SdkDetector::AddHitsOfLocals(const dex::DexFile& dex, TaskPool* pool, const sig::LocalsCandidates& candidates,
-                                  const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
-                                  std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits) {
+void SdkDetector::AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const sig::CodeCandidates& candidates,
+                                const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
+                                std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits) {
   // A candidate match already made by a printed item changes nothing.
   std::vector<std::pair<uint32_t, std::string_view>> known;
   for (const auto& list : hits)
@@ -245,19 +245,20 @@ void SdkDetector::AddHitsOfLocals(const dex::DexFile& dex, TaskPool* pool, const
     if (!std::binary_search(known.begin(), known.end(), std::pair{sdk, candidates.names().name(i)}))
       pending.emplace_back(sdk, i);
   if (pending.empty()) return;
-  // Only the locals can tell: they are marked, in slices, in a third round.
+  // Only the code items can tell: what they print is marked, in slices, in
+  // a third round.
   constexpr size_t kSlices = 4;
   const uint32_t classes = dex.class_count();
-  std::vector<sig::PrintedItems> locals(kSlices);
+  std::vector<sig::PrintedItems> code(kSlices);
   RunTasks(pool, kSlices, [&](size_t task, unsigned) {
-    locals[task] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * task / kSlices),
-                                         static_cast<uint32_t>(uint64_t{classes} * (task + 1) / kSlices),
-                                         sig::PrintedPart::kLocalsOnly);
+    code[task] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * task / kSlices),
+                                       static_cast<uint32_t>(uint64_t{classes} * (task + 1) / kSlices),
+                                       sig::PrintedPart::kCodeOnly);
   });
-  for (size_t k = 1; k < kSlices; ++k) locals[0].Merge(locals[k]);
+  for (size_t k = 1; k < kSlices; ++k) code[0].Merge(code[k]);
   std::vector<std::pair<uint32_t, std::string>> added;
   for (auto [sdk, i] : pending)
-    if (candidates.PrintedWith(i, locals[0])) added.emplace_back(sdk, std::string(candidates.names().name(i)));
+    if (candidates.PrintedWith(i, code[0])) added.emplace_back(sdk, std::string(candidates.names().name(i)));
   hits.push_back(std::move(added));
 }
 

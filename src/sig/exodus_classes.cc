@@ -12,18 +12,15 @@ namespace {
 class Marker {
  public:
   Marker(const dex::DexFile& dex, PrintedPart part)
-      : dex_(dex), part_(part), seen_protos_(part == PrintedPart::kLocalsOnly ? 0 : dex.proto_count()) {
+      : dex_(dex), part_(part), seen_protos_(part == PrintedPart::kCodeOnly ? 0 : dex.proto_count()) {
     out_.types = IndexSet(dex.type_count());
     out_.strings = IndexSet(dex.string_count());
   }
 
   void Class(uint32_t i) {
     dex::ClassDef def = dex_.class_def(i);
-    if (part_ == PrintedPart::kLocalsOnly) {
-      dex_.ForEachMethod(def, [this](const dex::EncodedMethod& m) {
-        if (!m.code_off) return;
-        if (auto code = dex_.Code(m.code_off)) Locals(code->debug_info_off);
-      });
+    if (part_ == PrintedPart::kCodeOnly) {
+      dex_.ForEachMethod(def, [this](const dex::EncodedMethod& m) { Code(m); });
       return;
     }
     Type(def.class_idx);
@@ -39,7 +36,7 @@ class Marker {
     methods_.clear();
     dex_.ForEachMethod(def, [this](const dex::EncodedMethod& m) {
       methods_.push_back(m);
-      dex_.PrefetchCode(m.code_off);
+      if (part_ == PrintedPart::kAll) dex_.PrefetchCode(m.code_off);
     });
     for (const dex::EncodedMethod& m : methods_) Method(m);
     String(def.source_file_idx);
@@ -56,15 +53,21 @@ class Marker {
     Type(dex_.proto_id(idx).return_type_idx);
   }
 
-  // What dexdump prints for one method: its signature, its catch types and
-  // its local variables' types and generic signatures.
+  // What dexdump prints for one method: its signature, then what its code
+  // item holds (Code).
   void Method(const dex::EncodedMethod& m) {
     Proto(dex_.method_id(m.method_idx).proto_idx);
+    if (part_ == PrintedPart::kAll) Code(m);
+  }
+
+  // What dexdump prints of a method's code item: its catch types, and its
+  // local variables' types and generic signatures.
+  void Code(const dex::EncodedMethod& m) {
     if (!m.code_off) return;
     auto code = dex_.Code(m.code_off);
     if (!code) return;
     dex_.ForEachCatchType(*code, m.code_off, [this](uint32_t t) { Type(t); });
-    if (part_ == PrintedPart::kAll) Locals(code->debug_info_off);
+    Locals(code->debug_info_off);
   }
 
   // The types and generic signatures of the local variables that
@@ -117,10 +120,10 @@ void ClassNameList::AddPrintedStrings(const dex::DexFile& dex, const IndexSet& s
   });
 }
 
-LocalsCandidates::LocalsCandidates(const dex::DexFile& dex, const PrintedItems& printed,
+CodeCandidates::CodeCandidates(const dex::DexFile& dex, const PrintedItems& printed,
                                    const std::vector<uint32_t>& with_slash) {
   // Names are listed with their owners, so repeats are kept: two types
-  // may give one name, and only one of them may be printed by a local.
+  // may give one name, and only one of them may be printed by a code item.
   auto add = [this](std::string_view text, Owner owner) {
     ForEachExodusClassMatch(text, [&](std::string_view m) {
       names_.Add(m);
@@ -139,9 +142,9 @@ LocalsCandidates::LocalsCandidates(const dex::DexFile& dex, const PrintedItems& 
   }
 }
 
-bool LocalsCandidates::PrintedWith(size_t i, const PrintedItems& locals) const {
+bool CodeCandidates::PrintedWith(size_t i, const PrintedItems& code) const {
   const Owner& o = owners_[i];
-  return (o.type != dex::kNoIndex && locals.types.Contains(o.type)) || locals.strings.Contains(o.string);
+  return (o.type != dex::kNoIndex && code.types.Contains(o.type)) || code.strings.Contains(o.string);
 }
 
 size_t ClassNameList::IndexOfEnd(uint64_t end) const {

@@ -32,17 +32,19 @@ const SdkFinding* Find(const ScanResult& r, const std::string& id) {
   return nullptr;
 }
 
-// Exodus' class set holds what dexdump prints of local variables: their
-// types and generic signatures. Vigie reads the locals only when a name they
-// could add matches a signature (sig::LocalsCandidates); these must still be
-// found, and a tracker name that only a string constant holds must not.
-TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByLocalVariables) {
+// Exodus' class set holds what dexdump prints of methods' code items: catch
+// types, and local variables' types and generic signatures. Vigie reads the
+// code items only when a name they could add matches a signature
+// (sig::CodeCandidates); these must still be found, and a tracker name that
+// only a string constant holds must not.
+TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByCodeItems) {
   REQUIRE_FIXTURE(Fixture("locals.dex"));
   auto db = sig::ParseExodus(R"({"trackers":{
       "1":{"id":1,"name":"Facebook Ads","code_signature":"com.facebook.ads"},
       "2":{"id":2,"name":"MoPub","code_signature":"com.mopub.mobileads."},
       "3":{"id":3,"name":"Flurry","code_signature":"com.flurry."},
-      "4":{"id":4,"name":"Vigie","code_signature":"org.vigie.locals"}}})", "exodus:test");
+      "4":{"id":4,"name":"Vigie","code_signature":"org.vigie.locals"},
+      "5":{"id":5,"name":"InMobi","code_signature":"com.inmobi."}}})", "exodus:test");
   ASSERT_TRUE(db.ok());
   ScanOptions o;
   o.matcher = *sig::SdkMatcher::Compile(std::move(*db));
@@ -51,9 +53,10 @@ TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByLocalVariables) {
   for (const auto& s : r.sdks) found[s.name] = s.classes.examples;
   EXPECT_EQ(found["Facebook Ads"], std::vector<std::string>{"com/facebook/ads/AdView"}) << "a local's type";
   EXPECT_EQ(found["MoPub"], std::vector<std::string>{"com/mopub/mobileads/MoPubView"}) << "a local's signature";
+  EXPECT_EQ(found["InMobi"], std::vector<std::string>{"com/inmobi/ads/InMobiException"}) << "a catch type";
   EXPECT_EQ(found["Vigie"], std::vector<std::string>{"org/vigie/locals/Main"}) << "a defined class";
   EXPECT_EQ(found.count("Flurry"), 0u) << "a string constant is not in Exodus' class set";
-  EXPECT_EQ(found.size(), 3u);
+  EXPECT_EQ(found.size(), 4u);
 }
 
 TEST(SdkDetection, CodeStringsAndManifestEvidence) {

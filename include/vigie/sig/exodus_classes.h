@@ -64,10 +64,11 @@ struct PrintedItems {
   }
 };
 
-/// Which part of what dexdump prints MarkPrintedItems marks. Local
-/// variables come from each method's debug info, the costliest part to
-/// read and the one that almost never adds a name (see LocalsCandidates).
-enum class PrintedPart { kAll, kAllButLocals, kLocalsOnly };
+/// Which part of what dexdump prints MarkPrintedItems marks. A method's
+/// catch types and local variables come from its code item and debug info,
+/// scattered over the file: the costliest part to read, and the one that
+/// almost never adds a name (see CodeCandidates).
+enum class PrintedPart { kAll, kAllButCode, kCodeOnly };
 
 /// Marks what dexdump prints for class definitions [first, last): class,
 /// superclass, interfaces, source file, field types, static string and type
@@ -117,26 +118,29 @@ class ClassNameList {
   std::vector<uint64_t> ends_;  // End offset of each name in text_.
 };
 
-/// The names local variables could still add to Exodus' class set, once
-/// everything else dexdump prints is marked. A local prints its type and
-/// its generic signature (a string), so the candidates are the names of
-/// every type not yet printed and of every string not yet printed that
-/// holds a '/' (a name needs one) and is not a type's descriptor (whose
-/// names are its type's, listed with the type).
+/// The names methods' code items could still add to Exodus' class set,
+/// once everything else dexdump prints is marked. A code item prints its
+/// catch types, and its local variables' types and generic signatures (a
+/// string), so the candidates are the names of every type not yet printed
+/// and of every string not yet printed that holds a '/' (a name needs one)
+/// and is not a type's descriptor (whose names are its type's, listed with
+/// the type).
 ///
 /// When none of these names matches a signature beyond the matches already
-/// found, reading the locals cannot change the verdicts or the evidence, and
-/// the debug info is never decoded: on every app of the corpus. Otherwise the
-/// locals are marked and PrintedWith() tells which candidates they print.
-class LocalsCandidates {
+/// found, reading the code items cannot change the verdicts or the evidence,
+/// and they are never read for Exodus. Otherwise they are marked
+/// (PrintedPart::kCodeOnly) and PrintedWith() tells which candidates they
+/// print.
+class CodeCandidates {
  public:
   /// `with_slash`: the indices of the strings of `dex` that hold a '/'
   /// (the caller's own pass over the string table finds them).
-  LocalsCandidates(const dex::DexFile& dex, const PrintedItems& printed, const std::vector<uint32_t>& with_slash);
+  CodeCandidates(const dex::DexFile& dex, const PrintedItems& printed, const std::vector<uint32_t>& with_slash);
   const ClassNameList& names() const { return names_; }
-  /// Whether candidate name i is printed once `locals` are marked: its
-  /// type or that type's descriptor string, or its string, is among them.
-  bool PrintedWith(size_t i, const PrintedItems& locals) const;
+  /// Whether candidate name i is printed once `code` (what the code items
+  /// print) is marked: its type or that type's descriptor string, or its
+  /// string, is among them.
+  bool PrintedWith(size_t i, const PrintedItems& code) const;
 
  private:
   struct Owner {
