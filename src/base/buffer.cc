@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <new>
+#include <string>
 
 #include "vigie/base/bytes.h"
 
@@ -14,6 +15,16 @@
 #endif
 
 namespace vigie {
+
+std::string ToHex(ByteView bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(bytes.size() * 2, '0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kHex[bytes.data()[i] >> 4];
+    out[2 * i + 1] = kHex[bytes.data()[i] & 15];
+  }
+  return out;
+}
 
 #ifdef VIGIE_ASAN
 // Under AddressSanitizer, large buffers come from the checked heap so that

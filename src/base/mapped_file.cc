@@ -68,20 +68,6 @@ void MappedFile::Release(uint64_t offset, uint64_t length) const {
   ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
 }
 
-namespace {
-
-std::string Hex(const uint8_t* digest, size_t len) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(len * 2, '0');
-  for (size_t i = 0; i < len; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
 // Nettle picks its SHA-NI code path at run time where the CPU has it; it is
 // also a far smaller library to load than libcrypto, which matters for a
 // process that scans one small app and exits.
@@ -98,7 +84,7 @@ std::string Sha256File(const MappedFile& file) {
   }
   uint8_t digest[SHA256_DIGEST_SIZE];
   sha256_digest(&ctx, sizeof digest, digest);
-  return Hex(digest, sizeof digest);
+  return ToHex(ByteView(digest, sizeof digest));
 }
 
 }  // namespace vigie

@@ -22,16 +22,9 @@ std::string ContentKey(std::initializer_list<ByteView> parts) {
   XXH3_state_t state;
   XXH3_128bits_reset(&state);
   for (ByteView part : parts) XXH3_128bits_update(&state, part.data(), part.size());
-  const XXH128_hash_t h = XXH3_128bits_digest(&state);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (int i = 0; i < 16; ++i) {
-    const uint64_t word = i < 8 ? h.high64 : h.low64;
-    const unsigned byte = static_cast<unsigned>(word >> (8 * (7 - i % 8))) & 0xff;
-    out[2 * i] = kHex[byte >> 4];
-    out[2 * i + 1] = kHex[byte & 15];
-  }
-  return out;
+  XXH128_canonical_t canonical;  // Big-endian bytes, as xxhsum prints them.
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state));
+  return ToHex(ByteView(canonical.digest, sizeof canonical.digest));
 }
 
 std::string CachePath(const std::string& name) {

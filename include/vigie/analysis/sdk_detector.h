@@ -71,12 +71,12 @@ class SdkDetector {
     std::string text;
     const struct SecretRule* secret;  // Null for a URL.
   };
-  // Hosts covered by a signature, URLs and secret tokens in one string.
   // Exodus matches of names only methods' code items could add (round
   // three of OnDex, run only when such a name matches something new).
   void AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const sig::CodeCandidates& candidates,
                      const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
                      std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits);
+  // Hosts covered by a signature, URLs and secret tokens in one string.
   void ScanString(std::string_view s, uint32_t string_idx, std::vector<std::string>& hosts,
                   std::vector<StringFind>& out) const;
   void FindAllIn(std::string_view text, const std::string& where);

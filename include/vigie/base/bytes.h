@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -232,5 +233,8 @@ class Reader {
   uint64_t pos_ = 0;
   bool failed_ = false;
 };
+
+/// Lower-case hex digits of `bytes`, two per byte (digests, cache keys).
+std::string ToHex(ByteView bytes);
 
 }  // namespace vigie

@@ -186,9 +186,7 @@ std::optional<std::string_view> DexFile::String(uint32_t idx) const {
 }
 
 std::string_view DexFile::TypeDescriptor(uint32_t type_idx) const {
-  if (type_idx >= header_.type_ids_size) return {};
-  uint32_t string_idx = bytes_.ReadOr0<uint32_t>(header_.type_ids_off + 4ull * type_idx);
-  return String(string_idx).value_or(std::string_view{});
+  return String(TypeDescriptorIndex(type_idx)).value_or(std::string_view{});  // kNoIndex: no string.
 }
 
 uint32_t DexFile::TypeDescriptorIndex(uint32_t type_idx) const {
