@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 #include <thread>
@@ -11,27 +12,31 @@ namespace vigie {
 namespace {
 
 // Every task runs exactly once, on worker ids within the pool, set after
-// set, whether the workers are started by the pool or lent to it.
+// set, whether the workers are started by the pool or lent to it, and
+// whether waiting threads spin first (no more threads than CPUs) or not.
 TEST(TaskPool, RunsEveryTaskOnceAcrossManySets) {
-  for (bool adopt : {false, true}) {
-    TaskPool pool(3);
-    std::jthread lent;
-    if (adopt) {
-      const unsigned slot = pool.Adopt();
-      ASSERT_EQ(slot, 1u);
-      lent = std::jthread([&pool, slot] { pool.Serve(slot); });
+  const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned threads : {2u, cpus, cpus + 1}) {
+    for (bool adopt : {false, true}) {
+      TaskPool pool(threads);
+      std::jthread lent;
+      if (adopt) {
+        const unsigned slot = pool.Adopt();
+        ASSERT_EQ(slot, 1u);
+        lent = std::jthread([&pool, slot] { pool.Serve(slot); });
+      }
+      for (int set = 0; set < 200; ++set) {
+        std::vector<std::atomic<int>> runs(17);
+        std::atomic<bool> bad_worker{false};
+        pool.Run(runs.size(), [&](size_t task, unsigned worker) {
+          if (worker >= pool.threads()) bad_worker = true;
+          ++runs[task];
+        });
+        for (auto& r : runs) ASSERT_EQ(r.load(), 1);
+        ASSERT_FALSE(bad_worker);
+      }
+      pool.Stop();  // Releases the lent thread, which is then joined.
     }
-    for (int set = 0; set < 200; ++set) {
-      std::vector<std::atomic<int>> runs(17);
-      std::atomic<bool> bad_worker{false};
-      pool.Run(runs.size(), [&](size_t task, unsigned worker) {
-        if (worker >= pool.threads()) bad_worker = true;
-        ++runs[task];
-      });
-      for (auto& r : runs) ASSERT_EQ(r.load(), 1);
-      ASSERT_FALSE(bad_worker);
-    }
-    pool.Stop();  // Releases the lent thread, which is then joined.
   }
 }
 

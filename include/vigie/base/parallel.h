@@ -29,7 +29,7 @@ namespace vigie {
 class TaskPool {
  public:
   /// `threads`: the calling thread plus up to threads - 1 workers.
-  explicit TaskPool(unsigned threads = 1) : threads_(threads < 1 ? 1 : threads), slots_(threads_, kFree) {}
+  explicit TaskPool(unsigned threads = 1);
   ~TaskPool() { Stop(); }
   TaskPool(const TaskPool&) = delete;
   TaskPool& operator=(const TaskPool&) = delete;
@@ -79,11 +79,16 @@ class TaskPool {
   void RunJob(const std::shared_ptr<Job>& job);
 
   const unsigned threads_;
+  // Whether waiting threads spin before they sleep (see parallel.cc): not
+  // when the pool has more threads than the machine has CPUs.
+  const bool spin_;
   std::mutex mu_;
   std::condition_variable wake_;
   std::shared_ptr<Job> current_;  // Guarded by mu_; the latest task set.
-  uint64_t generation_ = 0;       // Guarded by mu_; bumped per task set.
-  bool stopping_ = false;         // Guarded by mu_.
+  // Written under mu_; atomic so that a spinning worker may read them
+  // without it (Serve).
+  std::atomic<uint64_t> generation_{0};  // Bumped per task set.
+  std::atomic<bool> stopping_{false};
   std::vector<Slot> slots_;       // Guarded by mu_; [0] is the caller's.
   std::vector<std::jthread> started_;
 };
