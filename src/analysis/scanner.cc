@@ -4,6 +4,7 @@
 #include <string_view>
 #include <thread>
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include "vigie/base/helper_thread.h"
 #include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
+#include "vigie/base/parallel.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/zip/extractor.h"
@@ -535,6 +537,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   // even when scanning throws (bad_alloc); the pool is stopped first, since
   // the helper ends up serving it.
   std::exception_ptr helper_error;
+  std::atomic<bool> helper_done{false};  // Its last step: see below.
   std::jthread helper;
   struct StopFirst {
     TaskPool& pool;
@@ -559,6 +562,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
       }
       // Then it helps with the code, until the scan ends.
       if (slot) pool.Serve(slot);
+      helper_done.store(true, std::memory_order_release);
     });
   }
   if (archive) {
@@ -583,7 +587,16 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   }
   if (r.status != ScanStatus::kFailed) scanner.Finish();
   pool.Stop();
-  if (helper.joinable()) helper.join();
+  // Once the helper says it is done, all that is left of it is the thread's
+  // own exit, ~50 µs in the kernel, which need not hold up the report: it is
+  // left to end on its own. It touches nothing of the scan's after that
+  // last step. A helper still busy (hashing a large file) is joined.
+  if (helper.joinable()) {
+    if (SpinUntil([&] { return helper_done.load(std::memory_order_acquire); }, std::chrono::microseconds(200)))
+      helper.detach();
+    else
+      helper.join();
+  }
   if (helper_error) std::rethrow_exception(helper_error);
   SetStatus(r);
   return r;

@@ -27,9 +27,9 @@ inline void CpuRelax() {
 #endif
 }
 
-// Spins until done() or the budget is spent; true when done().
-template <typename Done>
-bool SpinUntil(Done done, std::chrono::steady_clock::duration budget) {
+}  // namespace
+
+bool SpinUntil(const std::function<bool()>& done, std::chrono::steady_clock::duration budget) {
   const auto start = std::chrono::steady_clock::now();
   auto last_yield = start;
   for (unsigned i = 1;; ++i) {
@@ -45,8 +45,6 @@ bool SpinUntil(Done done, std::chrono::steady_clock::duration budget) {
     CpuRelax();
   }
 }
-
-}  // namespace
 
 TaskPool::TaskPool(unsigned threads)
     : threads_(threads < 1 ? 1 : threads),

@@ -15,16 +15,23 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace vigie {
+
+/// Spins, pausing and now and then yielding, until done() or until `budget`
+/// has passed; true when done(). Waiting this way keeps the thread on its
+/// CPU where sleeping would not (see parallel.cc).
+bool SpinUntil(const std::function<bool()>& done, std::chrono::steady_clock::duration budget);
 
 class TaskPool {
  public:
