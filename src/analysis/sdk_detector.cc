@@ -39,6 +39,8 @@ void ForEachHostToken(std::string_view s, Fn&& fn) {
   }
 }
 
+bool HasDot(std::string_view s) { return s.find('.') != std::string_view::npos; }
+
 std::string JavaName(std::string_view slash) {
   std::string out(slash);
   std::replace(out.begin(), out.end(), '/', '.');
@@ -130,10 +132,10 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     } else if (task < class_task) {
       const size_t h = task - first_string_task;
       for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i) {
-        auto s = dex.String(i);
+        const auto s = dex.MarkedString(i);
         if (!s) continue;
-        ScanString(*s, i, hosts[h], finds[h]);
-        if (marks && s->find('/') != std::string_view::npos) slashed[h].push_back(i);
+        ScanString(s->text, s->dot, i, hosts[h], finds[h]);
+        if (marks && s->slash) slashed[h].push_back(i);
       }
     } else if (task == class_task) {
       for (uint32_t i = 0; i < classes; ++i) {
@@ -262,11 +264,10 @@ void SdkDetector::AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const s
   hits.push_back(std::move(added));
 }
 
-void SdkDetector::ScanString(std::string_view s, uint32_t idx, std::vector<std::string>& hosts,
+void SdkDetector::ScanString(std::string_view s, bool dotted, uint32_t idx, std::vector<std::string>& hosts,
                              std::vector<StringFind>& out) const {
-  // Hosts, and every URL worth reporting, have a dot: one memchr decides
-  // whether to look for either; "://" is searched only then.
-  const bool dotted = s.find('.') != std::string_view::npos;
+  // Hosts, and every URL worth reporting, have a dot (`dotted`: whether s
+  // holds one); "://" is searched only then.
   if (dotted) FindHosts(s, hosts);
   if (dotted && s.find("://") != std::string_view::npos) {
     ForEachUrl(s, [&](std::string_view url) { out.push_back({idx, std::string(url), nullptr}); });
@@ -356,7 +357,7 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
   if (parsed) {
     std::vector<std::string> hosts;
     std::vector<StringFind> found;
-    parsed->ForEachStringConstant([&](std::string_view s) { ScanString(s, 0, hosts, found); });
+    parsed->ForEachStringConstant([&](std::string_view s) { ScanString(s, HasDot(s), 0, hosts, found); });
     const std::string where(entry_name);
     for (const auto& f : found) AddFind(f, where + ".class", UINT32_MAX);
     for (const auto& host : hosts) OnHost(host);
@@ -372,7 +373,7 @@ void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
     // The pool also holds the paths of file resources ("res/drawable/a.png"):
     // neither hosts nor secrets.
     if (s.compare(0, 4, "res/") == 0) continue;
-    ScanString(s, 0, hosts, found);
+    ScanString(s, HasDot(s), 0, hosts, found);
   }
   for (const auto& f : found) AddFind(f, "resources.arsc", UINT32_MAX);
   for (const auto& host : hosts) OnHost(host);

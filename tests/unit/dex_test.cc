@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <regex>
@@ -92,6 +93,60 @@ TEST(Dex, StringsAndCodeAreReachable) {
   EXPECT_TRUE(strings.count("getLastKnownLocation"));
   EXPECT_FALSE(dex->String(dex->string_count()).has_value());
   EXPECT_TRUE(dex->TypeDescriptor(0xFFFF).empty());
+}
+
+// ReadMarkedString against the plain reading: up to the first NUL, then a
+// search for each character. Every length up to 48 (three 16-byte steps and
+// the byte-by-byte tail), the NUL anywhere or nowhere, and a '.' or '/' just
+// before it, just after it (not part of the string) or in a later step.
+TEST(Dex, MarkedStringAgreesWithThePlainReading) {
+  int checked = 0;
+  for (size_t size = 0; size <= 48; ++size)
+    for (size_t nul = 0; nul <= size; ++nul)  // nul == size: no NUL.
+      for (int mark = 0; mark < 6; ++mark) {
+        std::vector<uint8_t> bytes(size, 'a');
+        if (nul < size) bytes[nul] = 0;
+        const char c = mark % 2 ? '/' : '.';
+        const size_t at = mark < 2 ? nul - 1 : mark < 4 ? nul + 1 : nul + 17;
+        if (at < size && at != nul) bytes[at] = static_cast<uint8_t>(c);
+        const ByteView view(bytes.data(), bytes.size());
+        const auto got = ReadMarkedString(view);
+        const void* end = size ? std::memchr(bytes.data(), 0, size) : nullptr;
+        ASSERT_EQ(got.has_value(), end != nullptr) << size << " " << nul;
+        if (!got) continue;
+        const std::string_view plain(reinterpret_cast<const char*>(bytes.data()), nul);
+        EXPECT_EQ(got->text, plain);
+        EXPECT_EQ(got->text.data(), plain.data());
+        EXPECT_EQ(got->dot, plain.find('.') != std::string_view::npos) << size << " " << nul << " " << mark;
+        EXPECT_EQ(got->slash, plain.find('/') != std::string_view::npos) << size << " " << nul << " " << mark;
+        ++checked;
+      }
+  EXPECT_GT(checked, 5000);
+}
+
+TEST(Dex, MarkedStringsAreTheStrings) {
+  for (const char* name : {"classes.dex", "classes2.dex"}) {
+    const std::string path = Fixture(name);
+    REQUIRE_FIXTURE(path);
+    auto bytes = vigie::testing::ReadBytes(path);
+    Diagnostics diags;
+    auto dex = DexFile::Open(ByteView(bytes.data(), bytes.size()), name, diags);
+    ASSERT_TRUE(dex.ok());
+    size_t dotted = 0, slashed = 0;
+    for (uint32_t i = 0; i <= dex->string_count(); ++i) {  // One past the end: nullopt from both.
+      const auto plain = dex->String(i);
+      const auto marked = dex->MarkedString(i);
+      ASSERT_EQ(plain.has_value(), marked.has_value());
+      if (!plain) continue;
+      EXPECT_EQ(marked->text, *plain);
+      EXPECT_EQ(marked->dot, plain->find('.') != std::string_view::npos) << *plain;
+      EXPECT_EQ(marked->slash, plain->find('/') != std::string_view::npos) << *plain;
+      dotted += marked->dot;
+      slashed += marked->slash;
+    }
+    EXPECT_GT(dotted, 0u);
+    EXPECT_GT(slashed, 0u);
+  }
 }
 
 TEST(Dex, OutOfBoundsTableIsDroppedWithADiagnostic) {

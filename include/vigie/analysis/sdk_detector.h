@@ -76,8 +76,9 @@ class SdkDetector {
   void AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const sig::CodeCandidates& candidates,
                      const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
                      std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits);
-  // Hosts covered by a signature, URLs and secret tokens in one string.
-  void ScanString(std::string_view s, uint32_t string_idx, std::vector<std::string>& hosts,
+  // Hosts covered by a signature, URLs and secret tokens in one string;
+  // `dotted`: whether it holds a '.'.
+  void ScanString(std::string_view s, bool dotted, uint32_t string_idx, std::vector<std::string>& hosts,
                   std::vector<StringFind>& out) const;
   void FindAllIn(std::string_view text, const std::string& where);
   void AddFind(const StringFind& f, const std::string& where, uint32_t sdk);

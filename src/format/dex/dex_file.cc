@@ -8,6 +8,10 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "vigie/base/limits.h"
 #include "vigie/base/utf8.h"
 
@@ -44,6 +48,39 @@ std::optional<uint32_t> ParseVersion(ByteView bytes) {
 }
 
 }  // namespace
+
+std::optional<MarkedString> ReadMarkedString(ByteView bytes) {
+  const uint8_t* p = bytes.data();
+  const size_t n = bytes.size();
+  size_t i = 0;
+  bool dot = false, slash = false;
+  auto found = [&](size_t length) {
+    return MarkedString{std::string_view(reinterpret_cast<const char*>(p), length), dot, slash};
+  };
+#if defined(__SSE2__)
+  const __m128i nul_v = _mm_setzero_si128(), dot_v = _mm_set1_epi8('.'), slash_v = _mm_set1_epi8('/');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const auto nuls = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nul_v)));
+    auto dots = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dot_v)));
+    auto slashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash_v)));
+    if (nuls) {
+      const unsigned before = (nuls & (0u - nuls)) - 1;  // The bytes before the first NUL.
+      dots &= before;
+      slashes &= before;
+    }
+    dot |= dots != 0;
+    slash |= slashes != 0;
+    if (nuls) return found(i + static_cast<size_t>(__builtin_ctz(nuls)));
+  }
+#endif
+  for (; i < n; ++i) {  // The last 15 bytes, or all of them without SSE2.
+    if (p[i] == 0) return found(i);
+    dot |= p[i] == '.';
+    slash |= p[i] == '/';
+  }
+  return std::nullopt;
+}
 
 bool LooksLikeDex(ByteView bytes) { return ParseVersion(bytes).has_value(); }
 
@@ -172,13 +209,21 @@ void DexFile::CheckMap(Diagnostics& diags) {
   }
 }
 
-std::optional<std::string_view> DexFile::String(uint32_t idx) const {
-  if (idx >= header_.string_ids_size) return std::nullopt;
+ByteView DexFile::StringData(uint32_t idx) const {
+  if (idx >= header_.string_ids_size) return {};
   uint32_t data_off = bytes_.ReadOr0<uint32_t>(header_.string_ids_off + 4ull * idx);
   Reader r(data_, data_off);
   r.Uleb128();  // UTF-16 length: not needed to find the bytes.
-  if (!r.ok()) return std::nullopt;
-  ByteView rest = data_.Tail(r.position());
+  if (!r.ok()) return {};
+  return data_.Tail(r.position());
+}
+
+std::optional<dex::MarkedString> DexFile::MarkedString(uint32_t idx) const {
+  return ReadMarkedString(StringData(idx));
+}
+
+std::optional<std::string_view> DexFile::String(uint32_t idx) const {
+  const ByteView rest = StringData(idx);
   if (rest.empty()) return std::nullopt;  // memchr must not see a null pointer.
   const void* nul = std::memchr(rest.data(), 0, rest.size());
   if (!nul) return std::nullopt;

@@ -92,6 +92,23 @@ struct CodeItem {
   ByteView insns;  ///< insns_size * 2 bytes, bounds-checked.
 };
 
+/// A string's bytes, and whether they hold a '.' and a '/'. SDK detection
+/// reads every string of a DEX and asks both of each: a dotted string may
+/// hold a host or a URL, and Exodus may print a string with a '/' as a class
+/// name.
+struct MarkedString {
+  std::string_view text;
+  bool dot = false;
+  bool slash = false;
+};
+
+/// The bytes of `bytes` up to its first NUL, and whether they hold a '.' and
+/// a '/', in one pass (SSE2 where there is, 16 bytes at a time); nullopt
+/// when there is no NUL. On a 21,000-string DEX this took the string tasks
+/// from 0.19 to 0.05 ms where finding the NUL, then each character, took
+/// three passes.
+std::optional<MarkedString> ReadMarkedString(ByteView bytes);
+
 /// A parsed, verified DEX file (one header; a v41 container holds several).
 class DexFile {
  public:
@@ -122,6 +139,9 @@ class DexFile {
   /// The MUTF-8 bytes of string `idx` (without the length prefix or the NUL),
   /// or nullopt when its data is out of bounds or unterminated.
   std::optional<std::string_view> String(uint32_t idx) const;
+  /// String(idx), and whether it holds a '.' and a '/', found in one pass
+  /// (see ReadMarkedString).
+  std::optional<dex::MarkedString> MarkedString(uint32_t idx) const;
   /// Descriptor of type `idx`, e.g. "Lcom/example/Foo;"; empty when invalid.
   std::string_view TypeDescriptor(uint32_t type_idx) const;
   /// The string index of type `type_idx`'s descriptor, or kNoIndex.
@@ -177,6 +197,10 @@ class DexFile {
   void ForEachInterface(const ClassDef& def, Fn&& fn) const;
 
  private:
+  // Where string `idx`'s bytes start (after its length prefix), up to the
+  // end of the file; empty when out of bounds.
+  ByteView StringData(uint32_t idx) const;
+
   // Record i of the table at `table_off` (of `count` records of `size`
   // bytes), or null when i is out of range. Open() verified every table
   // against the file; the bounds are checked again here all the same.
