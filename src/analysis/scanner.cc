@@ -76,6 +76,9 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 // (PackageScanner::ReadTopManifestAside).
 struct TopManifest {
   ManifestPart part;
+  // What the part adds to the SDK findings, worked out by the helper once it
+  // has read the part (SdkDetector::PrepareManifest).
+  std::optional<SdkDetector::PreparedManifest> prepared;
   std::exception_ptr error;
   std::atomic<bool> done{false};  // Set by the helper.
   bool merged = false;             // Set by the scan's thread.
@@ -120,6 +123,7 @@ class PackageScanner {
   bool ReadManifestFrom(const zip::Archive& archive, const std::string& prefix) {
     ManifestPart part = ReadManifestPart(archive, prefix, extractor_, out_.file.kind, WantsSdks());
     const bool found = part.found;
+    other_manifest_read_ = true;
     MergeManifest(std::move(part), /*first=*/false);
     return found;
   }
@@ -152,6 +156,21 @@ class PackageScanner {
       t.part = read();
     } catch (...) {
       t.error = std::current_exception();
+    }
+    // Preparing reads only the signatures, so it may run while the scan's
+    // thread analyses code with the same detector. A failure only leaves the
+    // work to Finish().
+    const SdkDetector* sdks = nullptr;
+    {
+      std::lock_guard lock(sdk_mu_);
+      sdks = sdks_.get();
+    }
+    if (!t.error && sdks) {
+      try {
+        t.prepared = sdks->PrepareManifest(t.part.manifest, t.part.resource_strings);
+      } catch (...) {
+        t.prepared.reset();
+      }
     }
     t.done.store(true, std::memory_order_release);
     t.done.notify_all();
@@ -205,8 +224,14 @@ class PackageScanner {
     AnalyseDeferredSdks();
     if (SdkDetector* sdks = Sdks()) {
       out_.signature_sources = sdks->matcher().db().sources;
-      sdks->OnResourceStrings(resource_strings_);
-      sdks->OnManifest(out_.manifest);
+      // The helper's preparation holds for the manifest and resource strings
+      // of the package itself, unless a nested APK's were read since.
+      if (top_manifest_ && top_manifest_->prepared && !other_manifest_read_) {
+        sdks->OnPreparedManifest(*top_manifest_->prepared);
+      } else {
+        sdks->OnResourceStrings(resource_strings_);
+        sdks->OnManifest(out_.manifest);
+      }
       out_.sdks = sdks->Finish();
       out_.recipients = BuildRecipients(out_.sdks);
       out_.endpoints = sdks->TakeEndpoints();
@@ -496,6 +521,7 @@ class PackageScanner {
   std::vector<DeferredDex> deferred_;  // See AnalyseCode().
   uint64_t deferred_bytes_ = 0;
   std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
+  bool other_manifest_read_ = false;           // ReadManifestFrom() was called.
   std::vector<const zip::Entry*> deep_entries_;  // --deep: see ReadDeepEntries().
   const zip::Archive* top_archive_ = nullptr;
   const MappedFile* backing_;

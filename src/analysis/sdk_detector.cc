@@ -277,13 +277,6 @@ void SdkDetector::ScanString(std::string_view s, bool dotted, uint32_t idx, std:
   }
 }
 
-void SdkDetector::FindAllIn(std::string_view text, const std::string& where) {
-  std::vector<StringFind> found;
-  ForEachUrl(text, [&](std::string_view url) { found.push_back({0, std::string(url), nullptr}); });
-  ForEachSecret(text, [&](const SecretMatch& m) { found.push_back({0, std::string(m.token), m.rule}); });
-  for (const auto& f : found) AddFind(f, where, UINT32_MAX);
-}
-
 void SdkDetector::AddFind(const StringFind& f, const std::string& where, uint32_t sdk) {
   if (f.secret) {
     if (secrets_.size() >= limits::kMaxSecrets) return;
@@ -367,6 +360,12 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
 }
 
 void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
+  PreparedManifest prepared;
+  PrepareResourceStrings(strings, prepared);
+  OnPreparedManifest(prepared);
+}
+
+void SdkDetector::PrepareResourceStrings(const std::vector<std::string>& strings, PreparedManifest& out) const {
   std::vector<std::string> hosts;
   std::vector<StringFind> found;
   for (const auto& s : strings) {
@@ -375,10 +374,9 @@ void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
     if (s.compare(0, 4, "res/") == 0) continue;
     ScanString(s, HasDot(s), 0, hosts, found);
   }
-  for (const auto& f : found) AddFind(f, "resources.arsc", UINT32_MAX);
-  for (const auto& host : hosts) OnHost(host);
+  for (auto& f : found) out.AddFind(std::move(f), "resources.arsc");
+  for (auto& host : hosts) out.Add(PreparedManifest::Step::kHost, 0, std::move(host));
 }
-
 SdkDetector::BlobFinds SdkDetector::FindInBlob(std::string_view blob) {
   BlobFinds out;
   ForEachFindInBlob(
@@ -398,15 +396,32 @@ void SdkDetector::OnBlobFinds(const BlobFinds& finds, const std::string& where) 
 }
 
 void SdkDetector::OnManifest(const Manifest& m) {
+  PreparedManifest prepared;
+  PrepareManifestItems(m, prepared);
+  OnPreparedManifest(prepared);
+}
+
+void SdkDetector::PrepareManifestItems(const Manifest& m, PreparedManifest& out) const {
+  using Step = PreparedManifest::Step;
   auto component = [&](const std::string& name) {
-    matcher_->MatchComponent(name, [&](uint32_t sdk) { Finding(sdk).manifest.Add(std::string("component ").append(name)); });
+    matcher_->MatchComponent(name, [&](uint32_t sdk) {
+      out.Add(Step::kManifest, sdk, std::string("component ").append(name));
+    });
   };
   auto meta = [&](const MetaData& md) {
-    matcher_->MatchMetaData(md.name, [&](uint32_t sdk) { Finding(sdk).manifest.Add(std::string("meta-data ").append(md.name)); });
+    matcher_->MatchMetaData(md.name, [&](uint32_t sdk) {
+      out.Add(Step::kManifest, sdk, std::string("meta-data ").append(md.name));
+    });
     std::vector<std::string> hosts;
     FindHosts(md.value, hosts);
-    for (const auto& host : hosts) OnHost(host);
-    FindAllIn(md.value, "AndroidManifest.xml (meta-data " + md.name + ")");
+    for (auto& host : hosts) out.Add(Step::kHost, 0, std::move(host));
+    const std::string where = "AndroidManifest.xml (meta-data " + md.name + ")";
+    ForEachUrl(md.value, [&](std::string_view url) {
+      out.AddFind({0, std::string(url), nullptr}, where);
+    });
+    ForEachSecret(md.value, [&](const SecretMatch& s) {
+      out.AddFind({0, std::string(s.token), s.rule}, where);
+    });
   };
   for (const auto& c : m.components) {
     component(c.name);
@@ -414,16 +429,38 @@ void SdkDetector::OnManifest(const Manifest& m) {
   }
   for (const auto& md : m.meta_data) meta(md);
   for (const auto& p : m.permissions) {
-    matcher_->MatchPermission(p.name, [&](uint32_t sdk) { Finding(sdk).permissions.Add(p.name); });
-    requested_.insert(p.name);
+    matcher_->MatchPermission(p.name, [&](uint32_t sdk) { out.Add(Step::kPermission, sdk, p.name); });
+    out.permissions.push_back(p.name);
   }
   if (m.identity.target_sdk) {
     try {
-      target_sdk_ = std::stoi(*m.identity.target_sdk);
+      out.target_sdk = std::stoi(*m.identity.target_sdk);
     } catch (const std::exception&) {
       // A target that is not a number (a hostile manifest) stays unknown.
     }
   }
+}
+
+SdkDetector::PreparedManifest SdkDetector::PrepareManifest(const Manifest& manifest,
+                                                           const std::vector<std::string>& resource_strings) const {
+  PreparedManifest out;
+  PrepareResourceStrings(resource_strings, out);
+  PrepareManifestItems(manifest, out);
+  return out;
+}
+
+void SdkDetector::OnPreparedManifest(const PreparedManifest& prepared) {
+  using Step = PreparedManifest::Step;
+  for (const Step& step : prepared.steps) {
+    switch (step.kind) {
+      case Step::kManifest: Finding(step.sdk).manifest.Add(step.text); break;
+      case Step::kPermission: Finding(step.sdk).permissions.Add(step.text); break;
+      case Step::kHost: OnHost(step.text); break;
+      case Step::kFind: AddFind(step.find, step.where, UINT32_MAX); break;
+    }
+  }
+  requested_.insert(prepared.permissions.begin(), prepared.permissions.end());
+  if (prepared.target_sdk) target_sdk_ = *prepared.target_sdk;
 }
 
 // Whether the app's permissions let each kind of access run.

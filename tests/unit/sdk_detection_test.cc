@@ -13,6 +13,8 @@
 #include "vigie/analysis/endpoints.h"
 #include "vigie/analysis/scanner.h"
 #include "vigie/format/classfile/class_file.h"
+#include "vigie/report/report.h"
+#include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
@@ -57,6 +59,29 @@ TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByCodeItems) {
   EXPECT_EQ(found["Vigie"], std::vector<std::string>{"org/vigie/locals/Main"}) << "a defined class";
   EXPECT_EQ(found.count("Flurry"), 0u) << "a string constant is not in Exodus' class set";
   EXPECT_EQ(found.size(), 4u);
+}
+
+// With signatures still loading, the scan's helper works out what the
+// manifest and resources add (SdkDetector::PrepareManifest) while the code is
+// read, and the scan adds it at the end; with signatures given loaded, there
+// is no helper and the scan does both at the end. The reports must be the
+// same, on apps whose manifests carry SDK components, meta-data with URLs and
+// secrets, permissions, and resource strings with hosts; and in an XAPK, where
+// a nested APK's manifest replaces the package's own.
+TEST(SdkDetection, ManifestPreparedAsideGivesTheSameReport) {
+  for (const char* name : {"sdkapp.apk", "secretsapp.apk", "prayerapp.apk", "pushapp.apk", "app.xapk"}) {
+    const std::string path = Fixture(name);
+    REQUIRE_FIXTURE(path);
+    ScanOptions loading;
+    loading.matcher_source = std::make_shared<sig::MatcherSource>(sig::SignatureSpec{});
+    ScanResult aside = ScanFile(path, loading);
+    ScanResult inline_ = ScanFile(path, WithKb());
+    if (std::string_view(name) != "app.xapk") {
+      ASSERT_FALSE(aside.sdks.empty()) << name;
+    }
+    EXPECT_EQ(report::ToJson(aside, report::JsonStyle::kPretty), report::ToJson(inline_, report::JsonStyle::kPretty))
+        << name;
+  }
 }
 
 TEST(SdkDetection, CodeStringsAndManifestEvidence) {

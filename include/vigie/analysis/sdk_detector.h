@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -41,6 +42,16 @@ class SdkDetector {
   /// Strings of resources.arsc, for hosts.
   void OnResourceStrings(const std::vector<std::string>& strings);
 
+  /// What OnResourceStrings(strings) then OnManifest(manifest) would add,
+  /// worked out without touching the detector (PrepareManifest: only the
+  /// signatures are read, so any thread may call it while another analyses
+  /// code; the scan's helper does, while the code inflates), then added
+  /// with OnPreparedManifest where those two calls would have been: the same
+  /// result, and the work off the scan's critical path.
+  struct PreparedManifest;
+  PreparedManifest PrepareManifest(const Manifest& manifest, const std::vector<std::string>& resource_strings) const;
+  void OnPreparedManifest(const PreparedManifest& prepared);
+
   /// The URLs and secret tokens of an asset or a native library, found on
   /// any thread (FindInBlob), then added in a fixed order (OnBlobFinds): the
   /// URLs become endpoints, and their hosts network evidence.
@@ -71,6 +82,10 @@ class SdkDetector {
     std::string text;
     const struct SecretRule* secret;  // Null for a URL.
   };
+  // PrepareManifest's steps: each thing OnManifest and OnResourceStrings
+  // add, in order.
+  void PrepareResourceStrings(const std::vector<std::string>& strings, PreparedManifest& out) const;
+  void PrepareManifestItems(const Manifest& manifest, PreparedManifest& out) const;
   // Exodus matches of names only methods' code items could add (round
   // three of OnDex, run only when such a name matches something new).
   void AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const sig::CodeCandidates& candidates,
@@ -80,7 +95,6 @@ class SdkDetector {
   // `dotted`: whether it holds a '.'.
   void ScanString(std::string_view s, bool dotted, uint32_t string_idx, std::vector<std::string>& hosts,
                   std::vector<StringFind>& out) const;
-  void FindAllIn(std::string_view text, const std::string& where);
   void AddFind(const StringFind& f, const std::string& where, uint32_t sdk);
   void ResolveDataAccess(SdkFinding& f) const;
 
@@ -99,6 +113,33 @@ class SdkDetector {
   std::vector<Secret> secrets_;
   std::unordered_set<std::string> secrets_seen_;
   int target_sdk_ = 0;                         // 0: unknown.
+};
+
+struct SdkDetector::PreparedManifest {
+  // One thing to add, in the order OnResourceStrings and OnManifest add them.
+  struct Step {
+    enum Kind : uint8_t { kManifest, kPermission, kHost, kFind };
+    Kind kind = kHost;
+    uint32_t sdk = 0;                     // kManifest and kPermission: whose evidence.
+    std::string text;                     // The evidence, or the host.
+    StringFind find{0, {}, nullptr};      // kFind.
+    std::string where;                    // kFind.
+  };
+  std::vector<Step> steps;
+  void Add(Step::Kind kind, uint32_t sdk, std::string text) {
+    Step& s = steps.emplace_back();
+    s.kind = kind;
+    s.sdk = sdk;
+    s.text = std::move(text);
+  }
+  void AddFind(StringFind find, std::string where) {
+    Step& s = steps.emplace_back();
+    s.kind = Step::kFind;
+    s.find = std::move(find);
+    s.where = std::move(where);
+  }
+  std::vector<std::string> permissions;  // Requested by the app.
+  std::optional<int> target_sdk;
 };
 
 }  // namespace vigie
