@@ -41,19 +41,17 @@ constexpr uint64_t kParallelHashMinSize = 1ull << 20;
 std::string_view PackagePrefix(std::string_view descriptor) {
   if (descriptor.size() < 3 || descriptor.front() != 'L') return {};
   std::string_view body = descriptor.substr(1, descriptor.size() - 2);
-  size_t last = body.rfind('/');
-  if (last == std::string_view::npos) return "(default package)";
-  size_t cut = 0;
-  for (int seg = 0; seg < 3; ++seg) {
-    size_t next = body.find('/', cut);
-    if (next == std::string_view::npos || next > last) {
-      cut = last;
-      break;
-    }
-    cut = next + 1;
-    if (seg == 2) cut = next;
+  // Up to the third '/', or the last one when there are fewer: the class's
+  // own name never holds one.
+  size_t cut = std::string_view::npos;
+  for (size_t from = 0, seg = 0; seg < 3; ++seg) {
+    const size_t slash = body.find('/', from);
+    if (slash == std::string_view::npos) break;
+    cut = slash;
+    from = slash + 1;
   }
-  return body.substr(0, std::min(cut, last));
+  if (cut == std::string_view::npos) return "(default package)";
+  return body.substr(0, cut);
 }
 
 PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
