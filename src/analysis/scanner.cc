@@ -133,8 +133,10 @@ class PackageScanner {
   void ReadTopManifestAside() { top_manifest_.emplace(); }
 
   // The top-level manifest of `archive`, in line, or on the helper after
-  // ReadTopManifestAside(). Also says when a package must have one.
-  void ReadTopManifest(const zip::Archive& archive) {
+  // ReadTopManifestAside(). Also says when a package must have one. On the
+  // helper, `prepare_with` (from AnalyseDeferredAside) also works out what
+  // the manifest adds to the SDK findings.
+  void ReadTopManifest(const zip::Archive& archive, const SdkDetector* prepare_with = nullptr) {
     auto read = [&] {
       ManifestPart part = ReadManifestPart(archive, "", aside_extractor_, out_.file.kind, WantsSdks());
       const PackageKind kind = out_.file.kind;
@@ -155,17 +157,12 @@ class PackageScanner {
     } catch (...) {
       t.error = std::current_exception();
     }
-    // Preparing reads only the signatures, so it may run while the scan's
-    // thread analyses code with the same detector. A failure only leaves the
-    // work to Finish().
-    const SdkDetector* sdks = nullptr;
-    {
-      std::lock_guard lock(sdk_mu_);
-      sdks = sdks_.get();
-    }
-    if (!t.error && sdks) {
+    // Preparing reads only the signatures, so it runs without sdk_mu_, while
+    // the scan's thread may be analysing code with the same detector. A
+    // failure only leaves the work to Finish().
+    if (!t.error && prepare_with) {
       try {
-        t.prepared = sdks->PrepareManifest(t.part.manifest, t.part.resource_strings);
+        t.prepared = prepare_with->PrepareManifest(t.part.manifest, t.part.resource_strings);
       } catch (...) {
         t.prepared.reset();
       }
@@ -200,11 +197,12 @@ class PackageScanner {
   // kept meanwhile are analysed while this thread inflates the next one.
   // Otherwise the SDK detector is made here all the same (its matching
   // scratch space for each thread), off the main thread's path to its
-  // first DEX.
-  void AnalyseDeferredAside() {
+  // first DEX. Returns the detector (null without signatures).
+  const SdkDetector* AnalyseDeferredAside() {
     std::lock_guard lock(sdk_mu_);
-    if (WantsSdks()) Sdks();
+    SdkDetector* sdks = WantsSdks() ? Sdks() : nullptr;
     AnalyseDeferredSdks();
+    return sdks;
   }
 
   void Finish() {
@@ -576,8 +574,8 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
         // the manifest only at the end.
         if (work.load) work.load->Get();
         PreloadTables();
-        scanner.AnalyseDeferredAside();
-        if (package) scanner.ReadTopManifest(*package);  // Catches its own errors.
+        const SdkDetector* sdks = scanner.AnalyseDeferredAside();
+        if (package) scanner.ReadTopManifest(*package, sdks);  // Catches its own errors.
         manifest_read = true;
         if (work.hash) *work.digest = Sha256File(*work.hash);
       } catch (...) {

@@ -132,7 +132,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     } else if (task < class_task) {
       const size_t h = task - first_string_task;
       for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i) {
-        const auto s = dex.MarkedString(i);
+        const auto s = dex.MarkedStringAt(i);
         if (!s) continue;
         ScanString(s->text, s->dot, i, hosts[h], finds[h]);
         if (marks && s->slash) slashed[h].push_back(i);

@@ -135,7 +135,7 @@ TEST(Dex, MarkedStringsAreTheStrings) {
     size_t dotted = 0, slashed = 0;
     for (uint32_t i = 0; i <= dex->string_count(); ++i) {  // One past the end: nullopt from both.
       const auto plain = dex->String(i);
-      const auto marked = dex->MarkedString(i);
+      const auto marked = dex->MarkedStringAt(i);
       ASSERT_EQ(plain.has_value(), marked.has_value());
       if (!plain) continue;
       EXPECT_EQ(marked->text, *plain);

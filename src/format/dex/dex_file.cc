@@ -218,7 +218,7 @@ ByteView DexFile::StringData(uint32_t idx) const {
   return data_.Tail(r.position());
 }
 
-std::optional<dex::MarkedString> DexFile::MarkedString(uint32_t idx) const {
+std::optional<MarkedString> DexFile::MarkedStringAt(uint32_t idx) const {
   return ReadMarkedString(StringData(idx));
 }
 

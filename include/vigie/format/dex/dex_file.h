@@ -141,7 +141,7 @@ class DexFile {
   std::optional<std::string_view> String(uint32_t idx) const;
   /// String(idx), and whether it holds a '.' and a '/', found in one pass
   /// (see ReadMarkedString).
-  std::optional<dex::MarkedString> MarkedString(uint32_t idx) const;
+  std::optional<MarkedString> MarkedStringAt(uint32_t idx) const;
   /// Descriptor of type `idx`, e.g. "Lcom/example/Foo;"; empty when invalid.
   std::string_view TypeDescriptor(uint32_t type_idx) const;
   /// The string index of type `type_idx`'s descriptor, or kNoIndex.
