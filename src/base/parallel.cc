@@ -12,8 +12,9 @@ namespace {
 // last tasks of one, spin for a while before they sleep. A thread that
 // sleeps is woken through a futex, and on the 2-vCPU KVM guests we measure
 // on the kernel then often ran it on its waker's CPU, where the two took
-// turns instead of working side by side: in 4 scans of 10, every task of a
-// DEX ran on one CPU, and the rounds took twice as long. A thread that
+// turns instead of working side by side: in scans started from a shell,
+// every task of a DEX ran on one CPU in about a third of the scans, and the
+// rounds took twice as long (docs/benchmarks.md). A thread that
 // spins keeps its own CPU. It yields now and then, so that a thread which
 // does share its CPU still gets to run, and the spin is bounded, so that an
 // idle pool sleeps. A pool with more threads than CPUs never spins: its
@@ -52,10 +53,16 @@ bool SpinUntil(const std::function<bool()>& done, std::chrono::steady_clock::dur
   }
 }
 
+namespace {
+// Read once: glibc reads it from /sys each time.
+unsigned Cpus() {
+  static const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+  return cpus;
+}
+}  // namespace
+
 TaskPool::TaskPool(unsigned threads)
-    : threads_(threads < 1 ? 1 : threads),
-      spin_(threads_ <= std::max(1u, std::thread::hardware_concurrency())),
-      slots_(threads_, kFree) {}
+    : threads_(threads < 1 ? 1 : threads), spin_(threads_ > 1 && threads_ <= Cpus()), slots_(threads_, kFree) {}
 
 void TaskPool::Claim(Job& job, unsigned worker) {
   for (size_t t; (t = job.next.fetch_add(1)) < job.tasks;) {

@@ -120,12 +120,12 @@ struct SdkDetector::PreparedManifest {
   struct Step {
     enum Kind : uint8_t { kManifest, kPermission, kHost, kFind };
     Kind kind = kHost;
-    uint32_t sdk = 0;                     // kManifest and kPermission: whose evidence.
-    std::string text;                     // The evidence, or the host.
-    StringFind find{0, {}, nullptr};      // kFind.
-    std::string where;                    // kFind.
+    uint32_t sdk = 0;                 // kManifest and kPermission: whose evidence.
+    std::string text;                 // The evidence, or the host.
+    StringFind find{0, {}, nullptr};  // kFind.
+    std::string where;                // kFind.
   };
-  std::vector<Step> steps;
+
   void Add(Step::Kind kind, uint32_t sdk, std::string text) {
     Step& s = steps.emplace_back();
     s.kind = kind;
@@ -138,6 +138,8 @@ struct SdkDetector::PreparedManifest {
     s.find = std::move(find);
     s.where = std::move(where);
   }
+
+  std::vector<Step> steps;
   std::vector<std::string> permissions;  // Requested by the app.
   std::optional<int> target_sdk;
 };
