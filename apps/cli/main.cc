@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "vigie/analysis/scanner.h"
+#include "vigie/base/parallel.h"
 #include "vigie/sig/entities.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
@@ -110,7 +111,7 @@ Config MakeConfig(const RawArgs& raw) {
   c.output = raw.output;
   bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
   c.color = raw.color == "always" || (raw.color == "auto" && tty && !std::getenv("NO_COLOR"));
-  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned hw = vigie::CpuCount();
   // -j is the thread budget: inputs run in parallel up to it, and what is
   // left over goes to each input's own analysis (one input, -j 2: two
   // threads for its DEX work).

@@ -53,16 +53,13 @@ bool SpinUntil(const std::function<bool()>& done, std::chrono::steady_clock::dur
   }
 }
 
-namespace {
-// Read once: glibc reads it from /sys each time.
-unsigned Cpus() {
+unsigned CpuCount() {
   static const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
   return cpus;
 }
-}  // namespace
 
 TaskPool::TaskPool(unsigned threads)
-    : threads_(threads < 1 ? 1 : threads), spin_(threads_ > 1 && threads_ <= Cpus()), slots_(threads_, kFree) {}
+    : threads_(threads < 1 ? 1 : threads), spin_(threads_ > 1 && threads_ <= CpuCount()), slots_(threads_, kFree) {}
 
 void TaskPool::Claim(Job& job, unsigned worker) {
   for (size_t t; (t = job.next.fetch_add(1)) < job.tasks;) {
