@@ -5,7 +5,11 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 #if __has_include(<sys/platform/x86.h>)
-#include <sys/platform/x86.h>  // glibc >= 2.33: the CPU features it read at start-up.
+// glibc >= 2.33: the CPU features it read at start-up. The header is C, and
+// clang's C++ has no _Bool.
+#define _Bool bool
+#include <sys/platform/x86.h>
+#undef _Bool
 #else
 #include <cpuid.h>
 #endif
