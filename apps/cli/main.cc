@@ -1,8 +1,8 @@
 // vigie: the command-line front end.
 //
-// Flags are parsed in two stages: CLI11 fills RawArgs with what was typed,
-// then MakeConfig validates it into a Config the commands run from.
-#include <CLI/CLI.hpp>
+// Flags are parsed in two stages: the scan's FlagSet (flags.h) fills RawArgs
+// with what was typed, then MakeConfig validates it into a Config the
+// commands run from.
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,13 +11,13 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iostream>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include "flags.h"
 #include "vigie/analysis/scanner.h"
 #include "vigie/base/parallel.h"
 #include "vigie/sig/entities.h"
@@ -38,10 +38,7 @@ enum ExitCode : int {
 
 enum class Format { kText, kJson, kJsonl };
 
-/// A bad flag value found while building the Config (exit code 2).
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using vigie::cli::UsageError;  // A bad command line (exit code 2).
 
 struct RawArgs {
   std::vector<std::string> inputs;
@@ -145,15 +142,15 @@ void ReportProblems(const vigie::ScanResult& r) {
 // Scans inputs on `jobs` threads and writes reports in input order as soon as
 // each one's predecessors are done.
 int RunScan(const Config& c) {
-  std::ofstream file;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   if (!c.output.empty()) {
-    file.open(c.output, std::ios::binary);
+    file.reset(std::fopen(c.output.c_str(), "wb"));
     if (!file) {
       std::fprintf(stderr, "vigie: cannot write %s\n", c.output.c_str());
       return kExitUsage;
     }
   }
-  std::ostream& out = c.output.empty() ? std::cout : file;
+  std::FILE* out = file ? file.get() : stdout;
 
   // The signatures load on the first scan's helper thread, while it opens
   // its input (ScanFile).
@@ -196,9 +193,9 @@ int RunScan(const Config& c) {
     auto [text, status] = std::move(*done[i]);
     done[i].reset();
     lock.unlock();
-    if (c.format == Format::kText && i > 0) out << "\n";
-    out << text;
-    out.flush();
+    if (c.format == Format::kText && i > 0) std::fputc('\n', out);
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fflush(out);
     if (status == vigie::ScanStatus::kFailed) exit_code = std::max<int>(exit_code, kExitInputFailed);
     else if (status == vigie::ScanStatus::kPartial && exit_code == kExitOk) exit_code = kExitPartial;
   }
@@ -213,76 +210,95 @@ int EndProcess(int exit_code) {
 #if defined(__SANITIZE_ADDRESS__)
   return exit_code;
 #else
-  std::cout.flush();
   std::fflush(nullptr);
   std::_Exit(exit_code);
 #endif
 }
 
+// The scan command's flags, filling `raw`.
+vigie::cli::FlagSet ScanFlags(RawArgs& raw) {
+  vigie::cli::FlagSet f("vigie scan [OPTIONS] FILE...",
+                        "Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report");
+  f.Positionals("FILE...", "Packages to scan", &raw.inputs, /*required=*/true);
+  f.Option({"-f", "--format"}, "FORMAT",
+           "Output format: text (default), json (one document per input), jsonl (one line per input)",
+           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl"});
+  f.Option({"-o", "--output"}, "FILE", "Write the report to FILE instead of standard output",
+           [&](std::string_view v) { raw.output = v; });
+  f.Option({"--color"}, "WHEN", "Colour text output: auto, always, never", [&](std::string_view v) { raw.color = v; },
+           {"auto", "always", "never"});
+  f.Option({"-j", "--jobs"}, "N",
+           "Threads to use (default: one per core): inputs are scanned in parallel, and threads left over share each "
+           "input's analysis",
+           [&](std::string_view v) { raw.jobs = vigie::cli::ParseUnsigned("--jobs", v, 1, 1024); });
+  f.Option({"--signatures"}, "FORMAT:FILE",
+           "Also load a signature database, FORMAT:FILE; FORMAT is exodus (Exodus Privacy's tracker export) or vigie "
+           "(the built-in KB format). Repeatable",
+           [&](std::string_view v) { raw.signatures.emplace_back(v); });
+  f.Flag({"--no-default-kb"}, "Do not load Vigie's built-in SDK knowledge base", &raw.no_default_kb);
+  f.Flag({"--deep"},
+         "Also read text assets and native libraries for endpoints and secrets (slower where an app ships web content "
+         "or large libraries)",
+         &raw.deep);
+  f.Option({"--entities"}, "FORMAT:FILE",
+           "Also load who owns which domains, FORMAT:FILE; FORMAT is xray (the X-Ray company data) or disconnect "
+           "(Disconnect's entities.json). Repeatable; endpoints get their owners",
+           [&](std::string_view v) { raw.entities.emplace_back(v); });
+  f.Option({"--policy-countries"}, "CC[,CC...]",
+           "Countries whose ties an SDK vendor's findings report, as ISO codes (e.g. RU,CN)",
+           [&](std::string_view v) { raw.policy_countries = v; });
+  return f;
+}
+
+constexpr const char* kMainHelp =
+    "Vigie: offline privacy auditor for mobile apps\n"
+    "Usage: vigie scan [OPTIONS] FILE...\n"
+    "       vigie --version\n"
+    "       vigie --help\n"
+    "\n"
+    "Commands:\n"
+    "  scan                        Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report\n"
+    "\n"
+    "Run 'vigie scan --help' for the scan's options.\n";
+
+void Print(std::FILE* to, std::string_view text) { std::fwrite(text.data(), 1, text.size(), to); }
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "vigie: %s\nRun 'vigie --help' or 'vigie scan --help' for more information.\n", message.c_str());
+  return kExitUsage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Vigie: offline privacy auditor for mobile apps"};
-  app.set_version_flag("--version", std::string("vigie ") + vigie::kVersion);
-  app.require_subcommand(1);
-  RawArgs raw;
-
-  CLI::App* scan = app.add_subcommand("scan", "Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report");
-  scan->add_option("files", raw.inputs, "Packages to scan")->required()->type_name("FILE");
-  scan->add_option("-f,--format", raw.format, "Output format: text (default), json (one document per input), "
-                                              "jsonl (one line per input)")
-      ->check(CLI::IsMember({"text", "json", "jsonl"}));
-  scan->add_option("-o,--output", raw.output, "Write the report to FILE instead of standard output")->type_name("FILE");
-  scan->add_option("--color", raw.color, "Colour text output: auto, always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  scan->add_option("-j,--jobs", raw.jobs, "Threads to use (default: one per core): inputs are scanned in parallel, and "
-                                      "threads left over share each input's analysis")
-      ->check(CLI::Range(1u, 1024u));
-  scan->add_option("--signatures", raw.signatures,
-                   "Also load a signature database, FORMAT:FILE; FORMAT is exodus (Exodus Privacy's "
-                   "tracker export) or vigie (the built-in KB format). Repeatable")
-      ->type_name("FORMAT:FILE")
-      ->allow_extra_args(false);  // One value per occurrence: FILE... follows.
-  scan->add_flag("--no-default-kb", raw.no_default_kb, "Do not load Vigie's built-in SDK knowledge base");
-  scan->add_flag("--deep", raw.deep,
-                 "Also read text assets and native libraries for endpoints and secrets (slower where an app ships "
-                 "web content or large libraries)");
-  scan->add_option("--entities", raw.entities,
-                   "Also load who owns which domains, FORMAT:FILE; FORMAT is xray (the X-Ray company data) or "
-                   "disconnect (Disconnect's entities.json). Repeatable; endpoints get their owners")
-      ->type_name("FORMAT:FILE")
-      ->allow_extra_args(false);
-  scan->add_option("--policy-countries", raw.policy_countries,
-                   "Countries whose ties an SDK vendor's findings report, as ISO codes (e.g. RU,CN)")
-      ->type_name("CC[,CC...]");
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty()) return Usage("a command is required");
+  if (args[0] == "--version") {
+    std::printf("vigie %s\n", vigie::kVersion);
+    return kExitOk;
   }
+  if (args[0] == "-h" || args[0] == "--help") {
+    Print(stdout, kMainHelp);
+    return kExitOk;
+  }
+  if (args[0] != "scan") return Usage("unknown command '" + std::string(args[0]) + "'");
+  RawArgs raw;
   try {
-    if (scan->parsed()) {
-      // Never freed: the signatures it holds (compiled databases, the KB)
-      // go with the process, where freeing them piece by piece took a
-      // quarter of a millisecond of a one-app scan. Reachable, so not a
-      // leak to LeakSanitizer.
-      static const Config* config = new Config(MakeConfig(raw));
-      return EndProcess(RunScan(*config));
+    const vigie::cli::FlagSet flags = ScanFlags(raw);
+    if (!flags.Parse({args.begin() + 1, args.end()})) {
+      Print(stdout, flags.Help());
+      return kExitOk;
     }
+    // Never freed: the signatures it holds (compiled databases, the KB)
+    // go with the process, where freeing them piece by piece took a
+    // quarter of a millisecond of a one-app scan. Reachable, so not a
+    // leak to LeakSanitizer.
+    static const Config* config = new Config(MakeConfig(raw));
+    return EndProcess(RunScan(*config));
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "vigie: %s\n", e.what());
-    return kExitUsage;
+    return Usage(e.what());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vigie: internal error: %s\n", e.what());
     return kExitInternal;
   }
-  return kExitUsage;
 }

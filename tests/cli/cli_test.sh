@@ -47,4 +47,18 @@ text=$("$vigie" scan --color always "$fx/basic.apk")
 [[ "$text" == *$'\033['* && "$text" == *"Location"*"ACCESS_FINE_LOCATION"* ]]; check "text report groups permissions" 0 $?
 
 "$vigie" --version | grep -q '^vigie '; check "--version" 0 $?
+
+# The flag parser (apps/cli/flags.h): the forms a value may take, and what
+# it refuses.
+"$vigie" scan --format=json "$fx/basic.apk" | python3 -c 'import sys,json; json.load(sys.stdin)'; check "--format=json" 0 $?
+"$vigie" scan -fjsonl -j1 "$fx/basic.apk" | python3 -c 'import sys,json; [json.loads(l) for l in sys.stdin]'; check "-fjsonl -j1" 0 $?
+"$vigie" scan --format json -- "$fx/basic.apk" >/dev/null; check "-- ends the options" 0 $?
+"$vigie" scan >/dev/null 2>&1; check "no FILE exits 2" 2 $?
+"$vigie" scan --frob "$fx/basic.apk" >/dev/null 2>&1; check "unknown option exits 2" 2 $?
+"$vigie" scan -j 0 "$fx/basic.apk" >/dev/null 2>&1; check "-j 0 exits 2" 2 $?
+"$vigie" scan --deep=yes "$fx/basic.apk" >/dev/null 2>&1; check "a flag given a value exits 2" 2 $?
+"$vigie" scan --signatures >/dev/null 2>&1; check "an option without its value exits 2" 2 $?
+"$vigie" >/dev/null 2>&1; check "no command exits 2" 2 $?
+"$vigie" scan --help | grep -q -- '--policy-countries'; check "scan --help lists the options" 0 $?
+"$vigie" --help | grep -q '^Usage: vigie scan'; check "--help" 0 $?
 exit $fail
