@@ -9,6 +9,7 @@
 
 #include "embedded_data.h"
 #include "vigie/base/tsv.h"
+#include "vigie/sig/hs_compiler.h"
 
 namespace vigie {
 namespace {
@@ -171,12 +172,8 @@ class BlobDb {
     add("://", kUrl);
     std::vector<const char*> exprs;
     for (const auto& e : escaped) exprs.push_back(e.c_str());
-    hs_compile_error_t* err = nullptr;
-    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                         nullptr, &db_, &err) != HS_SUCCESS) {
-      if (err) hs_free_compile_error(err);
-      db_ = nullptr;  // Blobs are then searched rule by rule.
-    }
+    sig::HsCompileError err;
+    db_ = sig::CompileHs(exprs, flags, ids, err);  // Null: blobs are then searched rule by rule.
   }
   hs_database_t* db_ = nullptr;
 };

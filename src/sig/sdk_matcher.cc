@@ -7,6 +7,7 @@
 
 #include "vigie/base/mapped_file.h"
 #include "vigie/sig/cache.h"
+#include "vigie/sig/hs_compiler.h"
 
 namespace vigie::sig {
 namespace {
@@ -67,14 +68,11 @@ Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>
   const std::string path = CachePath(CacheKey(patterns, flag) + ".hsdb");
   if (!path.empty())
     if (hs_database_t* cached = LoadCached(path)) return static_cast<void*>(cached);
-  hs_database_t* out = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), flags.data(), pattern_ids.data(), static_cast<unsigned>(exprs.size()),
-                       HS_MODE_BLOCK, nullptr, &out, &err) != HS_SUCCESS) {
-    std::string what = err && err->message ? err->message : "unknown error";
-    std::string who = err && err->expression >= 0 ? db.sdks[ids[err->expression]].name : "?";
-    hs_free_compile_error(err);
-    return MakeError(ErrorCode::kSignatureDb, 0, "regex of '" + who + "' does not compile: " + what);
+  HsCompileError err;
+  hs_database_t* out = CompileHs(exprs, flags, pattern_ids, err);
+  if (!out) {
+    const std::string who = err.expression >= 0 ? db.sdks[ids[err.expression]].name : "?";
+    return MakeError(ErrorCode::kSignatureDb, 0, "regex of '" + who + "' does not compile: " + err.message);
   }
   if (!path.empty()) StoreCached(path, out);
   return static_cast<void*>(out);

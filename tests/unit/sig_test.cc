@@ -14,6 +14,7 @@
 #include "vigie/sig/db_codec.h"
 #include "vigie/sig/entities.h"
 #include "vigie/sig/exodus_classes.h"
+#include "vigie/sig/hs_compiler.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie::sig {
@@ -331,6 +332,39 @@ TEST(ContentKey, ChangesWithTheContentNotWithHowItIsSplit) {
   EXPECT_EQ(a, ContentKey({ByteView(std::string_view("exodus\n{}"))}));
   EXPECT_NE(a, ContentKey({ByteView(std::string_view("exodus\n{ }"))}));
   EXPECT_NE(ContentKey({}), ContentKey({ByteView(std::string_view("\0", 1))}));
+}
+
+// A database built by CompileHs (in release builds, by the shared library
+// loaded on demand, then handed to the runtime linked in) matches what its
+// patterns say; a pattern that does not compile is named.
+TEST(HsCompiler, BuildsDatabasesTheRuntimeScans) {
+  const std::vector<const char*> patterns = {"com/appsflyer", "^io/[a-z]+sdk", "track(er|ing)$"};
+  const std::vector<unsigned> flags(patterns.size(), HS_FLAG_SINGLEMATCH), ids = {10, 11, 12};
+  HsCompileError error;
+  hs_database_t* db = CompileHs(patterns, flags, ids, error);
+  ASSERT_NE(db, nullptr) << error.message;
+  hs_scratch_t* scratch = nullptr;
+  ASSERT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+  auto matches = [&](const std::string& text) {
+    std::set<unsigned> found;
+    auto on = [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+      static_cast<std::set<unsigned>*>(ctx)->insert(id);
+      return 0;
+    };
+    EXPECT_EQ(hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch, on, &found), HS_SUCCESS);
+    return found;
+  };
+  EXPECT_EQ(matches("x/com/appsflyer/Lib"), (std::set<unsigned>{10}));
+  EXPECT_EQ(matches("io/fastsdk/tracking"), (std::set<unsigned>{11, 12}));
+  EXPECT_EQ(matches("x/io/fastsdk"), (std::set<unsigned>{}));
+  hs_free_scratch(scratch);
+  hs_free_database(db);
+
+  const std::vector<const char*> bad = {"fine", "(unclosed"};
+  HsCompileError bad_error;
+  EXPECT_EQ(CompileHs(bad, {0, 0}, {0, 1}, bad_error), nullptr);
+  EXPECT_EQ(bad_error.expression, 1);
+  EXPECT_FALSE(bad_error.message.empty());
 }
 
 TEST(ExodusImport, IsCachedInCompiledFormKeyedByContent) {

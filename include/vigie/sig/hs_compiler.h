@@ -1,0 +1,32 @@
+// Building vectorscan databases.
+//
+// The compiler is most of vectorscan: ~90 static initialisers and about 7 MB
+// of code, which every start of the CLI paid for (0.09 ms of a one-app scan,
+// docs/benchmarks.md), while a scan only runs databases, compiled at build
+// time or cached. So where vectorscan is linked statically, only its runtime
+// is (libhs_runtime.a), and the compiler is the shared library, loaded the
+// first time a database has to be built (a cache miss, or --deep's search
+// of text assets). Its database is handed over in serialized form, the
+// format meant to cross builds. Elsewhere (sanitizer and fuzz builds, which
+// link vectorscan as a shared library) it is called directly.
+#pragma once
+
+#include <hs.h>
+
+#include <string>
+#include <vector>
+
+namespace vigie::sig {
+
+/// Why a database could not be built.
+struct HsCompileError {
+  std::string message;
+  int expression = -1;  ///< The pattern at fault, or -1.
+};
+
+/// hs_compile_multi(expressions, flags, ids, HS_MODE_BLOCK) for the host, as
+/// a database of the linked runtime; null with `error` set on failure.
+hs_database_t* CompileHs(const std::vector<const char*>& expressions, const std::vector<unsigned>& flags,
+                         const std::vector<unsigned>& ids, HsCompileError& error);
+
+}  // namespace vigie::sig
