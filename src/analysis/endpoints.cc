@@ -173,7 +173,7 @@ class BlobDb {
     std::vector<const char*> exprs;
     for (const auto& e : escaped) exprs.push_back(e.c_str());
     sig::HsCompileError err;
-    db_ = sig::CompileHs(exprs, flags, ids, err);  // Null: blobs are then searched rule by rule.
+    db_ = sig::CompileHsCached(exprs, flags, ids, err);  // Null: blobs are then searched rule by rule.
   }
   hs_database_t* db_ = nullptr;
 };

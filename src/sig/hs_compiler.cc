@@ -1,6 +1,10 @@
 #include "vigie/sig/hs_compiler.h"
 
 #include <cstdlib>
+#include <string_view>
+
+#include "vigie/base/mapped_file.h"
+#include "vigie/sig/cache.h"
 
 #if defined(VIGIE_HS_COMPILER_LIBRARY)
 #include <dlfcn.h>
@@ -52,6 +56,25 @@ const Compiler& LoadCompiler() {
 
 #endif
 
+hs_database_t* LoadCached(const std::string& path) {
+  auto file = MappedFile::Open(path);
+  if (!file || file->view().empty()) return nullptr;
+  hs_database_t* db = nullptr;
+  // Deserialisation checks the database against this CPU and library; any
+  // mismatch or corruption just means compiling again.
+  const ByteView v = file->view();
+  if (hs_deserialize_database(reinterpret_cast<const char*>(v.data()), v.size(), &db) != HS_SUCCESS) return nullptr;
+  return db;
+}
+
+void StoreCached(const std::string& path, hs_database_t* db) {
+  char* bytes = nullptr;
+  size_t size = 0;
+  if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return;
+  StoreInCache(path, std::string_view(bytes, size));
+  std::free(bytes);
+}
+
 }  // namespace
 
 hs_database_t* CompileHs(const std::vector<const char*>& expressions, const std::vector<unsigned>& flags,
@@ -90,6 +113,23 @@ hs_database_t* CompileHs(const std::vector<const char*>& expressions, const std:
   }
   return built;
 #endif
+}
+
+hs_database_t* CompileHsCached(const std::vector<const char*>& expressions, const std::vector<unsigned>& flags,
+                               const std::vector<unsigned>& ids, HsCompileError& error) {
+  // The key covers everything that shapes the database: each pattern with
+  // its flags and id, in order, and the vectorscan build (its version
+  // string includes the release and the build date).
+  std::string material = std::string(hs_version()) + "\n";
+  for (size_t i = 0; i < expressions.size(); ++i)
+    material.append(std::to_string(flags[i])).append(" ").append(std::to_string(ids[i])).append(" ").append(
+        expressions[i]).push_back('\n');
+  const std::string path = CachePath(ContentKey({ByteView(material)}) + ".hsdb");
+  if (!path.empty())
+    if (hs_database_t* cached = LoadCached(path)) return cached;
+  hs_database_t* db = CompileHs(expressions, flags, ids, error);
+  if (db && !path.empty()) StoreCached(path, db);
+  return db;
 }
 
 }  // namespace vigie::sig

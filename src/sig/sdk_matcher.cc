@@ -3,10 +3,7 @@
 #include <hs.h>
 
 #include <algorithm>
-#include <cstdlib>
 
-#include "vigie/base/mapped_file.h"
-#include "vigie/sig/cache.h"
 #include "vigie/sig/hs_compiler.h"
 
 namespace vigie::sig {
@@ -23,34 +20,6 @@ constexpr unsigned kKbFlags = HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
 constexpr unsigned kExodusFlags = HS_FLAG_ALLOWEMPTY | HS_FLAG_MULTILINE;
 constexpr unsigned kAnchorFlags = 0;
 
-// The cache key covers everything that shapes the database: the patterns in
-// order, the flags, and the vectorscan build (its version string includes
-// the release and build date).
-std::string CacheKey(const std::vector<std::pair<std::string, uint32_t>>& patterns, unsigned flags) {
-  std::string material = std::string(hs_version()) + "\n" + std::to_string(flags) + "\n";
-  for (const auto& p : patterns) material.append(p.first).push_back('\n');
-  return ContentKey({ByteView(material)});
-}
-
-hs_database_t* LoadCached(const std::string& path) {
-  auto file = MappedFile::Open(path);
-  if (!file || file->view().empty()) return nullptr;
-  hs_database_t* db = nullptr;
-  // Deserialisation checks the database against this CPU and library; any
-  // mismatch or corruption just means compiling again.
-  const ByteView v = file->view();
-  if (hs_deserialize_database(reinterpret_cast<const char*>(v.data()), v.size(), &db) != HS_SUCCESS) return nullptr;
-  return db;
-}
-
-void StoreCached(const std::string& path, hs_database_t* db) {
-  char* bytes = nullptr;
-  size_t size = 0;
-  if (hs_serialize_database(db, &bytes, &size) != HS_SUCCESS) return;
-  StoreInCache(path, std::string_view(bytes, size));
-  std::free(bytes);
-}
-
 // Compiles one vectorscan database from (pattern, sdk) pairs, or loads it
 // from the cache. Each pattern reports at most once per scanned string
 // (HS_FLAG_SINGLEMATCH): a verdict needs existence, not positions.
@@ -65,16 +34,12 @@ Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>
     pattern_ids.push_back(i);
     ids.push_back(patterns[i].second);
   }
-  const std::string path = CachePath(CacheKey(patterns, flag) + ".hsdb");
-  if (!path.empty())
-    if (hs_database_t* cached = LoadCached(path)) return static_cast<void*>(cached);
   HsCompileError err;
-  hs_database_t* out = CompileHs(exprs, flags, pattern_ids, err);
+  hs_database_t* out = CompileHsCached(exprs, flags, pattern_ids, err);
   if (!out) {
     const std::string who = err.expression >= 0 ? db.sdks[ids[err.expression]].name : "?";
     return MakeError(ErrorCode::kSignatureDb, 0, "regex of '" + who + "' does not compile: " + err.message);
   }
-  if (!path.empty()) StoreCached(path, out);
   return static_cast<void*>(out);
 }
 

@@ -367,6 +367,45 @@ TEST(HsCompiler, BuildsDatabasesTheRuntimeScans) {
   EXPECT_FALSE(bad_error.message.empty());
 }
 
+// CompileHsCached builds a database once per content: the same patterns
+// are served from the cache, and a change of flags makes a new entry.
+TEST(HsCompiler, CachesDatabasesByContent) {
+  char dir[] = "/tmp/vigie_hs_cache_test_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  setenv("VIGIE_CACHE_DIR", dir, 1);
+  auto entries = [&] {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ".hsdb";
+    return n;
+  };
+  const std::vector<const char*> patterns = {"com/appsflyer", "io/branch"};
+  HsCompileError error;
+  for (int round = 0; round < 2; ++round) {
+    hs_database_t* db = CompileHsCached(patterns, {0, 0}, {0, 1}, error);
+    ASSERT_NE(db, nullptr) << error.message;
+    hs_scratch_t* scratch = nullptr;
+    ASSERT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+    unsigned hits = 0;
+    const std::string text = "x/io/branch/y";
+    hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch,
+            [](unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
+              *static_cast<unsigned*>(ctx) += id == 1 ? 1 : 100;
+              return 0;
+            },
+            &hits);
+    EXPECT_EQ(hits, 1u) << "round " << round;
+    hs_free_scratch(scratch);
+    hs_free_database(db);
+    EXPECT_EQ(entries(), 1u) << "round " << round;
+  }
+  hs_database_t* other = CompileHsCached(patterns, {HS_FLAG_CASELESS, 0}, {0, 1}, error);
+  ASSERT_NE(other, nullptr);
+  hs_free_database(other);
+  EXPECT_EQ(entries(), 2u);
+  unsetenv("VIGIE_CACHE_DIR");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ExodusImport, IsCachedInCompiledFormKeyedByContent) {
   char dir[] = "/tmp/vigie_cache_test_XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);

@@ -29,4 +29,11 @@ struct HsCompileError {
 hs_database_t* CompileHs(const std::vector<const char*>& expressions, const std::vector<unsigned>& flags,
                          const std::vector<unsigned>& ids, HsCompileError& error);
 
+/// CompileHs, through Vigie's cache (sig/cache.h): a database built once is
+/// loaded from its serialized form afterwards, keyed by the patterns, their
+/// flags and ids, and the vectorscan build. Loading it takes microseconds;
+/// building it can take milliseconds, and first loading the compiler more.
+hs_database_t* CompileHsCached(const std::vector<const char*>& expressions, const std::vector<unsigned>& flags,
+                               const std::vector<unsigned>& ids, HsCompileError& error);
+
 }  // namespace vigie::sig
