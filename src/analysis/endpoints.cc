@@ -140,8 +140,8 @@ void ForEachSecret(std::string_view s, const std::function<void(const SecretMatc
 namespace {
 
 // One vectorscan database of every rule's literal (its prefix, or its
-// suffix) and of "://", compiled on first use: a large text is read once,
-// not once per rule.
+// suffix) and of "://", made on first use (from the cache once built): a
+// large text is read once, not once per rule.
 class BlobDb {
  public:
   static const BlobDb& Get() {
