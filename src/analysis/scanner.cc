@@ -222,12 +222,10 @@ class PackageScanner {
       out_.signature_sources = sdks->matcher().db().sources;
       // The helper's preparation holds for the manifest and resource strings
       // of the package itself, unless a nested APK's were read since.
-      if (top_manifest_ && top_manifest_->prepared && !other_manifest_read_) {
+      if (top_manifest_ && top_manifest_->prepared && !other_manifest_read_)
         sdks->OnPreparedManifest(*top_manifest_->prepared);
-      } else {
-        sdks->OnResourceStrings(resource_strings_);
-        sdks->OnManifest(out_.manifest);
-      }
+      else
+        sdks->OnPreparedManifest(sdks->PrepareManifest(out_.manifest, resource_strings_));
       out_.sdks = sdks->Finish();
       out_.recipients = BuildRecipients(out_.sdks);
       out_.endpoints = sdks->TakeEndpoints();

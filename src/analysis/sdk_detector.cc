@@ -269,12 +269,13 @@ void SdkDetector::ScanString(std::string_view s, bool dotted, uint32_t idx, std:
   // Hosts, and every URL worth reporting, have a dot (`dotted`: whether s
   // holds one); "://" is searched only then.
   if (dotted) FindHosts(s, hosts);
-  if (dotted && s.find("://") != std::string_view::npos) {
-    ForEachUrl(s, [&](std::string_view url) { out.push_back({idx, std::string(url), nullptr}); });
-    ForEachSecret(s, [&](const SecretMatch& m) { out.push_back({idx, std::string(m.token), m.rule}); });
-  } else if (StartsLikeSecret(s)) {
-    ForEachSecret(s, [&](const SecretMatch& m) { out.push_back({idx, std::string(m.token), m.rule}); });
-  }
+  if (dotted && s.find("://") != std::string_view::npos) AppendFinds(s, idx, /*urls=*/true, out);
+  else if (StartsLikeSecret(s)) AppendFinds(s, idx, /*urls=*/false, out);
+}
+
+void SdkDetector::AppendFinds(std::string_view s, uint32_t idx, bool urls, std::vector<StringFind>& out) {
+  if (urls) ForEachUrl(s, [&](std::string_view url) { out.push_back({idx, std::string(url), nullptr}); });
+  ForEachSecret(s, [&](const SecretMatch& m) { out.push_back({idx, std::string(m.token), m.rule}); });
 }
 
 void SdkDetector::AddFind(const StringFind& f, const std::string& where, uint32_t sdk) {
@@ -359,12 +360,6 @@ void SdkDetector::OnClassFile(std::string_view entry_name, const classfile::Clas
   if (matcher_->has_exodus()) jar_entry_names_.Add(entry_name);
 }
 
-void SdkDetector::OnResourceStrings(const std::vector<std::string>& strings) {
-  PreparedManifest prepared;
-  PrepareResourceStrings(strings, prepared);
-  OnPreparedManifest(prepared);
-}
-
 void SdkDetector::PrepareResourceStrings(const std::vector<std::string>& strings, PreparedManifest& out) const {
   std::vector<std::string> hosts;
   std::vector<StringFind> found;
@@ -377,6 +372,7 @@ void SdkDetector::PrepareResourceStrings(const std::vector<std::string>& strings
   for (auto& f : found) out.AddFind(std::move(f), "resources.arsc");
   for (auto& host : hosts) out.Add(PreparedManifest::Step::kHost, 0, std::move(host));
 }
+
 SdkDetector::BlobFinds SdkDetector::FindInBlob(std::string_view blob) {
   BlobFinds out;
   ForEachFindInBlob(
@@ -395,12 +391,6 @@ void SdkDetector::OnBlobFinds(const BlobFinds& finds, const std::string& where) 
   for (const auto& [rule, token] : finds.secrets) AddFind({0, token, rule}, where, UINT32_MAX);
 }
 
-void SdkDetector::OnManifest(const Manifest& m) {
-  PreparedManifest prepared;
-  PrepareManifestItems(m, prepared);
-  OnPreparedManifest(prepared);
-}
-
 void SdkDetector::PrepareManifestItems(const Manifest& m, PreparedManifest& out) const {
   using Step = PreparedManifest::Step;
   auto component = [&](const std::string& name) {
@@ -415,13 +405,9 @@ void SdkDetector::PrepareManifestItems(const Manifest& m, PreparedManifest& out)
     std::vector<std::string> hosts;
     FindHosts(md.value, hosts);
     for (auto& host : hosts) out.Add(Step::kHost, 0, std::move(host));
-    const std::string where = "AndroidManifest.xml (meta-data " + md.name + ")";
-    ForEachUrl(md.value, [&](std::string_view url) {
-      out.AddFind({0, std::string(url), nullptr}, where);
-    });
-    ForEachSecret(md.value, [&](const SecretMatch& s) {
-      out.AddFind({0, std::string(s.token), s.rule}, where);
-    });
+    std::vector<StringFind> found;
+    AppendFinds(md.value, 0, /*urls=*/true, found);
+    for (auto& f : found) out.AddFind(std::move(f), "AndroidManifest.xml (meta-data " + md.name + ")");
   };
   for (const auto& c : m.components) {
     component(c.name);

@@ -37,17 +37,12 @@ class SdkDetector {
   /// ".class", which Exodus' tooling matches) and, when it could be parsed,
   /// the class file (its own name and string constants).
   void OnClassFile(std::string_view entry_name, const classfile::ClassFile* parsed);
-  /// Components, meta-data and permissions.
-  void OnManifest(const Manifest& manifest);
-  /// Strings of resources.arsc, for hosts.
-  void OnResourceStrings(const std::vector<std::string>& strings);
-
-  /// What OnResourceStrings(strings) then OnManifest(manifest) would add,
-  /// worked out without touching the detector (PrepareManifest: only the
-  /// signatures are read, so any thread may call it while another analyses
-  /// code; the scan's helper does, while the code inflates), then added
-  /// with OnPreparedManifest where those two calls would have been: the same
-  /// result, and the work off the scan's critical path.
+  /// The manifest (components, meta-data, permissions) and the strings of
+  /// resources.arsc, in two steps. PrepareManifest works out what they add
+  /// without touching the detector: only the signatures are read, so any
+  /// thread may call it while another analyses code (the scan's helper
+  /// does, while the code inflates). OnPreparedManifest then adds it, at the
+  /// point of the scan where it belongs.
   struct PreparedManifest;
   PreparedManifest PrepareManifest(const Manifest& manifest, const std::vector<std::string>& resource_strings) const;
   void OnPreparedManifest(const PreparedManifest& prepared);
@@ -82,8 +77,7 @@ class SdkDetector {
     std::string text;
     const struct SecretRule* secret;  // Null for a URL.
   };
-  // PrepareManifest's steps: each thing OnManifest and OnResourceStrings
-  // add, in order.
+  // PrepareManifest's two parts: each thing to add, in order.
   void PrepareResourceStrings(const std::vector<std::string>& strings, PreparedManifest& out) const;
   void PrepareManifestItems(const Manifest& manifest, PreparedManifest& out) const;
   // Exodus matches of names only methods' code items could add (round
@@ -95,6 +89,8 @@ class SdkDetector {
   // `dotted`: whether it holds a '.'.
   void ScanString(std::string_view s, bool dotted, uint32_t string_idx, std::vector<std::string>& hosts,
                   std::vector<StringFind>& out) const;
+  // The secret tokens in `s`, after its URLs when `urls`.
+  static void AppendFinds(std::string_view s, uint32_t string_idx, bool urls, std::vector<StringFind>& out);
   void AddFind(const StringFind& f, const std::string& where, uint32_t sdk);
   void ResolveDataAccess(SdkFinding& f) const;
 
@@ -116,7 +112,8 @@ class SdkDetector {
 };
 
 struct SdkDetector::PreparedManifest {
-  // One thing to add, in the order OnResourceStrings and OnManifest add them.
+  // One thing to add: the resource strings' hosts and finds, then the
+  // manifest's evidence, in the order they are found.
   struct Step {
     enum Kind : uint8_t { kManifest, kPermission, kHost, kFind };
     Kind kind = kHost;
