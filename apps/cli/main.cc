@@ -215,10 +215,11 @@ int EndProcess(int exit_code) {
 #endif
 }
 
+constexpr const char* kScanSummary = "Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report";
+
 // The scan command's flags, filling `raw`.
 vigie::cli::FlagSet ScanFlags(RawArgs& raw) {
-  vigie::cli::FlagSet f("vigie scan [OPTIONS] FILE...",
-                        "Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report");
+  vigie::cli::FlagSet f("vigie scan [OPTIONS] FILE...", kScanSummary);
   f.Positionals("FILE...", "Packages to scan", &raw.inputs, /*required=*/true);
   f.Option({"-f", "--format"}, "FORMAT",
            "Output format: text (default), json (one document per input), jsonl (one line per input)",
@@ -250,16 +251,16 @@ vigie::cli::FlagSet ScanFlags(RawArgs& raw) {
   return f;
 }
 
-constexpr const char* kMainHelp =
-    "Vigie: offline privacy auditor for mobile apps\n"
-    "Usage: vigie scan [OPTIONS] FILE...\n"
-    "       vigie --version\n"
-    "       vigie --help\n"
-    "\n"
-    "Commands:\n"
-    "  scan                        Read app packages (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and report\n"
-    "\n"
-    "Run 'vigie scan --help' for the scan's options.\n";
+std::string MainHelp() {
+  return std::string("Vigie: offline privacy auditor for mobile apps\n"
+                     "Usage: vigie scan [OPTIONS] FILE...\n"
+                     "       vigie --version\n"
+                     "       vigie --help\n"
+                     "\n"
+                     "Commands:\n"
+                     "  scan                        ") +
+         kScanSummary + "\n\nRun 'vigie scan --help' for the scan's options.\n";
+}
 
 void Print(std::FILE* to, std::string_view text) { std::fwrite(text.data(), 1, text.size(), to); }
 
@@ -278,7 +279,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   if (args[0] == "-h" || args[0] == "--help") {
-    Print(stdout, kMainHelp);
+    Print(stdout, MainHelp());
     return kExitOk;
   }
   if (args[0] != "scan") return Usage("unknown command '" + std::string(args[0]) + "'");

@@ -5,10 +5,11 @@
 // docs/benchmarks.md), while a scan only runs databases, compiled at build
 // time or cached. So where vectorscan is linked statically, only its runtime
 // is (libhs_runtime.a), and the compiler is the shared library, loaded the
-// first time a database has to be built (a cache miss, or --deep's search
-// of text assets). Its database is handed over in serialized form, the
-// format meant to cross builds. Elsewhere (sanitizer and fuzz builds, which
-// link vectorscan as a shared library) it is called directly.
+// first time a database has to be built (a cache miss). Elsewhere
+// (sanitizer and fuzz builds, which link vectorscan as a shared library) it
+// is called directly. Either way the database comes out serialized, the
+// format meant to cross builds, which the cache stores and the runtime
+// loads.
 #pragma once
 
 #include <hs.h>
