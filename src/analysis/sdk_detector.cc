@@ -102,40 +102,50 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   // in order, so the costliest come first and the short ones fill the gaps.
   //
   // First round:
-  //  - slices of the class definitions, marked for Exodus' class set: class
-  //    data, fields and every method's prototype; what the methods' code
-  //    items print is left for later (sig::CodeCandidates);
-  //  - slices of the string table: hosts, URLs and secrets;
+  //  - slices of the string table: hosts, URLs and secrets; and, with an
+  //    Exodus database, the Exodus names of every string holding a '/'
+  //    (see ExodusHitsOfStrings);
   //  - defined class names against package prefixes and KB regexes;
   //  - the index of the framework members data/data_access.tsv names;
   // and, before all of them, the caller's side work, if any.
-  constexpr size_t kMarkSlices = 6, kStringSlices = 4;
+  constexpr size_t kStringSlices = 4;
   // A small DEX is analysed in well under a millisecond: handing tasks to
   // another thread would cost more than it saves.
   constexpr uint64_t kParallelDexMinSize = 1ull << 20;
   TaskPool* pool = dex.bytes().size() >= kParallelDexMinSize ? pool_ : nullptr;
   const uint32_t classes = dex.class_count(), strings = dex.string_count();
-  const size_t marks = matcher_->has_exodus() ? kMarkSlices : 0;
-  const size_t first_string_task = marks, class_task = marks + kStringSlices, index_task = class_task + 1;
+  const bool exodus = matcher_->has_exodus();
+  const size_t class_task = kStringSlices, index_task = class_task + 1;
   auto slice = [](uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); };
+  // The descriptors of the defined classes, every one of which dexdump
+  // prints: names of these strings are surely in Exodus' class set.
+  sig::IndexSet defined(exodus ? strings : 0);
+  if (exodus)
+    for (uint32_t i = 0; i < classes; ++i)
+      if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count()) defined.Insert(dex.TypeDescriptorIndex(t));
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   std::vector<std::string> hosts[kStringSlices];
   std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
-  std::vector<uint32_t> slashed[kStringSlices];   // Strings holding a '/', for Exodus' candidates.
-  std::vector<sig::PrintedItems> printed(marks);
+  std::vector<uint32_t> slashed[kStringSlices];   // Strings holding a '/', for Exodus' names.
+  ExodusHits sure[kStringSlices], unsure[kStringSlices];
   std::optional<DexApiIndex> index;
   RunTasks(pool, index_task + 1 + (side ? 1 : 0), [&](size_t task, unsigned worker) {
     if (side && task-- == 0) return side();
-    if (task < marks) {
-      printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, marks), slice(classes, task + 1, marks),
-                                            sig::PrintedPart::kAllButCode);
-    } else if (task < class_task) {
-      const size_t h = task - first_string_task;
-      for (uint32_t i = slice(strings, h, kStringSlices); i < slice(strings, h + 1, kStringSlices); ++i) {
+    if (task < class_task) {
+      sig::ClassNameList sure_names, unsure_names;
+      if (exodus && task == 0) sure_names.AddMatchesIn(entry_name);  // dexdump prints the file's name.
+      for (uint32_t i = slice(strings, task, kStringSlices); i < slice(strings, task + 1, kStringSlices); ++i) {
         const auto s = dex.MarkedStringAt(i);
         if (!s) continue;
-        ScanString(s->text, s->dot, i, hosts[h], finds[h]);
-        if (marks && s->slash) slashed[h].push_back(i);
+        ScanString(s->text, s->dot, i, hosts[task], finds[task]);
+        if (exodus && s->slash) {
+          slashed[task].push_back(i);
+          (defined.Contains(i) ? sure_names : unsure_names).AddMatchesIn(s->text);
+        }
+      }
+      if (exodus) {
+        MatchNames(worker, sure_names, sure[task]);
+        MatchNames(worker, unsure_names, unsure[task]);
       }
     } else if (task == class_task) {
       for (uint32_t i = 0; i < classes; ++i) {
@@ -158,6 +168,11 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   std::vector<bool> endpoint_strings(any_find ? strings : 0);
   for (const auto& list : finds)
     for (const auto& f : list) endpoint_strings[f.string_idx] = true;
+  if (exodus) {
+    std::vector<uint32_t> with_slash;
+    for (const auto& list : slashed) with_slash.insert(with_slash.end(), list.begin(), list.end());
+    AddExodusHits(dex, pool, entry_name, with_slash, sure, unsure);
+  }
 
   // Each SDK class belongs to the most specific SDK that matched it: the
   // package trie reports outer packages first.
@@ -165,53 +180,16 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   for (size_t k = 0; k < class_hits.size(); ++k)
     if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first) owned.push_back(class_hits[k]);
 
-  // Second round:
-  //  - what the SDKs' code calls, walked in slices of the SDK classes. First,
-  //    and in eighths: one SDK's classes can weigh more than the rest, and
-  //    a slice claimed last would leave the other thread idle;
-  //  - the Exodus names only the code items could add (AddHitsOfCode);
-  //  - Exodus' class names, listed and matched in parts: the printed types
-  //    in six ranges (the names of some ranges weigh double), then the
-  //    printed strings and the entry path.
-  constexpr size_t kTypeLists = 6, kWalkSlices = 8;
-  for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
-  const size_t lists = marks ? kTypeLists + 1 : 0;
-  const size_t candidate_task = kWalkSlices, candidate_tasks = marks ? 1 : 0;
-  std::optional<sig::CodeCandidates> candidates;
-  std::vector<std::pair<uint32_t, size_t>> candidate_hits;  // (sdk, candidate name)
+  // Second round: what the SDKs' code calls, walked in eighths of the SDK
+  // classes (one SDK's classes can weigh more than the rest, and a slice
+  // claimed last would leave the other thread idle).
+  constexpr size_t kWalkSlices = 8;
   std::vector<ApiUse> uses[kWalkSlices];
   std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
-  std::vector<sig::ClassNameList> names(lists);
-  std::vector<std::vector<std::pair<uint32_t, std::string>>> hits(lists);
-  RunTasks(pool, kWalkSlices + candidate_tasks + lists, [&](size_t task, unsigned worker) {
-    if (task == candidate_task) {
-      std::vector<uint32_t> with_slash;
-      for (const auto& list : slashed) with_slash.insert(with_slash.end(), list.begin(), list.end());
-      candidates.emplace(dex, printed[0], with_slash);
-      sessions_[worker].MatchExodusNames(candidates->names(),
-                                         [&](uint32_t sdk, size_t i) { candidate_hits.emplace_back(sdk, i); });
-      return;
-    }
-    if (task < kWalkSlices) {
-      for (size_t k = owned.size() * task / kWalkSlices; k < owned.size() * (task + 1) / kWalkSlices; ++k)
-        index->CollectUses(owned[k].first, uses[task], &endpoint_strings, &string_refs[task]);
-      return;
-    }
-    task -= kWalkSlices + candidate_tasks;
-    sig::ClassNameList& list = names[task];
-    if (task < kTypeLists) {
-      list.AddPrintedTypes(dex, printed[0].types, slice(dex.type_count(), task, kTypeLists),
-                           slice(dex.type_count(), task + 1, kTypeLists));
-    } else {
-      list.AddPrintedStrings(dex, printed[0].strings);
-      list.AddMatchesIn(entry_name);
-    }
-    sessions_[worker].MatchExodusNames(list, [&](uint32_t sdk, size_t i) {
-      hits[task].emplace_back(sdk, std::string(list.name(i)));
-    });
+  RunTasks(pool, kWalkSlices, [&](size_t task, unsigned) {
+    for (size_t k = owned.size() * task / kWalkSlices; k < owned.size() * (task + 1) / kWalkSlices; ++k)
+      index->CollectUses(owned[k].first, uses[task], &endpoint_strings, &string_refs[task]);
   });
-  if (!candidate_hits.empty()) AddHitsOfCode(dex, pool, *candidates, candidate_hits, hits);
-  for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(exodus_hits_));
   auto owner = [&](uint32_t class_def) -> const uint32_t* {
     auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
     return it == owned.end() || it->first != class_def ? nullptr : &it->second;
@@ -234,9 +212,86 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     }
 }
 
+void SdkDetector::MatchNames(unsigned worker, const sig::ClassNameList& names, ExodusHits& out) {
+  sessions_[worker].MatchExodusNames(names, [&](uint32_t sdk, size_t i) {
+    out.emplace_back(sdk, std::string(names.name(i)));
+  });
+}
+
+void SdkDetector::AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
+                                const std::vector<uint32_t>& with_slash, ExodusHits* sure, ExodusHits* unsure) {
+  // Every name of Exodus' class set holds a '/', and comes from a string
+  // of the DEX (a printed type's descriptor, or a printed string) or from
+  // the file's name. So the matches of the names of the defined classes'
+  // descriptors and of the file's name (`sure`) are all in Exodus' matches,
+  // and those are all among `sure` and the matches of every other string
+  // holding a '/' (`unsure`). When each unsure match is also a sure one,
+  // the sure ones are exactly Exodus' matches, and nothing more need be
+  // read: the usual case, and every DEX of the corpus.
+  constexpr size_t kSlices = 4;
+  ExodusHits found;
+  for (size_t k = 0; k < kSlices; ++k) std::move(sure[k].begin(), sure[k].end(), std::back_inserter(found));
+  std::sort(found.begin(), found.end());
+  found.erase(std::unique(found.begin(), found.end()), found.end());
+  const bool settled = std::all_of(unsure, unsure + kSlices, [&](const ExodusHits& list) {
+    return std::all_of(list.begin(), list.end(), [&](const auto& hit) { return std::binary_search(found.begin(), found.end(), hit); });
+  });
+  if (!settled) found = ExodusHitsByMarking(dex, pool, entry_name, with_slash);
+  std::move(found.begin(), found.end(), std::back_inserter(exodus_hits_));
+}
+
+SdkDetector::ExodusHits SdkDetector::ExodusHitsByMarking(const dex::DexFile& dex, TaskPool* pool,
+                                                         std::string_view entry_name,
+                                                         const std::vector<uint32_t>& with_slash) {
+  // Exodus' class set worked out from what dexdump prints.
+  // First round: slices of the class definitions, marked: class data,
+  // fields and every method's prototype; what the methods' code items print
+  // is left for later (sig::CodeCandidates).
+  constexpr size_t kMarkSlices = 6;
+  const uint32_t classes = dex.class_count();
+  auto slice = [](uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); };
+  std::vector<sig::PrintedItems> printed(kMarkSlices);
+  RunTasks(pool, kMarkSlices, [&](size_t task, unsigned) {
+    printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, kMarkSlices), slice(classes, task + 1, kMarkSlices),
+                                          sig::PrintedPart::kAllButCode);
+  });
+  for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
+  // Second round: the Exodus names only the code items could add
+  // (AddHitsOfCode), and the names of what is printed, in parts: the
+  // printed types in six ranges (the names of some ranges weigh double),
+  // then the printed strings and the entry path.
+  constexpr size_t kTypeLists = 6, kLists = kTypeLists + 1;
+  std::optional<sig::CodeCandidates> candidates;
+  std::vector<std::pair<uint32_t, size_t>> candidate_hits;  // (sdk, candidate name)
+  std::vector<sig::ClassNameList> names(kLists);
+  std::vector<ExodusHits> hits(kLists);
+  RunTasks(pool, 1 + kLists, [&](size_t task, unsigned worker) {
+    if (task == 0) {
+      candidates.emplace(dex, printed[0], with_slash);
+      sessions_[worker].MatchExodusNames(candidates->names(),
+                                         [&](uint32_t sdk, size_t i) { candidate_hits.emplace_back(sdk, i); });
+      return;
+    }
+    task -= 1;
+    sig::ClassNameList& list = names[task];
+    if (task < kTypeLists) {
+      list.AddPrintedTypes(dex, printed[0].types, slice(dex.type_count(), task, kTypeLists),
+                           slice(dex.type_count(), task + 1, kTypeLists));
+    } else {
+      list.AddPrintedStrings(dex, printed[0].strings);
+      list.AddMatchesIn(entry_name);
+    }
+    MatchNames(worker, list, hits[task]);
+  });
+  if (!candidate_hits.empty()) AddHitsOfCode(dex, pool, *candidates, candidate_hits, hits);
+  ExodusHits all;
+  for (auto& h : hits) std::move(h.begin(), h.end(), std::back_inserter(all));
+  return all;
+}
+
 void SdkDetector::AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const sig::CodeCandidates& candidates,
                                 const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
-                                std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits) {
+                                std::vector<ExodusHits>& hits) {
   // A candidate match already made by a printed item changes nothing.
   std::vector<std::pair<uint32_t, std::string_view>> known;
   for (const auto& list : hits)

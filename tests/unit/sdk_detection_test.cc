@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <random>
 #include <memory>
 
@@ -13,7 +14,9 @@
 #include "vigie/analysis/endpoints.h"
 #include "vigie/analysis/scanner.h"
 #include "vigie/format/classfile/class_file.h"
+#include "vigie/format/dex/dex_file.h"
 #include "vigie/report/report.h"
+#include "vigie/sig/exodus_classes.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
 
@@ -34,6 +37,20 @@ const SdkFinding* Find(const ScanResult& r, const std::string& id) {
   return nullptr;
 }
 
+// An Exodus database of the trackers the fixtures name. "AdView.Listener"
+// would only match across a '$', which ends an Exodus class name.
+std::shared_ptr<const sig::SdkMatcher> ExodusTestMatcher() {
+  auto db = sig::ParseExodus(R"({"trackers":{
+      "1":{"id":1,"name":"Facebook Ads","code_signature":"com.facebook.ads"},
+      "2":{"id":2,"name":"MoPub","code_signature":"com.mopub.mobileads."},
+      "3":{"id":3,"name":"Flurry","code_signature":"com.flurry."},
+      "4":{"id":4,"name":"Vigie","code_signature":"org.vigie"},
+      "5":{"id":5,"name":"InMobi","code_signature":"com.inmobi."},
+      "6":{"id":6,"name":"Listener","code_signature":"AdView.Listener"}}})", "exodus:test");
+  EXPECT_TRUE(db.ok());
+  return *sig::SdkMatcher::Compile(std::move(*db));
+}
+
 // Exodus' class set holds what dexdump prints of methods' code items: catch
 // types, and local variables' types and generic signatures. Vigie reads the
 // code items only when a name they could add matches a signature
@@ -41,15 +58,8 @@ const SdkFinding* Find(const ScanResult& r, const std::string& id) {
 // only a string constant holds must not.
 TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByCodeItems) {
   REQUIRE_FIXTURE(Fixture("locals.dex"));
-  auto db = sig::ParseExodus(R"({"trackers":{
-      "1":{"id":1,"name":"Facebook Ads","code_signature":"com.facebook.ads"},
-      "2":{"id":2,"name":"MoPub","code_signature":"com.mopub.mobileads."},
-      "3":{"id":3,"name":"Flurry","code_signature":"com.flurry."},
-      "4":{"id":4,"name":"Vigie","code_signature":"org.vigie.locals"},
-      "5":{"id":5,"name":"InMobi","code_signature":"com.inmobi."}}})", "exodus:test");
-  ASSERT_TRUE(db.ok());
   ScanOptions o;
-  o.matcher = *sig::SdkMatcher::Compile(std::move(*db));
+  o.matcher = ExodusTestMatcher();
   ScanResult r = ScanFile(Fixture("locals.dex"), o);
   std::map<std::string, std::vector<std::string>> found;
   for (const auto& s : r.sdks) found[s.name] = s.classes.examples;
@@ -59,6 +69,43 @@ TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByCodeItems) {
   EXPECT_EQ(found["Vigie"], std::vector<std::string>{"org/vigie/locals/Main"}) << "a defined class";
   EXPECT_EQ(found.count("Flurry"), 0u) << "a string constant is not in Exodus' class set";
   EXPECT_EQ(found.size(), 4u);
+}
+
+// What an Exodus database finds in a DEX must be exactly what the names of
+// everything dexdump prints match (sig::MarkPrintedItems, code items and
+// all), whether the scan settles it from the defined classes' names
+// (exodus_names.dex, whose other names all repeat a defined class's) or
+// falls back on marking what dexdump prints (locals.dex, whose trackers are
+// named only by code items, and a string constant that is not printed).
+TEST(SdkDetection, ExodusMatchesAreThoseOfWhatDexdumpPrints) {
+  const auto matcher = ExodusTestMatcher();
+  for (const char* name : {"exodus_names.dex", "locals.dex", "classes.dex", "classes2.dex"}) {
+    SCOPED_TRACE(name);
+    REQUIRE_FIXTURE(Fixture(name));
+    const auto bytes = testing::ReadBytes(Fixture(name));
+    Diagnostics diags;
+    auto dex = dex::DexFile::Open(ByteView(bytes.data(), bytes.size()), name, diags);
+    ASSERT_TRUE(dex.ok());
+    const sig::PrintedItems printed = sig::MarkPrintedItems(*dex);
+    sig::ClassNameList names;
+    names.AddPrintedTypes(*dex, printed.types);
+    names.AddPrintedStrings(*dex, printed.strings);
+    std::set<std::pair<std::string, std::string>> expected, found;
+    sig::MatchSession session(*matcher);
+    session.MatchExodusNames(names, [&](uint32_t sdk, size_t i) {
+      expected.emplace(matcher->db().sdks[sdk].name, std::string(names.name(i)));
+    });
+    ScanOptions o;
+    o.matcher = matcher;
+    const ScanResult r = ScanFile(Fixture(name), o);
+    size_t counted = 0;
+    for (const auto& s : r.sdks) {
+      counted += s.classes.count;
+      for (const auto& c : s.classes.examples) found.emplace(s.name, c);
+    }
+    EXPECT_EQ(found, expected);
+    EXPECT_EQ(counted, expected.size());
+  }
 }
 
 // With signatures still loading, the scan's helper works out what the

@@ -80,11 +80,23 @@ class SdkDetector {
   // PrepareManifest's two parts: each thing to add, in order.
   void PrepareResourceStrings(const std::vector<std::string>& strings, PreparedManifest& out) const;
   void PrepareManifestItems(const Manifest& manifest, PreparedManifest& out) const;
-  // Exodus matches of names only methods' code items could add (round
-  // three of OnDex, run only when such a name matches something new).
+  // Exodus matches: (sdk, class name) pairs.
+  using ExodusHits = std::vector<std::pair<uint32_t, std::string>>;
+  // The matches of `names`, on pool thread `worker`, appended to `out`.
+  void MatchNames(unsigned worker, const sig::ClassNameList& names, ExodusHits& out);
+  // Adds one DEX's Exodus matches, from those of its strings' names: `sure`
+  // and `unsure` hold one list per string slice of OnDex.
+  void AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
+                     const std::vector<uint32_t>& with_slash, ExodusHits* sure, ExodusHits* unsure);
+  // One DEX's Exodus matches, from what dexdump would print of it, marked
+  // item by item: what AddExodusHits falls back on.
+  ExodusHits ExodusHitsByMarking(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
+                                 const std::vector<uint32_t>& with_slash);
+  // Exodus matches of names only methods' code items could add (the last
+  // round of ExodusHitsByMarking, run only when such a name matches
+  // something new).
   void AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const sig::CodeCandidates& candidates,
-                     const std::vector<std::pair<uint32_t, size_t>>& candidate_hits,
-                     std::vector<std::vector<std::pair<uint32_t, std::string>>>& hits);
+                     const std::vector<std::pair<uint32_t, size_t>>& candidate_hits, std::vector<ExodusHits>& hits);
   // Hosts covered by a signature, URLs and secret tokens in one string;
   // `dotted`: whether it holds a '.'.
   void ScanString(std::string_view s, bool dotted, uint32_t string_idx, std::vector<std::string>& hosts,
@@ -101,7 +113,7 @@ class SdkDetector {
   // Exodus' class set is never held whole: DEX names are matched DEX by DEX,
   // and only the (sdk, name) pairs that match are kept. JAR entry names,
   // which Exodus matches as they are, are matched at the end.
-  std::vector<std::pair<uint32_t, std::string>> exodus_hits_;
+  ExodusHits exodus_hits_;
   sig::ClassNameList jar_entry_names_;
   std::unordered_set<std::string> hosts_seen_;
   std::unordered_set<std::string> requested_;  // The app's uses-permission names.
