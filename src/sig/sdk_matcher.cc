@@ -132,6 +132,9 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
     for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
+  for (const auto& [label, node] : m->hosts_.nodes[0].next)
+    if (!label.empty() && label.size() < m->host_top_labels_.size())
+      m->host_top_labels_[label.size()] |= LabelStartBit(label[0]);
   std::vector<std::pair<std::string, uint32_t>> anchors;
   for (const auto& a : m->exodus_literals_.anchor_patterns())
     anchors.emplace_back(a, static_cast<uint32_t>(anchors.size()));
@@ -161,6 +164,9 @@ void SdkMatcher::MatchHost(std::string_view host, const std::function<void(uint3
 bool SdkMatcher::MayMatchHostEndingIn(std::string_view label) const {
   char lower[64];
   if (label.size() > sizeof lower) return true;  // Longer than a DNS label: let the walk decide.
+  // Most labels asked about end Java names ("AdView"): no top label has
+  // their length and first letter, and they are turned down before hashing.
+  if (label.empty() || !(host_top_labels_[label.size()] & LabelStartBit(label[0]))) return false;
   for (size_t i = 0; i < label.size(); ++i) {
     const char c = label[i];
     lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;

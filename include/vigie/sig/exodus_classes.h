@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -154,10 +155,19 @@ class CodeCandidates {
 // ---- inline ---------------------------------------------------------------
 
 namespace detail {
-inline bool IsUpper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-inline bool IsWord(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || IsUpper(c) || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
+// The regex's character classes, one table lookup each (these loops run
+// over every byte of the names): bit 0 for [A-Z], bit 1 for \w.
+inline constexpr std::array<uint8_t, 256> kCharClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (unsigned c = 0; c < 256; ++c) {
+    const bool upper = c >= 'A' && c <= 'Z';
+    const bool word = upper || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+    t[c] = static_cast<uint8_t>((upper ? 1 : 0) | (word ? 2 : 0));
+  }
+  return t;
+}();
+inline bool IsUpper(unsigned char c) { return kCharClass[c] & 1; }
+inline bool IsWord(unsigned char c) { return kCharClass[c] & 2; }
 // Longest match of \w+(/\w+)+ at g; returns its end, or npos.
 inline size_t MatchPath(std::string_view s, size_t g) {
   size_t i = g;

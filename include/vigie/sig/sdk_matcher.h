@@ -8,6 +8,7 @@
 // Nothing loops over signatures × classes.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <string>
@@ -99,6 +100,10 @@ class SdkMatcher {
   Trie packages_;    // "com/appsflyer" over class descriptors, '/'-separated.
   Trie components_;  // "com.appsflyer.Receiver" over component names, '.'-separated.
   Trie hosts_;       // "com.appsflyer" reversed labels of "appsflyer.com".
+  // For each length up to 64, the first characters of the top labels
+  // ("com", "io") of that length: bit (c | 0x20) % 32, so case-blind.
+  std::array<uint32_t, 65> host_top_labels_{};
+  static uint32_t LabelStartBit(char c) { return uint32_t{1} << ((static_cast<unsigned char>(c) | 0x20) % 32); }
   std::unordered_map<std::string, std::vector<uint32_t>> meta_data_, permissions_;
   // Exodus signatures: dotted literals by their anchors (wildcard_literals.h),
   // anything else as regexes.
