@@ -219,7 +219,8 @@ void SdkDetector::MatchNames(unsigned worker, const sig::ClassNameList& names, E
 }
 
 void SdkDetector::AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
-                                const std::vector<uint32_t>& with_slash, ExodusHits* sure, ExodusHits* unsure) {
+                                const std::vector<uint32_t>& with_slash, std::span<ExodusHits> sure,
+                                std::span<const ExodusHits> unsure) {
   // Every name of Exodus' class set holds a '/', and comes from a string
   // of the DEX (a printed type's descriptor, or a printed string) or from
   // the file's name. So the matches of the names of the defined classes'
@@ -228,12 +229,11 @@ void SdkDetector::AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::st
   // holding a '/' (`unsure`). When each unsure match is also a sure one,
   // the sure ones are exactly Exodus' matches, and nothing more need be
   // read: the usual case, and every DEX of the corpus.
-  constexpr size_t kSlices = 4;
   ExodusHits found;
-  for (size_t k = 0; k < kSlices; ++k) std::move(sure[k].begin(), sure[k].end(), std::back_inserter(found));
+  for (ExodusHits& list : sure) std::move(list.begin(), list.end(), std::back_inserter(found));
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
-  const bool settled = std::all_of(unsure, unsure + kSlices, [&](const ExodusHits& list) {
+  const bool settled = std::all_of(unsure.begin(), unsure.end(), [&](const ExodusHits& list) {
     return std::all_of(list.begin(), list.end(), [&](const auto& hit) { return std::binary_search(found.begin(), found.end(), hit); });
   });
   if (!settled) found = ExodusHitsByMarking(dex, pool, entry_name, with_slash);

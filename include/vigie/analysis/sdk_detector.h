@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -87,7 +88,8 @@ class SdkDetector {
   // Adds one DEX's Exodus matches, from those of its strings' names: `sure`
   // and `unsure` hold one list per string slice of OnDex.
   void AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
-                     const std::vector<uint32_t>& with_slash, ExodusHits* sure, ExodusHits* unsure);
+                     const std::vector<uint32_t>& with_slash, std::span<ExodusHits> sure,
+                     std::span<const ExodusHits> unsure);
   // One DEX's Exodus matches, from what dexdump would print of it, marked
   // item by item: what AddExodusHits falls back on.
   ExodusHits ExodusHitsByMarking(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
