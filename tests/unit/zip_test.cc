@@ -289,6 +289,19 @@ TEST(Sha256, MatchesSha256sum) {
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(Sha256File(*empty), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   std::remove(path);
+  // A file read in several chunks, the last one short.
+  char big[] = "/tmp/vigie_big_XXXXXX";
+  const int big_fd = mkstemp(big);
+  ASSERT_GE(big_fd, 0);
+  std::vector<uint8_t> bytes((size_t{3} << 16) + 77);
+  uint32_t x = 12345;
+  for (auto& b : bytes) b = static_cast<uint8_t>((x = x * 1103515245u + 12345u) >> 24);
+  ASSERT_EQ(write(big_fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  close(big_fd);
+  auto file = MappedFile::Open(big);
+  ASSERT_TRUE(file.ok());
+  EXPECT_EQ(Sha256File(*file), Sha256sum(big));
+  std::remove(big);
 }
 
 }  // namespace

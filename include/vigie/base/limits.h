@@ -41,11 +41,6 @@ inline constexpr uint64_t kRatioCheckMinOutput = 1ull << 20;
 /// output size instead of output + input.
 inline constexpr uint64_t kStreamingInflateThreshold = 8ull << 20;
 
-/// Files larger than this are hashed in chunks whose pages are dropped behind
-/// the hash, so a huge package is never wholly resident. Smaller files stay
-/// mapped: the parsers are about to read them anyway.
-inline constexpr uint64_t kHashResidentLimit = 32ull << 20;
-
 /// Chunk of compressed input handed to zlib per step when streaming.
 inline constexpr uint64_t kStreamingInflateChunk = 4ull << 20;
 

@@ -11,6 +11,7 @@ namespace vigie {
 
 /// Maps a whole file read-only. Pages are faulted in only when parsers touch
 /// them, so a 300 MB APK whose assets are never read costs almost nothing.
+/// The file stays open too, for Sha256File.
 class MappedFile {
  public:
   static Result<MappedFile> Open(const std::string& path);
@@ -29,13 +30,15 @@ class MappedFile {
   void Release(uint64_t offset, uint64_t length) const;
 
  private:
+  friend std::string Sha256File(const MappedFile& file);
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  int fd_ = -1;
 };
 
-/// SHA-256 of the whole mapped file, hex-encoded. Large files are hashed in
-/// chunks whose pages are released behind the hash, so that hashing a 300 MB
-/// package does not leave it resident (limits::kHashResidentLimit).
+/// SHA-256 of the whole file, hex-encoded. The file is read through its
+/// descriptor, so hashing maps none of it: no page is left for the scan to
+/// unmap, and a 300 MB package is never resident for its hash.
 std::string Sha256File(const MappedFile& file);
 
 }  // namespace vigie
