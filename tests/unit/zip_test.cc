@@ -304,5 +304,30 @@ TEST(Sha256, MatchesSha256sum) {
   std::remove(big);
 }
 
+// A file of 1 MiB or more is hashed by the scan's helper, which also frees
+// the input once the scan is done with it. A scan that ends at once (this
+// file is neither a ZIP nor a DEX) must still report the whole file's
+// digest: the helper lets go of the input only after hashing it.
+TEST(Sha256, OfAScanThatEndsBeforeItsHash) {
+  char path[] = "/tmp/vigie_noise_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::vector<uint8_t> bytes(size_t{3} << 20);
+  std::mt19937 rng(7);
+  for (auto& b : bytes) b = static_cast<uint8_t>(rng());
+  bytes[0] = 'x';  // Not "PK", not "dex".
+  ASSERT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  close(fd);
+  ScanOptions o;
+  o.threads = 2;
+  const std::string expected = Sha256sum(path);
+  for (int i = 0; i < 5; ++i) {
+    ScanResult r = ScanFile(path, o);
+    EXPECT_EQ(r.status, ScanStatus::kFailed);
+    EXPECT_EQ(r.file.sha256, expected) << "scan " << i;
+  }
+  std::remove(path);
+}
+
 }  // namespace
 }  // namespace vigie
