@@ -41,6 +41,9 @@ void ForEachHostToken(std::string_view s, Fn&& fn) {
 
 bool HasDot(std::string_view s) { return s.find('.') != std::string_view::npos; }
 
+// The start of part k of n items cut in `of` parts.
+uint32_t Slice(uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); }
+
 std::string JavaName(std::string_view slash) {
   std::string out(slash);
   std::replace(out.begin(), out.end(), '/', '.');
@@ -104,7 +107,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   // First round:
   //  - slices of the string table: hosts, URLs and secrets; and, with an
   //    Exodus database, the Exodus names of every string holding a '/'
-  //    (see ExodusHitsOfStrings);
+  //    (see AddExodusHits);
   //  - defined class names against package prefixes and KB regexes;
   //  - the index of the framework members data/data_access.tsv names;
   // and, before all of them, the caller's side work, if any.
@@ -116,13 +119,13 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   const uint32_t classes = dex.class_count(), strings = dex.string_count();
   const bool exodus = matcher_->has_exodus();
   const size_t class_task = kStringSlices, index_task = class_task + 1;
-  auto slice = [](uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); };
   // The descriptors of the defined classes, every one of which dexdump
   // prints: names of these strings are surely in Exodus' class set.
   sig::IndexSet defined(exodus ? strings : 0);
   if (exodus)
     for (uint32_t i = 0; i < classes; ++i)
-      if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count()) defined.Insert(dex.TypeDescriptorIndex(t));
+      if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count())
+        defined.Insert(dex.TypeDescriptorIndex(t));
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   std::vector<std::string> hosts[kStringSlices];
   std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
@@ -134,7 +137,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     if (task < class_task) {
       sig::ClassNameList sure_names, unsure_names;
       if (exodus && task == 0) sure_names.AddMatchesIn(entry_name);  // dexdump prints the file's name.
-      for (uint32_t i = slice(strings, task, kStringSlices); i < slice(strings, task + 1, kStringSlices); ++i) {
+      for (uint32_t i = Slice(strings, task, kStringSlices); i < Slice(strings, task + 1, kStringSlices); ++i) {
         const auto s = dex.MarkedStringAt(i);
         if (!s) continue;
         ScanString(s->text, s->dot, i, hosts[task], finds[task]);
@@ -233,8 +236,9 @@ void SdkDetector::AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::st
   for (ExodusHits& list : sure) std::move(list.begin(), list.end(), std::back_inserter(found));
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
+  auto is_sure = [&](const auto& hit) { return std::binary_search(found.begin(), found.end(), hit); };
   const bool settled = std::all_of(unsure.begin(), unsure.end(), [&](const ExodusHits& list) {
-    return std::all_of(list.begin(), list.end(), [&](const auto& hit) { return std::binary_search(found.begin(), found.end(), hit); });
+    return std::all_of(list.begin(), list.end(), is_sure);
   });
   if (!settled) found = ExodusHitsByMarking(dex, pool, entry_name, with_slash);
   std::move(found.begin(), found.end(), std::back_inserter(exodus_hits_));
@@ -249,10 +253,9 @@ SdkDetector::ExodusHits SdkDetector::ExodusHitsByMarking(const dex::DexFile& dex
   // is left for later (sig::CodeCandidates).
   constexpr size_t kMarkSlices = 6;
   const uint32_t classes = dex.class_count();
-  auto slice = [](uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); };
   std::vector<sig::PrintedItems> printed(kMarkSlices);
   RunTasks(pool, kMarkSlices, [&](size_t task, unsigned) {
-    printed[task] = sig::MarkPrintedItems(dex, slice(classes, task, kMarkSlices), slice(classes, task + 1, kMarkSlices),
+    printed[task] = sig::MarkPrintedItems(dex, Slice(classes, task, kMarkSlices), Slice(classes, task + 1, kMarkSlices),
                                           sig::PrintedPart::kAllButCode);
   });
   for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
@@ -275,8 +278,8 @@ SdkDetector::ExodusHits SdkDetector::ExodusHitsByMarking(const dex::DexFile& dex
     task -= 1;
     sig::ClassNameList& list = names[task];
     if (task < kTypeLists) {
-      list.AddPrintedTypes(dex, printed[0].types, slice(dex.type_count(), task, kTypeLists),
-                           slice(dex.type_count(), task + 1, kTypeLists));
+      list.AddPrintedTypes(dex, printed[0].types, Slice(dex.type_count(), task, kTypeLists),
+                           Slice(dex.type_count(), task + 1, kTypeLists));
     } else {
       list.AddPrintedStrings(dex, printed[0].strings);
       list.AddMatchesIn(entry_name);
@@ -303,17 +306,16 @@ void SdkDetector::AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const s
       pending.emplace_back(sdk, i);
   if (pending.empty()) return;
   // Only the code items can tell: what they print is marked, in slices, in
-  // a third round.
+  // one more round.
   constexpr size_t kSlices = 4;
   const uint32_t classes = dex.class_count();
   std::vector<sig::PrintedItems> code(kSlices);
   RunTasks(pool, kSlices, [&](size_t task, unsigned) {
-    code[task] = sig::MarkPrintedItems(dex, static_cast<uint32_t>(uint64_t{classes} * task / kSlices),
-                                       static_cast<uint32_t>(uint64_t{classes} * (task + 1) / kSlices),
+    code[task] = sig::MarkPrintedItems(dex, Slice(classes, task, kSlices), Slice(classes, task + 1, kSlices),
                                        sig::PrintedPart::kCodeOnly);
   });
   for (size_t k = 1; k < kSlices; ++k) code[0].Merge(code[k]);
-  std::vector<std::pair<uint32_t, std::string>> added;
+  ExodusHits added;
   for (auto [sdk, i] : pending)
     if (candidates.PrintedWith(i, code[0])) added.emplace_back(sdk, std::string(candidates.names().name(i)));
   hits.push_back(std::move(added));

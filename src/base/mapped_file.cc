@@ -84,7 +84,8 @@ std::string Sha256File(const MappedFile& file) {
   uint8_t chunk[64 << 10];
   uint64_t off = 0;
   while (file.fd_ >= 0 && off < v.size()) {
-    const ssize_t n = ::pread(file.fd_, chunk, std::min<uint64_t>(sizeof chunk, v.size() - off), static_cast<off_t>(off));
+    const size_t want = std::min<uint64_t>(sizeof chunk, v.size() - off);
+    const ssize_t n = ::pread(file.fd_, chunk, want, static_cast<off_t>(off));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // The mapping has the rest, as the parsers saw it.
     sha256_update(&ctx, static_cast<size_t>(n), chunk);
