@@ -189,6 +189,18 @@ TEST(SdkMatcher, HostsMatchTheDomainAndItsSubdomainsOnly) {
   EXPECT_EQ(hits("com"), 0);
 }
 
+// Whether a host ending in a label could match: the question asked of every
+// dotted DEX string's last label, turned down by length and first letter
+// before any lookup.
+TEST(SdkMatcher, OnlyLabelsEndingASignatureDomainMayMatch) {
+  auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","network":{"domains":["appsflyer.com","x.io"]}},
+      {"id":"b","name":"B","network":{"domains":["tracker.cn"]}}]})");
+  for (const char* label : {"com", "COM", "Com", "io", "cn"}) EXPECT_TRUE(m->MayMatchHostEndingIn(label)) << label;
+  for (const char* label : {"AdView", "co", "ci", "net", "org", "c", "", "comx"})
+    EXPECT_FALSE(m->MayMatchHostEndingIn(label)) << label;
+  EXPECT_TRUE(m->MayMatchHostEndingIn(std::string(65, 'a'))) << "longer than a DNS label: the walk decides";
+}
+
 TEST(SdkMatcher, ManifestKeys) {
   auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","manifest":{
       "components":["com.appsflyer."], "meta_data":["com.appsflyer.Key"]}}]})");
