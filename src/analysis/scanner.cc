@@ -278,8 +278,22 @@ class PackageScanner {
       }
       return;
     }
+    // The Adler-32 checksums are computed beside the analysis, with the
+    // side work (the entry's CRC): on the main thread, between inflating and
+    // analysing, they took ~0.04 ms per megabyte. Their warnings come after
+    // the DEX's own diagnostics.
+    struct ChecksumCheck {
+      ByteView bytes;
+      uint32_t expected;
+      std::string where;
+      size_t summary;  // Index in out_.code.dex.
+      bool matches = true;
+    };
+    std::vector<ChecksumCheck> checks;
     std::vector<dex::DexFile> code;
-    for (dex::DexFile& d : dex::DexFile::OpenAll(bytes, where, out_.diagnostics)) {
+    for (dex::DexFile& d :
+         dex::DexFile::OpenAll(bytes, where, out_.diagnostics, dex::DexFile::Checksum::kByCaller)) {
+      checks.push_back({d.bytes(), d.header().checksum, d.where(), out_.code.dex.size()});
       DexSummary s;
       s.path = where;
       s.version = d.header().version;
@@ -299,7 +313,16 @@ class PackageScanner {
       }
       out_.code.dex.push_back(std::move(s));
     }
-    AnalyseCode(std::move(code), entry_name, owned, side);
+    const std::function<void()> checks_and_side = [&] {
+      for (ChecksumCheck& c : checks) c.matches = dex::DexFile::ChecksumMatches(c.bytes, c.expected);
+      if (side) side();
+    };
+    AnalyseCode(std::move(code), entry_name, owned, checks_and_side);
+    for (const ChecksumCheck& c : checks) {
+      if (c.matches) continue;
+      out_.code.dex[c.summary].checksum_valid = false;
+      dex::DexFile::ReportBadChecksum(c.where, out_.diagnostics);
+    }
   }
 
  private:

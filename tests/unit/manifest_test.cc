@@ -9,6 +9,8 @@
 #include "vigie/analysis/scanner.h"
 #include "vigie/format/axml/proto_xml.h"
 #include "vigie/format/axml/text_xml.h"
+#include "vigie/sig/matcher_source.h"
+#include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
 namespace {
@@ -174,6 +176,26 @@ TEST(Scan, BadInputsGetAStatusAndADiagnosticNamingThePart) {
   ScanResult missing = ScanFile(Fixture("does-not-exist.apk"));
   EXPECT_EQ(missing.status, ScanStatus::kFailed);
   EXPECT_TRUE(missing.diagnostics.Has(ErrorCode::kIoError));
+}
+
+// The scan computes DEX checksums beside the analysis of the code
+// (DexFile::Checksum::kByCaller): the result must still reach the DEX's
+// summary and the diagnostics, with signatures (the checksum then runs as a
+// task of the SDK analysis) or without.
+TEST(Scan, DexChecksumsAreCheckedBesideTheAnalysis) {
+  ScanOptions with_kb;
+  with_kb.matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
+  with_kb.threads = 2;
+  for (const ScanOptions& o : {ScanOptions{}, with_kb}) {
+    ScanResult bad = ScanFile(Fixture("corrupt_classes.dex"), o);
+    ASSERT_EQ(bad.code.dex.size(), 1u);
+    EXPECT_FALSE(bad.code.dex[0].checksum_valid);
+    EXPECT_TRUE(bad.diagnostics.Has(ErrorCode::kDexChecksum));
+    ScanResult good = ScanFile(Fixture("basic.apk"), o);
+    ASSERT_EQ(good.code.dex.size(), 2u);
+    EXPECT_TRUE(good.code.dex[0].checksum_valid && good.code.dex[1].checksum_valid);
+    EXPECT_FALSE(good.diagnostics.Has(ErrorCode::kDexChecksum));
+  }
 }
 
 TEST(Scan, BombKeepsThePartsThatAreReadable) {

@@ -85,7 +85,7 @@ std::optional<MarkedString> ReadMarkedString(ByteView bytes) {
 bool LooksLikeDex(ByteView bytes) { return ParseVersion(bytes).has_value(); }
 
 Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& diags,
-                              std::optional<ByteView> container) {
+                              std::optional<ByteView> container, Checksum checksum) {
   auto version = ParseVersion(bytes);
   if (!version) return MakeError(ErrorCode::kDexBadMagic, 0, "missing \"dex\\n0NN\\0\" magic");
   if (*version < 35 || *version > 41)
@@ -147,12 +147,9 @@ Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& di
   if (!container && h.version >= 41 && h.container_size > h.file_size)
     d.data_ = whole.Sub(0, h.container_size).value_or(whole);  // First header of a container.
 
-  // Adler-32 of everything after the checksum field (dex-format "checksum").
-  uint32_t adler = libdeflate_adler32(1, bytes.data() + 12, bytes.size() - 12);
-  d.checksum_valid_ = adler == h.checksum;
-  if (!d.checksum_valid_) {
-    diags.Add(Severity::kWarning, ErrorCode::kDexChecksum, d.where_,
-              "adler32 checksum mismatch; ART would refuse to load this file");
+  if (checksum == Checksum::kVerify) {
+    d.checksum_valid_ = ChecksumMatches(bytes, h.checksum);
+    if (!d.checksum_valid_) ReportBadChecksum(d.where_, diags);
   }
 
   d.CheckTable("string_ids", h.string_ids_size, h.string_ids_off, 4, diags);
@@ -239,9 +236,20 @@ uint32_t DexFile::TypeDescriptorIndex(uint32_t type_idx) const {
   return bytes_.ReadOr0<uint32_t>(header_.type_ids_off + 4ull * type_idx);
 }
 
-std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags) {
+bool DexFile::ChecksumMatches(ByteView dex_bytes, uint32_t expected) {
+  if (dex_bytes.size() < 12) return false;
+  return libdeflate_adler32(1, dex_bytes.data() + 12, dex_bytes.size() - 12) == expected;
+}
+
+void DexFile::ReportBadChecksum(const std::string& where, Diagnostics& diags) {
+  diags.Add(Severity::kWarning, ErrorCode::kDexChecksum, where,
+            "adler32 checksum mismatch; ART would refuse to load this file");
+}
+
+std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags,
+                                      Checksum checksum) {
   std::vector<DexFile> out;
-  auto first = Open(bytes, where, diags);
+  auto first = Open(bytes, where, diags, std::nullopt, checksum);
   if (!first) {
     diags.AddError(Severity::kError, first.error(), where);
     return out;
@@ -258,7 +266,7 @@ std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, 
       break;
     }
     std::string sub_where = where + "#" + std::to_string(out.size() + 1);
-    auto next = Open(container.Tail(off), sub_where, diags, container);
+    auto next = Open(container.Tail(off), sub_where, diags, container, checksum);
     if (!next) {
       diags.AddError(Severity::kError, next.error(), sub_where);
       break;

@@ -117,16 +117,29 @@ class DexFile {
   /// become diagnostics under `where`, so the rest stays usable.
   /// `container` is the enclosing buffer for v41 multi-dex containers (data
   /// offsets are relative to it); pass `bytes` otherwise.
+  ///
+  /// With Checksum::kByCaller, the Adler-32 checksum is left to the caller
+  /// (ChecksumMatches, ReportBadChecksum), who may compute it beside other
+  /// work; checksum_valid() is then true.
+  enum class Checksum { kVerify, kByCaller };
   static Result<DexFile> Open(ByteView bytes, std::string where, Diagnostics& diags,
-                              std::optional<ByteView> container = std::nullopt);
+                              std::optional<ByteView> container = std::nullopt, Checksum checksum = Checksum::kVerify);
 
   /// Opens every DEX in a buffer: one for versions <= 040, each header of a
   /// v41 container otherwise.
-  static std::vector<DexFile> OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags);
+  static std::vector<DexFile> OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags,
+                                      Checksum checksum = Checksum::kVerify);
 
   const Header& header() const { return header_; }
-  /// Whether the header's Adler-32 checksum matches the bytes.
+  /// Whether the header's Adler-32 checksum matches the bytes (as Open
+  /// found it: see Checksum).
   bool checksum_valid() const { return checksum_valid_; }
+  /// Computes the Adler-32 checksum of the bytes after the checksum field,
+  /// and compares it with the header's (dex-format "checksum").
+  static bool ChecksumMatches(ByteView dex_bytes, uint32_t expected);
+  /// The diagnostic for a checksum that does not match.
+  static void ReportBadChecksum(const std::string& where, Diagnostics& diags);
+  const std::string& where() const { return where_; }
   ByteView bytes() const { return bytes_; }
 
   uint32_t string_count() const { return header_.string_ids_size; }
