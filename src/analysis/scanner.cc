@@ -214,9 +214,12 @@ class PackageScanner {
   void Finish() {
     AwaitTopManifest();
     if (!deep_entries_.empty()) {
-      ByteBuffer().swap(kept_code_);  // Not beside the text assets: peak memory stays one buffer.
-      if (options_.deep) ReadDeepEntries();
-      else if (WantsSdks()) ReportDeepNotRead();
+      if (options_.deep) {
+        ByteBuffer().swap(kept_code_);  // Not beside the text assets: peak memory stays one buffer.
+        ReadDeepEntries();
+      } else if (WantsSdks()) {
+        ReportDeepNotRead();
+      }
     }
     if (bad_class_files_ > 0) {
       out_.diagnostics.Add(Severity::kWarning, ErrorCode::kClassFileMalformed, first_bad_class_,
