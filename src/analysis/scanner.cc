@@ -206,9 +206,8 @@ class PackageScanner {
     return sdks;
   }
 
-  // Unmapping a DEX buffer of megabytes takes ~0.05 ms: with a helper to do
-  // it after the scan, the last one is kept instead of freed (see Scan).
-  void KeepLastCode() { keep_last_code_ = true; }
+  // Unmapping a DEX buffer of megabytes takes ~0.05 ms: the last one is
+  // kept instead of freed, for the scan's helper to free (see Scan).
   ByteBuffer TakeKeptCode() { return std::exchange(kept_code_, ByteBuffer()); }
 
   void Finish() {
@@ -493,7 +492,7 @@ class PackageScanner {
                  [&] { crc_ok = zip::Extractor::CrcMatches(e, *bytes); });
     if (!crc_ok) crc_ok = zip::Extractor::CrcMatches(e, *bytes);  // The DEX was not read (limits::kMaxDexFiles).
     if (!*crc_ok) zip::Extractor::ReportCrcMismatch(archive, e, out_.diagnostics);
-    if (keep_last_code_ && storage.size() >= kLargeAllocation) kept_code_.swap(storage);
+    if (storage.size() >= kLargeAllocation) kept_code_.swap(storage);
   }
 
   void ScanNested(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
@@ -549,9 +548,8 @@ class PackageScanner {
   };
   std::vector<DeferredDex> deferred_;  // See AnalyseCode().
   uint64_t deferred_bytes_ = 0;
-  // The last DEX buffer read, kept for the helper to free once the scan is
-  // done (KeepLastCode, TakeKeptCode).
-  bool keep_last_code_ = false;
+  // The last DEX buffer read, kept for the scan's helper to free once the
+  // scan is done (TakeKeptCode); without a helper, it goes with the scanner.
   ByteBuffer kept_code_;
   std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
   bool other_manifest_read_ = false;           // ReadManifestFrom() was called.
@@ -573,20 +571,9 @@ void SetStatus(ScanResult& r) {
 // reading the top-level manifest.
 struct HelperWork {
   sig::MatcherSource* load = nullptr;  // Signatures to load, if still unloaded.
-  const MappedFile* hash = nullptr;    // A file to hash into `digest`.
+  MappedFile* hash = nullptr;          // The scanned file, to hash into `digest`, then unmap at the end.
   std::string* digest = nullptr;
-  MappedFile* input = nullptr;         // The scanned file, which the helper may unmap at the end.
   bool any() const { return load || hash; }
-};
-
-// What the scan hands its helper to free once it is done with it: the last
-// DEX buffer, and the input's mapping (HelperWork::input, which the helper
-// takes itself: it may still be hashing the file when a scan ends early).
-// Unmapping them took ~0.15 ms at the end of a 2 MB app's scan, on the
-// thread that still had the report to write.
-struct Spent {
-  ByteBuffer code;
-  bool input = false;
 };
 
 ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptions& options,
@@ -608,7 +595,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   // the helper ends up serving it.
   std::exception_ptr helper_error;
   std::atomic<bool> helper_done{false};  // Its last step: see below.
-  Spent spent;                           // Handed to the helper: see below.
+  ByteBuffer spent_code;                 // Handed to the helper: see below.
   bool helper_serves = false;
   std::jthread helper;
   struct StopFirst {
@@ -618,7 +605,6 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   if (work.any()) {
     const unsigned slot = pool.Adopt();
     helper_serves = slot != 0;
-    if (helper_serves) scanner.KeepLastCode();
     helper = StartHelper([&, slot] {
       bool manifest_read = !package;
       try {
@@ -636,11 +622,14 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
       }
       // Then it helps with the code, until the scan ends.
       if (slot) pool.Serve(slot);
-      // What the scan handed over before it stopped the pool is the
-      // helper's from here, and is freed after its last step, while the
-      // scan's thread writes the report.
-      Spent mine = slot ? std::move(spent) : Spent{};
-      MappedFile input = mine.input ? std::move(*work.input) : MappedFile();
+      // The last DEX buffer, handed over before the pool stopped, and the
+      // file it hashed are the helper's from here, and are freed after its
+      // last step, while the scan's thread writes the report: unmapping
+      // them took ~0.15 ms at the end of a 2 MB app's scan. The helper takes
+      // the file itself, as it may still be hashing it when a scan ends
+      // early.
+      ByteBuffer code = slot ? std::move(spent_code) : ByteBuffer();
+      MappedFile input = slot && work.hash ? std::move(*work.hash) : MappedFile();
       helper_done.store(true, std::memory_order_release);
     });
   }
@@ -667,10 +656,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   if (r.status != ScanStatus::kFailed) scanner.Finish();
   // Nothing reads the code or the input from here: the helper, which serves
   // the pool until it stops, frees them.
-  if (helper_serves) {
-    spent.code = scanner.TakeKeptCode();
-    spent.input = work.input != nullptr;
-  }
+  if (helper_serves) spent_code = scanner.TakeKeptCode();
   pool.Stop();
   // Once the helper says it is done, all that is left of it is freeing what
   // it was handed and the thread's own exit (~50 µs in the kernel), which
@@ -718,7 +704,6 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   if (file->view().size() >= kParallelHashMinSize) {
     work.hash = &*file;
     work.digest = &digest;
-    work.input = &*file;
   } else {
     digest = Sha256File(*file);
   }

@@ -44,6 +44,18 @@ bool HasDot(std::string_view s) { return s.find('.') != std::string_view::npos; 
 // The start of part k of n items cut in `of` parts.
 uint32_t Slice(uint64_t n, size_t k, size_t of) { return static_cast<uint32_t>(n * k / of); }
 
+// What dexdump prints (`part`) of every class definition, marked in
+// `slices` tasks of the pool and merged.
+sig::PrintedItems MarkInSlices(const dex::DexFile& dex, TaskPool* pool, size_t slices, sig::PrintedPart part) {
+  const uint32_t classes = dex.class_count();
+  std::vector<sig::PrintedItems> marked(slices);
+  RunTasks(pool, slices, [&](size_t task, unsigned) {
+    marked[task] = sig::MarkPrintedItems(dex, Slice(classes, task, slices), Slice(classes, task + 1, slices), part);
+  });
+  for (size_t k = 1; k < slices; ++k) marked[0].Merge(marked[k]);
+  return std::move(marked[0]);
+}
+
 std::string JavaName(std::string_view slash) {
   std::string out(slash);
   std::replace(out.begin(), out.end(), '/', '.');
@@ -172,9 +184,7 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   for (const auto& list : finds)
     for (const auto& f : list) endpoint_strings[f.string_idx] = true;
   if (exodus) {
-    std::vector<uint32_t> with_slash;
-    for (const auto& list : slashed) with_slash.insert(with_slash.end(), list.begin(), list.end());
-    AddExodusHits(dex, pool, entry_name, with_slash, sure, unsure);
+    AddExodusHits(dex, pool, entry_name, slashed, sure, unsure);
   }
 
   // Each SDK class belongs to the most specific SDK that matched it: the
@@ -222,7 +232,7 @@ void SdkDetector::MatchNames(unsigned worker, const sig::ClassNameList& names, E
 }
 
 void SdkDetector::AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
-                                const std::vector<uint32_t>& with_slash, std::span<ExodusHits> sure,
+                                std::span<const std::vector<uint32_t>> slashed, std::span<ExodusHits> sure,
                                 std::span<const ExodusHits> unsure) {
   // Every name of Exodus' class set holds a '/', and comes from a string
   // of the DEX (a printed type's descriptor, or a printed string) or from
@@ -240,7 +250,11 @@ void SdkDetector::AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::st
   const bool settled = std::all_of(unsure.begin(), unsure.end(), [&](const ExodusHits& list) {
     return std::all_of(list.begin(), list.end(), is_sure);
   });
-  if (!settled) found = ExodusHitsByMarking(dex, pool, entry_name, with_slash);
+  if (!settled) {
+    std::vector<uint32_t> with_slash;
+    for (const auto& list : slashed) with_slash.insert(with_slash.end(), list.begin(), list.end());
+    found = ExodusHitsByMarking(dex, pool, entry_name, with_slash);
+  }
   std::move(found.begin(), found.end(), std::back_inserter(exodus_hits_));
 }
 
@@ -248,17 +262,10 @@ SdkDetector::ExodusHits SdkDetector::ExodusHitsByMarking(const dex::DexFile& dex
                                                          std::string_view entry_name,
                                                          const std::vector<uint32_t>& with_slash) {
   // Exodus' class set worked out from what dexdump prints.
-  // First round: slices of the class definitions, marked: class data,
+  // First round: the class definitions, marked in six slices: class data,
   // fields and every method's prototype; what the methods' code items print
   // is left for later (sig::CodeCandidates).
-  constexpr size_t kMarkSlices = 6;
-  const uint32_t classes = dex.class_count();
-  std::vector<sig::PrintedItems> printed(kMarkSlices);
-  RunTasks(pool, kMarkSlices, [&](size_t task, unsigned) {
-    printed[task] = sig::MarkPrintedItems(dex, Slice(classes, task, kMarkSlices), Slice(classes, task + 1, kMarkSlices),
-                                          sig::PrintedPart::kAllButCode);
-  });
-  for (size_t k = 1; k < printed.size(); ++k) printed[0].Merge(printed[k]);
+  const sig::PrintedItems printed = MarkInSlices(dex, pool, 6, sig::PrintedPart::kAllButCode);
   // Second round: the Exodus names only the code items could add
   // (AddHitsOfCode), and the names of what is printed, in parts: the
   // printed types in six ranges (the names of some ranges weigh double),
@@ -270,7 +277,7 @@ SdkDetector::ExodusHits SdkDetector::ExodusHitsByMarking(const dex::DexFile& dex
   std::vector<ExodusHits> hits(kLists);
   RunTasks(pool, 1 + kLists, [&](size_t task, unsigned worker) {
     if (task == 0) {
-      candidates.emplace(dex, printed[0], with_slash);
+      candidates.emplace(dex, printed, with_slash);
       sessions_[worker].MatchExodusNames(candidates->names(),
                                          [&](uint32_t sdk, size_t i) { candidate_hits.emplace_back(sdk, i); });
       return;
@@ -278,10 +285,10 @@ SdkDetector::ExodusHits SdkDetector::ExodusHitsByMarking(const dex::DexFile& dex
     task -= 1;
     sig::ClassNameList& list = names[task];
     if (task < kTypeLists) {
-      list.AddPrintedTypes(dex, printed[0].types, Slice(dex.type_count(), task, kTypeLists),
+      list.AddPrintedTypes(dex, printed.types, Slice(dex.type_count(), task, kTypeLists),
                            Slice(dex.type_count(), task + 1, kTypeLists));
     } else {
-      list.AddPrintedStrings(dex, printed[0].strings);
+      list.AddPrintedStrings(dex, printed.strings);
       list.AddMatchesIn(entry_name);
     }
     MatchNames(worker, list, hits[task]);
@@ -307,17 +314,10 @@ void SdkDetector::AddHitsOfCode(const dex::DexFile& dex, TaskPool* pool, const s
   if (pending.empty()) return;
   // Only the code items can tell: what they print is marked, in slices, in
   // one more round.
-  constexpr size_t kSlices = 4;
-  const uint32_t classes = dex.class_count();
-  std::vector<sig::PrintedItems> code(kSlices);
-  RunTasks(pool, kSlices, [&](size_t task, unsigned) {
-    code[task] = sig::MarkPrintedItems(dex, Slice(classes, task, kSlices), Slice(classes, task + 1, kSlices),
-                                       sig::PrintedPart::kCodeOnly);
-  });
-  for (size_t k = 1; k < kSlices; ++k) code[0].Merge(code[k]);
+  const sig::PrintedItems code = MarkInSlices(dex, pool, 4, sig::PrintedPart::kCodeOnly);
   ExodusHits added;
   for (auto [sdk, i] : pending)
-    if (candidates.PrintedWith(i, code[0])) added.emplace_back(sdk, std::string(candidates.names().name(i)));
+    if (candidates.PrintedWith(i, code)) added.emplace_back(sdk, std::string(candidates.names().name(i)));
   hits.push_back(std::move(added));
 }
 

@@ -86,9 +86,10 @@ class SdkDetector {
   // The matches of `names`, on pool thread `worker`, appended to `out`.
   void MatchNames(unsigned worker, const sig::ClassNameList& names, ExodusHits& out);
   // Adds one DEX's Exodus matches, from those of its strings' names: `sure`
-  // and `unsure` hold one list per string slice of OnDex.
+  // and `unsure` (and `slashed`, the strings holding a '/') hold one list per
+  // string slice of OnDex.
   void AddExodusHits(const dex::DexFile& dex, TaskPool* pool, std::string_view entry_name,
-                     const std::vector<uint32_t>& with_slash, std::span<ExodusHits> sure,
+                     std::span<const std::vector<uint32_t>> slashed, std::span<ExodusHits> sure,
                      std::span<const ExodusHits> unsure);
   // One DEX's Exodus matches, from what dexdump would print of it, marked
   // item by item: what AddExodusHits falls back on.
