@@ -4,65 +4,81 @@
 #include <optional>
 #include <string_view>
 
+#include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/sig/cache.h"
+#include "vigie/sig/hs_compile_protocol.h"
 
-#if defined(VIGIE_HS_COMPILER_LIBRARY)
-#include <dlfcn.h>
+#if defined(VIGIE_HS_COMPILER_EXE)
+#include <unistd.h>
+
+#include <climits>
+
+#include "vigie/base/subprocess.h"
 #endif
 
 namespace vigie::sig {
 namespace {
 
-// Fills `error` from vectorscan's, which `free_error` then releases.
-void TakeError(hs_compile_error_t* err, hs_error_t (*free_error)(hs_compile_error_t*), HsCompileError& error) {
-  error.message = err && err->message ? err->message : "unknown error";
-  error.expression = err ? err->expression : -1;
-  if (err) free_error(err);
+#if defined(VIGIE_HS_COMPILER_EXE)
+
+// $VIGIE_HS_COMPILER; else vigie-hs-compile beside the running program (an
+// installed vigie); else the one this build made.
+std::string CompilerPath() {
+  if (const char* set = std::getenv("VIGIE_HS_COMPILER"); set && *set) return set;
+  char self[PATH_MAX];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string beside(self, static_cast<size_t>(n));
+    beside.resize(beside.rfind('/') + 1);
+    beside += "vigie-hs-compile";
+    if (::access(beside.c_str(), X_OK) == 0) return beside;
+  }
+  return VIGIE_HS_COMPILER_EXE;
 }
 
-// The compiler's entry points: from the shared library where it is loaded
-// on demand, else vectorscan's own.
-struct Entry {
-  decltype(&hs_compile_multi) compile = nullptr;
-  decltype(&hs_free_compile_error) free_error = nullptr;
-  decltype(&hs_serialize_database) serialize = nullptr;
-  decltype(&hs_free_database) free_database = nullptr;
-};
+// The compiler's reply, from vigie-hs-compile; nullopt with `error` set
+// when the program could not give one.
+std::optional<hs_protocol::Reply> CompilerReply(const std::vector<const char*>& expressions,
+                                                const std::vector<unsigned>& flags,
+                                                const std::vector<unsigned>& ids, HsCompileError& error) {
+  const std::string path = CompilerPath();
+  // The reply's framing takes 16 bytes on top of the database.
+  ProgramRun run = RunProgram(path, hs_protocol::EncodeRequest(expressions, flags, ids),
+                              limits::kMaxCompiledDatabaseBytes + 16);
+  if (!run.ok) {
+    error.message = "cannot build a vectorscan database: " + run.failure;
+    return std::nullopt;
+  }
+  auto reply = hs_protocol::DecodeReply(run.output);
+  if (!reply) error.message = "cannot build a vectorscan database: " + path + " gave a malformed reply";
+  return reply;
+}
 
-#if defined(VIGIE_HS_COMPILER_LIBRARY)
+#else
 
-// The shared library's entry points, loaded once and never unloaded.
-struct Compiler {
-  Entry entry;
-  std::string failure;  // Why it could not be loaded; entry.compile is then null.
-};
-
-const Compiler& LoadCompiler() {
-  static const Compiler loaded = [] {
-    Compiler c;
-    // RTLD_LOCAL: its symbols stay its own, apart from the runtime linked here.
-    void* lib = dlopen(VIGIE_HS_COMPILER_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) {
-      const char* why = dlerror();
-      c.failure = why ? why : "dlopen failed";
-      return c;
-    }
-    Entry& e = c.entry;
-    e.compile = reinterpret_cast<decltype(e.compile)>(dlsym(lib, "hs_compile_multi"));
-    e.free_error = reinterpret_cast<decltype(e.free_error)>(dlsym(lib, "hs_free_compile_error"));
-    e.serialize = reinterpret_cast<decltype(e.serialize)>(dlsym(lib, "hs_serialize_database"));
-    e.free_database = reinterpret_cast<decltype(e.free_database)>(dlsym(lib, "hs_free_database"));
-    if (!e.compile || !e.free_error || !e.serialize || !e.free_database) {
-      e.compile = nullptr;
-      c.failure = std::string(VIGIE_HS_COMPILER_LIBRARY) + " lacks the compiler's entry points";
-    }
-    return c;
-  }();
-  return loaded;
+std::optional<hs_protocol::Reply> CompilerReply(const std::vector<const char*>& expressions,
+                                                const std::vector<unsigned>& flags,
+                                                const std::vector<unsigned>& ids, HsCompileError&) {
+  return hs_protocol::Compile(expressions, flags, ids);
 }
 
 #endif
+
+// The database the patterns make, serialized: the form the cache stores and
+// the runtime loads, whichever process compiled it. nullopt with `error` set.
+std::optional<std::string> CompileSerialized(const std::vector<const char*>& expressions,
+                                             const std::vector<unsigned>& flags, const std::vector<unsigned>& ids,
+                                             HsCompileError& error) {
+  auto reply = CompilerReply(expressions, flags, ids, error);
+  if (!reply) return std::nullopt;
+  if (!reply->ok) {
+    error.message = std::move(reply->message);
+    error.expression = reply->expression;
+    return std::nullopt;
+  }
+  return std::move(reply->database);
+}
 
 // A database of the runtime linked here, from its serialized form; null when
 // the bytes do not load (damaged, or for another CPU or build).
@@ -70,41 +86,6 @@ hs_database_t* Deserialize(std::string_view bytes) {
   hs_database_t* db = nullptr;
   if (bytes.empty() || hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
   return db;
-}
-
-// The database the patterns make, serialized: the form the cache stores and
-// the runtime loads, whichever library compiled it. nullopt with `error` set.
-std::optional<std::string> CompileSerialized(const std::vector<const char*>& expressions,
-                                             const std::vector<unsigned>& flags, const std::vector<unsigned>& ids,
-                                             HsCompileError& error) {
-#if defined(VIGIE_HS_COMPILER_LIBRARY)
-  const Compiler& c = LoadCompiler();
-  if (!c.entry.compile) {
-    error.message = "cannot load the vectorscan compiler: " + c.failure;
-    return std::nullopt;
-  }
-  const Entry& e = c.entry;
-#else
-  const Entry e{hs_compile_multi, hs_free_compile_error, hs_serialize_database, hs_free_database};
-#endif
-  hs_database_t* built = nullptr;
-  hs_compile_error_t* err = nullptr;
-  if (e.compile(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
-                HS_MODE_BLOCK, nullptr, &built, &err) != HS_SUCCESS) {
-    TakeError(err, e.free_error, error);
-    return std::nullopt;
-  }
-  char* bytes = nullptr;
-  size_t size = 0;
-  const bool serialized = e.serialize(built, &bytes, &size) == HS_SUCCESS;
-  e.free_database(built);
-  if (!serialized) {
-    error.message = "the compiled database could not be serialized";
-    return std::nullopt;
-  }
-  std::string out(bytes, size);
-  std::free(bytes);  // Allocated with malloc, vectorscan's default allocator.
-  return out;
 }
 
 // The runtime's database from what CompileSerialized made.

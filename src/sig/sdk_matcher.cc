@@ -37,7 +37,9 @@ Result<void*> CompileRegexes(const std::vector<std::pair<std::string, uint32_t>>
   HsCompileError err;
   hs_database_t* out = CompileHsCached(exprs, flags, pattern_ids, err);
   if (!out) {
-    const std::string who = err.expression >= 0 ? db.sdks[ids[err.expression]].name : "?";
+    if (err.expression < 0 || static_cast<size_t>(err.expression) >= ids.size())
+      return MakeError(ErrorCode::kSignatureDb, 0, "the signatures' regexes were not compiled: " + err.message);
+    const std::string& who = db.sdks[ids[err.expression]].name;
     return MakeError(ErrorCode::kSignatureDb, 0, "regex of '" + who + "' does not compile: " + err.message);
   }
   return static_cast<void*>(out);

@@ -346,9 +346,9 @@ TEST(ContentKey, ChangesWithTheContentNotWithHowItIsSplit) {
   EXPECT_NE(ContentKey({}), ContentKey({ByteView(std::string_view("\0", 1))}));
 }
 
-// A database built by CompileHs (in release builds, by the shared library
-// loaded on demand, then handed to the runtime linked in) matches what its
-// patterns say; a pattern that does not compile is named.
+// A database built by CompileHs (in release builds, by vigie-hs-compile,
+// then handed to the runtime linked in) matches what its patterns say; a
+// pattern that does not compile is named.
 TEST(HsCompiler, BuildsDatabasesTheRuntimeScans) {
   const std::vector<const char*> patterns = {"com/appsflyer", "^io/[a-z]+sdk", "track(er|ing)$"};
   const std::vector<unsigned> flags(patterns.size(), HS_FLAG_SINGLEMATCH), ids = {10, 11, 12};

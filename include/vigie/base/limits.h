@@ -118,6 +118,13 @@ inline constexpr uint64_t kMaxArscSize = 256ull << 20;
 /// Reference hops followed when a resource value points to another resource.
 inline constexpr int kMaxResourceIndirections = 8;
 
+// ---- Signatures -----------------------------------------------------------
+
+/// Largest serialized vectorscan database taken from vigie-hs-compile
+/// (sig/hs_compiler.h). The built-in KB's is ~100 KB and Exodus' ~1 MB;
+/// a signature file of millions of patterns would still fit.
+inline constexpr uint64_t kMaxCompiledDatabaseBytes = 1ull << 30;
+
 // ---- Reporting ------------------------------------------------------------
 
 /// Diagnostics kept per input; further ones are counted, not stored, so a

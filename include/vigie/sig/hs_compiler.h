@@ -3,13 +3,15 @@
 // The compiler is most of vectorscan: ~90 static initialisers and about 7 MB
 // of code, which every start of the CLI paid for (0.09 ms of a one-app scan,
 // docs/benchmarks.md), while a scan only runs databases, compiled at build
-// time or cached. So where vectorscan is linked statically, only its runtime
-// is (libhs_runtime.a), and the compiler is the shared library, loaded the
-// first time a database has to be built (a cache miss). Elsewhere
-// (sanitizer and fuzz builds, which link vectorscan as a shared library) it
-// is called directly. Either way the database comes out serialized, the
-// format meant to cross builds, which the cache stores and the runtime
-// loads.
+// time or cached. So where Vigie is linked statically, only vectorscan's
+// runtime is (libhs_runtime.a), and the compiler is a program of its own,
+// vigie-hs-compile (apps/hs_compile), run the first time a database has to
+// be built (a cache miss). It could not be a shared library loaded on
+// demand: a fully static program cannot load one that needs the C library.
+// Elsewhere (sanitizer and fuzz builds, which link vectorscan as a shared
+// library) the compiler is called directly. Either way the database comes
+// out serialized, the format meant to cross builds, which the cache stores
+// and the runtime loads.
 #pragma once
 
 #include <hs.h>
