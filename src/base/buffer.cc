@@ -1,5 +1,7 @@
 #include <sys/mman.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <new>
 #include <string>
@@ -26,6 +28,26 @@ std::string ToHex(ByteView bytes) {
   return out;
 }
 
+namespace {
+
+// Whether AllocateLarge asks for transparent huge pages. A huge page
+// normally faults in in 30-120 µs, against ~1 µs for each of the 512 small
+// pages it replaces. But a virtual machine's host may have taken back the
+// guest's free memory (free page reporting hands it free blocks of 2 MiB
+// and more, the very blocks huge pages come from): the host then backs the
+// page anew, 4 KiB at a time, and one huge page took ~5 ms here, a few
+// seconds after a process that used hundreds of MB exited. Small pages come
+// from smaller free blocks, which are not handed back. So the first huge
+// page's fault is timed, and when it is that slow, the rest of the process
+// does without.
+std::atomic<bool> g_use_huge_pages{true};
+constexpr auto kSlowHugePageFault = std::chrono::microseconds(500);
+
+}  // namespace
+
+bool LargeAllocationsUseHugePages() { return g_use_huge_pages.load(std::memory_order_relaxed); }
+void SetLargeAllocationsUseHugePages(bool use) { g_use_huge_pages.store(use, std::memory_order_relaxed); }
+
 #ifdef VIGIE_ASAN
 // Under AddressSanitizer, large buffers come from the checked heap so that
 // reads past an inflated DEX are caught; mmap'd blocks are invisible to it.
@@ -44,7 +66,16 @@ void* AllocateLarge(size_t bytes) {
   if (aligned > base) ::munmap(p, aligned - base);
   size_t tail = (base + rounded + kLargeAllocation) - (aligned + rounded);
   if (tail) ::munmap(reinterpret_cast<void*>(aligned + rounded), tail);
+  if (!LargeAllocationsUseHugePages()) return reinterpret_cast<void*>(aligned);
   ::madvise(reinterpret_cast<void*>(aligned), rounded, MADV_HUGEPAGE);
+  // The first page is written at once anyway: faulting it in here times it.
+  const auto start = std::chrono::steady_clock::now();
+  *reinterpret_cast<volatile uint8_t*>(aligned) = 0;
+  if (std::chrono::steady_clock::now() - start > kSlowHugePageFault) {
+    SetLargeAllocationsUseHugePages(false);
+    if (rounded > kLargeAllocation)
+      ::madvise(reinterpret_cast<void*>(aligned + kLargeAllocation), rounded - kLargeAllocation, MADV_NOHUGEPAGE);
+  }
   return reinterpret_cast<void*>(aligned);
 }
 
