@@ -136,10 +136,9 @@ DexApiIndex::DexApiIndex(const dex::DexFile& dex)
   }
 }
 
-void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::vector<bool>* strings,
+void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
                               std::vector<std::pair<uint32_t, uint32_t>>* string_refs) const {
-  const bool want_strings = strings && string_refs && !strings->empty();
-  if (!any_rule_ && !want_strings) return;
+  if (!any_rule_ && !string_refs) return;
   const auto& rules = ApiRules();
   const dex::ClassDef def = dex_.class_def(class_def);
   std::vector<uint32_t> found;           // Rules the method uses.
@@ -158,7 +157,7 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, cons
         const uint32_t idx = in.opcode == 0x1a ? in.Index16() : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
         for (const auto& [id, text] : strings_)
           if (id == idx) loaded.push_back(text);
-        if (want_strings && idx < strings->size() && (*strings)[idx]) string_refs->emplace_back(class_def, idx);
+        if (string_refs) string_refs->emplace_back(class_def, idx);
         return;
       }
       if (!table) return;

@@ -1,6 +1,7 @@
 #include "vigie/analysis/sdk_detector.h"
 
 #include <algorithm>
+#include <atomic>
 #include <iterator>
 #include <optional>
 
@@ -111,26 +112,32 @@ void SdkDetector::OnHost(const std::string& host) {
 }
 
 void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, const std::function<void()>& side) {
-  // One DEX's work is split into independent tasks on the scan's threads.
-  // Each task writes only its own slot; the slots are merged below in task
-  // order, so the result never depends on the scheduling. Tasks are claimed
-  // in order, so the costliest come first and the short ones fill the gaps.
-  //
-  // First round:
+  // One DEX's work is split into independent tasks on the scan's threads,
+  // in one round. Each task writes only its own slot; the slots are merged
+  // below in task order, so the result never depends on the scheduling.
+  // Tasks are claimed in the order of `plan`:
+  //  - defined class names against package prefixes and KB regexes, which
+  //    also works out which SDK owns each class;
+  //  - the index of the framework members data/data_access.tsv names;
   //  - slices of the string table: hosts, URLs and secrets; and, with an
   //    Exodus database, the Exodus names of every string holding a '/'
-  //    (see AddExodusHits);
-  //  - defined class names against package prefixes and KB regexes;
-  //  - the index of the framework members data/data_access.tsv names;
-  // and, before all of them, the caller's side work, if any.
-  constexpr size_t kStringSlices = 4;
+  //    (see AddExodusHits). The first half of the table, where the class
+  //    descriptors sort, costs about three times the second;
+  //  - the caller's side work, if any;
+  //  - the walk of what the SDKs' code calls, in eighths of the SDK classes
+  //    (one SDK's classes can weigh more than the rest). It needs the first
+  //    two tasks, which are claimed first and so are done or under way on
+  //    the other thread when a walk slice is claimed;
+  //  - the cheap end of the string table last, to even out the threads.
+  // One round rather than two (strings and names, then the walk) spares a
+  // barrier where one thread would wait for the other.
+  constexpr size_t kStringSlices = 4, kWalkSlices = 8;
   // A small DEX is analysed in well under a millisecond: handing tasks to
   // another thread would cost more than it saves.
   constexpr uint64_t kParallelDexMinSize = 1ull << 20;
   TaskPool* pool = dex.bytes().size() >= kParallelDexMinSize ? pool_ : nullptr;
   const uint32_t classes = dex.class_count(), strings = dex.string_count();
   const bool exodus = matcher_->has_exodus();
-  const size_t class_task = kStringSlices, index_task = class_task + 1;
   // The descriptors of the defined classes, every one of which dexdump
   // prints: names of these strings are surely in Exodus' class set.
   sig::IndexSet defined(exodus ? strings : 0);
@@ -138,40 +145,92 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
     for (uint32_t i = 0; i < classes; ++i)
       if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count())
         defined.Insert(dex.TypeDescriptorIndex(t));
+
+  enum class Kind { kClasses, kIndex, kStrings, kSide, kWalk };
+  struct Task {
+    Kind kind;
+    size_t slice = 0;
+  };
+  std::vector<Task> plan = {{Kind::kClasses}, {Kind::kIndex}, {Kind::kStrings, 0}, {Kind::kStrings, 1}};
+  if (side) plan.push_back({Kind::kSide});
+  for (size_t k = 0; k < kWalkSlices; ++k) plan.push_back({Kind::kWalk, k});
+  for (size_t k = 2; k < kStringSlices; ++k) plan.push_back({Kind::kStrings, k});
+
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
+  // Each SDK class belongs to the most specific SDK that matched it: the
+  // package trie reports outer packages first.
+  std::vector<std::pair<uint32_t, uint32_t>> owned;  // (class def, sdk), by class def
+  std::optional<DexApiIndex> index;
+  // The walk's prerequisites: the class and index tasks, counted when done
+  // (or failed: the round then rethrows, and the walk does nothing).
+  std::atomic<int> walk_ready{0};
+  std::atomic<bool> walk_cancelled{false};
   std::vector<std::string> hosts[kStringSlices];
   std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
   std::vector<uint32_t> slashed[kStringSlices];   // Strings holding a '/', for Exodus' names.
   ExodusHits sure[kStringSlices], unsure[kStringSlices];
-  std::optional<DexApiIndex> index;
-  RunTasks(pool, index_task + 1 + (side ? 1 : 0), [&](size_t task, unsigned worker) {
-    if (side && task-- == 0) return side();
-    if (task < class_task) {
-      sig::ClassNameList sure_names, unsure_names;
-      if (exodus && task == 0) sure_names.AddMatchesIn(entry_name);  // dexdump prints the file's name.
-      for (uint32_t i = Slice(strings, task, kStringSlices); i < Slice(strings, task + 1, kStringSlices); ++i) {
-        const auto s = dex.MarkedStringAt(i);
-        if (!s) continue;
-        ScanString(s->text, s->dot, i, hosts[task], finds[task]);
-        if (exodus && s->slash) {
-          slashed[task].push_back(i);
-          (defined.Contains(i) ? sure_names : unsure_names).AddMatchesIn(s->text);
+  std::vector<ApiUse> uses[kWalkSlices];
+  std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
+
+  RunTasks(pool, plan.size(), [&](size_t task, unsigned worker) {
+    const Task t = plan[task];
+    switch (t.kind) {
+      case Kind::kClasses:
+      case Kind::kIndex: {
+        struct Ready {
+          std::atomic<int>& count;
+          std::atomic<bool>& cancelled;
+          bool done = false;
+          ~Ready() {
+            if (!done) cancelled.store(true, std::memory_order_release);
+            count.fetch_add(1, std::memory_order_release);
+            count.notify_all();
+          }
+        } ready{walk_ready, walk_cancelled};
+        if (t.kind == Kind::kIndex) {
+          index.emplace(dex);
+        } else {
+          for (uint32_t i = 0; i < classes; ++i) {
+            uint32_t last = UINT32_MAX;
+            sessions_[worker].MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
+              if (sdk != last) class_hits.emplace_back(i, sdk);
+              last = sdk;
+            });
+          }
+          for (size_t k = 0; k < class_hits.size(); ++k)
+            if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first)
+              owned.push_back(class_hits[k]);
         }
+        ready.done = true;
+        return;
       }
-      if (exodus) {
-        MatchNames(worker, sure_names, sure[task]);
-        MatchNames(worker, unsure_names, unsure[task]);
+      case Kind::kStrings: {
+        sig::ClassNameList sure_names, unsure_names;
+        if (exodus && t.slice == 0) sure_names.AddMatchesIn(entry_name);  // dexdump prints the file's name.
+        for (uint32_t i = Slice(strings, t.slice, kStringSlices); i < Slice(strings, t.slice + 1, kStringSlices); ++i) {
+          const auto s = dex.MarkedStringAt(i);
+          if (!s) continue;
+          ScanString(s->text, s->dot, i, hosts[t.slice], finds[t.slice]);
+          if (exodus && s->slash) {
+            slashed[t.slice].push_back(i);
+            (defined.Contains(i) ? sure_names : unsure_names).AddMatchesIn(s->text);
+          }
+        }
+        if (exodus) {
+          MatchNames(worker, sure_names, sure[t.slice]);
+          MatchNames(worker, unsure_names, unsure[t.slice]);
+        }
+        return;
       }
-    } else if (task == class_task) {
-      for (uint32_t i = 0; i < classes; ++i) {
-        uint32_t last = UINT32_MAX;
-        sessions_[worker].MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
-          if (sdk != last) class_hits.emplace_back(i, sdk);
-          last = sdk;
-        });
+      case Kind::kSide:
+        return side();
+      case Kind::kWalk: {
+        for (int r; (r = walk_ready.load(std::memory_order_acquire)) < 2;) walk_ready.wait(r, std::memory_order_acquire);
+        if (walk_cancelled.load(std::memory_order_acquire)) return;
+        for (size_t k = owned.size() * t.slice / kWalkSlices; k < owned.size() * (t.slice + 1) / kWalkSlices; ++k)
+          index->CollectUses(owned[k].first, uses[t.slice], &string_refs[t.slice]);
+        return;
       }
-    } else {
-      index.emplace(dex);
     }
   });
   for (auto [i, sdk] : class_hits)
@@ -179,44 +238,29 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
         [&, i = i] { return dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)); });
   for (const auto& list : hosts)
     for (const auto& host : list) OnHost(host);
-  const bool any_find = std::any_of(std::begin(finds), std::end(finds), [](const auto& f) { return !f.empty(); });
-  std::vector<bool> endpoint_strings(any_find ? strings : 0);
-  for (const auto& list : finds)
-    for (const auto& f : list) endpoint_strings[f.string_idx] = true;
   if (exodus) {
     AddExodusHits(dex, pool, entry_name, slashed, sure, unsure);
   }
 
-  // Each SDK class belongs to the most specific SDK that matched it: the
-  // package trie reports outer packages first.
-  std::vector<std::pair<uint32_t, uint32_t>> owned;  // (class def, sdk), by class def
-  for (size_t k = 0; k < class_hits.size(); ++k)
-    if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first) owned.push_back(class_hits[k]);
-
-  // Second round: what the SDKs' code calls, walked in eighths of the SDK
-  // classes (one SDK's classes can weigh more than the rest, and a slice
-  // claimed last would leave the other thread idle).
-  constexpr size_t kWalkSlices = 8;
-  std::vector<ApiUse> uses[kWalkSlices];
-  std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
-  RunTasks(pool, kWalkSlices, [&](size_t task, unsigned) {
-    for (size_t k = owned.size() * task / kWalkSlices; k < owned.size() * (task + 1) / kWalkSlices; ++k)
-      index->CollectUses(owned[k].first, uses[task], &endpoint_strings, &string_refs[task]);
-  });
   auto owner = [&](uint32_t class_def) -> const uint32_t* {
     auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
     return it == owned.end() || it->first != class_def ? nullptr : &it->second;
   };
-  for (const auto& half : uses)
-    for (const ApiUse& use : half)
+  for (const auto& slice : uses)
+    for (const ApiUse& use : slice)
       if (const uint32_t* sdk = owner(use.class_def))
         AddDataAccess(*sdk, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
-  // A string loaded by an SDK's class belongs to that SDK (the first one, in
-  // class order, when several load it).
+  // A string with an endpoint or secret, loaded by an SDK's class, belongs
+  // to that SDK (the first one, in class order, when several load it).
+  const bool any_find = std::any_of(std::begin(finds), std::end(finds), [](const auto& f) { return !f.empty(); });
+  std::vector<bool> endpoint_strings(any_find ? strings : 0);
+  for (const auto& list : finds)
+    for (const auto& f : list) endpoint_strings[f.string_idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
-  for (const auto& half : string_refs)
-    for (auto [class_def, idx] : half)
-      if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
+  for (const auto& slice : string_refs)
+    for (auto [class_def, idx] : slice)
+      if (idx < endpoint_strings.size() && endpoint_strings[idx])
+        if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
   const std::string where(entry_name.empty() ? std::string_view("dex") : entry_name);
   for (const auto& list : finds)
     for (const auto& f : list) {

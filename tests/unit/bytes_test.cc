@@ -13,6 +13,7 @@
 namespace vigie {
 namespace {
 
+#if !defined(__SANITIZE_ADDRESS__)
 // The kernel's flags for the mapping that holds `p` (the VmFlags line of
 // /proc/self/smaps): "hg" once huge pages were asked for, "nh" once refused.
 std::string MappingFlags(const void* p) {
@@ -31,6 +32,7 @@ std::string MappingFlags(const void* p) {
   }
   return "";
 }
+#endif
 
 // Large blocks ask for huge pages until the process turns them off (as a
 // slow first fault does), and then no longer do.

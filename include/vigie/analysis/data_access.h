@@ -46,9 +46,10 @@ class DexApiIndex {
   explicit DexApiIndex(const dex::DexFile& dex);
 
   /// Appends every use of a listed API by the code of class `class_def`.
-  /// With `strings`, also appends (class_def, string index) to `string_refs`
-  /// for each const-string of one of those strings (endpoint attribution).
-  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const std::vector<bool>* strings = nullptr,
+  /// With `string_refs`, also appends (class_def, string index) there for
+  /// each const-string the code loads (endpoint attribution: the caller
+  /// keeps the strings it found endpoints in, which it may learn later).
+  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
                    std::vector<std::pair<uint32_t, uint32_t>>* string_refs = nullptr) const;
 
  private:
