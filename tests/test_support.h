@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,26 @@ inline std::string CorpusDir() {
 inline std::vector<uint8_t> ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The line of /proc/self/smaps that starts with `field` (e.g. "Rss:",
+/// "VmFlags:") for the mapping that holds `p`; empty when there is none.
+inline std::string MappingField(const void* p, const std::string& field) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto at = reinterpret_cast<uintptr_t>(p);
+  bool inside = false;
+  for (std::string line; std::getline(smaps, line);) {
+    uintptr_t lo = 0, hi = 0;
+    char dash = 0;
+    std::istringstream range(line);
+    if (line.rfind(field, 0) == 0) {
+      if (inside) return line;
+    } else if (line.find(':') == std::string::npos || line.find(' ') < line.find(':')) {
+      // A mapping's header: "lo-hi perms offset dev inode path".
+      if (range >> std::hex >> lo >> dash >> hi && dash == '-') inside = lo <= at && at < hi;
+    }
+  }
+  return "";
 }
 
 }  // namespace vigie::testing

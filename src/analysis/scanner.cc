@@ -71,6 +71,22 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
   return PackageKind::kZip;
 }
 
+// On the scan's helper, as it starts: maps the deflated bytes of the
+// package's first code DEX, which the main thread starts inflating at the
+// same time and would otherwise fault in 64 KiB at a time. An entry large
+// enough to be streamed is left alone: its pages are dropped as the inflate
+// goes, to bound memory.
+void PrefaultFirstDex(const zip::Archive& archive, const MappedFile& file) {
+  for (const zip::Entry& e : archive.entries()) {
+    if (e.is_directory() || !IsCodeDex(e.name)) continue;
+    if (e.compressed_size >= limits::kStreamingInflateThreshold) return;
+    Diagnostics ignored;  // The main thread reports what is wrong with the entry.
+    if (auto raw = archive.RawData(e, ignored))
+      file.Prefault(static_cast<uint64_t>(raw->data() - file.view().data()), raw->size());
+    return;
+  }
+}
+
 // The top-level manifest being read by the scan's helper
 // (PackageScanner::ReadTopManifestAside).
 struct TopManifest {
@@ -608,6 +624,8 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
     helper = StartHelper([&, slot] {
       bool manifest_read = !package;
       try {
+        if (package && backing && package->bytes().data() == backing->view().data())
+          PrefaultFirstDex(*package, *backing);
         // The signatures first: the scan needs them at its first DEX, and
         // the manifest only at the end.
         if (work.load) work.load->Get();

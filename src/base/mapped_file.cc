@@ -68,6 +68,17 @@ void MappedFile::Release(uint64_t offset, uint64_t length) const {
   ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
 }
 
+void MappedFile::Prefault(uint64_t offset, uint64_t length) const {
+  if (!data_ || offset >= size_) return;
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  // Round outward: every page the range touches.
+  const uint64_t begin = offset / page * page;
+  const uint64_t end = offset + std::min<uint64_t>(length, size_ - offset);
+  // MADV_POPULATE_READ needs Linux 5.14; older kernels refuse it, and the
+  // parser then faults the pages in itself.
+  ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_POPULATE_READ);
+}
+
 // Nettle picks its SHA-NI code path at run time where the CPU has it; it is
 // also a far smaller library to load than libcrypto, which matters for a
 // process that scans one small app and exits.

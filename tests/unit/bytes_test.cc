@@ -1,10 +1,9 @@
 #include "vigie/base/bytes.h"
 
 #include <cstdint>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "test_support.h"
 #include "vigie/base/diagnostics.h"
 #include "vigie/base/limits.h"
 
@@ -12,27 +11,6 @@
 
 namespace vigie {
 namespace {
-
-#if !defined(__SANITIZE_ADDRESS__)
-// The kernel's flags for the mapping that holds `p` (the VmFlags line of
-// /proc/self/smaps): "hg" once huge pages were asked for, "nh" once refused.
-std::string MappingFlags(const void* p) {
-  std::ifstream smaps("/proc/self/smaps");
-  const auto at = reinterpret_cast<uintptr_t>(p);
-  bool inside = false;
-  for (std::string line; std::getline(smaps, line);) {
-    uintptr_t lo = 0, hi = 0;
-    char dash = 0;
-    std::istringstream range(line);
-    if (line.find("VmFlags:") == 0) {
-      if (inside) return line;
-    } else if (range >> std::hex >> lo >> dash >> hi && dash == '-') {
-      inside = lo <= at && at < hi;
-    }
-  }
-  return "";
-}
-#endif
 
 // Large blocks ask for huge pages until the process turns them off (as a
 // slow first fault does), and then no longer do.
@@ -44,13 +22,13 @@ TEST(LargeAllocation, AsksForHugePagesUntilTurnedOff) {
   SetLargeAllocationsUseHugePages(true);
   const size_t size = 3 * kLargeAllocation;
   void* with = AllocateLarge(size);
-  const std::string with_flags = MappingFlags(with);
+  const std::string with_flags = vigie::testing::MappingField(with, "VmFlags:");
   // The fault took well under the threshold on this machine, or huge pages
   // were turned off by it: either way the first block asked for them.
   EXPECT_NE(with_flags.find(" hg"), std::string::npos) << with_flags;
   SetLargeAllocationsUseHugePages(false);
   void* without = AllocateLarge(size);
-  const std::string without_flags = MappingFlags(without);
+  const std::string without_flags = vigie::testing::MappingField(without, "VmFlags:");
   EXPECT_FALSE(without_flags.empty());
   EXPECT_EQ(without_flags.find(" hg"), std::string::npos) << without_flags;
   EXPECT_EQ(reinterpret_cast<uintptr_t>(without) % kLargeAllocation, 0u);

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -302,6 +304,38 @@ TEST(Sha256, MatchesSha256sum) {
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(Sha256File(*file), Sha256sum(big));
   std::remove(big);
+}
+
+// The resident size, in KiB, of the mapping that holds `p`: the pages this
+// process has mapped.
+long MappingRssKb(const void* p) {
+  const std::string line = vigie::testing::MappingField(p, "Rss:");
+  return line.empty() ? -1 : std::stol(line.substr(4));
+}
+
+// Prefault maps the pages of its range into this process, takes any range
+// without harm, and leaves the bytes as they are.
+TEST(MappedFile, PrefaultMapsThePagesOfItsRange) {
+  const long page = sysconf(_SC_PAGESIZE);
+  char path[] = "/tmp/vigie_prefault_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::vector<uint8_t> bytes(static_cast<size_t>(page) * 64, 7);
+  ASSERT_EQ(write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  close(fd);
+  auto file = MappedFile::Open(path);
+  ASSERT_TRUE(file.ok());
+  const uint8_t* base = file->view().data();
+  EXPECT_EQ(MappingRssKb(base), 0);  // Nothing read yet.
+  // Pages 10 to 12; the kernel may map a few neighbours with them.
+  file->Prefault(static_cast<uint64_t>(page) * 10 + 5, static_cast<uint64_t>(page) * 2);
+  EXPECT_GE(MappingRssKb(base), 3 * page / 1024);
+  file->Prefault(bytes.size() + 1, 100);
+  file->Prefault(bytes.size() - 1, UINT64_MAX);
+  file->Prefault(0, UINT64_MAX);
+  EXPECT_EQ(MappingRssKb(base), 64 * page / 1024);
+  EXPECT_EQ(base[page * 10 + 5], 7);
+  std::remove(path);
 }
 
 // A file of 1 MiB or more is hashed by the scan's helper, which also frees
