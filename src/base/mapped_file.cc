@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <utility>
 
-
 namespace vigie {
 
 Result<MappedFile> MappedFile::Open(const std::string& path) {

@@ -43,9 +43,8 @@ std::optional<hs_protocol::Reply> CompilerReply(const std::vector<const char*>& 
                                                 const std::vector<unsigned>& flags,
                                                 const std::vector<unsigned>& ids, HsCompileError& error) {
   const std::string path = CompilerPath();
-  // The reply's framing takes 16 bytes on top of the database.
   ProgramRun run = RunProgram(path, hs_protocol::EncodeRequest(expressions, flags, ids),
-                              limits::kMaxCompiledDatabaseBytes + 16);
+                              limits::kMaxCompiledDatabaseBytes + hs_protocol::kReplyFraming);
   if (!run.ok) {
     error.message = "cannot build a vectorscan database: " + run.failure;
     return std::nullopt;

@@ -56,6 +56,7 @@ TEST(HsCompileProtocol, RequestsAndRepliesRoundTrip) {
   protocol::Reply ok;
   ok.ok = true;
   ok.database = std::string("db\0bytes", 8);
+  EXPECT_EQ(protocol::EncodeReply(ok).size(), protocol::kReplyFraming + ok.database.size());
   const auto back = protocol::DecodeReply(protocol::EncodeReply(ok));
   ASSERT_TRUE(back);
   EXPECT_TRUE(back->ok);

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <random>
 #include <sstream>

@@ -26,6 +26,8 @@ namespace vigie::sig::hs_protocol {
 
 inline constexpr std::string_view kRequestMagic = "VHSC";
 inline constexpr std::string_view kReplyMagic = "VHSR";
+/// What a reply holds besides the database: magic, status and size.
+inline constexpr uint64_t kReplyFraming = 4 + 4 + 8;
 
 struct Pattern {
   std::string expression;
