@@ -67,15 +67,14 @@ Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
   return content;
 }
 
-Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, ByteView compressed,
-                                    ByteBuffer& storage, Diagnostics& diags) {
+Result<uint64_t> Extractor::OutputCap(const Entry& e, uint64_t compressed_size) const {
   const uint64_t declared = e.uncompressed_size;
   if (declared > limits::kMaxEntryInflatedSize)
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
                      Name(e) + " declares " + std::to_string(declared) +
                          " inflated bytes, over the per-entry cap");
   if (declared > limits::kRatioCheckMinOutput &&
-      declared / std::max<uint64_t>(compressed.size(), 1) > limits::kMaxCompressionRatio)
+      declared / std::max<uint64_t>(compressed_size, 1) > limits::kMaxCompressionRatio)
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
                      Name(e) + " declares a compression ratio above deflate's maximum");
   // Even when the declared size lies, output never exceeds either cap.
@@ -83,6 +82,22 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
   if (declared > cap)
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
                      Name(e) + " would exceed the per-input inflation budget");
+  return cap;
+}
+
+std::optional<uint64_t> Extractor::OneGoSize(const Entry& e) const {
+  if (e.encrypted() || e.method != kMethodDeflate || e.compressed_size >= limits::kStreamingInflateThreshold ||
+      !OutputCap(e, e.compressed_size))
+    return std::nullopt;
+  return e.uncompressed_size;
+}
+
+Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, ByteView compressed,
+                                    ByteBuffer& storage, Diagnostics& diags) {
+  const uint64_t declared = e.uncompressed_size;
+  auto output_cap = OutputCap(e, compressed.size());
+  if (!output_cap) return output_cap.error();
+  const uint64_t cap = *output_cap;
 
   size_t produced = 0;
   bool trusted_size = false;

@@ -16,21 +16,9 @@
 #include <utility>
 #include <vector>
 
+#include "vigie/base/large_blocks.h"
+
 namespace vigie {
-
-/// Allocates large blocks 2 MiB-aligned and asks for transparent huge pages:
-/// an inflated DEX of a few MB then costs a couple of page faults instead of
-/// a thousand, while huge pages come cheap. When the first one is slow to
-/// fault in, the rest of the process does without (see buffer.cc). Defined
-/// in src/base/buffer.cc.
-void* AllocateLarge(size_t bytes);
-void FreeLarge(void* p, size_t bytes);
-inline constexpr size_t kLargeAllocation = 2u << 20;
-
-/// Whether AllocateLarge still asks for huge pages; `set` turns them off (or
-/// on again) for the process, as a slow first fault does. For tests.
-bool LargeAllocationsUseHugePages();
-void SetLargeAllocationsUseHugePages(bool use);
 
 /// An allocator for inflate output: resize() leaves new bytes uninitialised
 /// (they are overwritten at once; zero-filling megabytes showed in profiles),

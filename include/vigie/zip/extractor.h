@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,11 +61,20 @@ class Extractor {
   static bool CrcMatches(const Entry& entry, ByteView content);
   static void ReportCrcMismatch(const Archive& archive, const Entry& entry, Diagnostics& diags);
 
+  /// The size of the buffer Extract() inflates `entry` into in one go: its
+  /// declared size, when the entry is deflated, small enough not to be
+  /// streamed and within the caps. Otherwise nullopt. A caller may allocate
+  /// that buffer ahead and pass it as Extract()'s `storage`, which then keeps
+  /// it, so that another thread can fault it in meanwhile (ScanFile does).
+  std::optional<uint64_t> OneGoSize(const Entry& entry) const;
+
   uint64_t total_inflated() const { return budget_->used(); }
 
  private:
   Result<ByteView> Inflate(const Archive& archive, const Entry& entry, ByteView compressed,
                            ByteBuffer& storage, Diagnostics& diags);
+  // The most `entry` may inflate to, or why it may not be inflated at all.
+  Result<uint64_t> OutputCap(const Entry& entry, uint64_t compressed_size) const;
   Result<size_t> InflateStreaming(ByteView compressed, uint64_t size_hint, uint64_t cap,
                                   ByteBuffer& storage, bool release_input);
 
