@@ -1,6 +1,5 @@
 #include "vigie/sig/wildcard_literals.h"
 
-#include <algorithm>
 
 namespace vigie::sig {
 namespace {
@@ -108,15 +107,14 @@ void WildcardLiterals::Add(std::string_view regex, uint32_t sdk) {
       i = j;
     }
     if (best_size == 0) continue;  // Accepts() refuses these.
-    const std::string literal(alt.substr(best, best_size));
-    auto it = std::find(anchor_literals_.begin(), anchor_literals_.end(), literal);
-    const size_t id = static_cast<size_t>(it - anchor_literals_.begin());
-    if (it == anchor_literals_.end()) {
-      anchor_literals_.push_back(literal);
+    const std::string_view literal = alt.substr(best, best_size);
+    auto [it, fresh] = anchor_ids_.try_emplace(std::string(literal), static_cast<uint32_t>(by_anchor_.size()));
+    if (fresh) {
       anchor_patterns_.push_back(EscapeLiteral(literal));
       by_anchor_.emplace_back();
     }
-    by_anchor_[id].push_back({std::string(alt), static_cast<uint32_t>(best), static_cast<uint32_t>(best_size), sdk});
+    by_anchor_[it->second].push_back(
+        {std::string(alt), static_cast<uint32_t>(best), static_cast<uint32_t>(best_size), sdk});
   }
 }
 
