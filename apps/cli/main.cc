@@ -15,14 +15,11 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <string>
 #include <thread>
 
 #include "flags.h"
 #include "vigie/analysis/scanner.h"
-#include "vigie/base/large_blocks.h"
 #include "vigie/base/parallel.h"
-#include "vigie/sig/cache.h"
 #include "vigie/sig/entities.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
@@ -298,12 +295,7 @@ int main(int argc, char** argv) {
     // quarter of a millisecond of a one-app scan. Reachable, so not a
     // leak to LeakSanitizer.
     static const Config* config = new Config(MakeConfig(raw));
-    // Whether huge pages were slow for a scan seconds ago (large_blocks.h).
-    const std::string huge_page_mark = vigie::sig::CachePath("slow-huge-pages");
-    vigie::RecallSlowHugePages(huge_page_mark);
-    const int exit_code = RunScan(*config);
-    vigie::RememberSlowHugePages(huge_page_mark);
-    return EndProcess(exit_code);
+    return EndProcess(RunScan(*config));
   } catch (const UsageError& e) {
     return Usage(e.what());
   } catch (const std::exception& e) {

@@ -71,19 +71,12 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
   return PackageKind::kZip;
 }
 
-// What the scan's helper gets ready of the package's largest code DEX as
-// it starts, while the main thread opens the package and inflates
-// (PackageScanner::PrepareLargestDex): it maps the DEX's deflated bytes,
-// which the inflate would otherwise fault in 64 KiB at a time, and, when
-// the process does without huge pages, it faults in the buffer the DEX is
-// inflated into. In small pages, those faults cost the thread that takes
-// them ~0.25 ms per MB of DEX; in huge pages, ~0.05 ms, and the main thread
-// takes them itself, as it would have to wait for them anyway.
-struct DexToPrepare {
-  ByteView compressed;
-  uint8_t* out = nullptr;  // Null when the main thread allocates the buffer itself.
-  size_t out_size = 0;
-};
+// On the scan's helper, as it starts: maps `compressed`, the deflated bytes
+// of the package's largest code DEX (LargestDexToInflate), which the main
+// thread would otherwise fault in 64 KiB at a time as it inflates them.
+void PrefaultCode(const MappedFile& file, ByteView compressed) {
+  file.Prefault(static_cast<uint64_t>(compressed.data() - file.view().data()), compressed.size());
+}
 
 // The top-level manifest being read by the scan's helper
 // (PackageScanner::ReadTopManifestAside).
@@ -220,11 +213,10 @@ class PackageScanner {
     return sdks;
   }
 
-  // The largest code DEX of `archive` that is inflated in one go, for the
-  // scan's helper to get ready (DexToPrepare). Without huge pages, its
-  // buffer is allocated here and ScanDexEntry inflates into it; peak memory
-  // grows by at most that buffer, as the DEX files before it are smaller.
-  DexToPrepare PrepareLargestDex(const zip::Archive& archive) {
+  // The deflated bytes of the largest code DEX of `archive` that is
+  // inflated in one go (one streamed is left alone: its pages are dropped
+  // as the inflate goes, to bound memory); empty when there is none.
+  ByteView LargestDexToInflate(const zip::Archive& archive) const {
     const zip::Entry* largest = nullptr;
     uint64_t size = 0;
     for (const zip::Entry& e : archive.entries()) {
@@ -237,11 +229,7 @@ class PackageScanner {
     if (!largest) return {};
     Diagnostics ignored;  // The entry's problems are reported when it is scanned.
     auto compressed = archive.RawData(*largest, ignored);
-    if (!compressed) return {};
-    if (LargeAllocationsUseHugePages()) return {*compressed};
-    prepared_dex_storage_.resize(static_cast<size_t>(size));
-    prepared_dex_ = largest;
-    return {*compressed, prepared_dex_storage_.data(), prepared_dex_storage_.size()};
+    return compressed ? *compressed : ByteView{};
   }
 
   // Unmapping a DEX buffer of megabytes takes ~0.05 ms: the last one is
@@ -520,7 +508,6 @@ class PackageScanner {
     const std::string where = JoinPath(prefix, e.name);
     ByteBuffer().swap(kept_code_);  // Freed before the next is inflated: one DEX buffer at a time.
     ByteBuffer storage;
-    if (&e == prepared_dex_) storage.swap(prepared_dex_storage_);
     auto bytes = vigie::ExtractOrReport(extractor_, archive, e, storage, where, Severity::kError, out_.diagnostics,
                                         zip::Extractor::Crc::kLeaveToCaller);
     if (!bytes) return;
@@ -590,9 +577,6 @@ class PackageScanner {
   // The last DEX buffer read, kept for the scan's helper to free once the
   // scan is done (TakeKeptCode); without a helper, it goes with the scanner.
   ByteBuffer kept_code_;
-  // The entry PrepareLargestDex chose and its buffer, until it is scanned.
-  const zip::Entry* prepared_dex_ = nullptr;
-  ByteBuffer prepared_dex_storage_;
   std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
   bool other_manifest_read_ = false;           // ReadManifestFrom() was called.
   std::vector<const zip::Entry*> deep_entries_;  // --deep: see ReadDeepEntries().
@@ -632,9 +616,9 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   }
   const zip::Archive* package = archive && *archive ? &**archive : nullptr;
   if (package && work.any()) scanner.ReadTopManifestAside();
-  DexToPrepare dex_to_prepare;
+  ByteView code_to_prefault;
   if (package && work.any() && backing && package->bytes().data() == backing->view().data())
-    dex_to_prepare = scanner.PrepareLargestDex(*package);
+    code_to_prefault = scanner.LargestDexToInflate(*package);
   // Declared after the scanner and the pool, so joined before they go,
   // even when scanning throws (bad_alloc); the pool is stopped first, since
   // the helper ends up serving it.
@@ -653,10 +637,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
     helper = StartHelper([&, slot] {
       bool manifest_read = !package;
       try {
-        if (!dex_to_prepare.compressed.empty())
-          backing->Prefault(static_cast<uint64_t>(dex_to_prepare.compressed.data() - backing->view().data()),
-                            dex_to_prepare.compressed.size());
-        if (dex_to_prepare.out) PopulateForWrite(dex_to_prepare.out, dex_to_prepare.out_size);
+        if (!code_to_prefault.empty()) PrefaultCode(*backing, code_to_prefault);
         // The signatures first: the scan needs them at its first DEX, and
         // the manifest only at the end.
         if (work.load) work.load->Get();

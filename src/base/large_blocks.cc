@@ -1,14 +1,10 @@
 #include "vigie/base/large_blocks.h"
 
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <new>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -34,52 +30,18 @@ namespace {
 // slow then). Small pages come from smaller free blocks, which are not
 // handed back, and none was slow in the same loops. So the first huge
 // page's fault is timed, and when it is that slow, the rest of the process
-// does without, and tells the next ones (RememberSlowHugePages).
+// does without. (Later processes are left to find out for themselves: the
+// slow stretch after an Exodus run lasted one or two scans, and the scans
+// after it were ~1 ms faster in huge pages than in small ones on some apps;
+// see docs/benchmarks.md.)
 std::atomic<bool> g_use_huge_pages{true};
-std::atomic<bool> g_slow_huge_page_seen{false};
 constexpr auto kSlowHugePageFault = std::chrono::microseconds(500);
 
 }  // namespace
 
 bool LargeAllocationsUseHugePages() { return g_use_huge_pages.load(std::memory_order_relaxed); }
 
-void SetLargeAllocationsUseHugePages(bool use) {
-  g_use_huge_pages.store(use, std::memory_order_relaxed);
-  if (use) g_slow_huge_page_seen.store(false, std::memory_order_relaxed);
-}
-
-bool SlowHugePageSeen() { return g_slow_huge_page_seen.load(std::memory_order_relaxed); }
-
-void NoteSlowHugePage() {
-  g_slow_huge_page_seen.store(true, std::memory_order_relaxed);
-  g_use_huge_pages.store(false, std::memory_order_relaxed);
-}
-
-void RecallSlowHugePages(const std::string& mark) {
-  struct stat st {};
-  if (mark.empty() || ::stat(mark.c_str(), &st) != 0) return;
-  // The mark's time and the clock are both wall-clock time; a mark from the
-  // future (a clock set back) counts as recent, until the clock catches up.
-  const auto age = std::chrono::system_clock::now() -
-                   std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec));
-  if (age < kSlowHugePageMemory) g_use_huge_pages.store(false, std::memory_order_relaxed);
-}
-
-void RememberSlowHugePages(const std::string& mark) {
-  if (mark.empty() || !SlowHugePageSeen()) return;
-  const int fd = ::open(mark.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) return;
-  ::futimens(fd, nullptr);  // Now, also when the mark was there already.
-  ::close(fd);
-}
-
-void PopulateForWrite(void* p, size_t n) {
-  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-  // Round inward: a page shared with a neighbouring block is left alone.
-  const auto begin = (reinterpret_cast<uintptr_t>(p) + page - 1) / page * page;
-  const auto end = (reinterpret_cast<uintptr_t>(p) + n) / page * page;
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
-}
+void SetLargeAllocationsUseHugePages(bool use) { g_use_huge_pages.store(use, std::memory_order_relaxed); }
 
 #ifdef VIGIE_ASAN
 // Under AddressSanitizer, large buffers come from the checked heap so that
@@ -105,7 +67,7 @@ void* AllocateLarge(size_t bytes) {
   const auto start = std::chrono::steady_clock::now();
   *reinterpret_cast<volatile uint8_t*>(aligned) = 0;
   if (std::chrono::steady_clock::now() - start > kSlowHugePageFault) {
-    NoteSlowHugePage();
+    SetLargeAllocationsUseHugePages(false);
     if (rounded > kLargeAllocation)
       ::madvise(reinterpret_cast<void*>(aligned + kLargeAllocation), rounded - kLargeAllocation, MADV_NOHUGEPAGE);
   }

@@ -1,12 +1,6 @@
 #include "vigie/base/bytes.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdio>
 #include <string>
 
 #include "test_support.h"
@@ -42,76 +36,6 @@ TEST(LargeAllocation, AsksForHugePagesUntilTurnedOff) {
   FreeLarge(without, size);
   SetLargeAllocationsUseHugePages(was);
 #endif
-}
-
-// A process that met a slow huge page leaves a mark, and a process that
-// finds a recent mark does without huge pages from the start; an old mark,
-// no mark or no path changes nothing.
-TEST(LargeAllocation, SlowHugePagesAreRememberedForSeconds) {
-  const bool was = LargeAllocationsUseHugePages();
-  char dir[] = "/tmp/vigie_hugepages_XXXXXX";
-  ASSERT_NE(mkdtemp(dir), nullptr);
-  const std::string mark = std::string(dir) + "/slow-huge-pages";
-  struct stat st {};
-
-  SetLargeAllocationsUseHugePages(true);
-  RememberSlowHugePages(mark);  // Nothing slow met: no mark.
-  EXPECT_NE(stat(mark.c_str(), &st), 0);
-  RecallSlowHugePages(mark);
-  RecallSlowHugePages("");
-  EXPECT_TRUE(LargeAllocationsUseHugePages());
-
-  NoteSlowHugePage();
-  EXPECT_TRUE(SlowHugePageSeen());
-  EXPECT_FALSE(LargeAllocationsUseHugePages());
-  RememberSlowHugePages(mark);
-  ASSERT_EQ(stat(mark.c_str(), &st), 0);
-
-  SetLargeAllocationsUseHugePages(true);  // As a new process starts.
-  EXPECT_FALSE(SlowHugePageSeen());
-  RecallSlowHugePages(mark);
-  EXPECT_FALSE(LargeAllocationsUseHugePages());
-
-  // A mark older than kSlowHugePageMemory is forgotten.
-  const timespec old[2] = {{0, UTIME_OMIT}, {time(nullptr) - 2 * kSlowHugePageMemory.count(), 0}};
-  ASSERT_EQ(utimensat(AT_FDCWD, mark.c_str(), old, 0), 0);
-  SetLargeAllocationsUseHugePages(true);
-  RecallSlowHugePages(mark);
-  EXPECT_TRUE(LargeAllocationsUseHugePages());
-
-  // Remembering again makes it recent.
-  NoteSlowHugePage();
-  RememberSlowHugePages(mark);
-  SetLargeAllocationsUseHugePages(true);
-  RecallSlowHugePages(mark);
-  EXPECT_FALSE(LargeAllocationsUseHugePages());
-
-  std::remove(mark.c_str());
-  rmdir(dir);
-  SetLargeAllocationsUseHugePages(was);
-}
-
-// PopulateForWrite faults in the whole pages inside its range, and no
-// page it only partly covers.
-TEST(LargeAllocation, PopulateForWriteFaultsInTheWholePagesOfItsRange) {
-  const long page = sysconf(_SC_PAGESIZE);
-  const size_t size = static_cast<size_t>(page) * 64;
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ASSERT_NE(p, MAP_FAILED);
-  madvise(p, size, MADV_NOHUGEPAGE);  // Also keeps the mapping apart from its neighbours.
-  auto rss_kb = [&] {
-    const std::string line = vigie::testing::MappingField(p, "Rss:");
-    return line.empty() ? -1 : std::stol(line.substr(4));
-  };
-  EXPECT_EQ(rss_kb(), 0);
-  auto* bytes = static_cast<uint8_t*>(p);
-  // Pages 10 to 13 are whole in the range; 9 and 14 are partly in it.
-  PopulateForWrite(bytes + page * 9 + 1, static_cast<size_t>(page) * 5 - 2 + page);
-  EXPECT_EQ(rss_kb(), 4 * page / 1024);
-  EXPECT_EQ(bytes[page * 10], 0);
-  PopulateForWrite(bytes, size);
-  EXPECT_EQ(rss_kb(), 64 * page / 1024);
-  munmap(p, size);
 }
 
 TEST(CheckedMath, DetectsOverflow) {

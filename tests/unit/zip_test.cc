@@ -16,9 +16,7 @@
 #include "vigie/analysis/scanner.h"
 #include "vigie/base/crc32.h"
 #include "vigie/base/mapped_file.h"
-#include "vigie/base/large_blocks.h"
 #include "vigie/format/dex/dex_file.h"
-#include "vigie/report/report.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/zip/extractor.h"
 #include "vigie/zip/zip_archive.h"
@@ -184,8 +182,8 @@ TEST(Zip, ScanReportsADexCrcMismatchOnce) {
   }
 }
 
-// Extract() inflates into a buffer of OneGoSize() allocated ahead, as the
-// scan does when its helper faults that buffer in, and keeps it. Entries
+// OneGoSize() is the size of the buffer Extract() inflates an entry into in
+// one go: allocated ahead, the buffer is filled in place and kept. Entries
 // that are stored, or over a cap, have no such size.
 TEST(Zip, OneGoSizeIsTheBufferExtractFillsInPlace) {
   auto o = OpenFixture("basic.apk");
@@ -209,29 +207,6 @@ TEST(Zip, OneGoSizeIsTheBufferExtractFillsInPlace) {
   auto bomb = OpenFixture("bomb.apk");
   ASSERT_TRUE(bomb->archive);
   EXPECT_FALSE(x.OneGoSize(*bomb->archive->Find("classes.dex")).has_value());
-}
-
-// Without huge pages, the scan's helper faults in the buffer of the largest
-// DEX while the scan inflates the others: the report is the same as with
-// huge pages, on a package with two DEX files and on one whose DEX fails
-// its CRC check.
-TEST(Zip, ScanInSmallPagesReportsTheSame) {
-  const bool was = LargeAllocationsUseHugePages();
-  for (const char* name : {"basic.apk", "badcrc.apk", "nested.apk"}) {
-    REQUIRE_FIXTURE(Fixture(name));
-    std::string reports[2];
-    for (bool huge : {true, false}) {
-      SetLargeAllocationsUseHugePages(huge);
-      ScanOptions options;
-      options.threads = 2;
-      // Signatures still to load give the scan its helper.
-      options.matcher_source = std::make_shared<sig::MatcherSource>(sig::SignatureSpec{});
-      reports[huge] = report::ToJson(ScanFile(Fixture(name), options), report::JsonStyle::kPretty);
-    }
-    EXPECT_EQ(reports[0], reports[1]) << name;
-    EXPECT_NE(reports[0].find("\"sdks\""), std::string::npos) << name;
-  }
-  SetLargeAllocationsUseHugePages(was);
 }
 
 TEST(Zip, LayoutOddities) {

@@ -63,9 +63,9 @@ class Extractor {
 
   /// The size of the buffer Extract() inflates `entry` into in one go: its
   /// declared size, when the entry is deflated, small enough not to be
-  /// streamed and within the caps. Otherwise nullopt. A caller may allocate
-  /// that buffer ahead and pass it as Extract()'s `storage`, which then keeps
-  /// it, so that another thread can fault it in meanwhile (ScanFile does).
+  /// streamed and within the caps. Otherwise nullopt (stored, streamed or
+  /// refused). A `storage` of that size passed to Extract() is filled in
+  /// place.
   std::optional<uint64_t> OneGoSize(const Entry& entry) const;
 
   uint64_t total_inflated() const { return budget_->used(); }
