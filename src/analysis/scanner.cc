@@ -233,7 +233,7 @@ class PackageScanner {
   }
 
   // Unmapping a DEX buffer of megabytes takes ~0.05 ms: the last one is
-  // kept instead of freed, for the scan's helper to free (see Scan).
+  // kept instead of freed, and parked once the scan is done (see Scan).
   ByteBuffer TakeKeptCode() { return std::exchange(kept_code_, ByteBuffer()); }
 
   void Finish() {
@@ -574,8 +574,7 @@ class PackageScanner {
   };
   std::vector<DeferredDex> deferred_;  // See AnalyseCode().
   uint64_t deferred_bytes_ = 0;
-  // The last DEX buffer read, kept for the scan's helper to free once the
-  // scan is done (TakeKeptCode); without a helper, it goes with the scanner.
+  // The last DEX buffer read, kept until the scan is done (TakeKeptCode).
   ByteBuffer kept_code_;
   std::vector<std::string> resource_strings_;  // With a '.', for SDK hosts.
   bool other_manifest_read_ = false;           // ReadManifestFrom() was called.
@@ -604,6 +603,7 @@ struct HelperWork {
 
 ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptions& options,
                 const MappedFile* backing, const HelperWork& work) {
+  FreeParkedBuffer();  // The last scan's on this thread: one DEX buffer at a time.
   ScanResult r;
   r.file.path = display_path;
   r.file.size = bytes.size();
@@ -624,8 +624,6 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   // the helper ends up serving it.
   std::exception_ptr helper_error;
   std::atomic<bool> helper_done{false};  // Its last step: see below.
-  ByteBuffer spent_code;                 // Handed to the helper: see below.
-  bool helper_serves = false;
   std::jthread helper;
   struct StopFirst {
     TaskPool& pool;
@@ -633,7 +631,6 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   } stop_pool_first{pool};
   if (work.any()) {
     const unsigned slot = pool.Adopt();
-    helper_serves = slot != 0;
     helper = StartHelper([&, slot] {
       bool manifest_read = !package;
       try {
@@ -652,13 +649,10 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
       }
       // Then it helps with the code, until the scan ends.
       if (slot) pool.Serve(slot);
-      // The last DEX buffer, handed over before the pool stopped, and the
-      // file it hashed are the helper's from here, and are freed after its
-      // last step, while the scan's thread writes the report: unmapping
-      // them took ~0.15 ms at the end of a 2 MB app's scan. The helper takes
-      // the file itself, as it may still be hashing it when a scan ends
-      // early.
-      ByteBuffer code = slot ? std::move(spent_code) : ByteBuffer();
+      // The file it hashed is the helper's from here, and is unmapped after
+      // its last step, while the scan's thread writes the report: unmapping
+      // took ~0.15 ms at the end of a 2 MB app's scan. The helper takes the
+      // file itself, as it may still be hashing it when a scan ends early.
       MappedFile input = slot && work.hash ? std::move(*work.hash) : MappedFile();
       helper_done.store(true, std::memory_order_release);
     });
@@ -684,12 +678,13 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
     r.status = ScanStatus::kFailed;
   }
   if (r.status != ScanStatus::kFailed) scanner.Finish();
-  // Nothing reads the code or the input from here: the helper, which serves
-  // the pool until it stops, frees them.
-  if (helper_serves) spent_code = scanner.TakeKeptCode();
+  // Nothing reads the code or the input from here. The helper, which serves
+  // the pool until it stops, unmaps the input; the last DEX buffer is
+  // parked on this thread, to be freed after the report (ParkBuffer).
+  ParkBuffer(scanner.TakeKeptCode());
   pool.Stop();
-  // Once the helper says it is done, all that is left of it is freeing what
-  // it was handed and the thread's own exit (~50 µs in the kernel), which
+  // Once the helper says it is done, all that is left of it is unmapping
+  // the input and the thread's own exit (~50 µs in the kernel), which
   // need not hold up the report: it is left to end on its own. It touches
   // nothing of the scan's after that last step. A helper still busy
   // (hashing a large file) is joined.

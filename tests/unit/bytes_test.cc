@@ -38,6 +38,27 @@ TEST(LargeAllocation, AsksForHugePagesUntilTurnedOff) {
 #endif
 }
 
+// A parked buffer stays mapped until this thread parks another or frees
+// it; only one is kept.
+TEST(LargeAllocation, ParkedBufferLivesUntilTheNextOrTheFree) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "under AddressSanitizer, large blocks come from the checked heap";
+#else
+  auto mapped = [](const void* p) { return !vigie::testing::MappingField(p, "Rss:").empty(); };
+  ByteBuffer first(kLargeAllocation + 1), second(kLargeAllocation + 1);
+  const uint8_t* a = first.data();
+  const uint8_t* b = second.data();
+  ParkBuffer(std::move(first));
+  EXPECT_TRUE(mapped(a));
+  ParkBuffer(std::move(second));
+  EXPECT_FALSE(mapped(a));
+  EXPECT_TRUE(mapped(b));
+  FreeParkedBuffer();
+  EXPECT_FALSE(mapped(b));
+  FreeParkedBuffer();  // Nothing parked: nothing happens.
+#endif
+}
+
 TEST(CheckedMath, DetectsOverflow) {
   EXPECT_EQ(CheckedAdd(1, 2), 3u);
   EXPECT_FALSE(CheckedAdd(UINT64_MAX, 1).has_value());

@@ -51,6 +51,14 @@ struct DefaultInitAllocator : std::allocator<T> {
 /// Owned bytes (an inflated entry). resize() does not zero-fill.
 using ByteBuffer = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
 
+/// Keeps `buffer` until this thread parks another one, calls
+/// FreeParkedBuffer(), or ends: a scan parks its last DEX buffer instead
+/// of freeing it, so that the free comes after the report is out and on
+/// the scan's own thread (see buffer.cc). One buffer per thread at most.
+void ParkBuffer(ByteBuffer buffer);
+/// Frees this thread's parked buffer, if any.
+void FreeParkedBuffer();
+
 /// a + b, or nullopt when it overflows.
 inline std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {
   uint64_t r;
