@@ -26,14 +26,15 @@ namespace {
 // page anew, 4 KiB at a time, and one huge page took ~4.5 ms here. This
 // happens in stretches: a few seconds after a process that used hundreds of
 // MB exited, and in back-to-back scans too (one in three of 200 in a loop,
-// every other one for seconds at a time; every huge page of a process was
-// slow then). Small pages come from smaller free blocks, which are not
+// every other one for seconds at a time, before ParkBuffer; every huge page
+// of a process was slow then). Small pages come from smaller free blocks, which are not
 // handed back, and none was slow in the same loops. So the first huge
 // page's fault is timed, and when it is that slow, the rest of the process
-// does without. (Later processes are left to find out for themselves: the
+// does without. Later processes are left to find out for themselves: the
 // slow stretch after an Exodus run lasted one or two scans, and the scans
-// after it were ~1 ms faster in huge pages than in small ones on some apps;
-// see docs/benchmarks.md.)
+// after it were ~1 ms faster in huge pages than in small ones on some apps
+// (docs/benchmarks.md). What made back-to-back scans slow was mostly which
+// thread freed the last DEX buffer: see ParkBuffer (buffer.cc).
 std::atomic<bool> g_use_huge_pages{true};
 constexpr auto kSlowHugePageFault = std::chrono::microseconds(500);
 
