@@ -111,51 +111,25 @@ void SdkDetector::OnHost(const std::string& host) {
   });
 }
 
-void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, const std::function<void()>& side) {
-  // One DEX's work is split into independent tasks on the scan's threads,
-  // in one round. Each task writes only its own slot; the slots are merged
-  // below in task order, so the result never depends on the scheduling.
-  // Tasks are claimed in the order of `plan`:
-  //  - defined class names against package prefixes and KB regexes, which
-  //    also works out which SDK owns each class;
-  //  - the index of the framework members data/data_access.tsv names;
-  //  - slices of the string table: hosts, URLs and secrets; and, with an
-  //    Exodus database, the Exodus names of every string holding a '/'
-  //    (see AddExodusHits). The first half of the table, where the class
-  //    descriptors sort, costs more than the second: ~1.5 times with the
-  //    built-in KB, ~3 times with an Exodus database;
-  //  - the caller's side work, if any;
-  //  - the walk of what the SDKs' code calls, in eighths of the SDK classes
-  //    (one SDK's classes can weigh more than the rest). It needs the first
-  //    two tasks, which are claimed first and so are done or under way on
-  //    the other thread when a walk slice is claimed;
-  //  - the cheap end of the string table last, to even out the threads.
-  // One round rather than two (strings and names, then the walk) spares a
-  // barrier where one thread would wait for the other.
-  constexpr size_t kStringSlices = 4, kWalkSlices = 8;
-  // A small DEX is analysed in well under a millisecond: handing tasks to
-  // another thread would cost more than it saves.
-  constexpr uint64_t kParallelDexMinSize = 1ull << 20;
-  TaskPool* pool = dex.bytes().size() >= kParallelDexMinSize ? pool_ : nullptr;
-  const uint32_t classes = dex.class_count(), strings = dex.string_count();
-  const bool exodus = matcher_->has_exodus();
-  // The descriptors of the defined classes, every one of which dexdump
-  // prints: names of these strings are surely in Exodus' class set.
-  sig::IndexSet defined(exodus ? strings : 0);
-  if (exodus)
-    for (uint32_t i = 0; i < classes; ++i)
-      if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count())
-        defined.Insert(dex.TypeDescriptorIndex(t));
+// One DEX's analysis (OnDex): its tasks' output slots, each written by one
+// task only, and merged in task order afterwards.
+struct SdkDetector::DexRound {
+  static constexpr size_t kStringSlices = 4, kWalkSlices = 8;
 
-  enum class Kind { kClasses, kIndex, kStrings, kSide, kWalk };
-  struct Task {
-    Kind kind;
-    size_t slice = 0;
-  };
-  std::vector<Task> plan = {{Kind::kClasses}, {Kind::kIndex}, {Kind::kStrings, 0}, {Kind::kStrings, 1}};
-  if (side) plan.push_back({Kind::kSide});
-  for (size_t k = 0; k < kWalkSlices; ++k) plan.push_back({Kind::kWalk, k});
-  for (size_t k = 2; k < kStringSlices; ++k) plan.push_back({Kind::kStrings, k});
+  DexRound(const dex::DexFile& d, std::string_view name, bool with_exodus)
+      : dex(d), entry_name(name), exodus(with_exodus), defined(with_exodus ? d.string_count() : 0) {
+    // The descriptors of the defined classes, every one of which dexdump
+    // prints: names of these strings are surely in Exodus' class set.
+    if (exodus)
+      for (uint32_t i = 0; i < dex.class_count(); ++i)
+        if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count())
+          defined.Insert(dex.TypeDescriptorIndex(t));
+  }
+
+  const dex::DexFile& dex;
+  const std::string_view entry_name;
+  const bool exodus;
+  sig::IndexSet defined;
 
   std::vector<std::pair<uint32_t, uint32_t>> class_hits;  // (class def, sdk)
   // Each SDK class belongs to the most specific SDK that matched it: the
@@ -166,12 +140,51 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
   // (or failed: the round then rethrows, and the walk does nothing).
   std::atomic<int> walk_ready{0};
   std::atomic<bool> walk_cancelled{false};
+
   std::vector<std::string> hosts[kStringSlices];
   std::vector<StringFind> finds[kStringSlices];  // URLs and secrets, by string index.
   std::vector<uint32_t> slashed[kStringSlices];   // Strings holding a '/', for Exodus' names.
   ExodusHits sure[kStringSlices], unsure[kStringSlices];
   std::vector<ApiUse> uses[kWalkSlices];
   std::vector<std::pair<uint32_t, uint32_t>> string_refs[kWalkSlices];  // (class def, string index)
+};
+
+void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, const std::function<void()>& side) {
+  // One DEX's work is split into independent tasks on the scan's threads,
+  // in one round. Each task writes only its own slot of the round; the slots
+  // are merged afterwards in task order, so the result never depends on the
+  // scheduling. Tasks are claimed in the order of `plan`:
+  //  - defined class names against package prefixes and KB regexes, which
+  //    also works out which SDK owns each class (MatchDexClasses);
+  //  - the index of the framework members data/data_access.tsv names;
+  //  - slices of the string table (ScanStringSlice): hosts, URLs and
+  //    secrets; and, with an Exodus database, the Exodus names of every
+  //    string holding a '/' (see AddExodusHits). The first half of the
+  //    table, where the class descriptors sort, costs more than the second:
+  //    ~1.5 times with the built-in KB, ~3 times with an Exodus database;
+  //  - the caller's side work, if any;
+  //  - the walk of what the SDKs' code calls, in eighths of the SDK classes
+  //    (one SDK's classes can weigh more than the rest; WalkSdkCode). It
+  //    needs the first two tasks, which are claimed first and so are done
+  //    or under way on the other thread when a walk slice is claimed;
+  //  - the cheap end of the string table last, to even out the threads.
+  // One round rather than two (strings and names, then the walk) spares a
+  // barrier where one thread would wait for the other.
+  // A small DEX is analysed in well under a millisecond: handing tasks to
+  // another thread would cost more than it saves.
+  constexpr uint64_t kParallelDexMinSize = 1ull << 20;
+  TaskPool* pool = dex.bytes().size() >= kParallelDexMinSize ? pool_ : nullptr;
+  DexRound round(dex, entry_name, matcher_->has_exodus());
+
+  enum class Kind { kClasses, kIndex, kStrings, kSide, kWalk };
+  struct Task {
+    Kind kind;
+    size_t slice = 0;
+  };
+  std::vector<Task> plan = {{Kind::kClasses}, {Kind::kIndex}, {Kind::kStrings, 0}, {Kind::kStrings, 1}};
+  if (side) plan.push_back({Kind::kSide});
+  for (size_t k = 0; k < DexRound::kWalkSlices; ++k) plan.push_back({Kind::kWalk, k});
+  for (size_t k = 2; k < DexRound::kStringSlices; ++k) plan.push_back({Kind::kStrings, k});
 
   RunTasks(pool, plan.size(), [&](size_t task, unsigned worker) {
     const Task t = plan[task];
@@ -179,91 +192,107 @@ void SdkDetector::OnDex(const dex::DexFile& dex, std::string_view entry_name, co
       case Kind::kClasses:
       case Kind::kIndex: {
         struct Ready {
-          std::atomic<int>& count;
-          std::atomic<bool>& cancelled;
+          DexRound& r;
           bool done = false;
           ~Ready() {
-            if (!done) cancelled.store(true, std::memory_order_release);
-            count.fetch_add(1, std::memory_order_release);
-            count.notify_all();
+            if (!done) r.walk_cancelled.store(true, std::memory_order_release);
+            r.walk_ready.fetch_add(1, std::memory_order_release);
+            r.walk_ready.notify_all();
           }
-        } ready{walk_ready, walk_cancelled};
-        if (t.kind == Kind::kIndex) {
-          index.emplace(dex);
-        } else {
-          for (uint32_t i = 0; i < classes; ++i) {
-            uint32_t last = UINT32_MAX;
-            sessions_[worker].MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
-              if (sdk != last) class_hits.emplace_back(i, sdk);
-              last = sdk;
-            });
-          }
-          for (size_t k = 0; k < class_hits.size(); ++k)
-            if (k + 1 == class_hits.size() || class_hits[k + 1].first != class_hits[k].first)
-              owned.push_back(class_hits[k]);
-        }
+        } ready{round};
+        if (t.kind == Kind::kIndex) round.index.emplace(dex);
+        else MatchDexClasses(round, worker);
         ready.done = true;
         return;
       }
-      case Kind::kStrings: {
-        sig::ClassNameList sure_names, unsure_names;
-        if (exodus && t.slice == 0) sure_names.AddMatchesIn(entry_name);  // dexdump prints the file's name.
-        for (uint32_t i = Slice(strings, t.slice, kStringSlices); i < Slice(strings, t.slice + 1, kStringSlices); ++i) {
-          const auto s = dex.MarkedStringAt(i);
-          if (!s) continue;
-          ScanString(s->text, s->dot, i, hosts[t.slice], finds[t.slice]);
-          if (exodus && s->slash) {
-            slashed[t.slice].push_back(i);
-            (defined.Contains(i) ? sure_names : unsure_names).AddMatchesIn(s->text);
-          }
-        }
-        if (exodus) {
-          MatchNames(worker, sure_names, sure[t.slice]);
-          MatchNames(worker, unsure_names, unsure[t.slice]);
-        }
-        return;
-      }
+      case Kind::kStrings:
+        return ScanStringSlice(round, t.slice, worker);
       case Kind::kSide:
         return side();
-      case Kind::kWalk: {
-        for (int r; (r = walk_ready.load(std::memory_order_acquire)) < 2;) walk_ready.wait(r, std::memory_order_acquire);
-        if (walk_cancelled.load(std::memory_order_acquire)) return;
-        for (size_t k = owned.size() * t.slice / kWalkSlices; k < owned.size() * (t.slice + 1) / kWalkSlices; ++k)
-          index->CollectUses(owned[k].first, uses[t.slice], &string_refs[t.slice]);
-        return;
-      }
+      case Kind::kWalk:
+        return WalkSdkCode(round, t.slice);
     }
   });
-  for (auto [i, sdk] : class_hits)
+  MergeDexRound(round, pool);
+}
+
+void SdkDetector::MatchDexClasses(DexRound& round, unsigned worker) {
+  const dex::DexFile& dex = round.dex;
+  for (uint32_t i = 0; i < dex.class_count(); ++i) {
+    uint32_t last = UINT32_MAX;
+    sessions_[worker].MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
+      if (sdk != last) round.class_hits.emplace_back(i, sdk);
+      last = sdk;
+    });
+  }
+  const auto& hits = round.class_hits;
+  for (size_t k = 0; k < hits.size(); ++k)
+    if (k + 1 == hits.size() || hits[k + 1].first != hits[k].first) round.owned.push_back(hits[k]);
+}
+
+void SdkDetector::ScanStringSlice(DexRound& round, size_t slice, unsigned worker) {
+  const dex::DexFile& dex = round.dex;
+  const uint32_t strings = dex.string_count();
+  sig::ClassNameList sure_names, unsure_names;
+  if (round.exodus && slice == 0) sure_names.AddMatchesIn(round.entry_name);  // dexdump prints the file's name.
+  for (uint32_t i = Slice(strings, slice, DexRound::kStringSlices); i < Slice(strings, slice + 1, DexRound::kStringSlices);
+       ++i) {
+    const auto s = dex.MarkedStringAt(i);
+    if (!s) continue;
+    ScanString(s->text, s->dot, i, round.hosts[slice], round.finds[slice]);
+    if (round.exodus && s->slash) {
+      round.slashed[slice].push_back(i);
+      (round.defined.Contains(i) ? sure_names : unsure_names).AddMatchesIn(s->text);
+    }
+  }
+  if (round.exodus) {
+    MatchNames(worker, sure_names, round.sure[slice]);
+    MatchNames(worker, unsure_names, round.unsure[slice]);
+  }
+}
+
+void SdkDetector::WalkSdkCode(DexRound& round, size_t slice) {
+  for (int r; (r = round.walk_ready.load(std::memory_order_acquire)) < 2;)
+    round.walk_ready.wait(r, std::memory_order_acquire);
+  if (round.walk_cancelled.load(std::memory_order_acquire)) return;
+  const auto& owned = round.owned;
+  for (size_t k = owned.size() * slice / DexRound::kWalkSlices; k < owned.size() * (slice + 1) / DexRound::kWalkSlices;
+       ++k)
+    round.index->CollectUses(owned[k].first, round.uses[slice], &round.string_refs[slice]);
+}
+
+void SdkDetector::MergeDexRound(DexRound& round, TaskPool* pool) {
+  const dex::DexFile& dex = round.dex;
+  for (auto [i, sdk] : round.class_hits)
     Finding(sdk).classes.AddLazily(
         [&, i = i] { return dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)); });
-  for (const auto& list : hosts)
+  for (const auto& list : round.hosts)
     for (const auto& host : list) OnHost(host);
-  if (exodus) {
-    AddExodusHits(dex, pool, entry_name, slashed, sure, unsure);
-  }
+  if (round.exodus) AddExodusHits(dex, pool, round.entry_name, round.slashed, round.sure, round.unsure);
 
+  const auto& owned = round.owned;
   auto owner = [&](uint32_t class_def) -> const uint32_t* {
     auto it = std::lower_bound(owned.begin(), owned.end(), std::pair{class_def, 0u});
     return it == owned.end() || it->first != class_def ? nullptr : &it->second;
   };
-  for (const auto& slice : uses)
+  for (const auto& slice : round.uses)
     for (const ApiUse& use : slice)
       if (const uint32_t* sdk = owner(use.class_def))
         AddDataAccess(*sdk, ApiRules()[use.rule], MethodDisplayName(dex, use.method_idx));
   // A string with an endpoint or secret, loaded by an SDK's class, belongs
   // to that SDK (the first one, in class order, when several load it).
-  const bool any_find = std::any_of(std::begin(finds), std::end(finds), [](const auto& f) { return !f.empty(); });
-  std::vector<bool> endpoint_strings(any_find ? strings : 0);
-  for (const auto& list : finds)
+  const bool any_find =
+      std::any_of(std::begin(round.finds), std::end(round.finds), [](const auto& f) { return !f.empty(); });
+  std::vector<bool> endpoint_strings(any_find ? dex.string_count() : 0);
+  for (const auto& list : round.finds)
     for (const auto& f : list) endpoint_strings[f.string_idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
-  for (const auto& slice : string_refs)
+  for (const auto& slice : round.string_refs)
     for (auto [class_def, idx] : slice)
       if (idx < endpoint_strings.size() && endpoint_strings[idx])
         if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
-  const std::string where(entry_name.empty() ? std::string_view("dex") : entry_name);
-  for (const auto& list : finds)
+  const std::string where(round.entry_name.empty() ? std::string_view("dex") : round.entry_name);
+  for (const auto& list : round.finds)
     for (const auto& f : list) {
       auto it = string_owner.find(f.string_idx);
       AddFind(f, where, it == string_owner.end() ? UINT32_MAX : it->second);

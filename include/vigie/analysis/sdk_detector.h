@@ -83,6 +83,13 @@ class SdkDetector {
   void PrepareManifestItems(const Manifest& manifest, PreparedManifest& out) const;
   // Exodus matches: (sdk, class name) pairs.
   using ExodusHits = std::vector<std::pair<uint32_t, std::string>>;
+  // OnDex's tasks, on one DEX: their output slots (defined in the .cc), the
+  // task bodies, and the merge of the slots in task order.
+  struct DexRound;
+  void MatchDexClasses(DexRound& round, unsigned worker);
+  void ScanStringSlice(DexRound& round, size_t slice, unsigned worker);
+  void WalkSdkCode(DexRound& round, size_t slice);
+  void MergeDexRound(DexRound& round, TaskPool* pool);
   // The matches of `names`, on pool thread `worker`, appended to `out`.
   void MatchNames(unsigned worker, const sig::ClassNameList& names, ExodusHits& out);
   // Adds one DEX's Exodus matches, from those of its strings' names: `sure`
