@@ -287,10 +287,11 @@ void SdkDetector::MergeDexRound(DexRound& round, TaskPool* pool) {
   for (const auto& list : round.finds)
     for (const auto& f : list) endpoint_strings[f.string_idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
-  for (const auto& slice : round.string_refs)
-    for (auto [class_def, idx] : slice)
-      if (idx < endpoint_strings.size() && endpoint_strings[idx])
-        if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
+  if (any_find)
+    for (const auto& slice : round.string_refs)
+      for (auto [class_def, idx] : slice)
+        if (idx < endpoint_strings.size() && endpoint_strings[idx])
+          if (const uint32_t* sdk = owner(class_def)) string_owner.try_emplace(idx, *sdk);
   const std::string where(round.entry_name.empty() ? std::string_view("dex") : round.entry_name);
   for (const auto& list : round.finds)
     for (const auto& f : list) {
