@@ -90,6 +90,16 @@ struct TopManifest {
   bool merged = false;             // Set by the scan's thread.
 };
 
+// The entries before the package's largest code DEX, read by the scan's
+// helper while the scan's thread inflates that DEX
+// (PackageScanner::ReadPrefixAside).
+struct PrefixAside {
+  const zip::Archive* archive;
+  size_t largest;  // The largest code DEX's index in archive->entries().
+  std::exception_ptr error;
+  std::atomic<bool> done{false};  // Set by the helper.
+};
+
 class PackageScanner {
  public:
   PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing, TaskPool& pool)
@@ -104,23 +114,65 @@ class PackageScanner {
   void SetTopArchive(const zip::Archive& a) { top_archive_ = &a; }
 
   void ScanArchive(const zip::Archive& archive, const std::string& prefix, int depth) {
-    for (const zip::Entry& e : archive.entries()) {
+    const std::vector<zip::Entry>& entries = archive.entries();
+    size_t next = 0;
+    if (prefix_aside_ && prefix_aside_->archive == &archive) next = ScanLargestDexAfterPrefix(archive);
+    for (; next < entries.size(); ++next) ScanEntry(extractor_, archive, entries[next], prefix, depth);
+  }
+
+  // Has the scan's helper read the entries of the package `archive` that
+  // come before its largest code DEX (ReadPrefix), while this thread
+  // inflates that DEX first, when those entries are code DEX files and
+  // entries only listed (native libraries, text assets). In a multidex app
+  // whose largest DEX comes last, this thread would otherwise inflate the
+  // others one by one on its way there: 1.0 ms of lionu_demo.apk's scan.
+  // The entries are still taken in order: the largest DEX is analysed once
+  // the helper is done with those before it. Call before the helper starts.
+  void ReadPrefixAside(const zip::Archive& archive) {
+    const zip::Entry* largest = LargestOneGoDex(archive);
+    if (!largest) return;
+    const size_t index = static_cast<size_t>(largest - archive.entries().data());
+    uint64_t dex_bytes = 0;
+    bool any_dex = false;
+    for (size_t i = 0; i < index; ++i) {
+      const zip::Entry& e = archive.entries()[i];
       if (e.is_directory()) continue;
-      std::string_view name = e.name;
-      if (IsCodeDex(name)) {
-        ScanDexEntry(archive, e, prefix);
-      } else if (EndsWith(name, ".class")) {
-        ++out_.code.jvm_class_count;
-        if (WantsSdks()) ScanClassFile(archive, e, prefix);
-      } else if (EndsWith(name, ".apk") || EndsWith(name, ".jar")) {
-        ScanNested(archive, e, prefix, depth);
-      } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
-        out_.code.native_libs.emplace_back(name);
-        deep_entries_.push_back(&e);
-      } else if (depth == 0 && IsTextAsset(name)) {
-        deep_entries_.push_back(&e);
+      if (IsCodeDex(e.name)) {
+        // The helper's DEX buffers live beside this thread's: bounded as the
+        // DEX files kept while the signatures load are (AnalyseCode).
+        if (e.uncompressed_size > limits::kMaxDeferredDexBytes - dex_bytes) return;
+        dex_bytes += e.uncompressed_size;
+        any_dex = true;
+      } else if (EndsWith(e.name, ".class") || EndsWith(e.name, ".apk") || EndsWith(e.name, ".jar")) {
+        return;  // Read with this thread's extractor (ScanClassFile, ScanNested): not on the helper.
       }
     }
+    if (any_dex) prefix_aside_.emplace(&archive, index);
+  }
+
+  // On the scan's helper, after ReadPrefixAside(): the entries before the
+  // largest code DEX, in order. The DEX files among them are analysed here,
+  // or kept for when the signatures have loaded (AnalyseCode).
+  void ReadPrefix() {
+    if (!prefix_aside_) return;
+    PrefixAside& p = *prefix_aside_;
+    try {
+      const std::vector<zip::Entry>& entries = p.archive->entries();
+      for (size_t i = 0; i < p.largest; ++i) ScanEntry(aside_extractor_, *p.archive, entries[i], "", 0);
+    } catch (...) {
+      p.error = std::current_exception();
+    }
+    p.done.store(true, std::memory_order_release);
+    p.done.notify_all();
+  }
+
+  // On the helper, when it fails before it gets to ReadPrefix(): unblocks
+  // the scan's thread, which then throws.
+  void GiveUpPrefix() {
+    if (!prefix_aside_ || prefix_aside_->done.load(std::memory_order_acquire)) return;
+    prefix_aside_->error = std::make_exception_ptr(std::runtime_error("the scan's helper stopped early"));
+    prefix_aside_->done.store(true, std::memory_order_release);
+    prefix_aside_->done.notify_all();
   }
 
   // The manifest of `archive`: binary XML (APK, with resources.arsc for the
@@ -213,19 +265,10 @@ class PackageScanner {
     return sdks;
   }
 
-  // The deflated bytes of the largest code DEX of `archive` that is
-  // inflated in one go (one streamed is left alone: its pages are dropped
-  // as the inflate goes, to bound memory); empty when there is none.
+  // The deflated bytes of LargestOneGoDex(archive); empty when there is
+  // none.
   ByteView LargestDexToInflate(const zip::Archive& archive) const {
-    const zip::Entry* largest = nullptr;
-    uint64_t size = 0;
-    for (const zip::Entry& e : archive.entries()) {
-      if (e.is_directory() || !IsCodeDex(e.name)) continue;
-      if (auto n = extractor_.OneGoSize(e); n && *n > size) {
-        largest = &e;
-        size = *n;
-      }
-    }
+    const zip::Entry* largest = LargestOneGoDex(archive);
     if (!largest) return {};
     Diagnostics ignored;  // The entry's problems are reported when it is scanned.
     auto compressed = archive.RawData(*largest, ignored);
@@ -504,19 +547,84 @@ class PackageScanner {
     if (SdkDetector* sdks = Sdks()) sdks->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
   }
 
-  void ScanDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
-    const std::string where = JoinPath(prefix, e.name);
+  // One entry of `archive`, read with `extractor` (the scan's thread's,
+  // or the helper's in ReadPrefix).
+  void ScanEntry(zip::Extractor& extractor, const zip::Archive& archive, const zip::Entry& e,
+                 const std::string& prefix, int depth) {
+    if (e.is_directory()) return;
+    std::string_view name = e.name;
+    if (IsCodeDex(name)) {
+      ScanDexEntry(extractor, archive, e, prefix);
+    } else if (EndsWith(name, ".class")) {
+      ++out_.code.jvm_class_count;
+      if (WantsSdks()) ScanClassFile(archive, e, prefix);
+    } else if (EndsWith(name, ".apk") || EndsWith(name, ".jar")) {
+      ScanNested(archive, e, prefix, depth);
+    } else if (name.substr(0, 4) == "lib/" && EndsWith(name, ".so") && depth == 0) {
+      out_.code.native_libs.emplace_back(name);
+      deep_entries_.push_back(&e);
+    } else if (depth == 0 && IsTextAsset(name)) {
+      deep_entries_.push_back(&e);
+    }
+  }
+
+  // The largest code DEX of `archive` that is inflated in one go (one
+  // streamed is left alone: its pages are dropped as the inflate goes, to
+  // bound memory); null when there is none.
+  const zip::Entry* LargestOneGoDex(const zip::Archive& archive) const {
+    const zip::Entry* largest = nullptr;
+    uint64_t size = 0;
+    for (const zip::Entry& e : archive.entries()) {
+      if (e.is_directory() || !IsCodeDex(e.name)) continue;
+      if (auto n = extractor_.OneGoSize(e); n && *n > size) {
+        largest = &e;
+        size = *n;
+      }
+    }
+    return largest;
+  }
+
+  // After ReadPrefixAside(): inflates the largest code DEX, waits for the
+  // helper to be done with the entries before it, then analyses it. Returns
+  // the index of the entry after it.
+  size_t ScanLargestDexAfterPrefix(const zip::Archive& archive) {
+    PrefixAside& p = *prefix_aside_;
+    const zip::Entry& e = archive.entries()[p.largest];
+    ByteBuffer storage;
+    Diagnostics diagnostics;  // Reported after the helper's, in entry order.
+    auto bytes = InflateDex(extractor_, archive, e, "", storage, diagnostics);
+    p.done.wait(false, std::memory_order_acquire);
+    if (p.error) std::rethrow_exception(p.error);
+    out_.diagnostics.Append(std::move(diagnostics));
+    ByteBuffer().swap(kept_code_);  // The helper's last, if it kept one.
+    if (bytes) AnalyseDexEntry(archive, e, "", *bytes, storage);
+    return p.largest + 1;
+  }
+
+  void ScanDexEntry(zip::Extractor& extractor, const zip::Archive& archive, const zip::Entry& e,
+                    const std::string& prefix) {
     ByteBuffer().swap(kept_code_);  // Freed before the next is inflated: one DEX buffer at a time.
     ByteBuffer storage;
-    auto bytes = vigie::ExtractOrReport(extractor_, archive, e, storage, where, Severity::kError, out_.diagnostics,
-                                        zip::Extractor::Crc::kLeaveToCaller);
-    if (!bytes) return;
+    auto bytes = InflateDex(extractor, archive, e, prefix, storage, out_.diagnostics);
+    if (bytes) AnalyseDexEntry(archive, e, prefix, *bytes, storage);
+  }
+
+  static std::optional<ByteView> InflateDex(zip::Extractor& extractor, const zip::Archive& archive,
+                                            const zip::Entry& e, const std::string& prefix, ByteBuffer& storage,
+                                            Diagnostics& diagnostics) {
+    return vigie::ExtractOrReport(extractor, archive, e, storage, JoinPath(prefix, e.name), Severity::kError,
+                                  diagnostics, zip::Extractor::Crc::kLeaveToCaller);
+  }
+
+  // `bytes` (held by `storage` when inflated) are the code DEX entry `e`.
+  void AnalyseDexEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, ByteView bytes,
+                       ByteBuffer& storage) {
     // The CRC is checked beside the analysis of the code; its warning comes
     // after the DEX's own diagnostics.
     std::optional<bool> crc_ok;
-    ScanDexBytes(*bytes, where, prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name, &storage,
-                 [&] { crc_ok = zip::Extractor::CrcMatches(e, *bytes); });
-    if (!crc_ok) crc_ok = zip::Extractor::CrcMatches(e, *bytes);  // The DEX was not read (limits::kMaxDexFiles).
+    ScanDexBytes(bytes, JoinPath(prefix, e.name), prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name,
+                 &storage, [&] { crc_ok = zip::Extractor::CrcMatches(e, bytes); });
+    if (!crc_ok) crc_ok = zip::Extractor::CrcMatches(e, bytes);  // The DEX was not read (limits::kMaxDexFiles).
     if (!*crc_ok) zip::Extractor::ReportCrcMismatch(archive, e, out_.diagnostics);
     if (storage.size() >= kLargeAllocation) kept_code_.swap(storage);
   }
@@ -562,6 +670,7 @@ class PackageScanner {
   zip::Extractor extractor_;
   zip::Extractor aside_extractor_;  // The top-level manifest's, on either thread.
   std::optional<TopManifest> top_manifest_;  // Being read by the helper.
+  std::optional<PrefixAside> prefix_aside_;  // Being read by the helper.
   // Guards the SDK detector and the kept DEX files: the scan's helper
   // analyses those (AnalyseDeferredAside) while this thread reads on.
   std::mutex sdk_mu_;
@@ -617,8 +726,10 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   const zip::Archive* package = archive && *archive ? &**archive : nullptr;
   if (package && work.any()) scanner.ReadTopManifestAside();
   ByteView code_to_prefault;
-  if (package && work.any() && backing && package->bytes().data() == backing->view().data())
+  if (package && work.any() && backing && package->bytes().data() == backing->view().data()) {
     code_to_prefault = scanner.LargestDexToInflate(*package);
+    scanner.ReadPrefixAside(*package);
+  }
   // Declared after the scanner and the pool, so joined before they go,
   // even when scanning throws (bad_alloc); the pool is stopped first, since
   // the helper ends up serving it.
@@ -635,6 +746,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
       bool manifest_read = !package;
       try {
         if (!code_to_prefault.empty()) PrefaultCode(*backing, code_to_prefault);
+        scanner.ReadPrefix();  // Catches its own errors.
         // The signatures first: the scan needs them at its first DEX, and
         // the manifest only at the end.
         if (work.load) work.load->Get();
@@ -645,6 +757,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
         if (work.hash) *work.digest = Sha256File(*work.hash);
       } catch (...) {
         helper_error = std::current_exception();  // Rethrown once joined.
+        scanner.GiveUpPrefix();
         if (!manifest_read) scanner.GiveUpTopManifest();
       }
       // Then it helps with the code, until the scan ends.

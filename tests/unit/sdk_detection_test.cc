@@ -131,6 +131,37 @@ TEST(SdkDetection, ManifestPreparedAsideGivesTheSameReport) {
   }
 }
 
+// In a multidex app whose largest DEX is not its first, the scan's helper
+// reads the entries before it (a smaller DEX, a text asset, a native
+// library) while the scan's thread inflates the largest; the largest is
+// analysed after them, and the entries after it in order (scanner.cc,
+// ReadPrefixAside). The report must be the one of a scan that reads every
+// entry in order on one thread, with --deep too (which reads the listed
+// entries in order).
+TEST(SdkDetection, DexFilesReadAsideGiveTheSameReport) {
+  const std::string path = Fixture("multidex_last.apk");
+  REQUIRE_FIXTURE(path);
+  for (bool deep : {false, true}) {
+    SCOPED_TRACE(deep ? "--deep" : "default");
+    ScanOptions loading;
+    loading.matcher_source = std::make_shared<sig::MatcherSource>(sig::SignatureSpec{});
+    loading.threads = 2;
+    loading.deep = deep;
+    ScanOptions in_order = WithKb();
+    in_order.deep = deep;
+    const ScanResult aside = ScanFile(path, loading);
+    const ScanResult one_thread = ScanFile(path, in_order);
+    ASSERT_EQ(aside.code.dex.size(), 3u);
+    EXPECT_EQ(aside.code.dex[0].path, "classes2.dex");
+    EXPECT_EQ(aside.code.dex[1].path, "classes.dex");
+    EXPECT_EQ(aside.code.dex[2].path, "classes3.dex");
+    EXPECT_EQ(aside.code.native_libs, std::vector<std::string>{"lib/arm64-v8a/libvigie_native.so"});
+    ASSERT_NE(Find(aside, "vigie:appsflyer"), nullptr) << "from the largest DEX";
+    EXPECT_EQ(report::ToJson(aside, report::JsonStyle::kPretty),
+              report::ToJson(one_thread, report::JsonStyle::kPretty));
+  }
+}
+
 TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   REQUIRE_FIXTURE(Fixture("sdkapp.apk"));
   ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());

@@ -75,7 +75,9 @@ inline constexpr uint64_t kMaxDeepTotalBytes = 512ull << 20;
 /// Inflated DEX bytes kept for SDK analysis while the signatures are still
 /// loading (scanner.cc). Loading takes a millisecond or two, as long as
 /// inflating a DEX of a few MB: enough to keep the small first DEX of a
-/// multidex app, small next to the memory a large DEX needs anyway.
+/// multidex app, small next to the memory a large DEX needs anyway. Also
+/// the most DEX bytes (as declared) before a package's largest DEX that the
+/// scan's helper reads while the scan's thread inflates that one.
 inline constexpr uint64_t kMaxDeferredDexBytes = 16ull << 20;
 
 /// Map-list items accepted. The format defines ~20 section types; a long map
