@@ -1,5 +1,7 @@
 #include "vigie/base/parallel.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -54,7 +56,15 @@ bool SpinUntil(const std::function<bool()>& done, std::chrono::steady_clock::dur
 }
 
 unsigned CpuCount() {
-  static const unsigned cpus = std::max(1u, std::thread::hardware_concurrency());
+  // The CPUs this process may run on (taskset, cgroup cpusets), not those
+  // online: threads spin while they wait (SpinUntil), which only pays when
+  // each has a CPU of its own. One system call, where
+  // hardware_concurrency() opens and reads /sys/devices/system/cpu/online.
+  static const unsigned cpus = [] {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }();
   return cpus;
 }
 

@@ -29,8 +29,7 @@
 
 namespace vigie {
 
-/// The number of CPUs (at least 1), read once: glibc reads it from /sys
-/// each time, ~5 µs here.
+/// The number of CPUs this process may run on (at least 1), read once.
 unsigned CpuCount();
 
 /// Spins, pausing and now and then yielding, until done() or until `budget`
