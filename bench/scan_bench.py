@@ -15,13 +15,19 @@ the median of --runs runs); ratios are peer time / Vigie time.
   vigie+exodus  vigie scan --format json --signatures exodus:DB APP  (Exodus DB
                 and the built-in KB both loaded)
 
-The Exodus ratio is measured in --exodus-rounds rounds. Each round times
-one exodus run between two short vigie+exodus batches (median of
+The Exodus ratio is measured in --exodus-rounds rounds per app. Each round
+times one exodus run between two short vigie+exodus batches (median of
 --pair-runs each), and takes exodus over the mean of the two: the ratio of
 timings taken within a second of each other. The median round is reported.
 On a shared or virtual machine whose speed drifts by tens of percent over
 seconds, comparing timings taken seconds apart would otherwise credit or
 blame Vigie for the drift.
+
+The rounds go round-robin over the apps (round 1 of every app, then round 2
+of every app, ...), so that one app's rounds are spread over the whole run
+rather than packed into a few seconds: a slow stretch of the host then
+touches one or two rounds of several apps, which the median absorbs, instead
+of every round of one app.
 
 Peak RSS of vigie comes from /usr/bin/time. Prints a Markdown table, and the
 geometric mean of each ratio over the apps.
@@ -32,6 +38,7 @@ import json
 import math
 import os
 import subprocess
+import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -64,42 +71,64 @@ def main():
     ap.add_argument('--vigie', default='build/release/vigie')
     ap.add_argument('--exodus-tool', default='../shared/tools/exodus_method.py')
     ap.add_argument('--exodus-db', default='../shared/corpus/signatures/exodus_trackers.json')
-    ap.add_argument('--exodus-rounds', type=int, default=7)
+    ap.add_argument('--exodus-rounds', type=int, default=15)
     ap.add_argument('--pair-runs', type=int, default=5, help='vigie+exodus runs on each side of an exodus run')
+    ap.add_argument('--rounds-out', help='also write every Exodus round (JSON) to this file')
     ap.add_argument('apps', nargs='+')
     a = ap.parse_args()
+
+    peers = {}
+    for app in a.apps:
+        print('timing the peers on %s' % os.path.basename(app), file=sys.stderr, flush=True)
+        q = "'%s'" % app
+        peers[app] = dict(
+            core=median_ms('%s scan --format json --no-default-kb %s' % (a.vigie, q), a.runs, shell=False),
+            kb=median_ms('%s scan --format json %s' % (a.vigie, q), a.runs, shell=False),
+            floor=median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True),
+            aapt_dexdump=median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False),
+            androguard=median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False),
+            rss=peak_rss_mb([a.vigie, 'scan', '--format', 'json', app]))
+
+    def vigie_exodus(app):
+        return "%s scan --format json --signatures exodus:%s '%s'" % (a.vigie, a.exodus_db, app)
+
+    def exodus(app):
+        return "python3 %s --exodus-only %s '%s'" % (a.exodus_tool, a.exodus_db, app)
+
+    for app in a.apps:
+        median_ms(exodus(app), 1, shell=False, warmup=0)  # Warms the page cache for Python and dexdump.
+    rounds = {app: [] for app in a.apps}
+    for r in range(a.exodus_rounds):
+        print('Exodus round %d of %d' % (r + 1, a.exodus_rounds), file=sys.stderr, flush=True)
+        for app in a.apps:
+            before = median_ms(vigie_exodus(app), a.pair_runs, shell=False)
+            e = median_ms(exodus(app), 1, shell=False, warmup=0)
+            after = median_ms(vigie_exodus(app), a.pair_runs, shell=False)
+            v = (before + after) / 2
+            rounds[app].append((e / v, v, e))
+    if a.rounds_out:
+        with open(a.rounds_out, 'w') as out:
+            json.dump({os.path.basename(app): [dict(ratio=x, vigie_ms=v, exodus_ms=e) for x, v, e in rs]
+                       for app, rs in rounds.items()}, out, indent=1)
+
     print('| app | size | core ms | floor ms | core/floor | aapt+dexdump ms | ratio | androguard ms | ratio '
           '| vigie (KB) ms | vigie+exodus ms | exodus ms | ratio | peak RSS |')
     print('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-    floors, peers, guards, exoduses = [], [], [], []
+    floors, dexdumps, guards, exoduses = [], [], [], []
     for app in a.apps:
-        q = "'%s'" % app
-        vig = median_ms('%s scan --format json --no-default-kb %s' % (a.vigie, q), a.runs, shell=False)
-        kb = median_ms('%s scan --format json %s' % (a.vigie, q), a.runs, shell=False)
-        floor = median_ms("unzip -p %s 'classes*.dex' > /dev/null" % q, a.runs, shell=True)
-        ad = median_ms('%s/peers/aapt_dexdump.sh %s' % (HERE, q), max(3, a.runs // 4), shell=False)
-        ag = median_ms('%s/peers/androguard_scan.py %s' % (HERE, q), a.androguard_runs, shell=False)
-        vigie_exodus = '%s scan --format json --signatures exodus:%s %s' % (a.vigie, a.exodus_db, q)
-        exodus = 'python3 %s --exodus-only %s %s' % (a.exodus_tool, a.exodus_db, q)
-        median_ms(exodus, 1, shell=False, warmup=0)  # Warms the page cache for Python and dexdump.
-        rounds = []
-        for _ in range(a.exodus_rounds):
-            before = median_ms(vigie_exodus, a.pair_runs, shell=False)
-            e = median_ms(exodus, 1, shell=False, warmup=0)
-            after = median_ms(vigie_exodus, a.pair_runs, shell=False)
-            v = (before + after) / 2
-            rounds.append((e / v, v, e))
-        ratio, vex, ex = sorted(rounds)[len(rounds) // 2]
-        rss = peak_rss_mb([a.vigie, 'scan', '--format', 'json', app])
-        floors.append(vig / floor)
-        peers.append(ad / vig)
-        guards.append(ag / vig)
+        p = peers[app]
+        ratio, vex, ex = sorted(rounds[app])[len(rounds[app]) // 2]
+        vig = p['core']
+        floors.append(vig / p['floor'])
+        dexdumps.append(p['aapt_dexdump'] / vig)
+        guards.append(p['androguard'] / vig)
         exoduses.append(ratio)
         print('| %s | %.1f MB | %.1f | %.1f | %.2f× | %.0f | %.0f× | %.0f | %.0f× | %.1f | %.1f | %.0f | %.0f× | %.1f MB |' % (
-            os.path.basename(app), os.path.getsize(app) / 1e6, vig, floor, vig / floor, ad, ad / vig,
-            ag, ag / vig, kb, vex, ex, ratio, rss), flush=True)
+            os.path.basename(app), os.path.getsize(app) / 1e6, vig, p['floor'], vig / p['floor'],
+            p['aapt_dexdump'], p['aapt_dexdump'] / vig, p['androguard'], p['androguard'] / vig, p['kb'], vex, ex,
+            ratio, p['rss']))
     print('| **geometric mean** | | | | **%.2f×** | | **%.0f×** | | **%.0f×** | | | | **%.0f×** | |' % (
-        geomean(floors), geomean(peers), geomean(guards), geomean(exoduses)))
+        geomean(floors), geomean(dexdumps), geomean(guards), geomean(exoduses)))
 
 
 if __name__ == '__main__':
