@@ -94,6 +94,7 @@ struct TopManifest {
 // helper while the scan's thread inflates that DEX
 // (PackageScanner::ReadPrefixAside).
 struct PrefixAside {
+  PrefixAside(const zip::Archive* a, size_t i) : archive(a), largest(i) {}
   const zip::Archive* archive;
   size_t largest;  // The largest code DEX's index in archive->entries().
   std::exception_ptr error;
