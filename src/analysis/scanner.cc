@@ -75,7 +75,7 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 // of the package's largest code DEX (LargestDexToInflate), which the main
 // thread would otherwise fault in 64 KiB at a time as it inflates them.
 void PrefaultCode(const MappedFile& file, ByteView compressed) {
-  file.Prefault(static_cast<uint64_t>(compressed.data() - file.view().data()), compressed.size());
+  file.Prefault(file.OffsetOf(compressed), compressed.size());
 }
 
 // The top-level manifest being read by the scan's helper
@@ -727,7 +727,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   const zip::Archive* package = archive && *archive ? &**archive : nullptr;
   if (package && work.any()) scanner.ReadTopManifestAside();
   ByteView code_to_prefault;
-  if (package && work.any() && backing && package->bytes().data() == backing->view().data()) {
+  if (package && work.any() && backing && backing->MapsFromStart(package->bytes())) {
     code_to_prefault = scanner.LargestDexToInflate(*package);
     scanner.ReadPrefixAside(*package);
   }

@@ -57,25 +57,35 @@ MappedFile::~MappedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void MappedFile::Release(uint64_t offset, uint64_t length) const {
-  if (!data_ || offset >= size_) return;
+namespace {
+
+enum class Rounding { kInward, kOutward };
+
+// The pages of [offset, offset + length), clamped to a mapping of `size`
+// bytes: the whole pages inside the range (kInward), or every page it
+// touches (kOutward). Returns [begin, end), empty when no page is left.
+std::pair<uint64_t, uint64_t> PageSpan(uint64_t offset, uint64_t length, uint64_t size, Rounding rounding) {
+  if (offset >= size) return {0, 0};
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  // Round inward: only whole pages inside the range are dropped.
-  uint64_t begin = (offset + page - 1) / page * page;
-  uint64_t end = std::min<uint64_t>(offset + length, size_) / page * page;
-  if (end <= begin) return;
-  ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
+  const uint64_t end = offset + std::min(length, size - offset);  // At most `size`: no overflow.
+  if (rounding == Rounding::kOutward) return {offset / page * page, end};
+  const uint64_t begin = (offset + page - 1) / page * page, whole_end = end / page * page;
+  if (whole_end <= begin) return {0, 0};
+  return {begin, whole_end};
+}
+
+}  // namespace
+
+void MappedFile::Release(uint64_t offset, uint64_t length) const {
+  const auto [begin, end] = PageSpan(offset, length, data_ ? size_ : 0, Rounding::kInward);
+  if (end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
 }
 
 void MappedFile::Prefault(uint64_t offset, uint64_t length) const {
-  if (!data_ || offset >= size_) return;
-  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  // Round outward: every page the range touches.
-  const uint64_t begin = offset / page * page;
-  const uint64_t end = offset + std::min<uint64_t>(length, size_ - offset);
+  const auto [begin, end] = PageSpan(offset, length, data_ ? size_ : 0, Rounding::kOutward);
   // MADV_POPULATE_READ needs Linux 5.14; older kernels refuse it, and the
   // parser then faults the pages in itself.
-  ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_POPULATE_READ);
+  if (end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_POPULATE_READ);
 }
 
 // Nettle picks its SHA-NI code path at run time where the CPU has it; it is

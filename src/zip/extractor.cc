@@ -117,7 +117,7 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
     // streaming path, which grows the buffer up to the cap.
   }
   if (!trusted_size) {
-    bool is_top_level = backing_ && archive.bytes().data() == backing_->view().data();
+    bool is_top_level = backing_ && backing_->MapsFromStart(archive.bytes());
     auto n = InflateStreaming(compressed, declared, cap, storage, is_top_level);
     if (!n) {
       Error err = n.error();
@@ -128,8 +128,7 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
     produced = *n;
     if (is_top_level) {
       // Give back the compressed pages we streamed through.
-      uint64_t off = static_cast<uint64_t>(compressed.data() - backing_->view().data());
-      backing_->Release(off, compressed.size());
+      backing_->Release(backing_->OffsetOf(compressed), compressed.size());
     }
   }
   if (produced != declared) {
@@ -158,7 +157,7 @@ Result<size_t> Extractor::InflateStreaming(ByteView compressed, uint64_t size_hi
   // costs doublings, still bounded by `cap`.
   storage.resize(static_cast<size_t>(std::min<uint64_t>(std::max<uint64_t>(size_hint + 1, 64 * 1024), cap)));
   uint64_t in_pos = 0, out_pos = 0, released = 0;
-  const uint64_t base = release_input ? static_cast<uint64_t>(compressed.data() - backing_->view().data()) : 0;
+  const uint64_t base = release_input ? backing_->OffsetOf(compressed) : 0;
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
     if (out_pos == storage.size()) {

@@ -339,9 +339,11 @@ long MappingRssKb(const void* p) {
   return line.empty() ? -1 : std::stol(line.substr(4));
 }
 
-// Prefault maps the pages of its range into this process, takes any range
-// without harm, and leaves the bytes as they are.
-TEST(MappedFile, PrefaultMapsThePagesOfItsRange) {
+// Prefault maps every page its range touches into this process, Release
+// drops the whole pages inside its range; both take any range without harm
+// (a length that would run past the end of the address space included), and
+// leave the bytes as they are.
+TEST(MappedFile, PrefaultMapsAndReleaseDropsThePagesOfTheirRanges) {
   const long page = sysconf(_SC_PAGESIZE);
   char path[] = "/tmp/vigie_prefault_XXXXXX";
   const int fd = mkstemp(path);
@@ -360,6 +362,11 @@ TEST(MappedFile, PrefaultMapsThePagesOfItsRange) {
   file->Prefault(bytes.size() - 1, UINT64_MAX);
   file->Prefault(0, UINT64_MAX);
   EXPECT_EQ(MappingRssKb(base), 64 * page / 1024);
+  file->Release(static_cast<uint64_t>(page) * 2 + 1, static_cast<uint64_t>(page) / 2);  // No whole page.
+  file->Release(bytes.size() + 1, 100);
+  EXPECT_EQ(MappingRssKb(base), 64 * page / 1024);
+  file->Release(static_cast<uint64_t>(page) * 2 + 1, UINT64_MAX);  // Pages 3 to 63.
+  EXPECT_EQ(MappingRssKb(base), 3 * page / 1024);
   EXPECT_EQ(base[page * 10 + 5], 7);
   std::remove(path);
 }

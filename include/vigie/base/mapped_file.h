@@ -24,6 +24,12 @@ class MappedFile {
   ~MappedFile();
 
   ByteView view() const { return {data_, size_}; }
+  /// Whether `bytes` are this mapping from its first byte: the input file
+  /// itself, not an archive nested in it (inflated into a buffer of its own,
+  /// or stored, and so starting further in).
+  bool MapsFromStart(ByteView bytes) const { return data_ && bytes.data() == data_; }
+  /// Where `part`, a view into this mapping, starts in the file.
+  uint64_t OffsetOf(ByteView part) const { return static_cast<uint64_t>(part.data() - data_); }
   /// Drops the resident pages of [offset, offset+length) from this process.
   /// Used after streaming a large entry so that peak memory does not grow
   /// with the size of the archive. A hint: safe to call on any range.
