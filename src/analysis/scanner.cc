@@ -144,11 +144,32 @@ class PackageScanner {
         if (e.uncompressed_size > limits::kMaxDeferredDexBytes - dex_bytes) return;
         dex_bytes += e.uncompressed_size;
         any_dex = true;
-      } else if (EndsWith(e.name, ".class") || EndsWith(e.name, ".apk") || EndsWith(e.name, ".jar")) {
+      } else if (ReadWithExtractor(e.name)) {
         return;  // Read with this thread's extractor (ScanClassFile, ScanNested): not on the helper.
       }
     }
     if (any_dex) prefix_aside_.emplace(&archive, index);
+  }
+
+  // Allocates the buffer of the DEX this thread inflates first, when that is
+  // the package's largest (see ReadPrefixAside), before the helper starts.
+  // Allocating it changes the address space (mmap, the trims that align it,
+  // MADV_HUGEPAGE), which takes the process's mmap lock for writing, while
+  // the helper's first step holds it for reading as long as it maps that
+  // DEX's deflated bytes (PrefaultCode): made after the helper had started,
+  // the allocation waited for it, up to 3 ms when those pages had dropped
+  // out of the page cache. Call after ReadPrefixAside(), before the helper
+  // starts.
+  void ReserveFirstDexBuffer(const zip::Archive& archive) {
+    const zip::Entry* largest = LargestOneGoDex(archive);
+    if (!largest) return;
+    if (!prefix_aside_) {
+      // Inflated first only when nothing before it is read with an extractor.
+      for (const zip::Entry* e = archive.entries().data(); e != largest; ++e)
+        if (!e->is_directory() && (IsCodeDex(e->name) || ReadWithExtractor(e->name))) return;
+    }
+    reserved_entry_ = largest;
+    reserved_.resize(static_cast<size_t>(*extractor_.OneGoSize(*largest)));
   }
 
   // On the scan's helper, after ReadPrefixAside(): the entries before the
@@ -548,6 +569,19 @@ class PackageScanner {
     if (SdkDetector* sdks = Sdks()) sdks->OnClassFile(entry_name, parsed ? &*parsed : nullptr);
   }
 
+  // Entries other than code DEX files that ScanEntry reads with this
+  // thread's extractor.
+  static bool ReadWithExtractor(std::string_view name) {
+    return EndsWith(name, ".class") || EndsWith(name, ".apk") || EndsWith(name, ".jar");
+  }
+
+  // The buffer ReserveFirstDexBuffer() made for `e`, if any: the extractor
+  // fills it in place (Extractor::OneGoSize). Only ever matches on the
+  // scan's thread: the reserved entry is never one the helper reads.
+  ByteBuffer TakeReservedBuffer(const zip::Entry& e) {
+    return &e == reserved_entry_ ? std::exchange(reserved_, ByteBuffer()) : ByteBuffer();
+  }
+
   // One entry of `archive`, read with `extractor` (the scan's thread's,
   // or the helper's in ReadPrefix).
   void ScanEntry(zip::Extractor& extractor, const zip::Archive& archive, const zip::Entry& e,
@@ -591,7 +625,7 @@ class PackageScanner {
   size_t ScanLargestDexAfterPrefix(const zip::Archive& archive) {
     PrefixAside& p = *prefix_aside_;
     const zip::Entry& e = archive.entries()[p.largest];
-    ByteBuffer storage;
+    ByteBuffer storage = TakeReservedBuffer(e);
     Diagnostics diagnostics;  // Reported after the helper's, in entry order.
     auto bytes = InflateDex(extractor_, archive, e, "", storage, diagnostics);
     p.done.wait(false, std::memory_order_acquire);
@@ -605,7 +639,7 @@ class PackageScanner {
   void ScanDexEntry(zip::Extractor& extractor, const zip::Archive& archive, const zip::Entry& e,
                     const std::string& prefix) {
     ByteBuffer().swap(kept_code_);  // Freed before the next is inflated: one DEX buffer at a time.
-    ByteBuffer storage;
+    ByteBuffer storage = TakeReservedBuffer(e);
     auto bytes = InflateDex(extractor, archive, e, prefix, storage, out_.diagnostics);
     if (bytes) AnalyseDexEntry(archive, e, prefix, *bytes, storage);
   }
@@ -672,6 +706,9 @@ class PackageScanner {
   zip::Extractor aside_extractor_;  // The top-level manifest's, on either thread.
   std::optional<TopManifest> top_manifest_;  // Being read by the helper.
   std::optional<PrefixAside> prefix_aside_;  // Being read by the helper.
+  // See ReserveFirstDexBuffer(); set before the helper starts, then only read.
+  const zip::Entry* reserved_entry_ = nullptr;
+  ByteBuffer reserved_;
   // Guards the SDK detector and the kept DEX files: the scan's helper
   // analyses those (AnalyseDeferredAside) while this thread reads on.
   std::mutex sdk_mu_;
@@ -730,6 +767,7 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   if (package && work.any() && backing && backing->MapsFromStart(package->bytes())) {
     code_to_prefault = scanner.LargestDexToInflate(*package);
     scanner.ReadPrefixAside(*package);
+    scanner.ReserveFirstDexBuffer(*package);
   }
   // Declared after the scanner and the pool, so joined before they go,
   // even when scanning throws (bad_alloc); the pool is stopped first, since
