@@ -72,7 +72,7 @@ PackageKind ClassifyArchive(const zip::Archive& a, std::string_view path) {
 }
 
 // On the scan's helper, as it starts: maps `compressed`, the deflated bytes
-// of the package's largest code DEX (LargestDexToInflate), which the main
+// of the package's largest code DEX (LargestOneGoDex), which the main
 // thread would otherwise fault in 64 KiB at a time as it inflates them.
 void PrefaultCode(const MappedFile& file, ByteView compressed) {
   file.Prefault(file.OffsetOf(compressed), compressed.size());
@@ -128,11 +128,12 @@ class PackageScanner {
   // whose largest DEX comes last, this thread would otherwise inflate the
   // others one by one on its way there: 1.0 ms of lionu_demo.apk's scan.
   // The entries are still taken in order: the largest DEX is analysed once
-  // the helper is done with those before it. Call before the helper starts.
-  void ReadPrefixAside(const zip::Archive& archive) {
-    const zip::Entry* largest = LargestOneGoDex(archive);
-    if (!largest) return;
-    const size_t index = static_cast<size_t>(largest - archive.entries().data());
+  // the helper is done with those before it. `largest` is
+  // LargestOneGoDex(archive). Returns whether this thread inflates `largest`
+  // first: with the helper reading the entries before it, or when none of
+  // them is read with an extractor. Call before the helper starts.
+  bool ReadPrefixAside(const zip::Archive& archive, const zip::Entry& largest) {
+    const size_t index = static_cast<size_t>(&largest - archive.entries().data());
     uint64_t dex_bytes = 0;
     bool any_dex = false;
     for (size_t i = 0; i < index; ++i) {
@@ -141,35 +142,28 @@ class PackageScanner {
       if (IsCodeDex(e.name)) {
         // The helper's DEX buffers live beside this thread's: bounded as the
         // DEX files kept while the signatures load are (AnalyseCode).
-        if (e.uncompressed_size > limits::kMaxDeferredDexBytes - dex_bytes) return;
+        if (e.uncompressed_size > limits::kMaxDeferredDexBytes - dex_bytes) return false;
         dex_bytes += e.uncompressed_size;
         any_dex = true;
       } else if (ReadWithExtractor(e.name)) {
-        return;  // Read with this thread's extractor (ScanClassFile, ScanNested): not on the helper.
+        return false;  // Read with this thread's extractor (ScanClassFile, ScanNested): not on the helper.
       }
     }
     if (any_dex) prefix_aside_.emplace(&archive, index);
+    return true;
   }
 
-  // Allocates the buffer of the DEX this thread inflates first, when that is
-  // the package's largest (see ReadPrefixAside), before the helper starts.
+  // Allocates the buffer of `largest`, the DEX this thread inflates first
+  // (when ReadPrefixAside() says so), before the helper starts.
   // Allocating it changes the address space (mmap, the trims that align it,
   // MADV_HUGEPAGE), which takes the process's mmap lock for writing, while
   // the helper's first step holds it for reading as long as it maps that
   // DEX's deflated bytes (PrefaultCode): made after the helper had started,
   // the allocation waited for it, up to 3 ms when those pages had dropped
-  // out of the page cache. Call after ReadPrefixAside(), before the helper
-  // starts.
-  void ReserveFirstDexBuffer(const zip::Archive& archive) {
-    const zip::Entry* largest = LargestOneGoDex(archive);
-    if (!largest) return;
-    if (!prefix_aside_) {
-      // Inflated first only when nothing before it is read with an extractor.
-      for (const zip::Entry* e = archive.entries().data(); e != largest; ++e)
-        if (!e->is_directory() && (IsCodeDex(e->name) || ReadWithExtractor(e->name))) return;
-    }
-    reserved_entry_ = largest;
-    reserved_.resize(static_cast<size_t>(*extractor_.OneGoSize(*largest)));
+  // out of the page cache.
+  void ReserveFirstDexBuffer(const zip::Entry& largest) {
+    reserved_entry_ = &largest;
+    reserved_.resize(static_cast<size_t>(*extractor_.OneGoSize(largest)));
   }
 
   // On the scan's helper, after ReadPrefixAside(): the entries before the
@@ -287,14 +281,20 @@ class PackageScanner {
     return sdks;
   }
 
-  // The deflated bytes of LargestOneGoDex(archive); empty when there is
-  // none.
-  ByteView LargestDexToInflate(const zip::Archive& archive) const {
-    const zip::Entry* largest = LargestOneGoDex(archive);
-    if (!largest) return {};
-    Diagnostics ignored;  // The entry's problems are reported when it is scanned.
-    auto compressed = archive.RawData(*largest, ignored);
-    return compressed ? *compressed : ByteView{};
+  // The largest code DEX of `archive` that is inflated in one go (one
+  // streamed is left alone: its pages are dropped as the inflate goes, to
+  // bound memory); null when there is none.
+  const zip::Entry* LargestOneGoDex(const zip::Archive& archive) const {
+    const zip::Entry* largest = nullptr;
+    uint64_t size = 0;
+    for (const zip::Entry& e : archive.entries()) {
+      if (e.is_directory() || !IsCodeDex(e.name)) continue;
+      if (auto n = extractor_.OneGoSize(e); n && *n > size) {
+        largest = &e;
+        size = *n;
+      }
+    }
+    return largest;
   }
 
   // Unmapping a DEX buffer of megabytes takes ~0.05 ms: the last one is
@@ -603,22 +603,6 @@ class PackageScanner {
     }
   }
 
-  // The largest code DEX of `archive` that is inflated in one go (one
-  // streamed is left alone: its pages are dropped as the inflate goes, to
-  // bound memory); null when there is none.
-  const zip::Entry* LargestOneGoDex(const zip::Archive& archive) const {
-    const zip::Entry* largest = nullptr;
-    uint64_t size = 0;
-    for (const zip::Entry& e : archive.entries()) {
-      if (e.is_directory() || !IsCodeDex(e.name)) continue;
-      if (auto n = extractor_.OneGoSize(e); n && *n > size) {
-        largest = &e;
-        size = *n;
-      }
-    }
-    return largest;
-  }
-
   // After ReadPrefixAside(): inflates the largest code DEX, waits for the
   // helper to be done with the entries before it, then analyses it. Returns
   // the index of the entry after it.
@@ -765,9 +749,11 @@ ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptio
   if (package && work.any()) scanner.ReadTopManifestAside();
   ByteView code_to_prefault;
   if (package && work.any() && backing && backing->MapsFromStart(package->bytes())) {
-    code_to_prefault = scanner.LargestDexToInflate(*package);
-    scanner.ReadPrefixAside(*package);
-    scanner.ReserveFirstDexBuffer(*package);
+    if (const zip::Entry* largest = scanner.LargestOneGoDex(*package)) {
+      Diagnostics ignored;  // The entry's problems are reported when it is scanned.
+      if (auto compressed = package->RawData(*largest, ignored)) code_to_prefault = *compressed;
+      if (scanner.ReadPrefixAside(*package, *largest)) scanner.ReserveFirstDexBuffer(*largest);
+    }
   }
   // Declared after the scanner and the pool, so joined before they go,
   // even when scanning throws (bad_alloc); the pool is stopped first, since
