@@ -50,10 +50,13 @@ void SetLargeAllocationsUseHugePages(bool use) { g_use_huge_pages.store(use, std
 void* AllocateLarge(size_t bytes) { return ::operator new(bytes); }
 void FreeLarge(void* p, size_t) { ::operator delete(p); }
 #else
+// `bytes` rounded up to whole large blocks: what AllocateLarge maps.
+static size_t Rounded(size_t bytes) { return (bytes + kLargeAllocation - 1) / kLargeAllocation * kLargeAllocation; }
+
 void* AllocateLarge(size_t bytes) {
   // mmap, not malloc: the block goes straight back to the kernel when freed,
   // so peak memory follows the largest DEX, not the sum of all of them.
-  size_t rounded = (bytes + kLargeAllocation - 1) / kLargeAllocation * kLargeAllocation;
+  const size_t rounded = Rounded(bytes);
   void* p = ::mmap(nullptr, rounded + kLargeAllocation, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   // Trim to a 2 MiB-aligned block so the kernel can back it with huge pages.
@@ -76,8 +79,7 @@ void* AllocateLarge(size_t bytes) {
 }
 
 void FreeLarge(void* p, size_t bytes) {
-  size_t rounded = (bytes + kLargeAllocation - 1) / kLargeAllocation * kLargeAllocation;
-  ::munmap(p, rounded);
+  ::munmap(p, Rounded(bytes));
 }
 #endif
 
