@@ -8,7 +8,7 @@
 #include <iterator>
 #include <vector>
 
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/base/bytes.h"
 #include "vigie/format/dex/dex_file.h"
 

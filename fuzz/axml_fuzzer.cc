@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "vigie/analysis/manifest_reader.h"
+#include "vigie/android/manifest_reader.h"
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
 #include "vigie/format/axml/proto_xml.h"

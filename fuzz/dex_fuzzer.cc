@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "vigie/analysis/data_access.h"
+#include "vigie/detect/data_access.h"
 #include "vigie/format/dex/dex_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

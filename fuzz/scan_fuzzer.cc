@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
 #include "vigie/sig/sdk_matcher.h"
 

@@ -18,13 +18,13 @@
 #include <thread>
 
 #include "flags.h"
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/base/bytes.h"
 #include "vigie/base/parallel.h"
-#include "vigie/sig/entities.h"
+#include "vigie/intel/entities.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/report/report.h"
-#include "vigie/version.h"
+#include "vigie/base/version.h"
 
 namespace {
 

@@ -1,9 +1,9 @@
 // The JSON report (docs/json-schema.md), written in one pass with
 // JsonWriter. Members appear in the order the schema documents.
-#include "vigie/analysis/permission_catalog.h"
+#include "vigie/android/permission_catalog.h"
 #include "vigie/report/json_writer.h"
 #include "vigie/report/report.h"
-#include "vigie/version.h"
+#include "vigie/base/version.h"
 
 namespace vigie::report {
 namespace {

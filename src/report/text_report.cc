@@ -6,9 +6,9 @@
 
 #include <map>
 
-#include "vigie/analysis/permission_catalog.h"
+#include "vigie/android/permission_catalog.h"
 #include "vigie/report/report.h"
-#include "vigie/version.h"
+#include "vigie/base/version.h"
 
 namespace vigie::report {
 namespace {

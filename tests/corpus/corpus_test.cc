@@ -16,12 +16,12 @@
 #include <unordered_set>
 
 #include "test_support.h"
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/report/report.h"
 #include "vigie/sig/matcher_source.h"
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/exodus/class_set.h"
 #include "vigie/sig/sdk_matcher.h"
 #include "vigie/zip/extractor.h"
 #include "vigie/zip/zip_archive.h"

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "test_support.h"
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
 #include "vigie/sig/sdk_matcher.h"
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "test_support.h"
-#include "vigie/analysis/manifest_reader.h"
-#include "vigie/analysis/scanner.h"
+#include "vigie/android/manifest_reader.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/format/axml/proto_xml.h"
 #include "vigie/format/axml/text_xml.h"
 #include "vigie/sig/matcher_source.h"

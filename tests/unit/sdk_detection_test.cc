@@ -11,12 +11,12 @@
 #include <memory>
 
 #include "test_support.h"
-#include "vigie/analysis/endpoints.h"
-#include "vigie/analysis/scanner.h"
+#include "vigie/detect/endpoints.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/report/report.h"
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/exodus/class_set.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
 

@@ -12,8 +12,8 @@
 #include "test_support.h"
 #include "vigie/sig/cache.h"
 #include "vigie/sig/db_codec.h"
-#include "vigie/sig/entities.h"
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/intel/entities.h"
+#include "vigie/exodus/class_set.h"
 #include "vigie/sig/hs_compiler.h"
 #include "vigie/sig/sdk_matcher.h"
 

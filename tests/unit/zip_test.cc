@@ -13,7 +13,7 @@
 #include <sstream>
 
 #include "test_support.h"
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 #include "vigie/base/crc32.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"

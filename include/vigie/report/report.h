@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 
 namespace vigie::report {
 

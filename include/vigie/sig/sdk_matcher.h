@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "vigie/base/error.h"
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/exodus/class_set.h"
 #include "vigie/sig/signature_db.h"
 #include "vigie/sig/wildcard_literals.h"
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 #include "vigie/base/bytes.h"
 #include "vigie/base/diagnostics.h"
 #include "vigie/zip/extractor.h"

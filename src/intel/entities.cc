@@ -1,4 +1,4 @@
-#include "vigie/sig/entities.h"
+#include "vigie/intel/entities.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "vigie/analysis/findings.h"
+#include "vigie/assess/rules.h"
 
 #include <algorithm>
 #include <map>
@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "embedded_data.h"
-#include "vigie/analysis/data_access.h"
-#include "vigie/analysis/endpoints.h"
+#include "vigie/detect/data_access.h"
+#include "vigie/detect/endpoints.h"
 
 namespace vigie {
 namespace {

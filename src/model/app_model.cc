@@ -1,4 +1,4 @@
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 
 namespace vigie {
 

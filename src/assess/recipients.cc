@@ -1,9 +1,9 @@
-#include "vigie/analysis/recipients.h"
+#include "vigie/assess/recipients.h"
 
 #include <algorithm>
 #include <map>
 
-#include "vigie/analysis/data_access.h"
+#include "vigie/detect/data_access.h"
 
 namespace vigie {
 namespace {

@@ -13,11 +13,11 @@
 #include <unordered_set>
 #include <vector>
 
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 #include "vigie/base/parallel.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/exodus/class_set.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {

@@ -1,4 +1,4 @@
-#include "vigie/analysis/endpoints.h"
+#include "vigie/detect/endpoints.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "vigie/analysis/data_access.h"
+#include "vigie/detect/data_access.h"
 
 #include <algorithm>
 #include <unordered_map>

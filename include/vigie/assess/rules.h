@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 
 namespace vigie {
 

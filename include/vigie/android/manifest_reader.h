@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "vigie/analysis/app_model.h"
+#include "vigie/model/app_model.h"
 
 namespace vigie {
 

@@ -1,11 +1,11 @@
-#include "vigie/analysis/package_entries.h"
+#include "vigie/pipeline/package_entries.h"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
-#include "vigie/analysis/endpoints.h"
-#include "vigie/analysis/manifest_reader.h"
+#include "vigie/detect/endpoints.h"
+#include "vigie/android/manifest_reader.h"
 #include "vigie/base/limits.h"
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"

@@ -1,4 +1,4 @@
-#include "vigie/analysis/manifest_reader.h"
+#include "vigie/android/manifest_reader.h"
 
 #include <charconv>
 #include <unordered_map>

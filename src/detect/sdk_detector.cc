@@ -1,16 +1,16 @@
-#include "vigie/analysis/sdk_detector.h"
+#include "vigie/detect/sdk_detector.h"
 
 #include <algorithm>
 #include <atomic>
 #include <iterator>
 #include <optional>
 
-#include "vigie/analysis/data_access.h"
-#include "vigie/analysis/endpoints.h"
+#include "vigie/detect/data_access.h"
+#include "vigie/detect/endpoints.h"
 #include "vigie/base/limits.h"
 #include "vigie/base/parallel.h"
 
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/exodus/class_set.h"
 
 namespace vigie {
 namespace {

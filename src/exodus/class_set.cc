@@ -1,4 +1,4 @@
-#include "vigie/sig/exodus_classes.h"
+#include "vigie/exodus/class_set.h"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "vigie/analysis/scanner.h"
+#include "vigie/pipeline/scanner.h"
 
 #include <algorithm>
 #include <string_view>
@@ -13,13 +13,13 @@
 #include <unordered_map>
 #include <utility>
 
-#include "vigie/analysis/endpoints.h"
-#include "vigie/analysis/findings.h"
-#include "vigie/analysis/manifest_reader.h"
-#include "vigie/analysis/package_entries.h"
-#include "vigie/analysis/recipients.h"
-#include "vigie/analysis/sdk_detector.h"
-#include "vigie/sig/entities.h"
+#include "vigie/detect/endpoints.h"
+#include "vigie/assess/rules.h"
+#include "vigie/android/manifest_reader.h"
+#include "vigie/pipeline/package_entries.h"
+#include "vigie/assess/recipients.h"
+#include "vigie/detect/sdk_detector.h"
+#include "vigie/intel/entities.h"
 #include "vigie/sig/matcher_source.h"
 #include "vigie/sig/sdk_matcher.h"
 #include "vigie/base/helper_thread.h"

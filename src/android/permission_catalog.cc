@@ -1,4 +1,4 @@
-#include "vigie/analysis/permission_catalog.h"
+#include "vigie/android/permission_catalog.h"
 
 #include <unordered_map>
 
