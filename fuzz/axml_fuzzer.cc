@@ -18,10 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (uint32_t id : {0x7f010000u, 0x7f020000u, 0x7f030000u, 0x7f040001u}) (void)table->Resolve(id);
   }
   auto doc = vigie::axml::Parse(bytes, "AndroidManifest.xml", diags);
-  if (doc) (void)vigie::ReadManifest(*doc, table ? &*table : nullptr, "AndroidManifest.xml", diags);
+  if (doc) (void)vigie::android::ReadManifest(*doc, table ? &*table : nullptr, "AndroidManifest.xml", diags);
   auto proto = vigie::axml::ParseProtoXml(bytes, "base/manifest/AndroidManifest.xml", diags);
-  if (proto) (void)vigie::ReadManifest(*proto, nullptr, "base/manifest/AndroidManifest.xml", diags);
+  if (proto) (void)vigie::android::ReadManifest(*proto, nullptr, "base/manifest/AndroidManifest.xml", diags);
   auto text = vigie::axml::ParseTextXml(bytes, "AndroidManifest.xml", diags);
-  if (text) (void)vigie::ReadManifest(*text, nullptr, "AndroidManifest.xml", diags);
+  if (text) (void)vigie::android::ReadManifest(*text, nullptr, "AndroidManifest.xml", diags);
   return 0;
 }

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vigie::Diagnostics diags;
   for (const auto& dex : vigie::dex::DexFile::OpenAll(vigie::ByteView(data, size), "classes.dex", diags)) {
     size_t sink = 0;
-    std::optional<vigie::DexApiIndex> index;
+    std::optional<vigie::detect::DexApiIndex> index;
     for (uint32_t i = 0; i < dex.string_count() && i < 4096; ++i)
       if (auto s = dex.String(i)) sink += vigie::dex::MutfToUtf8(*s).size();
     for (uint32_t i = 0; i < dex.class_count() && i < 4096; ++i) {
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       });
       // What SDK analysis runs on a class: the API index and its code walk.
       if (i == 0) index.emplace(dex);
-      std::vector<vigie::ApiUse> uses;
+      std::vector<vigie::detect::ApiUse> uses;
       index->CollectUses(i, uses);
       sink += uses.size();
     }

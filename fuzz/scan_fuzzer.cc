@@ -1,17 +1,15 @@
-// Fuzzes the whole pipeline on one in-memory input, reports included.
+// Fuzzes the whole pipeline on one in-memory input, reports included: the
+// scan `vigie scan --deep` runs, with the built-in knowledge.
 #include <cstddef>
 #include <cstdint>
 
 #include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
-#include "vigie/sig/sdk_matcher.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // With the built-in KB, so SDK detection (class names, strings, hosts,
-  // class files) is fuzzed too, and with --deep (assets, native libraries).
   static const vigie::ScanOptions options = [] {
     vigie::ScanOptions o;
-    o.matcher = *vigie::sig::SdkMatcher::Compile(*vigie::sig::LoadBuiltinKb());
+    o.knowledge = *vigie::LoadKnowledge({});
     o.deep = true;
     return o;
   }();

@@ -1,11 +1,6 @@
-// The command line's flags: declared once, parsed, and described in --help.
-//
-// Written for the CLI rather than taken from CLI11, which the CLI used
-// before: CLI11's headers include <iostream>, whose static initialiser
-// builds the standard streams and the classic locale when the process
-// starts. With CLI11, a one-app scan took 0.2 ms longer (A/B over 300
-// alternated runs, docs/benchmarks.md), about 3% of the smallest scans.
-// Nothing here uses iostreams.
+// The command line's flags: each declared once with its help text, parsed,
+// and described in --help. A command's FlagSet fills its raw arguments,
+// which the command then validates into its configuration.
 #pragma once
 
 #include <functional>

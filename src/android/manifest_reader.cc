@@ -3,9 +3,10 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "vigie/android/permissions.h"
 #include "vigie/format/axml/res_chunk.h"
 
-namespace vigie {
+namespace vigie::android {
 namespace {
 
 using axml::Attribute;
@@ -42,16 +43,29 @@ std::optional<bool> Bool(const Attribute* a) {
   return std::nullopt;  // A reference to a resource bool: value unknown here.
 }
 
+// `s` as a decimal integer, all of it; nullopt for anything else ("28x",
+// "Tiramisu", a number out of range).
+template <typename T>
+std::optional<T> ParseInteger(std::string_view s) {
+  T v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
 std::optional<int64_t> Integer(const Attribute* a) {
   if (!a) return std::nullopt;
   if (a->type == res::kTypeIntDec || a->type == res::kTypeIntHex) return static_cast<int64_t>(a->data);
-  if (a->string) {
-    int64_t v = 0;
-    const std::string& s = *a->string;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size()) return v;
-  }
+  if (a->string) return ParseInteger<int64_t>(*a->string);
   return std::nullopt;
+}
+
+// An API level attribute: its text, and its number when it is one.
+std::optional<SdkLevel> ApiLevel(const Context& cx, const Attribute* a) {
+  auto text = Text(cx, a);
+  if (!text) return std::nullopt;
+  SdkLevel level{*text, ParseInteger<int>(*text)};
+  return level;
 }
 
 // protectionLevel flags (android.R.attr.protectionLevel): base in the low
@@ -123,7 +137,7 @@ std::optional<ComponentKind> KindOf(const std::string& tag) {
 }
 
 Component ReadComponent(const Context& cx, int32_t index, ComponentKind kind, const std::string& package,
-                        std::optional<int64_t> target_sdk) {
+                        std::optional<int> target_sdk) {
   const Element& e = cx.doc.elements[index];
   Component c;
   c.kind = kind;
@@ -178,11 +192,11 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
     }
   }
   if (root < 0) {
-    diags.Add(Severity::kError, ErrorCode::kAxmlMalformed, where, "no <manifest> element");
+    diags.Add(Level::kError, ErrorCode::kAxmlMalformed, where, "no <manifest> element");
     return m;
   }
   if (root != 0 || doc.elements[root].depth != 1)
-    diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where, "<manifest> is not the root element");
+    diags.Add(Level::kWarning, ErrorCode::kAxmlOdd, where, "<manifest> is not the root element");
   m.present = true;
   const Element& me = doc.elements[root];
   AppIdentity& id = m.identity;
@@ -190,8 +204,8 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
   if (const Attribute* s = me.FindPlain("split")) id.split = Text(cx, s);
   id.version_code = Integer(me.Find(attr::kVersionCode, "versionCode"));
   id.version_name = Text(cx, me.Find(attr::kVersionName, "versionName"));
-  id.compile_sdk = Text(cx, me.Find(attr::kCompileSdkVersion, "compileSdkVersion"));
-  if (!id.compile_sdk) id.compile_sdk = Text(cx, me.FindPlain("platformBuildVersionCode"));
+  id.compile_sdk = ApiLevel(cx, me.Find(attr::kCompileSdkVersion, "compileSdkVersion"));
+  if (!id.compile_sdk) id.compile_sdk = ApiLevel(cx, me.FindPlain("platformBuildVersionCode"));
   const std::string package = id.package.value_or("");
 
   std::unordered_map<std::string, size_t> seen_permissions;
@@ -199,9 +213,9 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
   for (int32_t child : doc.ChildrenOf(root)) {
     const Element& e = doc.elements[child];
     if (e.name == "uses-sdk") {
-      if (!id.min_sdk) id.min_sdk = Text(cx, e.Find(attr::kMinSdkVersion, "minSdkVersion"));
-      if (!id.target_sdk) id.target_sdk = Text(cx, e.Find(attr::kTargetSdkVersion, "targetSdkVersion"));
-      if (!id.max_sdk) id.max_sdk = Text(cx, e.Find(attr::kMaxSdkVersion, "maxSdkVersion"));
+      if (!id.min_sdk) id.min_sdk = ApiLevel(cx, e.Find(attr::kMinSdkVersion, "minSdkVersion"));
+      if (!id.target_sdk) id.target_sdk = ApiLevel(cx, e.Find(attr::kTargetSdkVersion, "targetSdkVersion"));
+      if (!id.max_sdk) id.max_sdk = ApiLevel(cx, e.Find(attr::kMaxSdkVersion, "maxSdkVersion"));
     } else if (e.name == "uses-permission" || e.name == "uses-permission-sdk-23" ||
                e.name == "uses-permission-sdk-m") {
       auto name = Text(cx, e.Find(attr::kName, "name"));
@@ -214,6 +228,7 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
         up.name = *name;
         up.sdk23_only = sdk23;
         if (max_sdk) up.max_sdk = static_cast<int32_t>(*max_sdk);
+        up.what = ClassifyPermission(up.name);
         m.permissions.push_back(std::move(up));
       } else {
         UsesPermission& up = m.permissions[it->second];
@@ -229,16 +244,11 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
       if (!dp.name.empty()) m.declared_permissions.push_back(std::move(dp));
     } else if (e.name == "application") {
       if (application < 0) application = child;
-      else diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where, "more than one <application>; the first is used");
+      else diags.Add(Level::kWarning, ErrorCode::kAxmlOdd, where, "more than one <application>; the first is used");
     }
   }
 
-  std::optional<int64_t> target_sdk;
-  if (id.target_sdk) {
-    Attribute tmp;
-    tmp.string = id.target_sdk;
-    target_sdk = Integer(&tmp);
-  }
+  const std::optional<int> target_sdk = id.target_sdk ? id.target_sdk->number : std::nullopt;
   if (application >= 0) {
     const Element& ae = doc.elements[application];
     ApplicationInfo& app = m.application;
@@ -255,7 +265,7 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
         if (v && v->string) {
           id.label = v->string;
         } else {
-          diags.Add(Severity::kInfo, ErrorCode::kArscUnresolved, where,
+          diags.Add(Level::kInfo, ErrorCode::kArscUnresolved, where,
                     "application label " + *id.label_reference + " could not be resolved");
         }
       } else if (label->string && !label->string->empty() && (*label->string)[0] == '@') {
@@ -277,4 +287,4 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
   return m;
 }
 
-}  // namespace vigie
+}  // namespace vigie::android

@@ -5,10 +5,8 @@
 
 #include "vigie/detect/data_access.h"
 
-namespace vigie {
+namespace vigie::assess {
 namespace {
-
-int ConfidenceRank(const std::string& c) { return c == "high" ? 3 : c == "medium" ? 2 : c == "low" ? 1 : 0; }
 
 void AddUnique(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
@@ -32,7 +30,7 @@ std::vector<Recipient> BuildRecipients(const std::vector<SdkFinding>& sdks) {
       }
     }
     AddUnique(r.via, f.name);
-    if (ConfidenceRank(f.confidence) > ConfidenceRank(r.confidence)) r.confidence = f.confidence;
+    r.confidence = std::max(r.confidence, f.confidence);
     for (const auto& d : f.data_access)
       if (d.usable) AddUnique(r.data_kinds, d.kind);
   }
@@ -40,7 +38,7 @@ std::vector<Recipient> BuildRecipients(const std::vector<SdkFinding>& sdks) {
   for (auto& [id, r] : by_vendor) {
     // Kinds in the table's order, as everywhere else.
     std::stable_sort(r.data_kinds.begin(), r.data_kinds.end(),
-                     [](const std::string& a, const std::string& b) { return KindRank(a) < KindRank(b); });
+                     [](const std::string& a, const std::string& b) { return detect::KindRank(a) < detect::KindRank(b); });
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const Recipient& a, const Recipient& b) {
@@ -51,4 +49,4 @@ std::vector<Recipient> BuildRecipients(const std::vector<SdkFinding>& sdks) {
   return out;
 }
 
-}  // namespace vigie
+}  // namespace vigie::assess

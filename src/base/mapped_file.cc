@@ -57,46 +57,19 @@ MappedFile::~MappedFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-namespace {
-
-enum class Rounding { kInward, kOutward };
-
-// The pages of [offset, offset + length), clamped to a mapping of `size`
-// bytes: the whole pages inside the range (kInward), or every page it
-// touches (kOutward). Returns [begin, end), empty when no page is left.
-std::pair<uint64_t, uint64_t> PageSpan(uint64_t offset, uint64_t length, uint64_t size, Rounding rounding) {
-  if (offset >= size) return {0, 0};
-  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  const uint64_t end = offset + std::min(length, size - offset);  // At most `size`: no overflow.
-  if (rounding == Rounding::kOutward) return {offset / page * page, end};
-  const uint64_t begin = (offset + page - 1) / page * page, whole_end = end / page * page;
-  if (whole_end <= begin) return {0, 0};
-  return {begin, whole_end};
-}
-
-}  // namespace
-
 void MappedFile::Release(uint64_t offset, uint64_t length) const {
-  const auto [begin, end] = PageSpan(offset, length, data_ ? size_ : 0, Rounding::kInward);
-  if (end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
+  if (!data_ || offset >= size_) return;
+  // Only the whole pages inside the range: a page it shares with a
+  // neighbour may still be read.
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t end = offset + std::min<uint64_t>(length, size_ - offset);  // At most size_: no overflow.
+  const uint64_t begin = (offset + page - 1) / page * page, whole_end = end / page * page;
+  if (whole_end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, whole_end - begin, MADV_DONTNEED);
 }
 
-void MappedFile::Prefault(uint64_t offset, uint64_t length) const {
-  const auto [begin, end] = PageSpan(offset, length, data_ ? size_ : 0, Rounding::kOutward);
-  // MADV_POPULATE_READ needs Linux 5.14; older kernels refuse it, and the
-  // parser then faults the pages in itself.
-  if (end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_POPULATE_READ);
-}
-
-// Nettle picks its SHA-NI code path at run time where the CPU has it; it is
-// also a far smaller library to load than libcrypto, which matters for a
-// process that scans one small app and exits.
-//
 // The file is read through its descriptor, in chunks that stay in cache,
-// rather than through the mapping: mapping every page of the file would
-// leave the scan to unmap them all at its end (0.4 ms for a 3.9 MB app
-// with megabytes of assets it never reads), and would keep a huge package
-// resident.
+// rather than through the mapping, so that a package's assets that no
+// parser reads never become resident for the hash.
 std::string Sha256File(const MappedFile& file) {
   const ByteView v = file.view();
   sha256_ctx ctx;

@@ -1,12 +1,14 @@
 #include "vigie/detect/data_access.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <unordered_map>
 
-#include "embedded_data.h"
+#include "embedded_detect.h"
+#include "vigie/format/dex/opcodes.h"
 #include "vigie/base/tsv.h"
 
-namespace vigie {
+namespace vigie::detect {
 namespace {
 
 // "Landroid/location/LocationManager;" -> "LocationManager";
@@ -29,32 +31,43 @@ std::vector<std::string> SplitBar(const std::string& s) {
   return out;
 }
 
-// Opcode groups (dex-format "Dalvik bytecode").
-bool IsInvoke(uint8_t op) { return (op >= 0x6e && op <= 0x72) || (op >= 0x74 && op <= 0x78); }
-bool IsStaticGet(uint8_t op) { return op >= 0x60 && op <= 0x66; }
-
 }  // namespace
 
+Result<std::vector<ApiRule>> ParseApiRules(std::string_view tsv) {
+  std::vector<ApiRule> out;
+  for (auto& row : ParseTsv(tsv)) {
+    auto bad = [&](const std::string& why) {
+      return MakeError(ErrorCode::kRules, 0, "data_access.tsv: " + (row.empty() ? "" : row[0] + ": ") + why);
+    };
+    if (row.size() != 5) return bad("expected 5 tab-separated columns, got " + std::to_string(row.size()));
+    ApiRule r;
+    r.member = row[0];
+    const size_t arrow = r.member.find(";->");
+    if (r.member.size() < 4 || r.member[0] != 'L' || arrow == std::string::npos || arrow + 3 == r.member.size())
+      return bad("the member is not written Lclass/Name;->member");
+    r.display = SimpleClassName(std::string_view(r.member).substr(0, arrow + 1)) + "." + r.member.substr(arrow + 3);
+    r.kind = row[1];
+    if (r.kind.empty()) return bad("no kind");
+    r.permissions = SplitBar(row[2]);
+    for (const auto& p : r.permissions)
+      if (p.find('.') == std::string::npos) return bad("'" + p + "' is not a permission name");
+    r.with_string = row[3] == "-" ? "" : row[3];
+    if (!r.with_string.empty()) r.display += "(\"" + r.with_string + "\")";
+    r.source = row[4];
+    if (r.source.empty()) return bad("no source");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 const std::vector<ApiRule>& ApiRules() {
-  static const auto* rules = [] {
-    auto* v = new std::vector<ApiRule>();
-    for (auto& row : ParseTsv(embedded::kDataAccessTsv)) {
-      if (row.size() < 5) continue;
-      ApiRule r;
-      r.member = row[0];
-      const size_t arrow = r.member.find(";->");
-      if (arrow == std::string::npos) continue;
-      r.display = SimpleClassName(std::string_view(r.member).substr(0, arrow + 1)) + "." + r.member.substr(arrow + 3);
-      r.kind = row[1];
-      r.permissions = SplitBar(row[2]);
-      r.with_string = row[3] == "-" ? "" : row[3];
-      if (!r.with_string.empty()) r.display += "(\"" + r.with_string + "\")";
-      r.source = row[4];
-      v->push_back(std::move(r));
-    }
-    return v;
+  static const std::vector<ApiRule> rules = [] {
+    auto parsed = ParseApiRules(embedded::kDataAccessTsv);
+    // vigie_kbc checked the table when the binary was built.
+    if (!parsed) throw std::logic_error(parsed.error().message);
+    return std::move(*parsed);
   }();
-  return *rules;
+  return rules;
 }
 
 size_t KindRank(const std::string& kind) {
@@ -151,10 +164,13 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
     loaded.clear();
     dex::ForEachInstruction(code->insns, [&](const dex::Instruction& in) {
       const std::vector<int32_t>* table = nullptr;
-      if (IsInvoke(in.opcode)) table = &method_rule_;
-      else if (IsStaticGet(in.opcode)) table = &field_rule_;
-      else if (in.opcode == 0x1a || in.opcode == 0x1b) {  // const-string, const-string/jumbo
-        const uint32_t idx = in.opcode == 0x1a ? in.Index16() : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
+      if (dex::HasFlag(in.opcode, dex::kInvoke)) table = &method_rule_;
+      else if (dex::HasFlag(in.opcode, dex::kStaticGet)) table = &field_rule_;
+      else if (dex::HasFlag(in.opcode, dex::kConstString)) {
+        // const-string has a 16-bit index (21c), const-string/jumbo a 32-bit one (31c).
+        const uint32_t idx = dex::Opcode(in.opcode).format == dex::Format::k21c
+                                 ? in.Index16()
+                                 : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
         for (const auto& [id, text] : strings_)
           if (id == idx) loaded.push_back(text);
         if (string_refs) string_refs->emplace_back(class_def, idx);
@@ -183,4 +199,4 @@ std::string MethodDisplayName(const dex::DexFile& dex, uint32_t method_idx) {
   return name;
 }
 
-}  // namespace vigie
+}  // namespace vigie::detect

@@ -2,16 +2,18 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <stdexcept>
 #include <cstdio>
 #include <optional>
 
 #include <hs.h>
 
-#include "embedded_data.h"
+#include "embedded_detect.h"
 #include "vigie/base/tsv.h"
 #include "vigie/sig/hs_compiler.h"
 
-namespace vigie {
+namespace vigie::detect {
 namespace {
 
 // "A-Za-z0-9_-" -> the set of those characters.
@@ -39,27 +41,50 @@ bool CutShort(std::string_view suffix, std::string_view s, size_t end) {
 
 }  // namespace
 
+Result<std::vector<SecretRule>> ParseSecretRules(std::string_view tsv) {
+  std::vector<SecretRule> out;
+  for (const auto& row : ParseTsv(tsv)) {
+    auto bad = [&](const std::string& why) {
+      return MakeError(ErrorCode::kRules, 0, "secrets.tsv: " + (row.empty() ? "" : row[0] + ": ") + why);
+    };
+    if (row.size() != 10) return bad("expected 10 tab-separated columns, got " + std::to_string(row.size()));
+    SecretRule r;
+    r.kind = row[0];
+    r.prefix = row[1] == "-" ? "" : row[1];
+    ParseCharset(row[2], r.charset);
+    auto number = [](const std::string& s) -> std::optional<size_t> {
+      size_t v = 0;
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+      return v;
+    };
+    const auto min = number(row[3]), max = number(row[4]);
+    if (!min || !max || *min > *max) return bad("min and max are not whole numbers with min <= max");
+    r.min = *min;
+    r.max = *max;
+    r.suffix = row[5] == "-" ? "" : row[5];
+    if (r.prefix.empty() && r.suffix.empty()) return bad("neither a prefix nor a suffix");
+    const auto severity = ParseSeverity(row[6]);
+    if (!severity) return bad("unknown severity '" + row[6] + "'");
+    r.severity = *severity;
+    r.role = row[7];
+    if (r.role != "secret" && r.role != "backend" && r.role != "config")
+      return bad("unknown role '" + r.role + "' (secret, backend, config)");
+    r.description = row[8];
+    r.source = row[9];
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 const std::vector<SecretRule>& SecretRules() {
-  static const auto* rules = [] {
-    auto* v = new std::vector<SecretRule>();
-    for (const auto& row : ParseTsv(embedded::kSecretsTsv)) {
-      if (row.size() < 10) continue;
-      SecretRule r;
-      r.kind = row[0];
-      r.prefix = row[1] == "-" ? "" : row[1];
-      ParseCharset(row[2], r.charset);
-      r.min = std::stoul(row[3]);
-      r.max = std::stoul(row[4]);
-      r.suffix = row[5] == "-" ? "" : row[5];
-      r.severity = row[6];
-      r.role = row[7];
-      r.description = row[8];
-      r.source = row[9];
-      v->push_back(std::move(r));
-    }
-    return v;
+  static const std::vector<SecretRule> rules = [] {
+    auto parsed = ParseSecretRules(embedded::kSecretsTsv);
+    // vigie_kbc checked the table when the binary was built.
+    if (!parsed) throw std::logic_error(parsed.error().message);
+    return std::move(*parsed);
   }();
-  return *rules;
+  return rules;
 }
 
 bool StartsLikeSecret(std::string_view s) {
@@ -239,4 +264,4 @@ std::string UrlHost(std::string_view url) {
   return host;
 }
 
-}  // namespace vigie
+}  // namespace vigie::detect

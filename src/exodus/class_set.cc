@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-namespace vigie::sig {
+namespace vigie::exodus {
 namespace {
 
 // dexdump prints the same type, string or prototype again and again (every
@@ -109,14 +109,20 @@ PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first, uint32_t 
   return m.Take();
 }
 
-void ClassNameList::AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types, uint32_t first,
-                                    uint32_t last) {
-  types.ForEach([&](uint32_t t) { AddMatchesIn(dex.TypeDescriptor(t)); }, first, last);
+void AddClassNames(sig::NameList& names, std::string_view text) {
+  ForEachExodusClassMatch(text, [&](std::string_view m) {
+    if (names.size() == 0 || names.name(names.size() - 1) != m) names.Add(m);
+  });
 }
 
-void ClassNameList::AddPrintedStrings(const dex::DexFile& dex, const IndexSet& strings) {
+void AddPrintedTypes(sig::NameList& names, const dex::DexFile& dex, const IndexSet& types, uint32_t first,
+                     uint32_t last) {
+  types.ForEach([&](uint32_t t) { AddClassNames(names, dex.TypeDescriptor(t)); }, first, last);
+}
+
+void AddPrintedStrings(sig::NameList& names, const dex::DexFile& dex, const IndexSet& strings) {
   strings.ForEach([&](uint32_t s) {
-    if (auto text = dex.String(s)) AddMatchesIn(*text);
+    if (auto text = dex.String(s)) AddClassNames(names, *text);
   });
 }
 
@@ -147,8 +153,4 @@ bool CodeCandidates::PrintedWith(size_t i, const PrintedItems& code) const {
   return (o.type != dex::kNoIndex && code.types.Contains(o.type)) || code.strings.Contains(o.string);
 }
 
-size_t ClassNameList::IndexOfEnd(uint64_t end) const {
-  return static_cast<size_t>(std::lower_bound(ends_.begin(), ends_.end(), end) - ends_.begin());
-}
-
-}  // namespace vigie::sig
+}  // namespace vigie::exodus

@@ -1,18 +1,12 @@
 #include "vigie/intel/entities.h"
 
-#include <nlohmann/json.hpp>
-
+#include "vigie/base/json_fields.h"
 #include "vigie/base/mapped_file.h"
 
-namespace vigie::sig {
+namespace vigie::intel {
 namespace {
 
-using Json = nlohmann::json;
-
-std::string Str(const Json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using json::Json;
 
 Error Bad(const std::string& source, const std::string& why) {
   return MakeError(ErrorCode::kSignatureDb, 0, source + ": " + why);
@@ -38,12 +32,12 @@ std::optional<Error> EntityDb::Import(const std::string& format, std::string_vie
   if (format == "xray") {
     if (!j.is_array()) return Bad(source, "expected an array of companies");
     for (const auto& c : j) {
-      if (!c.is_object() || Str(c, "owner_name").empty()) continue;
+      if (!c.is_object() || json::String(c, "owner_name").empty()) continue;
       Entity e;
-      e.name = Str(c, "owner_name");
-      e.parent = Str(c, "parent");
-      e.root_parent = Str(c, "root_parent");
-      e.country = Str(c, "country");
+      e.name = json::String(c, "owner_name");
+      e.parent = json::String(c, "parent");
+      e.root_parent = json::String(c, "root_parent");
+      e.country = json::String(c, "country");
       for (char& ch : e.country)
         if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
       e.source = source;
@@ -87,4 +81,4 @@ const Entity* EntityDb::Owner(std::string_view host) const {
   return nullptr;
 }
 
-}  // namespace vigie::sig
+}  // namespace vigie::intel

@@ -1,19 +1,25 @@
-#include "vigie/pipeline/package_entries.h"
+#include "package_entries.h"
 
 #include <algorithm>
 #include <cctype>
 #include <set>
 
-#include "vigie/detect/endpoints.h"
 #include "vigie/android/manifest_reader.h"
+#include "vigie/android/package_layout.h"
+#include "vigie/detect/endpoints.h"
 #include "vigie/base/limits.h"
 #include "vigie/format/arsc/resource_table.h"
 #include "vigie/format/axml/axml.h"
 #include "vigie/format/axml/proto_xml.h"
 #include "vigie/format/axml/text_xml.h"
 
-namespace vigie {
+namespace vigie::pipeline {
 namespace {
+
+std::string_view Basename(std::string_view name) {
+  auto slash = name.rfind('/');
+  return slash == std::string_view::npos ? name : name.substr(slash + 1);
+}
 
 // Text XML starts with '<' (after an optional byte-order mark and blanks);
 // binary XML starts with a chunk header, whose first byte is never '<'.
@@ -26,42 +32,12 @@ bool LooksLikeTextXml(ByteView bytes) {
 
 }  // namespace
 
-std::string_view Basename(std::string_view name) {
-  auto slash = name.rfind('/');
-  return slash == std::string_view::npos ? name : name.substr(slash + 1);
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // Appending (rather than operator+ on a temporary) also keeps GCC 12 from a
 // false -Wrestrict (GCC bug 105329).
 std::string JoinPath(const std::string& prefix, std::string_view name) {
   std::string out = prefix;
   out.append(name);
   return out;
-}
-
-bool IsCodeDex(std::string_view name) {
-  std::string_view base = Basename(name);
-  if (base.size() < 11 || base.substr(0, 7) != "classes" || !EndsWith(base, ".dex")) return false;
-  std::string_view digits = base.substr(7, base.size() - 11);
-  return std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-bool IsTextAsset(std::string_view name) {
-  if (name.substr(0, 7) != "assets/" && name.substr(0, 8) != "res/raw/") return false;
-  std::string_view base = Basename(name);
-  if (base == "index.android.bundle") return true;
-  const size_t dot = base.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  static const std::set<std::string_view> kText = {"json", "xml",    "txt", "js",  "html", "htm",
-                                                   "properties", "conf", "cfg", "ini", "yaml", "yml",
-                                                   "plist", "config", "bundle", "jsbundle", "env", "csv"};
-  std::string ext(base.substr(dot + 1));
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return kText.count(ext) > 0;
 }
 
 std::vector<const zip::Entry*> ChooseDeepEntries(const std::vector<const zip::Entry*>& candidates,
@@ -80,12 +56,12 @@ std::vector<const zip::Entry*> ChooseDeepEntries(const std::vector<const zip::En
     std::string_view n = e->name;
     if (is_lib(n) && abi_of(n) != abi && !libs.insert(Basename(n)).second) continue;
     if (e->uncompressed_size > limits::kMaxDeepEntryBytes) {
-      diags.Add(Severity::kInfo, ErrorCode::kDeepSkipped, std::string(n),
+      diags.Add(Level::kInfo, ErrorCode::kDeepSkipped, std::string(n),
                 "larger than limits::kMaxDeepEntryBytes; not read for endpoints and secrets");
       continue;
     }
     if (e->uncompressed_size > limits::kMaxDeepTotalBytes - total) {
-      diags.Add(Severity::kInfo, ErrorCode::kDeepSkipped, std::string(n),
+      diags.Add(Level::kInfo, ErrorCode::kDeepSkipped, std::string(n),
                 "over limits::kMaxDeepTotalBytes read for this input; not read for endpoints and secrets");
       continue;
     }
@@ -96,27 +72,27 @@ std::vector<const zip::Entry*> ChooseDeepEntries(const std::vector<const zip::En
 }
 
 std::optional<ByteView> ExtractOrReport(zip::Extractor& extractor, const zip::Archive& archive, const zip::Entry& e,
-                                        ByteBuffer& storage, const std::string& where, Severity severity,
-                                        Diagnostics& diags, zip::Extractor::Crc crc) {
-  auto bytes = extractor.Extract(archive, e, storage, diags, crc);
+                                        ByteBuffer& storage, const std::string& where, Level level,
+                                        Diagnostics& diags) {
+  auto bytes = extractor.Extract(archive, e, storage, diags);
   if (!bytes) {
-    diags.AddError(severity, bytes.error(), where);
+    diags.AddError(level, bytes.error(), where);
     return std::nullopt;
   }
   return *bytes;
 }
 
 ManifestPart ReadManifestPart(const zip::Archive& archive, const std::string& prefix, zip::Extractor& extractor,
-                              PackageKind kind, bool resource_strings) {
+                              PackageKind kind, bool resource_strings, Diagnostics& diags) {
+  using android::kBundleManifestEntry, android::kManifestEntry, android::kResourcesEntry;
   ManifestPart part;
   const zip::Entry* binary = archive.Find(kManifestEntry);
   const zip::Entry* bundle = binary ? nullptr : archive.Find(kBundleManifestEntry);
   if (!binary && !bundle) return part;
   part.found = true;
-  Diagnostics& diags = part.diagnostics;
   const std::string where = JoinPath(prefix, binary ? kManifestEntry : kBundleManifestEntry);
   ByteBuffer storage;
-  auto bytes = ExtractOrReport(extractor, archive, binary ? *binary : *bundle, storage, where, Severity::kError, diags);
+  auto bytes = ExtractOrReport(extractor, archive, binary ? *binary : *bundle, storage, where, Level::kError, diags);
   if (!bytes) return part;
   Result<axml::Document> doc = MakeError(ErrorCode::kAxmlMalformed, 0, "unread");
   if (bundle) {
@@ -124,21 +100,21 @@ ManifestPart ReadManifestPart(const zip::Archive& archive, const std::string& pr
   } else if (LooksLikeTextXml(*bytes)) {
     // AAR libraries ship their manifest uncompiled; an APK never should.
     if (kind != PackageKind::kAar)
-      diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
+      diags.Add(Level::kWarning, ErrorCode::kAxmlOdd, where,
                 "manifest is plain-text XML; Android only installs compiled manifests");
     doc = axml::ParseTextXml(*bytes, where, diags);
   } else {
     doc = axml::Parse(*bytes, where, diags);
   }
   if (!doc) {
-    diags.AddError(Severity::kError, doc.error(), where);
+    diags.AddError(Level::kError, doc.error(), where);
     return part;
   }
   std::optional<arsc::ResourceTable> table;
   ByteBuffer arsc_storage;
   const zip::Entry* re = binary ? archive.Find(kResourcesEntry) : nullptr;
   const std::string rwhere = JoinPath(prefix, kResourcesEntry);
-  if (auto rb = re ? ExtractOrReport(extractor, archive, *re, arsc_storage, rwhere, Severity::kWarning, diags)
+  if (auto rb = re ? ExtractOrReport(extractor, archive, *re, arsc_storage, rwhere, Level::kWarning, diags)
                    : std::nullopt) {
     auto t = arsc::ResourceTable::Parse(*rb, rwhere, diags);
     if (t && resource_strings) {
@@ -149,7 +125,7 @@ ManifestPart ReadManifestPart(const zip::Archive& archive, const std::string& pr
       // ("res/drawable/a.png").
       static const std::vector<std::string> prefixes = [] {
         std::vector<std::string> v;
-        for (const auto& rule : SecretRules())
+        for (const auto& rule : detect::SecretRules())
           // (Rules without a prefix end with a dotted suffix.)
           if (!rule.prefix.empty() && rule.prefix.find('.') == std::string::npos) v.push_back(rule.prefix);
         return v;
@@ -157,10 +133,10 @@ ManifestPart ReadManifestPart(const zip::Archive& archive, const std::string& pr
       t->ForEachStringWith('.', prefixes, "res/", [&](std::string& s) { part.resource_strings.push_back(std::move(s)); });
     }
     if (t) table = std::move(*t);
-    else diags.AddError(Severity::kWarning, t.error(), rwhere);
+    else diags.AddError(Level::kWarning, t.error(), rwhere);
   }
-  part.manifest = ReadManifest(*doc, table ? &*table : nullptr, where, diags);
+  part.manifest = android::ReadManifest(*doc, table ? &*table : nullptr, where, diags);
   return part;
 }
 
-}  // namespace vigie
+}  // namespace vigie::pipeline

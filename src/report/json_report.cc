@@ -1,12 +1,16 @@
 // The JSON report (docs/json-schema.md), written in one pass with
 // JsonWriter. Members appear in the order the schema documents.
-#include "vigie/android/permission_catalog.h"
 #include "vigie/report/json_writer.h"
 #include "vigie/report/report.h"
 #include "vigie/base/version.h"
 
 namespace vigie::report {
 namespace {
+
+std::optional<std::string> LevelText(const std::optional<SdkLevel>& level) {
+  if (!level) return std::nullopt;
+  return level->text;
+}
 
 void WriteMetaData(JsonWriter& w, std::string_view key, const std::vector<MetaData>& items) {
   w.Key(key).BeginArray();
@@ -50,8 +54,8 @@ void WriteVendor(JsonWriter& w, const SdkFinding& f) {
     w.Null();
     return;
   }
-  static const sig::Vendor kUnknown;
-  const sig::Vendor& v = f.vendor_info ? *f.vendor_info : kUnknown;
+  static const Vendor kUnknown;
+  const Vendor& v = f.vendor_info ? *f.vendor_info : kUnknown;
   w.BeginObject().Field("id", f.vendor);
   w.StringOrNull("name", v.name).StringOrNull("parent", v.parent).StringOrNull("ultimate_parent", v.ultimate_parent);
   w.StringOrNull("hq_country", v.hq_country);
@@ -71,7 +75,7 @@ void WriteSdk(JsonWriter& w, const SdkFinding& f) {
   w.BeginObject().Field("id", f.id).Field("name", f.name);
   WriteVendor(w, f);
   w.Field("categories", f.categories).Field("exodus_id", f.exodus_id).Field("source", f.source);
-  w.Field("confidence", f.confidence).Field("basis", f.basis);
+  w.Field("confidence", ConfidenceName(f.confidence)).Field("basis", f.basis);
   w.Key("evidence").BeginObject();
   WriteEvidence(w, "classes", f.classes);
   WriteEvidence(w, "strings", f.strings);
@@ -94,15 +98,15 @@ void WriteManifest(JsonWriter& w, const Manifest& m) {
   const AppIdentity& id = m.identity;
   w.Key("app").BeginObject();
   w.Field("package", id.package).Field("version_code", id.version_code).Field("version_name", id.version_name);
-  w.Field("min_sdk", id.min_sdk).Field("target_sdk", id.target_sdk).Field("max_sdk", id.max_sdk);
-  w.Field("compile_sdk", id.compile_sdk).Field("label", id.label).Field("split", id.split);
+  w.Field("min_sdk", LevelText(id.min_sdk)).Field("target_sdk", LevelText(id.target_sdk));
+  w.Field("max_sdk", LevelText(id.max_sdk)).Field("compile_sdk", LevelText(id.compile_sdk));
+  w.Field("label", id.label).Field("split", id.split);
   w.Field("manifest_found", m.present);
   w.EndObject();
 
   w.Key("permissions").BeginArray();
   for (const auto& p : m.permissions) {
-    PermissionInfo info = LookupPermission(p.name);
-    w.BeginObject().Field("name", p.name).Field("group", info.group).Field("protection", info.protection);
+    w.BeginObject().Field("name", p.name).Field("group", p.what.group).Field("protection", p.what.protection);
     w.Field("max_sdk", p.max_sdk).Field("sdk23_only", p.sdk23_only).EndObject();
   }
   w.EndArray();
@@ -160,12 +164,12 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
     w.BeginObject().Key("vendor").BeginObject().Field("id", rec.vendor_id).Field("name", rec.name);
     w.StringOrNull("hq_country", rec.hq_country).EndObject();
     w.Field("countries", rec.countries).Field("flags", rec.flags).Field("data_kinds", rec.data_kinds);
-    w.Field("via", rec.via).Field("confidence", rec.confidence).EndObject();
+    w.Field("via", rec.via).Field("confidence", ConfidenceName(rec.confidence)).EndObject();
   }
   w.EndArray();
   w.Key("findings").BeginArray();
   for (const auto& f : r.findings) {
-    w.BeginObject().Field("id", f.id).Field("severity", f.severity).Field("title", f.title);
+    w.BeginObject().Field("id", f.id).Field("severity", SeverityName(f.severity)).Field("title", f.title);
     w.Field("explanation", f.explanation).Field("subject", f.subject).Field("evidence", f.evidence).EndObject();
   }
   w.EndArray();
@@ -192,7 +196,7 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   w.Key("secrets").BeginArray();
   for (const auto& s : r.secrets) {
     w.BeginObject().Field("kind", s.kind).Field("value", s.value).Field("where", s.where);
-    w.Field("severity", s.severity).Field("backend", s.backend).Field("role", s.role);
+    w.Field("severity", SeverityName(s.severity)).Field("backend", s.backend).Field("role", s.role);
     w.Field("description", s.description);
     w.Field("source", s.source).EndObject();
   }
@@ -201,7 +205,7 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
 
   w.Key("diagnostics").BeginArray();
   for (const auto& d : r.diagnostics.items()) {
-    w.BeginObject().Field("severity", SeverityName(d.severity)).Field("code", ErrorCodeName(d.code));
+    w.BeginObject().Field("severity", LevelName(d.level)).Field("code", ErrorCodeName(d.code));
     w.Field("message", d.message).Field("where", d.where).EndObject();
   }
   w.EndArray();

@@ -6,7 +6,6 @@
 
 #include <map>
 
-#include "vigie/android/permission_catalog.h"
 #include "vigie/report/report.h"
 #include "vigie/base/version.h"
 
@@ -38,10 +37,10 @@ class Writer {
   explicit Writer(const TextOptions& o) : color_(o.color) {}
   std::string Bold(std::string_view s) const { return color_ ? fmt::format("\033[1m{}\033[0m", s) : std::string(s); }
   std::string Dim(std::string_view s) const { return color_ ? fmt::format("\033[2m{}\033[0m", s) : std::string(s); }
-  std::string Sev(Severity s) const {
-    std::string_view name = SeverityName(s);
+  std::string Sev(Level s) const {
+    std::string_view name = LevelName(s);
     if (!color_) return std::string(name);
-    const char* code = s == Severity::kError ? "31" : s == Severity::kWarning ? "33" : "36";
+    const char* code = s == Level::kError ? "31" : s == Level::kWarning ? "33" : "36";
     return fmt::format("\033[{}m{}\033[0m", code, name);
   }
   template <typename... Args>
@@ -63,8 +62,9 @@ void WriteIdentity(Writer& w, const ScanResult& r) {
   std::string version = id.version_name ? Clean(*id.version_name) : "?";
   std::string code = id.version_code ? std::to_string(*id.version_code) : "?";
   w.Line("{:<12}{} (code {})", "Version", version, code);
-  w.Line("{:<12}min {} · target {} · compile {}", "SDK", Clean(id.min_sdk.value_or("?")),
-         Clean(id.target_sdk.value_or("?")), Clean(id.compile_sdk.value_or("?")));
+  auto level = [](const std::optional<SdkLevel>& l) { return Clean(l ? l->text : "?"); };
+  w.Line("{:<12}min {} · target {} · compile {}", "SDK", level(id.min_sdk), level(id.target_sdk),
+         level(id.compile_sdk));
   const ApplicationInfo& a = r.manifest.application;
   std::vector<std::string> flags;
   if (a.debuggable.value_or(false)) flags.push_back("debuggable");
@@ -85,19 +85,15 @@ void WritePermissions(Writer& w, const ScanResult& r) {
     w.Line("  none requested");
     return;
   }
-  std::map<std::string, std::vector<std::string>> by_group;
+  // Groups in their display order (data/permission_groups.tsv).
+  std::map<std::pair<uint32_t, std::string>, std::vector<std::string>> by_group;
   for (const auto& p : perms) {
-    PermissionInfo info = LookupPermission(p.name);
     std::string text = Clean(Short(p.name));
-    if (info.protection == "dangerous") text += "*";
+    if (p.what.protection == "dangerous") text += "*";
     if (p.max_sdk) text += fmt::format(" (≤API {})", *p.max_sdk);
-    by_group[info.group].push_back(std::move(text));
+    by_group[{p.what.group_rank, p.what.group_title}].push_back(std::move(text));
   }
-  for (const auto& g : PermissionGroups()) {
-    auto it = by_group.find(g.id);
-    if (it == by_group.end()) continue;
-    w.Line("  {:<26}{}", g.title, fmt::join(it->second, ", "));
-  }
+  for (const auto& [group, names] : by_group) w.Line("  {:<26}{}", group.second, fmt::join(names, ", "));
   w.Line("  {}", w.Dim("* dangerous: needs the user's runtime consent"));
 }
 
@@ -178,13 +174,13 @@ void WriteSdks(Writer& w, const ScanResult& r) {
     }
     std::string vendor = f.vendor.empty() ? "" : " — " + Clean(f.vendor);
     if (f.vendor_info) {
-      const sig::Vendor& v = *f.vendor_info;
+      const Vendor& v = *f.vendor_info;
       std::vector<std::string> facts;
       if (!v.hq_country.empty()) facts.push_back(v.hq_country);
       for (const auto& flag : v.flags) facts.push_back(flag == "data_broker" ? "data broker" : flag == "state_ties" ? "state ties" : flag);
       vendor = " — " + Clean(v.name) + (facts.empty() ? "" : " (" + Clean(fmt::format("{}", fmt::join(facts, ", "))) + ")");
     }
-    w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, f.confidence, f.basis);
+    w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, ConfidenceName(f.confidence), f.basis);
     for (auto [list, what] : {std::pair{&f.classes, "classes"}, std::pair{&f.strings, "hosts"},
                               std::pair{&f.manifest, "manifest entries"},
                               std::pair{&f.permissions, "requested permissions it declares"}}) {
@@ -217,7 +213,7 @@ void WriteRecipients(Writer& w, const ScanResult& r) {
     std::string kinds = rec.data_kinds.empty() ? "its code calls none of the listed data APIs"
                                                : fmt::format("can take: {}", fmt::join(rec.data_kinds, ", "));
     w.Line("    {} · via {}{}", Clean(kinds), Clean(fmt::format("{}", fmt::join(rec.via, ", ")), 200),
-           rec.confidence == "low" ? " (low confidence)" : "");
+           rec.confidence == Confidence::kLow ? " (low confidence)" : "");
   }
   w.Line("");
 }
@@ -226,10 +222,10 @@ void WriteFindings(Writer& w, const ScanResult& r) {
   if (r.findings.empty()) return;
   w.Line("{} ({})", w.Bold("Findings"), r.findings.size());
   for (const auto& f : r.findings) {
-    std::string sev = f.severity;
+    std::string sev(SeverityName(f.severity));
     for (char& c : sev) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const std::string head = fmt::format("{:<8} {}", sev, Clean(f.title, 200));
-    w.Line("  {}", f.severity == "critical" || f.severity == "high" ? w.Bold(head) : head);
+    w.Line("  {}", f.severity <= Severity::kHigh ? w.Bold(head) : head);
     w.Line("           {}", Clean(f.explanation, 600));
     for (const auto& e : f.evidence) w.Line("           {}", w.Dim("- " + Clean(e, 300)));
   }
@@ -242,7 +238,7 @@ void WriteDiagnostics(Writer& w, const ScanResult& r) {
   w.Line("");
   w.Line("{} ({})", w.Bold("Diagnostics"), items.size());
   for (const auto& d : items)
-    w.Line("  {:<8} {:<24} {}: {}", w.Sev(d.severity), ErrorCodeName(d.code), Clean(d.where, 80), Clean(d.message, 300));
+    w.Line("  {:<8} {:<24} {}: {}", w.Sev(d.level), ErrorCodeName(d.code), Clean(d.where, 80), Clean(d.message, 300));
 }
 
 }  // namespace

@@ -222,19 +222,19 @@ void MatchSession::MatchDefinedClass(std::string_view d, const std::function<voi
 }
 
 void MatchSession::MatchExodusClass(std::string_view c, const std::function<void(uint32_t)>& fn) {
-  ClassNameList one;
+  NameList one;
   one.Add(c);
   MatchExodusNames(one, [&](uint32_t sdk, size_t) { fn(sdk); });
 }
 
-void MatchSession::MatchExodusNames(const ClassNameList& names,
+void MatchSession::MatchExodusNames(const NameList& names,
                                     const std::function<void(uint32_t, size_t)>& fn) {
   const std::string_view text = names.text();
   if (names.size() == 0 || text.size() > UINT32_MAX) return;
   // Matches come per end offset, several per name and pattern, and several
   // patterns may belong to one SDK; duplicates are dropped after the scans.
   struct Ctx {
-    const ClassNameList* names;
+    const NameList* names;
     const std::vector<uint32_t>* ids;
     const WildcardLiterals* literals;
     std::vector<std::pair<size_t, uint32_t>> hits;  // (name, sdk)

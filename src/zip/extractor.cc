@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <string>
 
-#include "vigie/base/crc32.h"
 #include "vigie/base/limits.h"
 
 namespace vigie::zip {
@@ -31,17 +30,8 @@ Extractor::Extractor(const MappedFile* backing, InflateBudget* budget)
 
 Extractor::~Extractor() { libdeflate_free_decompressor(Dec(decompressor_)); }
 
-bool Extractor::CrcMatches(const Entry& e, ByteView content) {
-  return Crc32(content) == e.crc32;
-}
-
-void Extractor::ReportCrcMismatch(const Archive& archive, const Entry& e, Diagnostics& diags) {
-  diags.Add(Severity::kWarning, ErrorCode::kZipCrcMismatch, archive.where(),
-            Name(e) + " fails its CRC-32 check; Android would refuse to extract it");
-}
-
-Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
-                                    ByteBuffer& storage, Diagnostics& diags, Crc crc) {
+Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e, ByteBuffer& storage,
+                                    Diagnostics& diags) {
   if (e.encrypted())
     return MakeError(ErrorCode::kZipEncrypted, e.local_header_offset, Name(e) + " is encrypted");
   if (e.method != kMethodStored && e.method != kMethodDeflate)
@@ -54,7 +44,7 @@ Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
   if (e.method == kMethodStored) {
     content = *raw;
     if (e.compressed_size != e.uncompressed_size) {
-      diags.Add(Severity::kWarning, ErrorCode::kZipSizeMismatch, archive.where(),
+      diags.Add(Level::kWarning, ErrorCode::kZipSizeMismatch, archive.where(),
                 Name(e) + " is stored and declares " + std::to_string(e.uncompressed_size) +
                     " bytes but holds " + std::to_string(e.compressed_size));
     }
@@ -63,7 +53,9 @@ Result<ByteView> Extractor::Extract(const Archive& archive, const Entry& e,
     if (!inflated) return inflated.error();
     content = *inflated;
   }
-  if (crc == Crc::kCheck && !CrcMatches(e, content)) ReportCrcMismatch(archive, e, diags);
+  if (libdeflate_crc32(0, content.data(), content.size()) != e.crc32)
+    diags.Add(Level::kWarning, ErrorCode::kZipCrcMismatch, archive.where(),
+              Name(e) + " fails its CRC-32 check; Android would refuse to extract it");
   return content;
 }
 
@@ -83,13 +75,6 @@ Result<uint64_t> Extractor::OutputCap(const Entry& e, uint64_t compressed_size) 
     return MakeError(ErrorCode::kZipBomb, e.local_header_offset,
                      Name(e) + " would exceed the per-input inflation budget");
   return cap;
-}
-
-std::optional<uint64_t> Extractor::OneGoSize(const Entry& e) const {
-  if (e.encrypted() || e.method != kMethodDeflate || e.compressed_size >= limits::kStreamingInflateThreshold ||
-      !OutputCap(e, e.compressed_size))
-    return std::nullopt;
-  return e.uncompressed_size;
 }
 
 Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, ByteView compressed,
@@ -132,7 +117,7 @@ Result<ByteView> Extractor::Inflate(const Archive& archive, const Entry& e, Byte
     }
   }
   if (produced != declared) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipSizeMismatch, archive.where(),
+    diags.Add(Level::kWarning, ErrorCode::kZipSizeMismatch, archive.where(),
               Name(e) + " inflates to " + std::to_string(produced) +
                   " bytes but declares " + std::to_string(declared));
   }

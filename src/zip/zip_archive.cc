@@ -98,7 +98,7 @@ Result<EndRecord> FindEndRecord(ByteView bytes, const std::string& where, Diagno
     uint16_t comment_len = r.U16();
     if (comment_len > bytes.size() - pos - kEocdSize) continue;  // Not a real EOCD.
     if (comment_len != bytes.size() - pos - kEocdSize) {
-      diags.Add(Severity::kInfo, ErrorCode::kZipCommentMismatch, where,
+      diags.Add(Level::kInfo, ErrorCode::kZipCommentMismatch, where,
                 std::to_string(bytes.size() - pos - kEocdSize - comment_len) +
                     " bytes follow the archive comment");
     }
@@ -218,7 +218,7 @@ std::vector<Entry> Archive::RecoverFromLocalHeaders(ByteView bytes, const std::s
     } else {
       auto end = CheckedAdd(data, e.compressed_size);
       if (!end || *end > bytes.size()) {
-        diags.Add(Severity::kWarning, ErrorCode::kZipEntryOutOfBounds, where,
+        diags.Add(Level::kWarning, ErrorCode::kZipEntryOutOfBounds, where,
                   "recovery stopped at " + Quote(e.name) + ": its data runs past the end of the file");
         break;
       }
@@ -267,7 +267,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
     uint64_t actual = end.cd_end_limit - end.cd_size;
     if (actual > end.cd_offset && bytes.ReadOr0<uint32_t>(actual) == kCentralSig) {
       shift = actual - end.cd_offset;
-      diags.Add(Severity::kWarning, ErrorCode::kZipShiftedOffsets, a.where_,
+      diags.Add(Level::kWarning, ErrorCode::kZipShiftedOffsets, a.where_,
                 std::to_string(shift) + " bytes were prepended without adjusting offsets");
     } else {
       return MakeError(ErrorCode::kZipBadCentralEntry, end.cd_offset,
@@ -278,7 +278,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
   // apksig requires the end record (or zip64 end record) to follow the
   // directory immediately; Android's ZIP reader alone does not care.
   if (shift == 0 && *cd_end < end.cd_end_limit) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipCdGap, a.where_,
+    diags.Add(Level::kWarning, ErrorCode::kZipCdGap, a.where_,
               std::to_string(end.cd_end_limit - *cd_end) +
                   " bytes sit between the central directory and the end record; APK Signature "
                   "Scheme v2+ verification fails on such files");
@@ -286,7 +286,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
 
   uint64_t count = end.entry_count;
   if (count > limits::kMaxZipEntries) {
-    diags.Add(Severity::kError, ErrorCode::kZipTooManyEntries, a.where_,
+    diags.Add(Level::kError, ErrorCode::kZipTooManyEntries, a.where_,
               "archive declares " + std::to_string(count) + " entries; reading the first " +
                   std::to_string(limits::kMaxZipEntries));
     count = limits::kMaxZipEntries;
@@ -300,7 +300,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
   for (uint64_t i = 0; i < count; ++i) {
     uint64_t rec = r.position();
     if (r.U32() != kCentralSig) {
-      diags.Add(Severity::kError, ErrorCode::kZipBadCentralEntry, a.where_,
+      diags.Add(Level::kError, ErrorCode::kZipBadCentralEntry, a.where_,
                 "central directory record " + std::to_string(i) + " of " + std::to_string(count) +
                     " has a bad signature; the remaining entries are lost");
       break;
@@ -315,7 +315,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
     ByteView extra = r.Bytes(extra_len);
     r.Skip(comment_len);
     if (!r.ok()) {
-      diags.Add(Severity::kError, ErrorCode::kZipBadCentralEntry, a.where_,
+      diags.Add(Level::kError, ErrorCode::kZipBadCentralEntry, a.where_,
                 "central directory record " + std::to_string(i) + " is truncated (at offset " +
                     std::to_string(end.cd_offset + rec) + ")");
       break;
@@ -323,7 +323,7 @@ Result<Archive> Archive::ReadCentral(ByteView bytes, std::string where, Diagnost
     bool bad64 = false;
     ApplyZip64Extra(extra, e, bad64);
     if (bad64)
-      diags.Add(Severity::kWarning, ErrorCode::kZipBadCentralEntry, a.where_,
+      diags.Add(Level::kWarning, ErrorCode::kZipBadCentralEntry, a.where_,
                 "entry " + Quote(e.name) + " has a truncated zip64 extra field");
     auto shifted = CheckedAdd(e.local_header_offset, shift);
     e.local_header_offset = shifted.value_or(UINT64_MAX);
@@ -346,8 +346,8 @@ Result<Archive> Archive::Open(ByteView bytes, std::string where, Diagnostics& di
   recovered.where_ = std::move(where);
   recovered.entries_ = RecoverFromLocalHeaders(bytes, recovered.where_, diags);
   if (recovered.entries_.empty()) return central.error();
-  diags.AddError(Severity::kError, central.error(), recovered.where_);
-  diags.Add(Severity::kWarning, ErrorCode::kZipRecovered, recovered.where_,
+  diags.AddError(Level::kError, central.error(), recovered.where_);
+  diags.Add(Level::kWarning, ErrorCode::kZipRecovered, recovered.where_,
             std::to_string(recovered.entries_.size()) +
                 " entries recovered by walking local headers; Android would not open this file");
   recovered.Index(diags);
@@ -364,14 +364,14 @@ void Archive::Index(Diagnostics& diags) {
     const Entry& e = entries_[i];
     if (!IsValidEntryName(e.name) && invalid_names++ == 0) first_invalid = Quote(e.name);
     if (!by_name_.try_emplace(e.name, i).second) {
-      diags.Add(Severity::kWarning, ErrorCode::kZipDuplicateName, where_,
+      diags.Add(Level::kWarning, ErrorCode::kZipDuplicateName, where_,
                 "entry " + Quote(e.name) +
                     " appears more than once; Android refuses to install such archives and "
                     "other tools may read either copy");
     }
   }
   if (invalid_names > 0) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipInvalidName, where_,
+    diags.Add(Level::kWarning, ErrorCode::kZipInvalidName, where_,
               std::to_string(invalid_names) + " entry name(s) hold NUL or invalid UTF-8, e.g. " +
                   first_invalid + "; Android refuses to open this archive");
   }
@@ -391,12 +391,12 @@ void Archive::CheckLayout(Diagnostics& diags) {
   prefix_size_ = entries_[order[0]].local_header_offset;
   if (prefix_size_ > 0 && prefix_size_ != UINT64_MAX) {
     if (bytes_.StartsWith(std::string_view("dex\n", 4))) {
-      diags.Add(Severity::kWarning, ErrorCode::kZipJanus, where_,
+      diags.Add(Level::kWarning, ErrorCode::kZipJanus, where_,
                 "a DEX file of " + std::to_string(prefix_size_) +
                     " bytes precedes the archive; Android before 8.1 with only a v1 signature "
                     "would run this code (CVE-2017-13156)");
     } else {
-      diags.Add(Severity::kInfo, ErrorCode::kZipPrefixData, where_,
+      diags.Add(Level::kInfo, ErrorCode::kZipPrefixData, where_,
                 std::to_string(prefix_size_) + " bytes precede the first entry");
     }
   }
@@ -412,7 +412,7 @@ void Archive::CheckLayout(Diagnostics& diags) {
     }
   }
   if (overlaps > 0) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipOverlap, where_,
+    diags.Add(Level::kWarning, ErrorCode::kZipOverlap, where_,
               std::to_string(overlaps) + " pair(s) of entries overlap, e.g. " + example);
   }
 }
@@ -438,12 +438,12 @@ Result<ByteView> Archive::RawData(const Entry& e, Diagnostics& diags) const {
   if (!r.ok())
     return MakeError(ErrorCode::kZipBadLocalHeader, lho, "truncated local header for " + Quote(e.name));
   if (local_name != e.name) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipLocalMismatch, where_,
+    diags.Add(Level::kWarning, ErrorCode::kZipLocalMismatch, where_,
               "local header names " + Quote(local_name) + " where the central directory names " +
                   Quote(e.name) + "; the central directory is used, as on Android");
   }
   if (local_method != e.method) {
-    diags.Add(Severity::kWarning, ErrorCode::kZipLocalMismatch, where_,
+    diags.Add(Level::kWarning, ErrorCode::kZipLocalMismatch, where_,
               "entry " + Quote(e.name) + ": local header says method " + std::to_string(local_method) +
                   ", central directory says " + std::to_string(e.method) +
                   "; the central directory is used, as on Android");

@@ -20,7 +20,8 @@
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/report/report.h"
-#include "vigie/sig/matcher_source.h"
+#include "vigie/exodus/importer.h"
+#include "vigie/pipeline/knowledge.h"
 #include "vigie/exodus/class_set.h"
 #include "vigie/sig/sdk_matcher.h"
 #include "vigie/zip/extractor.h"
@@ -159,9 +160,11 @@ TEST_F(Corpus, EdgeCasesAreReportedTheWayAndroidSeesThem) {
 namespace vigie {
 namespace {
 
+std::string ExodusDb() { return vigie::testing::CorpusDir() + "/signatures/exodus_trackers.json"; }
+
 std::shared_ptr<const sig::SdkMatcher> ExodusOnly() {
   static auto matcher = [] {
-    auto db = sig::ImportFile("exodus", vigie::testing::CorpusDir() + "/signatures/exodus_trackers.json");
+    auto db = sig::ImportFile(ExodusDb(), "exodus:" + ExodusDb(), exodus::ParseExodus);
     EXPECT_TRUE(db.ok());
     return *sig::SdkMatcher::Compile(std::move(*db));
   }();
@@ -179,7 +182,7 @@ std::set<std::string> SdkNames(const ScanResult& r) {
 // trackers_by_class_names for JARs and AARs.
 TEST_F(Corpus, ExodusDatabaseGivesExodusVerdicts) {
   ScanOptions options;
-  options.matcher = ExodusOnly();
+  options.knowledge.signatures = ExodusOnly();
   size_t compared = 0;
   for (const auto& c : Cases({"apk", "aab", "jar", "sdk/android"})) {
     SCOPED_TRACE(c.file);
@@ -229,16 +232,17 @@ TEST_F(Corpus, ExodusClassSetMatchesDexdump) {
         } else if (std::regex_search(name, std::regex("classes.*\\.dex"))) {
           auto b = x.Extract(*a, entry, storage, d);
           if (!b) continue;
-          sig::ClassNameList names;
+          sig::NameList names;
           for (const auto& dex : dex::DexFile::OpenAll(*b, name, d)) {
-            // Two slices, merged, as the detector splits the walk.
+            // Two halves, merged: marking ranges of classes apart must give
+            // what marking them at once does.
             const uint32_t half = dex.class_count() / 2;
-            sig::PrintedItems printed = sig::MarkPrintedItems(dex, 0, half);
-            printed.Merge(sig::MarkPrintedItems(dex, half));
-            names.AddPrintedTypes(dex, printed.types);
-            names.AddPrintedStrings(dex, printed.strings);
+            exodus::PrintedItems printed = exodus::MarkPrintedItems(dex, 0, half);
+            printed.Merge(exodus::MarkPrintedItems(dex, half));
+            exodus::AddPrintedTypes(names, dex, printed.types);
+            exodus::AddPrintedStrings(names, dex, printed.strings);
           }
-          names.AddMatchesIn(name);
+          exodus::AddClassNames(names, name);
           for (size_t i = 0; i < names.size(); ++i) set.emplace(names.name(i));
         }
       }
@@ -256,9 +260,9 @@ TEST_F(Corpus, ExodusClassSetMatchesDexdump) {
 namespace vigie {
 namespace {
 
-std::shared_ptr<const sig::SdkMatcher> BuiltinKb() {
-  static auto matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
-  return matcher;
+const Knowledge& BuiltinKnowledge() {
+  static const Knowledge knowledge = *LoadKnowledge({});
+  return knowledge;
 }
 
 // With the built-in KB alone, the exodus_ids of the SDKs found cover every
@@ -267,7 +271,7 @@ std::shared_ptr<const sig::SdkMatcher> BuiltinKb() {
 // prone to false alarms).
 TEST_F(Corpus, BuiltinKbCoversExodusAndStaysQuietOnCleanApps) {
   ScanOptions options;
-  options.matcher = BuiltinKb();
+  options.knowledge = BuiltinKnowledge();
   size_t binaries = 0;
   for (const auto& c : Cases({"apk", "aab", "jar", "sdk/android"})) {
     if (fs::path(c.file).stem().string().rfind("edge_", 0) == 0) continue;  // Parsing cases, not SDKs.
@@ -283,7 +287,7 @@ TEST_F(Corpus, BuiltinKbCoversExodusAndStaysQuietOnCleanApps) {
       if (s.exodus_id) got.insert(*s.exodus_id);
     for (int id : want) EXPECT_TRUE(got.count(id)) << "Exodus tracker " << id << " not covered";
     if (want.empty()) {
-      for (const auto& s : r.sdks) EXPECT_NE(s.confidence, "low") << s.name << ": " << s.basis;
+      for (const auto& s : r.sdks) EXPECT_NE(s.confidence, Confidence::kLow) << s.name << ": " << s.basis;
       // No third-party alarm on a tracker-free app: only findings about the
       // app itself (its manifest, the secrets in its strings) may fire.
       static const std::set<std::string> own = {"debuggable", "cleartext-traffic-allowed", "backup-allowed",
@@ -305,41 +309,34 @@ TEST_F(Corpus, BuiltinKbCoversExodusAndStaysQuietOnCleanApps) {
 namespace vigie {
 namespace {
 
-// When a DEX is ready before the signatures have loaded, the scan keeps it
-// and analyses it later (AnalyseSdks in scanner.cc). The report must be the
-// one a scan with the signatures loaded up front gives. ScanBytes has no
-// helper thread to load them, so here every DEX that may wait does wait,
-// until the end of the scan: deferral at its largest. Built-in KB and
-// Exodus' database together, on every app, multidex ones included.
-TEST_F(Corpus, DeferredAndHelperWorkGiveTheSameReport) {
-  sig::SignatureSpec spec;
-  spec.imports.emplace_back("exodus", vigie::testing::CorpusDir() + "/signatures/exodus_trackers.json");
-  ScanOptions ready;
-  auto loaded = sig::LoadMatcher(spec);
-  ASSERT_TRUE(loaded.ok());
-  ready.matcher = *loaded;
+// A scan given several threads reads an input's DEX files on all of them
+// and merges them in entry order: its report is the one of a scan on one
+// thread. Built-in KB and Exodus' database together, on every app,
+// multidex ones included; ScanFile and ScanBytes (the fuzzers' entry) too.
+TEST_F(Corpus, ThreadsGiveTheSameReport) {
+  KnowledgeSpec spec;
+  spec.signatures.emplace_back("exodus", ExodusDb());
+  auto knowledge = LoadKnowledge(spec);
+  ASSERT_TRUE(knowledge.ok()) << knowledge.error().message;
+  ScanOptions one, two;
+  one.knowledge = two.knowledge = *knowledge;
+  one.deep = two.deep = true;
+  two.threads = 2;
   size_t multidex = 0;
   for (const auto& c : Cases({"apk", "aab"})) {
     SCOPED_TRACE(c.file);
+    ScanResult a = ScanFile(c.file, one);
+    ScanResult b = ScanFile(c.file, two);
+    EXPECT_EQ(a.file.sha256.size(), 64u);
+    EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(b, report::JsonStyle::kPretty));
     auto f = MappedFile::Open(c.file);
     ASSERT_TRUE(f.ok());
-    ScanOptions later;
-    later.matcher_source = std::make_shared<sig::MatcherSource>(spec);
-    ScanResult a = ScanBytes(f->view(), c.file, ready);
-    ScanResult b = ScanBytes(f->view(), c.file, later);
-    EXPECT_TRUE(later.matcher_source->loaded());
-    EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(b, report::JsonStyle::kPretty));
-    // ScanFile's helper also reads the manifest and resources while the
-    // code is read; their diagnostics must still come first.
-    ScanOptions file_later;
-    file_later.matcher_source = std::make_shared<sig::MatcherSource>(spec);
-    ScanResult d = ScanFile(c.file, file_later);
-    EXPECT_EQ(d.file.sha256.size(), 64u);
-    d.file.sha256.clear();
-    EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(d, report::JsonStyle::kPretty));
+    ScanResult bytes = ScanBytes(f->view(), c.file, two);
+    bytes.file.sha256 = a.file.sha256;
+    EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(bytes, report::JsonStyle::kPretty));
     if (a.code.dex.size() > 1) ++multidex;
   }
-  EXPECT_GE(multidex, 5u) << "the corpus must exercise several deferred DEX files per app";
+  EXPECT_GE(multidex, 5u) << "the corpus must exercise several DEX files per app";
 }
 
 }  // namespace
@@ -380,8 +377,8 @@ TEST_F(Corpus, InstructionWalkAgreesWithDexdump) {
           auto code = opened->Code(m.code_off);
           if (!code) return;
           dex::ForEachInstruction(code->insns, [&](const dex::Instruction& in) {
-            const bool invoke = (in.opcode >= 0x6e && in.opcode <= 0x72) || (in.opcode >= 0x74 && in.opcode <= 0x78);
-            const bool sget = in.opcode >= 0x60 && in.opcode <= 0x66;
+            const bool invoke = dex::HasFlag(in.opcode, dex::kInvoke);
+            const bool sget = dex::HasFlag(in.opcode, dex::kStaticGet);
             if (invoke || sget) ours.push_back((invoke ? "i " : "s ") + std::to_string(in.Index16()));
           });
         });

@@ -12,53 +12,6 @@
 namespace vigie {
 namespace {
 
-// Large blocks ask for huge pages until the process turns them off (as a
-// slow first fault does), and then no longer do.
-TEST(LargeAllocation, AsksForHugePagesUntilTurnedOff) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "under AddressSanitizer, large blocks come from the checked heap";
-#else
-  const bool was = LargeAllocationsUseHugePages();
-  SetLargeAllocationsUseHugePages(true);
-  const size_t size = 3 * kLargeAllocation;
-  void* with = AllocateLarge(size);
-  const std::string with_flags = vigie::testing::MappingField(with, "VmFlags:");
-  // The fault took well under the threshold on this machine, or huge pages
-  // were turned off by it: either way the first block asked for them.
-  EXPECT_NE(with_flags.find(" hg"), std::string::npos) << with_flags;
-  SetLargeAllocationsUseHugePages(false);
-  void* without = AllocateLarge(size);
-  const std::string without_flags = vigie::testing::MappingField(without, "VmFlags:");
-  EXPECT_FALSE(without_flags.empty());
-  EXPECT_EQ(without_flags.find(" hg"), std::string::npos) << without_flags;
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(without) % kLargeAllocation, 0u);
-  FreeLarge(with, size);
-  FreeLarge(without, size);
-  SetLargeAllocationsUseHugePages(was);
-#endif
-}
-
-// A parked buffer stays mapped until this thread parks another or frees
-// it; only one is kept.
-TEST(LargeAllocation, ParkedBufferLivesUntilTheNextOrTheFree) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "under AddressSanitizer, large blocks come from the checked heap";
-#else
-  auto mapped = [](const void* p) { return !vigie::testing::MappingField(p, "Rss:").empty(); };
-  ByteBuffer first(kLargeAllocation + 1), second(kLargeAllocation + 1);
-  const uint8_t* a = first.data();
-  const uint8_t* b = second.data();
-  ParkBuffer(std::move(first));
-  EXPECT_TRUE(mapped(a));
-  ParkBuffer(std::move(second));
-  EXPECT_FALSE(mapped(a));
-  EXPECT_TRUE(mapped(b));
-  FreeParkedBuffer();
-  EXPECT_FALSE(mapped(b));
-  FreeParkedBuffer();  // Nothing parked: nothing happens.
-#endif
-}
-
 TEST(CheckedMath, DetectsOverflow) {
   EXPECT_EQ(CheckedAdd(1, 2), 3u);
   EXPECT_FALSE(CheckedAdd(UINT64_MAX, 1).has_value());
@@ -102,30 +55,29 @@ TEST(Reader, Leb128MatchesTheDexSpecExamples) {
   EXPECT_FALSE(r.ok());
 }
 
-// A scan records its manifest's diagnostics on a helper thread and merges
-// them first: the merged list must read as if recorded in that order, with
-// the cap and its marker applied to the whole.
-TEST(Diagnostics, PrependKeepsOrderCapAndErrorCount) {
-  Diagnostics code, manifest;
-  code.Add(Severity::kWarning, ErrorCode::kZipCrcMismatch, "classes.dex", "crc");
-  manifest.Add(Severity::kError, ErrorCode::kAxmlMalformed, "AndroidManifest.xml", "bad");
-  code.Prepend(std::move(manifest));
-  ASSERT_EQ(code.items().size(), 2u);
-  EXPECT_EQ(code.items()[0].where, "AndroidManifest.xml");
-  EXPECT_EQ(code.items()[1].where, "classes.dex");
-  EXPECT_TRUE(code.HasErrors());
+// Diagnostics read apart (a DEX on another thread) and appended keep their
+// order, the cap over the whole list, and the count of errors.
+TEST(Diagnostics, AppendKeepsOrderCapAndErrorCount) {
+  Diagnostics manifest, code;
+  manifest.Add(Level::kError, ErrorCode::kAxmlMalformed, "AndroidManifest.xml", "bad");
+  code.Add(Level::kWarning, ErrorCode::kZipCrcMismatch, "classes.dex", "crc");
+  manifest.Append(std::move(code));
+  ASSERT_EQ(manifest.items().size(), 2u);
+  EXPECT_EQ(manifest.items()[0].where, "AndroidManifest.xml");
+  EXPECT_EQ(manifest.items()[1].where, "classes.dex");
+  EXPECT_TRUE(manifest.HasErrors());
 
-  Diagnostics full, early;
+  Diagnostics early, late;
+  early.Add(Level::kError, ErrorCode::kAxmlMalformed, "early", "first");
   for (uint64_t i = 0; i < limits::kMaxDiagnostics; ++i)
-    full.Add(Severity::kInfo, ErrorCode::kZipCrcMismatch, "late", std::to_string(i));
-  early.Add(Severity::kError, ErrorCode::kAxmlMalformed, "early", "first");
-  full.Prepend(std::move(early));
+    late.Add(Level::kInfo, ErrorCode::kZipCrcMismatch, "late", std::to_string(i));
+  early.Append(std::move(late));
   // The early item is kept; the last late one is dropped, and marked so.
-  EXPECT_EQ(full.items().front().where, "early");
-  EXPECT_EQ(full.dropped(), 1u);
-  EXPECT_EQ(full.items().back().code, ErrorCode::kDiagnosticsTruncated);
-  EXPECT_EQ(full.items().size(), limits::kMaxDiagnostics + 1);
-  EXPECT_TRUE(full.HasErrors());
+  EXPECT_EQ(early.items().front().where, "early");
+  EXPECT_EQ(early.dropped(), 1u);
+  EXPECT_EQ(early.items().back().code, ErrorCode::kDiagnosticsTruncated);
+  EXPECT_EQ(early.items().size(), limits::kMaxDiagnostics + 1);
+  EXPECT_TRUE(early.HasErrors());
 }
 
 }  // namespace

@@ -10,7 +10,6 @@
 #include "test_support.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
-#include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
 namespace {
@@ -23,7 +22,7 @@ using vigie::testing::Fixture;
 ScanOptions DefaultOptions() {
   static const ScanOptions options = [] {
     ScanOptions o;
-    o.matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
+    o.knowledge = *LoadKnowledge({});
     return o;
   }();
   return options;

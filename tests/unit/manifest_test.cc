@@ -9,8 +9,6 @@
 #include "vigie/pipeline/scanner.h"
 #include "vigie/format/axml/proto_xml.h"
 #include "vigie/format/axml/text_xml.h"
-#include "vigie/sig/matcher_source.h"
-#include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
 namespace {
@@ -39,8 +37,11 @@ TEST_F(BasicApk, Identity) {
   EXPECT_EQ(id.package, "org.vigie.fixture");
   EXPECT_EQ(id.version_code, 42);
   EXPECT_EQ(id.version_name, "4.2-fixture");
-  EXPECT_EQ(id.min_sdk, "21");
-  EXPECT_EQ(id.target_sdk, "29");
+  ASSERT_TRUE(id.min_sdk && id.target_sdk);
+  EXPECT_EQ(id.min_sdk->text, "21");
+  EXPECT_EQ(id.min_sdk->number, 21);
+  EXPECT_EQ(id.target_sdk->text, "29");
+  EXPECT_EQ(id.target_sdk->number, 29);
   EXPECT_EQ(id.label, "Vigie Fixture") << "resolved through resources.arsc";
   EXPECT_TRUE(id.label_reference.has_value());
 }
@@ -54,6 +55,14 @@ TEST_F(BasicApk, PermissionsAreDeduplicatedWithTheirQualifiers) {
                        "android.permission.WRITE_EXTERNAL_STORAGE", "android.permission.CAMERA",
                        "org.vigie.fixture.permission.CUSTOM"}));
   EXPECT_EQ(m().permissions[4].max_sdk, 28);
+  // What each exposes, from data/permissions.tsv; a name the table lacks is
+  // in group "other".
+  EXPECT_EQ(m().permissions[1].what.group, "location");
+  EXPECT_EQ(m().permissions[1].what.protection, "dangerous");
+  EXPECT_EQ(m().permissions[0].what.protection, "normal");
+  EXPECT_EQ(m().permissions[6].what.group, "other");
+  EXPECT_EQ(m().permissions[6].what.protection, "unknown");
+  EXPECT_LT(m().permissions[1].what.group_rank, m().permissions[6].what.group_rank);
   EXPECT_TRUE(m().permissions[5].sdk23_only);
   EXPECT_FALSE(m().permissions[0].sdk23_only);
   ASSERT_EQ(m().declared_permissions.size(), 1u);
@@ -120,9 +129,9 @@ TEST_F(BasicApk, CodeInventory) {
 }
 
 TEST(Manifest, QualifyClassName) {
-  EXPECT_EQ(QualifyClassName("a.b", ".C"), "a.b.C");
-  EXPECT_EQ(QualifyClassName("a.b", "C"), "a.b.C");
-  EXPECT_EQ(QualifyClassName("a.b", "x.y.C"), "x.y.C");
+  EXPECT_EQ(android::QualifyClassName("a.b", ".C"), "a.b.C");
+  EXPECT_EQ(android::QualifyClassName("a.b", "C"), "a.b.C");
+  EXPECT_EQ(android::QualifyClassName("a.b", "x.y.C"), "x.y.C");
 }
 
 TEST(Scan, NestedApkCodeIsCounted) {
@@ -178,13 +187,11 @@ TEST(Scan, BadInputsGetAStatusAndADiagnosticNamingThePart) {
   EXPECT_TRUE(missing.diagnostics.Has(ErrorCode::kIoError));
 }
 
-// The scan computes DEX checksums beside the analysis of the code
-// (DexFile::Checksum::kByCaller): the result must still reach the DEX's
-// summary and the diagnostics, with signatures (the checksum then runs as a
-// task of the SDK analysis) or without.
-TEST(Scan, DexChecksumsAreCheckedBesideTheAnalysis) {
+// A DEX checksum that does not match reaches the DEX's summary and the
+// diagnostics, with signatures or without, on one thread or two.
+TEST(Scan, DexChecksumsAreChecked) {
   ScanOptions with_kb;
-  with_kb.matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
+  with_kb.knowledge = *LoadKnowledge({});
   with_kb.threads = 2;
   for (const ScanOptions& o : {ScanOptions{}, with_kb}) {
     ScanResult bad = ScanFile(Fixture("corrupt_classes.dex"), o);
@@ -218,7 +225,7 @@ TEST(ProtoManifest, TypedValuesAndChildrenAreRead) {
   Diagnostics diags;
   auto doc = axml::ParseProtoXml(ByteView(bytes.data(), bytes.size()), "m", diags);
   ASSERT_TRUE(doc.ok());
-  Manifest m = ReadManifest(*doc, nullptr, "m", diags);
+  Manifest m = android::ReadManifest(*doc, nullptr, "m", diags);
   EXPECT_EQ(m.identity.package, "org.vigie.seed");
   EXPECT_EQ(m.identity.version_code, 5);
   ASSERT_EQ(m.permissions.size(), 1u);
@@ -252,7 +259,7 @@ TEST(TextManifest, AgreesWithTheCompiledManifest) {
   Diagnostics diags;
   auto doc = axml::ParseTextXml(ByteView(text.data(), text.size()), "m", diags);
   ASSERT_TRUE(doc.ok());
-  Manifest t = ReadManifest(*doc, nullptr, "m", diags);
+  Manifest t = android::ReadManifest(*doc, nullptr, "m", diags);
   Manifest b = ScanFile(Fixture("basic.apk")).manifest;
   EXPECT_EQ(t.identity.package, b.identity.package);
   EXPECT_EQ(t.identity.version_code, b.identity.version_code);
@@ -288,7 +295,7 @@ TEST(TextManifest, EntitiesAreNeverExpanded) {
   Diagnostics diags;
   auto doc = axml::ParseTextXml(ByteView(xml), "m", diags);
   ASSERT_TRUE(doc.ok());
-  Manifest m = ReadManifest(*doc, nullptr, "m", diags);
+  Manifest m = android::ReadManifest(*doc, nullptr, "m", diags);
   EXPECT_EQ(m.identity.package, "p&A&x;&a;");
   ASSERT_EQ(m.permissions.size(), 1u);
 }

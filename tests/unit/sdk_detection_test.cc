@@ -17,7 +17,8 @@
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/report/report.h"
 #include "vigie/exodus/class_set.h"
-#include "vigie/sig/matcher_source.h"
+#include "vigie/exodus/importer.h"
+#include "vigie/pipeline/knowledge.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie {
@@ -25,9 +26,11 @@ namespace {
 
 using vigie::testing::Fixture;
 
+// Scans as the CLI does by default: with the built-in knowledge.
 ScanOptions WithKb() {
+  static const Knowledge knowledge = *LoadKnowledge({});
   ScanOptions o;
-  o.matcher = *sig::SdkMatcher::Compile(*sig::LoadBuiltinKb());
+  o.knowledge = knowledge;
   return o;
 }
 
@@ -40,7 +43,7 @@ const SdkFinding* Find(const ScanResult& r, const std::string& id) {
 // An Exodus database of the trackers the fixtures name. "AdView.Listener"
 // would only match across a '$', which ends an Exodus class name.
 std::shared_ptr<const sig::SdkMatcher> ExodusTestMatcher() {
-  auto db = sig::ParseExodus(R"({"trackers":{
+  auto db = exodus::ParseExodus(R"({"trackers":{
       "1":{"id":1,"name":"Facebook Ads","code_signature":"com.facebook.ads"},
       "2":{"id":2,"name":"MoPub","code_signature":"com.mopub.mobileads."},
       "3":{"id":3,"name":"Flurry","code_signature":"com.flurry."},
@@ -54,12 +57,12 @@ std::shared_ptr<const sig::SdkMatcher> ExodusTestMatcher() {
 // Exodus' class set holds what dexdump prints of methods' code items: catch
 // types, and local variables' types and generic signatures. Vigie reads the
 // code items only when a name they could add matches a signature
-// (sig::CodeCandidates); these must still be found, and a tracker name that
+// (exodus::CodeCandidates); these must still be found, and a tracker name that
 // only a string constant holds must not.
 TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByCodeItems) {
   REQUIRE_FIXTURE(Fixture("locals.dex"));
   ScanOptions o;
-  o.matcher = ExodusTestMatcher();
+  o.knowledge.signatures = ExodusTestMatcher();
   ScanResult r = ScanFile(Fixture("locals.dex"), o);
   std::map<std::string, std::vector<std::string>> found;
   for (const auto& s : r.sdks) found[s.name] = s.classes.examples;
@@ -72,7 +75,7 @@ TEST(SdkDetection, ExodusSeesTrackersNamedOnlyByCodeItems) {
 }
 
 // What an Exodus database finds in a DEX must be exactly what the names of
-// everything dexdump prints match (sig::MarkPrintedItems, code items and
+// everything dexdump prints match (exodus::MarkPrintedItems, code items and
 // all), whether the scan settles it from the defined classes' names
 // (exodus_names.dex, whose other names all repeat a defined class's) or
 // falls back on marking what dexdump prints (locals.dex, whose trackers are
@@ -86,17 +89,17 @@ TEST(SdkDetection, ExodusMatchesAreThoseOfWhatDexdumpPrints) {
     Diagnostics diags;
     auto dex = dex::DexFile::Open(ByteView(bytes.data(), bytes.size()), name, diags);
     ASSERT_TRUE(dex.ok());
-    const sig::PrintedItems printed = sig::MarkPrintedItems(*dex);
-    sig::ClassNameList names;
-    names.AddPrintedTypes(*dex, printed.types);
-    names.AddPrintedStrings(*dex, printed.strings);
+    const exodus::PrintedItems printed = exodus::MarkPrintedItems(*dex);
+    sig::NameList names;
+    exodus::AddPrintedTypes(names, *dex, printed.types);
+    exodus::AddPrintedStrings(names, *dex, printed.strings);
     std::set<std::pair<std::string, std::string>> expected, found;
     sig::MatchSession session(*matcher);
     session.MatchExodusNames(names, [&](uint32_t sdk, size_t i) {
       expected.emplace(matcher->db().sdks[sdk].name, std::string(names.name(i)));
     });
     ScanOptions o;
-    o.matcher = matcher;
+    o.knowledge.signatures = matcher;
     const ScanResult r = ScanFile(Fixture(name), o);
     size_t counted = 0;
     for (const auto& s : r.sdks) {
@@ -108,58 +111,34 @@ TEST(SdkDetection, ExodusMatchesAreThoseOfWhatDexdumpPrints) {
   }
 }
 
-// With signatures still loading, the scan's helper works out what the
-// manifest and resources add (SdkDetector::PrepareManifest) while the code is
-// read, and the scan adds it at the end; with signatures given loaded, there
-// is no helper and the scan does both at the end. The reports must be the
-// same, on apps whose manifests carry SDK components, meta-data with URLs and
-// secrets, permissions, and resource strings with hosts; and in an XAPK, where
-// a nested APK's manifest replaces the package's own.
-TEST(SdkDetection, ManifestPreparedAsideGivesTheSameReport) {
-  for (const char* name : {"sdkapp.apk", "secretsapp.apk", "prayerapp.apk", "pushapp.apk", "app.xapk"}) {
+// A scan's DEX files (and --deep assets) are read on as many threads as it
+// is given and merged in entry order: the report is the one of a scan on
+// one thread, on multidex apps (multidex_last.apk puts the SDK code in its
+// largest DEX, between a smaller one, a text asset, a native library and
+// another DEX), on apps whose manifests carry SDK components, meta-data
+// with URLs and secrets, and in an XAPK.
+TEST(SdkDetection, ThreadsGiveTheSameReport) {
+  for (const char* name : {"multidex_last.apk", "basic.apk", "sdkapp.apk", "secretsapp.apk", "deepapp.apk",
+                           "app.xapk"}) {
+    SCOPED_TRACE(name);
     const std::string path = Fixture(name);
     REQUIRE_FIXTURE(path);
-    ScanOptions loading;
-    loading.matcher_source = std::make_shared<sig::MatcherSource>(sig::SignatureSpec{});
-    ScanResult aside = ScanFile(path, loading);
-    ScanResult inline_ = ScanFile(path, WithKb());
-    if (std::string_view(name) != "app.xapk") {
-      ASSERT_FALSE(aside.sdks.empty()) << name;
+    for (bool deep : {false, true}) {
+      ScanOptions one = WithKb(), three = WithKb();
+      one.deep = three.deep = deep;
+      three.threads = 3;
+      const ScanResult a = ScanFile(path, one), b = ScanFile(path, three);
+      EXPECT_EQ(report::ToJson(a, report::JsonStyle::kPretty), report::ToJson(b, report::JsonStyle::kPretty))
+          << (deep ? "--deep" : "default");
     }
-    EXPECT_EQ(report::ToJson(aside, report::JsonStyle::kPretty), report::ToJson(inline_, report::JsonStyle::kPretty))
-        << name;
   }
-}
-
-// In a multidex app whose largest DEX is not its first, the scan's helper
-// reads the entries before it (a smaller DEX, a text asset, a native
-// library) while the scan's thread inflates the largest; the largest is
-// analysed after them, and the entries after it in order (scanner.cc,
-// ReadPrefixAside). The report must be the one of a scan that reads every
-// entry in order on one thread, with --deep too (which reads the listed
-// entries in order).
-TEST(SdkDetection, DexFilesReadAsideGiveTheSameReport) {
-  const std::string path = Fixture("multidex_last.apk");
-  REQUIRE_FIXTURE(path);
-  for (bool deep : {false, true}) {
-    SCOPED_TRACE(deep ? "--deep" : "default");
-    ScanOptions loading;
-    loading.matcher_source = std::make_shared<sig::MatcherSource>(sig::SignatureSpec{});
-    loading.threads = 2;
-    loading.deep = deep;
-    ScanOptions in_order = WithKb();
-    in_order.deep = deep;
-    const ScanResult aside = ScanFile(path, loading);
-    const ScanResult one_thread = ScanFile(path, in_order);
-    ASSERT_EQ(aside.code.dex.size(), 3u);
-    EXPECT_EQ(aside.code.dex[0].path, "classes2.dex");
-    EXPECT_EQ(aside.code.dex[1].path, "classes.dex");
-    EXPECT_EQ(aside.code.dex[2].path, "classes3.dex");
-    EXPECT_EQ(aside.code.native_libs, std::vector<std::string>{"lib/arm64-v8a/libvigie_native.so"});
-    ASSERT_NE(Find(aside, "vigie:appsflyer"), nullptr) << "from the largest DEX";
-    EXPECT_EQ(report::ToJson(aside, report::JsonStyle::kPretty),
-              report::ToJson(one_thread, report::JsonStyle::kPretty));
-  }
+  const ScanResult multidex = ScanFile(Fixture("multidex_last.apk"), WithKb());
+  ASSERT_EQ(multidex.code.dex.size(), 3u);
+  EXPECT_EQ(multidex.code.dex[0].path, "classes2.dex");
+  EXPECT_EQ(multidex.code.dex[1].path, "classes.dex");
+  EXPECT_EQ(multidex.code.dex[2].path, "classes3.dex");
+  EXPECT_EQ(multidex.code.native_libs, std::vector<std::string>{"lib/arm64-v8a/libvigie_native.so"});
+  EXPECT_NE(Find(multidex, "vigie:appsflyer"), nullptr) << "from the largest DEX";
 }
 
 TEST(SdkDetection, CodeStringsAndManifestEvidence) {
@@ -167,7 +146,7 @@ TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   ScanResult r = ScanFile(Fixture("sdkapp.apk"), WithKb());
   const SdkFinding* af = Find(r, "vigie:appsflyer");
   ASSERT_NE(af, nullptr);
-  EXPECT_EQ(af->confidence, "high");
+  EXPECT_EQ(af->confidence, Confidence::kHigh);
   EXPECT_EQ(af->classes.examples, std::vector<std::string>{"com.appsflyer.AppsFlyerLib"});
   EXPECT_EQ(af->strings.count, 2u) << "conversions. and launches.appsflyer.com";
   EXPECT_EQ(af->exodus_id, 12);
@@ -175,7 +154,7 @@ TEST(SdkDetection, CodeStringsAndManifestEvidence) {
 
   const SdkFinding* xmode = Find(r, "vigie:xmode");
   ASSERT_NE(xmode, nullptr);
-  EXPECT_EQ(xmode->confidence, "medium");
+  EXPECT_EQ(xmode->confidence, Confidence::kMedium);
   EXPECT_EQ(xmode->basis, "code");
   EXPECT_NE(std::find(xmode->categories.begin(), xmode->categories.end(), "data_broker"), xmode->categories.end());
 
@@ -184,7 +163,7 @@ TEST(SdkDetection, CodeStringsAndManifestEvidence) {
   EXPECT_EQ(pw->manifest.examples, std::vector<std::string>{"meta-data com.pushwoosh.appid"});
   EXPECT_EQ(pw->strings.examples, std::vector<std::string>{"cp.pushwoosh.com"}) << "from a string resource";
   EXPECT_EQ(pw->basis, "manifest + network strings") << "permissions are not counted as evidence kinds";
-  EXPECT_EQ(pw->confidence, "medium");
+  EXPECT_EQ(pw->confidence, Confidence::kMedium);
   // Requested permissions that each SDK's manifest declares, as supporting
   // evidence on the findings made by other evidence...
   EXPECT_EQ(pw->permissions.examples, std::vector<std::string>{"com.google.android.c2dm.permission.RECEIVE"});
@@ -280,7 +259,7 @@ TEST(Findings, LocationToADataBrokerIsCriticalWithBackgroundLocation) {
   ASSERT_FALSE(r.findings.empty());
   const Finding& f = r.findings[0];
   EXPECT_EQ(f.id, "location-to-data-broker") << "the most severe finding comes first";
-  EXPECT_EQ(f.severity, "critical");
+  EXPECT_EQ(f.severity, Severity::kCritical);
   EXPECT_EQ(f.subject, "vigie:xmode");
   EXPECT_NE(f.title.find("data broker"), std::string::npos);
   EXPECT_TRUE(AnyContains(f.evidence, "sdk: X-Mode / Outlogic location SDK"));
@@ -292,7 +271,7 @@ TEST(Findings, LocationToADataBrokerIsCriticalWithBackgroundLocation) {
   EXPECT_EQ(FindingOf(r, "vendor-in-jurisdiction-of-concern"), nullptr) << "no policy list given";
   const Finding* backup = FindingOf(r, "backup-allowed");
   ASSERT_NE(backup, nullptr);
-  EXPECT_EQ(backup->severity, "low");
+  EXPECT_EQ(backup->severity, Severity::kLow);
 }
 
 // The Pushwoosh story, told without any policy list: a vendor that says US
@@ -316,7 +295,7 @@ TEST(Findings, VendorTiesToAPolicyCountry) {
   const Finding* f = FindingOf(r, "vendor-in-jurisdiction-of-concern");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->subject, "pushwoosh");
-  EXPECT_EQ(f->severity, "medium") << "its code here reaches none of the sensitive kinds";
+  EXPECT_EQ(f->severity, Severity::kMedium) << "its code here reaches none of the sensitive kinds";
   EXPECT_TRUE(AnyContains(f->evidence, "ties to RU (development, staff"));
   EXPECT_TRUE(AnyContains(f->evidence, "reuters.com"));
 }
@@ -345,17 +324,17 @@ TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
   ASSERT_TRUE(secrets.count("elasticsearch_http"));
   EXPECT_EQ(secrets["elasticsearch_http"]->value, "http://search.vigie-fixture.example:9200")
       << "port 92001 is not Elasticsearch's";
-  EXPECT_EQ(secrets["elasticsearch_http"]->severity, "high") << "plain HTTP";
+  EXPECT_EQ(secrets["elasticsearch_http"]->severity, Severity::kHigh) << "plain HTTP";
   ASSERT_TRUE(secrets.count("kibana_https"));
   EXPECT_EQ(secrets["kibana_https"]->value, "https://kibana.vigie-fixture.example:5601");
   const Finding* config = FindingOf(r, "service-config");
   ASSERT_NE(config, nullptr);
-  EXPECT_EQ(config->severity, "info");
+  EXPECT_EQ(config->severity, Severity::kInfo);
   EXPECT_TRUE(AnyContains(config->evidence, "1:123456789012:android:"));
   EXPECT_EQ(secrets["google_api_key"]->value, "AIzaSyVi…, 39 characters") << "redacted";
   EXPECT_EQ(secrets["google_api_key"]->where, "classes.dex");
   EXPECT_EQ(secrets["aws_access_key"]->where, "resources.arsc");
-  EXPECT_EQ(secrets["aws_access_key"]->severity, "critical");
+  EXPECT_EQ(secrets["aws_access_key"]->severity, Severity::kCritical);
   EXPECT_EQ(secrets["firebase_database"]->value, "https://vigie-fixture-default-rtdb.firebaseio.com")
       << "a backend's address is shown whole";
   EXPECT_TRUE(secrets["firebase_database"]->backend);
@@ -381,7 +360,7 @@ TEST(EndpointsAndSecrets, FoundRedactedAttributedAndReported) {
     }
   const Finding* key = FindingOf(r, "hardcoded-secret");
   ASSERT_NE(key, nullptr);
-  EXPECT_EQ(key->severity, "critical") << "the AWS key, the most severe, comes first";
+  EXPECT_EQ(key->severity, Severity::kCritical) << "the AWS key, the most severe, comes first";
   EXPECT_EQ(FindingOf(r, "backup-allowed"), nullptr) << "allowBackup=false";
 }
 
@@ -445,11 +424,11 @@ TEST(EndpointsAndSecrets, BlobSearchEqualsRuleByRuleSearch) {
     std::string text;
     for (int k = rng() % 12; k > 0; --k) text += pieces[rng() % std::size(pieces)];
     std::vector<std::string> a, b;
-    ForEachUrl(text, [&](std::string_view u) { a.push_back("url " + std::string(u)); });
-    ForEachSecret(text, [&](const SecretMatch& m) { a.push_back(m.rule->kind + " " + std::string(m.token)); });
-    ForEachFindInBlob(
+    detect::ForEachUrl(text, [&](std::string_view u) { a.push_back("url " + std::string(u)); });
+    detect::ForEachSecret(text, [&](const detect::SecretMatch& m) { a.push_back(m.rule->kind + " " + std::string(m.token)); });
+    detect::ForEachFindInBlob(
         text, [&](std::string_view u) { b.push_back("url " + std::string(u)); },
-        [&](const SecretMatch& m) { b.push_back(m.rule->kind + " " + std::string(m.token)); });
+        [&](const detect::SecretMatch& m) { b.push_back(m.rule->kind + " " + std::string(m.token)); });
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     ASSERT_EQ(a, b) << text;
@@ -468,7 +447,7 @@ TEST(Stories, PrayerAppLocationGoesToADataBroker) {
   EXPECT_EQ(r.recipients[0].countries, std::vector<std::string>{"US"});
   ASSERT_FALSE(r.findings.empty());
   EXPECT_EQ(r.findings[0].id, "location-to-data-broker");
-  EXPECT_EQ(r.findings[0].severity, "critical");
+  EXPECT_EQ(r.findings[0].severity, Severity::kCritical);
   EXPECT_TRUE(AnyContains(r.findings[0].evidence, "FusedLocationProviderClient.requestLocationUpdates"));
   EXPECT_TRUE(AnyContains(r.findings[0].evidence, "Muslim Pro"));
   bool endpoint = false;
@@ -496,7 +475,7 @@ TEST(Stories, PushwooshSaysUsButIsBuiltInRussia) {
   ScanResult p = ScanFile(Fixture("pushapp.apk"), o);
   const Finding* policy = FindingOf(p, "vendor-in-jurisdiction-of-concern");
   ASSERT_NE(policy, nullptr);
-  EXPECT_EQ(policy->severity, "high") << "its code reaches the location";
+  EXPECT_EQ(policy->severity, Severity::kHigh) << "its code reaches the location";
   EXPECT_TRUE(AnyContains(policy->evidence, "com.pushwoosh.location.GeoZones.locate() -> LocationManager.getLastKnownLocation"));
 }
 
@@ -506,13 +485,13 @@ TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
   ASSERT_NE(af, nullptr);
   EXPECT_EQ(af->classes.count, 0u);
   EXPECT_EQ(af->strings.count, 2u);
-  EXPECT_EQ(af->confidence, "low") << "a declared permission does not raise it";
+  EXPECT_EQ(af->confidence, Confidence::kLow) << "a declared permission does not raise it";
   EXPECT_EQ(af->permissions.count, 1u);
   EXPECT_NE(af->basis.find("renamed"), std::string::npos) << "the report says why the confidence is low";
   EXPECT_EQ(Find(r, "vigie:xmode"), nullptr) << "no endpoint string: renamed X-Mode code is not claimed";
   // Still a recipient, flagged as such by its confidence.
   bool appsflyer = false;
-  for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == "low";
+  for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == Confidence::kLow;
   EXPECT_TRUE(appsflyer);
 }
 
@@ -562,7 +541,7 @@ TEST(SdkDetection, AnSdkBinaryIsRecognisedFromItsClassesAndConstants) {
     SCOPED_TRACE(name);
     const SdkFinding* mp = Find(r, "vigie:mixpanel");
     ASSERT_NE(mp, nullptr);
-    EXPECT_EQ(mp->confidence, "high");
+    EXPECT_EQ(mp->confidence, Confidence::kHigh);
     EXPECT_EQ(mp->classes.examples, std::vector<std::string>{"com.mixpanel.android.mpmetrics.Beacon"});
     EXPECT_EQ(mp->strings.count, 2u);
     EXPECT_EQ(r.status, ScanStatus::kOk);

@@ -1,56 +1,92 @@
-// vigie-kbc: compiles a knowledge base in Vigie's JSON format into the binary
-// form the scanner loads (db_codec.h). Run by the build on data/sdk_kb.json;
-// a malformed KB fails the build with the parser's message. With the vendor
-// KB as a third argument, it checks that every SDK's vendor is there and
-// compiles the vendors into the same blob.
-//   vigie-kbc IN.json OUT.bin [VENDORS.json]
+// vigie_kbc: the knowledge-base compiler, run by the build on data/.
+//  - data/sdk_kb.json  -> OUT/sdk_kb.bin  (sig/db_codec.h)
+//  - data/vendors.json -> OUT/vendors.bin (intel/vendors.h); every SDK's
+//    vendor must be described there
+//  - data/rules.json, data/data_access.tsv, data/secrets.tsv,
+//    data/permissions.tsv and data/permission_groups.tsv are parsed as the
+//    scan parses them, strictly; the rules' data kinds must be those of
+//    data_access.tsv.
+// Any error fails the build with a message naming the file and the entry.
+//   vigie_kbc --data DIR --out DIR
 #include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
 
+#include "vigie/android/permissions.h"
+#include "vigie/assess/rules.h"
+#include "vigie/detect/data_access.h"
+#include "vigie/detect/endpoints.h"
+#include "vigie/intel/vendors.h"
 #include "vigie/sig/db_codec.h"
 #include "vigie/sig/signature_db.h"
 
 namespace {
 
-std::string Slurp(const char* path) {
+std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
 }
 
+void Write(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+// Throws with `file`'s name when `r` holds an error.
+template <typename T>
+T Check(vigie::Result<T> r, const std::string& file) {
+  if (!r) throw std::runtime_error(file + ": " + r.error().message);
+  return std::move(*r);
+}
+
+void Compile(const std::string& data, const std::string& out) {
+  auto sdks = Check(vigie::sig::ParseKb(Slurp(data + "/sdk_kb.json"), "vigie-kb"), data + "/sdk_kb.json");
+  auto vendors = Check(vigie::intel::ParseVendors(Slurp(data + "/vendors.json"), "vendors.json"),
+                       data + "/vendors.json");
+  std::set<std::string> known;
+  for (const auto& v : vendors)
+    if (!known.insert(v.id).second) throw std::runtime_error(data + "/vendors.json: vendor '" + v.id + "' twice");
+  for (const auto& s : sdks.sdks)
+    if (!s.vendor.empty() && !known.count(s.vendor))
+      throw std::runtime_error(data + "/sdk_kb.json: SDK '" + s.id + "' names vendor '" + s.vendor +
+                               "', which vendors.json does not describe");
+
+  const auto api_rules = Check(vigie::detect::ParseApiRules(Slurp(data + "/data_access.tsv")), data);
+  std::set<std::string> kinds;
+  for (const auto& r : api_rules) kinds.insert(r.kind);
+  Check(vigie::assess::ParseRules(Slurp(data + "/rules.json"), &kinds), data + "/rules.json");
+  Check(vigie::detect::ParseSecretRules(Slurp(data + "/secrets.tsv")), data);
+  Check(vigie::android::ParsePermissionTables(Slurp(data + "/permissions.tsv"), Slurp(data + "/permission_groups.tsv")),
+        data);
+
+  Write(out + "/sdk_kb.bin", vigie::sig::EncodeDb(sdks));
+  Write(out + "/vendors.bin", vigie::intel::EncodeVendors(vendors));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 && argc != 4) {
-    std::fprintf(stderr, "usage: vigie-kbc IN.json OUT.bin [VENDORS.json]\n");
+  std::string data, out;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--data") data = argv[i + 1];
+    else if (flag == "--out") out = argv[i + 1];
+  }
+  if (data.empty() || out.empty()) {
+    std::fprintf(stderr, "usage: vigie_kbc --data DIR --out DIR\n");
     return 2;
   }
-  auto db = vigie::sig::ParseKb(Slurp(argv[1]), "vigie-kb");
-  if (!db) {
-    std::fprintf(stderr, "vigie-kbc: %s: %s\n", argv[1], db.error().message.c_str());
+  try {
+    Compile(data, out);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vigie_kbc: %s\n", e.what());
     return 1;
   }
-  if (argc == 4) {
-    auto vendors = vigie::sig::ParseVendors(Slurp(argv[3]), argv[3]);
-    if (!vendors) {
-      std::fprintf(stderr, "vigie-kbc: %s\n", vendors.error().message.c_str());
-      return 1;
-    }
-    std::set<std::string> known;
-    for (const auto& v : *vendors) known.insert(v.id);
-    for (const auto& s : db->sdks) {
-      if (!s.vendor.empty() && !known.count(s.vendor)) {
-        std::fprintf(stderr, "vigie-kbc: SDK '%s' names vendor '%s', which %s does not describe\n", s.id.c_str(),
-                     s.vendor.c_str(), argv[3]);
-        return 1;
-      }
-    }
-    db->vendors = std::move(*vendors);
-  }
-  std::ofstream out(argv[2], std::ios::binary);
-  out << vigie::sig::EncodeDb(*db);
-  return out ? 0 : 1;
+  return 0;
 }

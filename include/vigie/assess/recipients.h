@@ -4,13 +4,14 @@
 
 #include <vector>
 
-#include "vigie/model/app_model.h"
+#include "vigie/model/assessment.h"
+#include "vigie/model/sdk.h"
 
-namespace vigie {
+namespace vigie::assess {
 
 /// One recipient per vendor named by the findings (findings without a
 /// vendor, such as Exodus entries, are left out). Vendors with flags come
 /// first, then those reaching more kinds of data, then by name.
 std::vector<Recipient> BuildRecipients(const std::vector<SdkFinding>& sdks);
 
-}  // namespace vigie
+}  // namespace vigie::assess

@@ -16,13 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include "vigie/base/large_blocks.h"
-
 namespace vigie {
 
-/// An allocator for inflate output: resize() leaves new bytes uninitialised
-/// (they are overwritten at once; zero-filling megabytes showed in profiles),
-/// and large blocks come from AllocateLarge.
+/// An allocator whose resize() leaves new bytes uninitialised: inflate
+/// output is overwritten at once, and zero-filling megabytes first is
+/// wasted work.
 template <typename T>
 struct DefaultInitAllocator : std::allocator<T> {
   template <typename U>
@@ -30,14 +28,6 @@ struct DefaultInitAllocator : std::allocator<T> {
     using other = DefaultInitAllocator<U>;
   };
   using std::allocator<T>::allocator;
-  T* allocate(size_t n) {
-    if (n * sizeof(T) >= kLargeAllocation) return static_cast<T*>(AllocateLarge(n * sizeof(T)));
-    return std::allocator<T>::allocate(n);
-  }
-  void deallocate(T* p, size_t n) {
-    if (n * sizeof(T) >= kLargeAllocation) return FreeLarge(p, n * sizeof(T));
-    std::allocator<T>::deallocate(p, n);
-  }
   template <typename U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;
@@ -50,14 +40,6 @@ struct DefaultInitAllocator : std::allocator<T> {
 
 /// Owned bytes (an inflated entry). resize() does not zero-fill.
 using ByteBuffer = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
-
-/// Keeps `buffer` until this thread parks another one, calls
-/// FreeParkedBuffer(), or ends: a scan parks its last DEX buffer instead
-/// of freeing it, so that the free comes after the report is out and on
-/// the scan's own thread (see buffer.cc). One buffer per thread at most.
-void ParkBuffer(ByteBuffer buffer);
-/// Frees this thread's parked buffer, if any.
-void FreeParkedBuffer();
 
 /// a + b, or nullopt when it overflows.
 inline std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {

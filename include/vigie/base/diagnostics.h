@@ -5,22 +5,25 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigie/base/error.h"
 
 namespace vigie {
 
-enum class Severity : uint8_t {
+/// How much of a part a diagnostic cost the report.
+enum class Level : uint8_t {
   kInfo,     ///< Worth knowing; nothing was lost.
   kWarning,  ///< Unusual or hostile, but the part was read.
   kError,    ///< A part could not be read; results are partial.
 };
 
-std::string_view SeverityName(Severity s);
+/// "info", "warning" or "error", as reports print it.
+std::string_view LevelName(Level level);
 
 struct Diagnostic {
-  Severity severity;
+  Level level;
   ErrorCode code;
   std::string where;    ///< The part: "zip", "classes2.dex", "AndroidManifest.xml"...
   std::string message;  ///< One line, specific to this occurrence.
@@ -28,20 +31,19 @@ struct Diagnostic {
 
 class Diagnostics {
  public:
-  void Add(Severity severity, ErrorCode code, std::string where, std::string message);
+  void Add(Level level, ErrorCode code, std::string where, std::string message);
   /// Records a parser Error with its offset folded into the message.
-  void AddError(Severity severity, const Error& error, std::string where);
+  void AddError(Level level, const Error& error, std::string where);
 
   const std::vector<Diagnostic>& items() const { return items_; }
   /// Diagnostics dropped after the cap was reached.
   uint64_t dropped() const { return dropped_; }
   bool HasErrors() const { return errors_ > 0; }
   bool Has(ErrorCode code) const;
-  /// Adds what was recorded apart (e.g. on another thread), after this
-  /// list or before it, as if it had been recorded then; the cap applies to
-  /// the whole.
+  /// Adds what was recorded apart (a part read on another thread), after
+  /// this list, as if it had been recorded then; the cap applies to the
+  /// whole.
   void Append(Diagnostics later);
-  void Prepend(Diagnostics earlier);
 
  private:
   void MarkTruncated();

@@ -63,6 +63,7 @@ namespace vigie {
   X(kDexTooMany, "dex.too_many", "more DEX files than limits::kMaxDexFiles")                   \
   X(kClassFileMalformed, "classfile.malformed", "a JVM .class file is malformed")              \
   X(kSignatureDb, "signatures.invalid", "a signature database could not be loaded or compiled")  \
+  X(kRules, "rules.invalid", "a rules file or knowledge table could not be parsed, or cannot hold as written") \
   X(kDeepSkipped, "deep.skipped", "--deep left an asset or native library unread (limits.h)")      \
   X(kDeepNotRead, "deep.not_read", "text assets or native libraries that only --deep reads")     \
   X(kDiagnosticsTruncated, "diagnostics.truncated", "more diagnostics than limits::kMaxDiagnostics")

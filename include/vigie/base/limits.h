@@ -72,14 +72,6 @@ inline constexpr uint64_t kMaxSecrets = 1000;
 inline constexpr uint64_t kMaxDeepEntryBytes = 64ull << 20;
 inline constexpr uint64_t kMaxDeepTotalBytes = 512ull << 20;
 
-/// Inflated DEX bytes kept for SDK analysis while the signatures are still
-/// loading (scanner.cc). Loading takes a millisecond or two, as long as
-/// inflating a DEX of a few MB: enough to keep the small first DEX of a
-/// multidex app, small next to the memory a large DEX needs anyway. Also
-/// the most DEX bytes (as declared) before a package's largest DEX that the
-/// scan's helper reads while the scan's thread inflates that one.
-inline constexpr uint64_t kMaxDeferredDexBytes = 16ull << 20;
-
 /// Map-list items accepted. The format defines ~20 section types; a long map
 /// is malformed.
 inline constexpr uint32_t kMaxDexMapItems = 64;
@@ -119,13 +111,6 @@ inline constexpr uint64_t kMaxArscSize = 256ull << 20;
 
 /// Reference hops followed when a resource value points to another resource.
 inline constexpr int kMaxResourceIndirections = 8;
-
-// ---- Signatures -----------------------------------------------------------
-
-/// Largest serialized vectorscan database taken from vigie-hs-compile
-/// (sig/hs_compiler.h). The built-in KB's is ~100 KB and Exodus' ~1 MB;
-/// a signature file of millions of patterns would still fit.
-inline constexpr uint64_t kMaxCompiledDatabaseBytes = 1ull << 30;
 
 // ---- Reporting ------------------------------------------------------------
 

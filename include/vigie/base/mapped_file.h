@@ -34,10 +34,6 @@ class MappedFile {
   /// Used after streaming a large entry so that peak memory does not grow
   /// with the size of the archive. A hint: safe to call on any range.
   void Release(uint64_t offset, uint64_t length) const;
-  /// Maps the pages of [offset, offset+length) now. A hint, for a range a
-  /// parser is about to read: called on another thread, it spares the
-  /// parser the page faults. Safe to call on any range.
-  void Prefault(uint64_t offset, uint64_t length) const;
 
  private:
   friend std::string Sha256File(const MappedFile& file);

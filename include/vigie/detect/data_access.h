@@ -13,9 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include "vigie/base/error.h"
 #include "vigie/format/dex/dex_file.h"
 
-namespace vigie {
+namespace vigie::detect {
 
 /// One row of data/data_access.tsv.
 struct ApiRule {
@@ -27,7 +28,10 @@ struct ApiRule {
   std::string source;
 };
 
-/// The built-in table.
+/// Parses data/data_access.tsv's format, strictly.
+Result<std::vector<ApiRule>> ParseApiRules(std::string_view tsv);
+
+/// The built-in table (checked at build time by vigie_kbc).
 const std::vector<ApiRule>& ApiRules();
 
 /// Where `kind` first appears in the table: reports list kinds in that order.
@@ -66,4 +70,4 @@ class DexApiIndex {
 /// "io.mysdk.Loc.start()": a readable name for method `method_idx`.
 std::string MethodDisplayName(const dex::DexFile& dex, uint32_t method_idx);
 
-}  // namespace vigie
+}  // namespace vigie::detect

@@ -13,7 +13,10 @@
 #include <string_view>
 #include <vector>
 
-namespace vigie {
+#include "vigie/base/error.h"
+#include "vigie/model/ratings.h"
+
+namespace vigie::detect {
 
 /// One row of data/secrets.tsv.
 struct SecretRule {
@@ -21,7 +24,7 @@ struct SecretRule {
   bool charset[256] = {};
   size_t min = 0, max = 0;
   std::string suffix;  ///< Empty: none.
-  std::string severity;
+  Severity severity = Severity::kMedium;
   /// "secret" (a credential), "backend" (a backend whose access rules
   /// should be checked) or "config" (an identifier of the app's services).
   std::string role;
@@ -29,6 +32,10 @@ struct SecretRule {
   bool shown_in_full() const { return role != "secret"; }
 };
 
+/// Parses data/secrets.tsv's format, strictly.
+Result<std::vector<SecretRule>> ParseSecretRules(std::string_view tsv);
+
+/// The built-in rules (checked at build time by vigie_kbc).
 const std::vector<SecretRule>& SecretRules();
 
 /// A token found in a text: which rule, and its bytes.
@@ -94,4 +101,4 @@ void ForEachUrl(std::string_view s, Fn&& fn) {
     if (auto url = UrlAt(s, at); !url.empty()) fn(url);
 }
 
-}  // namespace vigie
+}  // namespace vigie::detect

@@ -20,8 +20,9 @@
 #include <vector>
 
 #include "vigie/format/dex/dex_file.h"
+#include "vigie/sig/name_list.h"
 
-namespace vigie::sig {
+namespace vigie::exodus {
 
 /// Every match of [A-Z]+((?:\w+\/)+\w+) in `text`, Python findall semantics
 /// (the capture group, leftmost matches, greedy with backtracking).
@@ -78,46 +79,18 @@ enum class PrintedPart { kAll, kAllButCode, kCodeOnly };
 PrintedItems MarkPrintedItems(const dex::DexFile& dex, uint32_t first = 0, uint32_t last = UINT32_MAX,
                               PrintedPart part = PrintedPart::kAll);
 
-/// Class names in one flat, newline-joined buffer, so thousands of names cost
-/// one allocation and one vectorscan call. No Exodus pattern can match across
-/// a newline (its '.' does not match one).
-class ClassNameList {
- public:
-  /// Appends every Exodus class-name match in `text`, except a repeat of
-  /// the name just added. Types come in descriptor order, so the names of
-  /// "Lcom/a/B;", "Lcom/a/B$1;" and "Lcom/a/B$C;" ("$" ends a match) are
-  /// adjacent: this halves the list on real apps. Other repeats are
-  /// harmless; matches are deduplicated afterwards.
-  void AddMatchesIn(std::string_view text) {
-    ForEachExodusClassMatch(text, [this](std::string_view m) {
-      if (size() == 0 || name(size() - 1) != m) Add(m);
-    });
-  }
-  /// Appends `name` as one name.
-  void Add(std::string_view name) {
-    text_.append(name);
-    ends_.push_back(text_.size());
-    text_.push_back('\n');
-  }
-  /// Appends the names of the printed types (those in [first, last)) or
-  /// strings of `dex`.
-  void AddPrintedTypes(const dex::DexFile& dex, const IndexSet& types, uint32_t first = 0,
-                       uint32_t last = UINT32_MAX);
-  void AddPrintedStrings(const dex::DexFile& dex, const IndexSet& strings);
+/// Appends to `names` every Exodus class-name match in `text`, except a
+/// repeat of the name just added. Types come in descriptor order, so the
+/// names of "Lcom/a/B;", "Lcom/a/B$1;" and "Lcom/a/B$C;" ("$" ends a match)
+/// are adjacent: this halves the list on real apps. Other repeats are
+/// harmless; matches are deduplicated afterwards.
+void AddClassNames(sig::NameList& names, std::string_view text);
 
-  size_t size() const { return ends_.size(); }
-  std::string_view text() const { return text_; }
-  std::string_view name(size_t i) const {
-    const size_t begin = i == 0 ? 0 : ends_[i - 1] + 1;
-    return std::string_view(text_).substr(begin, ends_[i] - begin);
-  }
-  /// The index of the name a match ending at byte `end` of text() falls in.
-  size_t IndexOfEnd(uint64_t end) const;
-
- private:
-  std::string text_;
-  std::vector<uint64_t> ends_;  // End offset of each name in text_.
-};
+/// Appends the names of the printed types of `dex` (those in [first,
+/// last)), or of its printed strings.
+void AddPrintedTypes(sig::NameList& names, const dex::DexFile& dex, const IndexSet& types, uint32_t first = 0,
+                     uint32_t last = UINT32_MAX);
+void AddPrintedStrings(sig::NameList& names, const dex::DexFile& dex, const IndexSet& strings);
 
 /// The names methods' code items could still add to Exodus' class set,
 /// once everything else dexdump prints is marked. A code item prints its
@@ -137,7 +110,7 @@ class CodeCandidates {
   /// `with_slash`: the indices of the strings of `dex` that hold a '/'
   /// (the caller's own pass over the string table finds them).
   CodeCandidates(const dex::DexFile& dex, const PrintedItems& printed, const std::vector<uint32_t>& with_slash);
-  const ClassNameList& names() const { return names_; }
+  const sig::NameList& names() const { return names_; }
   /// Whether candidate name i is printed once `code` (what the code items
   /// print) is marked: its type or that type's descriptor string, or its
   /// string, is among them.
@@ -148,7 +121,7 @@ class CodeCandidates {
     uint32_t type;    // dex::kNoIndex for a string's name.
     uint32_t string;  // The type's descriptor, or the string.
   };
-  ClassNameList names_;
+  sig::NameList names_;
   std::vector<Owner> owners_;  // One per name.
 };
 
@@ -229,4 +202,4 @@ void ForEachExodusClassMatch(std::string_view s, Fn&& fn) {
   }
 }
 
-}  // namespace vigie::sig
+}  // namespace vigie::exodus

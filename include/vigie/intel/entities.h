@@ -16,7 +16,7 @@
 
 #include "vigie/base/error.h"
 
-namespace vigie::sig {
+namespace vigie::intel {
 
 /// The owner of a domain, as an imported list says.
 struct Entity {
@@ -45,4 +45,4 @@ class EntityDb {
   std::unordered_map<std::string, size_t> by_domain_;
 };
 
-}  // namespace vigie::sig
+}  // namespace vigie::intel

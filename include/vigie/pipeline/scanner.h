@@ -1,50 +1,38 @@
-// The scan pipeline for one input: container → manifest → resources → code.
+// The scan of one input: container → manifest → code → evidence →
+// assessment, filling the app model (model/scan_result.h).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "vigie/model/app_model.h"
 #include "vigie/base/bytes.h"
+#include "vigie/model/scan_result.h"
+#include "vigie/pipeline/knowledge.h"
 
 namespace vigie {
 
-class MappedFile;
-namespace sig {
-class SdkMatcher;
-class MatcherSource;
-class EntityDb;
-}  // namespace sig
-
 struct ScanOptions {
-  /// Compiled SDK signatures; null scans without SDK detection...
-  std::shared_ptr<const sig::SdkMatcher> matcher;
-  /// ...or signatures that may still be loading: the scan asks for them
-  /// only when it first needs them (sig/matcher_source.h). When they fail
-  /// to load, the scan goes on without SDK detection; the caller reports
-  /// the failure.
-  std::shared_ptr<sig::MatcherSource> matcher_source;
-  /// Threads one input's analysis may use (1: the caller's only). The CLI
-  /// gives each of its parallel scans an equal share of the cores.
+  /// Signatures, vendors and domain owners (knowledge.h). Without
+  /// signatures, no SDK is detected.
+  Knowledge knowledge;
+  /// Threads the input's DEX files (and --deep assets) may be read on,
+  /// the caller's included. The CLI gives each of its parallel scans an
+  /// equal share of the cores.
   unsigned threads = 1;
   /// Countries whose ties a vendor's findings report (`--policy-countries`).
   std::vector<std::string> policy_countries;
-  /// Owners of domains, imported with `--entities` (sig/entities.h); null:
-  /// endpoints get no owner.
-  std::shared_ptr<const sig::EntityDb> entities;
   /// Also read the package's text assets and native libraries for endpoints
   /// and secrets (`--deep`; docs/endpoints.md).
   bool deep = false;
 };
 
-/// Scans the file at `path`. Never throws on bad input: every problem is a
-/// diagnostic in the result, whose status says how much could be read.
+/// Scans the file at `path`: maps it, hashes it, and scans its bytes. Never
+/// throws on bad input: every problem is a diagnostic in the result, whose
+/// status says how much could be read.
 ScanResult ScanFile(const std::string& path, const ScanOptions& options = {});
 
-/// Scans bytes already in memory (fuzzing, tests). `backing`, when given, is
-/// the mapping the bytes live in, used to release pages while streaming.
-ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const ScanOptions& options = {},
-                     const MappedFile* backing = nullptr);
+/// Scans bytes already in memory (fuzzing, tests), as ScanFile does once the
+/// file is mapped; the result has no SHA-256.
+ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const ScanOptions& options = {});
 
 }  // namespace vigie

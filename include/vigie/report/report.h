@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "vigie/model/app_model.h"
+#include "vigie/model/scan_result.h"
 
 namespace vigie::report {
 

@@ -11,7 +11,7 @@
 
 namespace vigie::sig {
 
-/// Serialises `db` (format "VSDB", version 1; little-endian, length-prefixed).
+/// Serialises `db` (format "VSDB"; little-endian, length-prefixed).
 std::string EncodeDb(const SignatureDb& db);
 
 /// Reads a serialised database; every length is bounds-checked, and a

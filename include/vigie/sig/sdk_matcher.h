@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "vigie/base/error.h"
-#include "vigie/exodus/class_set.h"
+#include "vigie/sig/name_list.h"
 #include "vigie/sig/signature_db.h"
 #include "vigie/sig/wildcard_literals.h"
 
@@ -43,7 +43,9 @@ class MatchSession {
   void MatchExodusClass(std::string_view class_name, const std::function<void(uint32_t)>& fn);
   /// fn(sdk, i) once for each (signature, names.name(i)) that matches, in
   /// order of i: one vectorscan call over the whole list.
-  void MatchExodusNames(const ClassNameList& names, const std::function<void(uint32_t, size_t)>& fn);
+  void MatchExodusNames(const NameList& names, const std::function<void(uint32_t, size_t)>& fn);
+
+  const SdkMatcher& matcher() const { return *m_; }
 
  private:
   const SdkMatcher* m_;

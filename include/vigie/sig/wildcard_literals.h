@@ -5,15 +5,15 @@
 // is text in which '.' stands for any one character (Exodus authors mean a
 // package separator; Python's '.' takes anything but a newline). Every one
 // of the 432 signatures of Exodus' export is of that shape. As general
-// regexes in one vectorscan database they scan Exodus' class names at about
-// 130 MB/s: their literal pieces ("com", "sdk", "android") occur in almost
-// every name and must each be confirmed.
+// regexes in one vectorscan database they scan slowly: their literal pieces
+// ("com", "sdk", "android") occur in almost every name and must each be
+// confirmed.
 //
 // An alternative of that shape has a fixed length, so a single literal piece
 // of it, placed, fixes where the whole must be. WildcardLiterals takes the
 // longest piece of each alternative that is not a common package word
 // ("android", "com") as its anchor, finds anchors with one
-// literal-only vectorscan database (several times faster), and checks the
+// literal-only vectorscan database, and checks the
 // rest of the alternative around each anchor hit, byte by byte for literal
 // characters and one UTF-8 code point per '.', as Python does on decoded
 // text. The result is re.search's, exactly. Signatures of any other shape

@@ -3,7 +3,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,10 +16,10 @@ namespace vigie::zip {
 
 /// The inflated bytes one scanned input may produce: every entry inflated
 /// from it, nested archives included, draws from the same
-/// limits::kMaxTotalInflated. A scan may read its manifest and its code on
-/// two threads, each with its own Extractor and this one budget. An entry is
-/// checked against what is left before it is inflated and charged after, so
-/// two threads can overshoot the budget by one entry each (at most
+/// limits::kMaxTotalInflated. A scan reads the DEX files of an input on
+/// several threads, each with its own Extractor and this one budget. An
+/// entry is checked against what is left before it is inflated and charged
+/// after, so each thread can overshoot the budget by one entry (at most
 /// limits::kMaxEntryInflatedSize).
 class InflateBudget {
  public:
@@ -48,25 +47,10 @@ class Extractor {
   Extractor(const Extractor&) = delete;
   Extractor& operator=(const Extractor&) = delete;
 
-  /// Whether Extract() checks the entry's CRC-32 itself, or leaves it to the
-  /// caller (CrcMatches, ReportCrcMismatch), who can run it beside other
-  /// work: 0.4 ms for a 4 MB DEX.
-  enum class Crc { kCheck, kLeaveToCaller };
-
   /// Returns the entry's content. Stored entries are returned in place (zero
   /// copy); deflated ones are inflated into `storage` and the view points
   /// there. Caps, CRC and size checks are applied and recorded in diags.
-  Result<ByteView> Extract(const Archive& archive, const Entry& entry,
-                           ByteBuffer& storage, Diagnostics& diags, Crc crc = Crc::kCheck);
-  static bool CrcMatches(const Entry& entry, ByteView content);
-  static void ReportCrcMismatch(const Archive& archive, const Entry& entry, Diagnostics& diags);
-
-  /// The size of the buffer Extract() inflates `entry` into in one go: its
-  /// declared size, when the entry is deflated, small enough not to be
-  /// streamed and within the caps. Otherwise nullopt (stored, streamed or
-  /// refused). A `storage` of that size passed to Extract() is filled in
-  /// place.
-  std::optional<uint64_t> OneGoSize(const Entry& entry) const;
+  Result<ByteView> Extract(const Archive& archive, const Entry& entry, ByteBuffer& storage, Diagnostics& diags);
 
   uint64_t total_inflated() const { return budget_->used(); }
 

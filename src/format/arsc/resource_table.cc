@@ -29,7 +29,7 @@ Result<ResourceTable> ResourceTable::Parse(ByteView bytes, const std::string& wh
   for (uint64_t off = top->header_size; off + 8 <= top->bytes.size();) {
     auto c = res::ReadChunk(top->bytes, off);
     if (!c) {
-      diags.AddError(Severity::kWarning, c.error(), where);
+      diags.AddError(Level::kWarning, c.error(), where);
       break;
     }
     off += c->size;
@@ -44,7 +44,7 @@ Result<ResourceTable> ResourceTable::Parse(ByteView bytes, const std::string& wh
       for (uint64_t p = c->header_size; p + 8 <= c->bytes.size();) {
         auto inner = res::ReadChunk(c->bytes, p);
         if (!inner) {
-          diags.AddError(Severity::kWarning, inner.error(), where);
+          diags.AddError(Level::kWarning, inner.error(), where);
           break;
         }
         p += inner->size;
@@ -60,7 +60,7 @@ Result<ResourceTable> ResourceTable::Parse(ByteView bytes, const std::string& wh
       }
     }
   }
-  if (!have_strings) diags.Add(Severity::kWarning, ErrorCode::kArscMalformed, where, "no global string pool");
+  if (!have_strings) diags.Add(Level::kWarning, ErrorCode::kArscMalformed, where, "no global string pool");
   return t;
 }
 

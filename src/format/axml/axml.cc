@@ -75,14 +75,14 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
   if (type != res::kXml) {
     if (bytes.StartsWith("<?xml") || bytes.StartsWith("<"))
       return MakeError(ErrorCode::kAxmlMalformed, 0, "plain-text XML where binary XML is expected");
-    diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
+    diags.Add(Level::kWarning, ErrorCode::kAxmlOdd, where,
               "document chunk type is not RES_XML_TYPE; reading it anyway");
   }
   ByteView doc = bytes;
   if (size < bytes.size() && size >= header_size) {
     doc = *bytes.Sub(0, size);
   } else if (size > bytes.size()) {
-    diags.Add(Severity::kWarning, ErrorCode::kAxmlOdd, where,
+    diags.Add(Level::kWarning, ErrorCode::kAxmlOdd, where,
               "document declares " + std::to_string(size) + " bytes but has " +
                   std::to_string(bytes.size()));
   }
@@ -96,12 +96,12 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
   uint64_t off = header_size;
   while (off + 8 <= doc.size()) {
     if (++nodes > limits::kMaxAxmlNodes) {
-      diags.Add(Severity::kError, ErrorCode::kAxmlLimit, where, "more XML nodes than limits::kMaxAxmlNodes");
+      diags.Add(Level::kError, ErrorCode::kAxmlLimit, where, "more XML nodes than limits::kMaxAxmlNodes");
       break;
     }
     auto chunk_or = res::ReadChunk(doc, off);
     if (!chunk_or) {
-      diags.AddError(Severity::kError, chunk_or.error(), where);
+      diags.AddError(Level::kError, chunk_or.error(), where);
       break;
     }
     const res::Chunk& c = *chunk_or;
@@ -111,7 +111,7 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
         if (have_pool) break;  // Android uses the first pool.
         auto p = res::StringPool::Parse(c);
         if (!p) {
-          diags.AddError(Severity::kError, p.error(), where);
+          diags.AddError(Level::kError, p.error(), where);
           return out;  // Nothing below can be named without strings.
         }
         pool = *p;
@@ -126,11 +126,11 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
       }
       case res::kXmlStartElement: {
         if (c.header_size < 16) {
-          diags.Add(Severity::kWarning, ErrorCode::kAxmlMalformed, where, "element node header too small");
+          diags.Add(Level::kWarning, ErrorCode::kAxmlMalformed, where, "element node header too small");
           break;
         }
         if (stack.size() >= limits::kMaxAxmlDepth) {
-          diags.Add(Severity::kError, ErrorCode::kAxmlLimit, where, "elements nest deeper than limits::kMaxAxmlDepth");
+          diags.Add(Level::kError, ErrorCode::kAxmlLimit, where, "elements nest deeper than limits::kMaxAxmlDepth");
           return out;
         }
         Element e;
@@ -140,17 +140,17 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
         e.name = PoolString(pool, x.U32());
         uint16_t attr_start = x.U16(), attr_size = x.U16(), attr_count = x.U16();
         if (!x.ok()) {
-          diags.Add(Severity::kError, ErrorCode::kAxmlMalformed, where, "truncated element node");
+          diags.Add(Level::kError, ErrorCode::kAxmlMalformed, where, "truncated element node");
           break;
         }
         if (attr_size < 20 && attr_count > 0) {
-          diags.Add(Severity::kWarning, ErrorCode::kAxmlMalformed, where,
+          diags.Add(Level::kWarning, ErrorCode::kAxmlMalformed, where,
                     "element <" + e.name + "> has attributes of " + std::to_string(attr_size) + " bytes");
           attr_count = 0;
         }
         if (attr_count > limits::kMaxAxmlAttributes) attr_count = limits::kMaxAxmlAttributes;
         if (attr_size > 20) {
-          diags.Add(Severity::kInfo, ErrorCode::kAxmlOdd, where,
+          diags.Add(Level::kInfo, ErrorCode::kAxmlOdd, where,
                     "element <" + e.name + "> uses " + std::to_string(attr_size) +
                         "-byte attribute records; Android reads them by their declared size");
         }
@@ -163,7 +163,7 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
           at.type = a.U8();
           at.data = a.U32();
           if (!a.ok()) {
-            diags.Add(Severity::kWarning, ErrorCode::kAxmlMalformed, where,
+            diags.Add(Level::kWarning, ErrorCode::kAxmlMalformed, where,
                       "attributes of <" + e.name + "> run past the node");
             break;
           }
@@ -185,7 +185,7 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
       }
       case res::kXmlEndElement:
         if (stack.empty()) {
-          diags.Add(Severity::kWarning, ErrorCode::kAxmlMalformed, where, "end tag without a start tag");
+          diags.Add(Level::kWarning, ErrorCode::kAxmlMalformed, where, "end tag without a start tag");
         } else {
           stack.pop_back();
         }
@@ -195,10 +195,10 @@ Result<Document> Parse(ByteView bytes, const std::string& where, Diagnostics& di
     }
   }
   if (!stack.empty()) {
-    diags.Add(Severity::kInfo, ErrorCode::kAxmlOdd, where,
+    diags.Add(Level::kInfo, ErrorCode::kAxmlOdd, where,
               std::to_string(stack.size()) + " element(s) were never closed");
   }
-  if (!have_pool) diags.Add(Severity::kError, ErrorCode::kAxmlMalformed, where, "no string pool");
+  if (!have_pool) diags.Add(Level::kError, ErrorCode::kAxmlMalformed, where, "no string pool");
   return out;
 }
 

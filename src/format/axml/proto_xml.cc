@@ -68,7 +68,7 @@ struct Builder {
   // Reads one XmlNode; elements are appended in document order.
   void ReadNode(ByteView node, int32_t parent, uint32_t depth) {
     if (++nodes > limits::kMaxAxmlNodes || depth > limits::kMaxAxmlDepth) {
-      if (!malformed) diags.Add(Severity::kError, ErrorCode::kAxmlLimit, where, "protobuf XML exceeds the node or depth cap");
+      if (!malformed) diags.Add(Level::kError, ErrorCode::kAxmlLimit, where, "protobuf XML exceeds the node or depth cap");
       malformed = true;
       return;
     }
@@ -106,7 +106,7 @@ Result<Document> ParseProtoXml(ByteView bytes, const std::string& where, Diagnos
   b.ReadNode(bytes, -1, 1);
   if (doc.elements.empty()) return MakeError(ErrorCode::kAxmlMalformed, 0, "no element in protobuf XML");
   if (b.malformed)
-    diags.Add(Severity::kWarning, ErrorCode::kAxmlMalformed, where, "protobuf XML is malformed; later elements may be missing");
+    diags.Add(Level::kWarning, ErrorCode::kAxmlMalformed, where, "protobuf XML is malformed; later elements may be missing");
   return doc;
 }
 

@@ -75,7 +75,7 @@ class Parser {
       else StartTag();
     }
     if (ok_ && !stack_.empty())
-      diags_.Add(Severity::kInfo, ErrorCode::kAxmlOdd, where_, std::to_string(stack_.size()) + " element(s) were never closed");
+      diags_.Add(Level::kInfo, ErrorCode::kAxmlOdd, where_, std::to_string(stack_.size()) + " element(s) were never closed");
     return std::move(doc_);
   }
 
@@ -83,7 +83,7 @@ class Parser {
   bool Starts(std::string_view p) const { return s_.substr(pos_, p.size()) == p; }
 
   void Fail(const std::string& why) {
-    diags_.Add(Severity::kError, ErrorCode::kAxmlMalformed, where_, why + " (at byte " + std::to_string(pos_) + ")");
+    diags_.Add(Level::kError, ErrorCode::kAxmlMalformed, where_, why + " (at byte " + std::to_string(pos_) + ")");
     ok_ = false;
   }
 
@@ -189,7 +189,7 @@ class Parser {
     if (pos_ >= s_.size() || s_[pos_] != '>') return Fail("malformed end tag");
     ++pos_;
     if (stack_.empty()) {
-      diags_.Add(Severity::kWarning, ErrorCode::kAxmlMalformed, where_, "end tag without a start tag");
+      diags_.Add(Level::kWarning, ErrorCode::kAxmlMalformed, where_, "end tag without a start tag");
       return;
     }
     Close();

@@ -85,7 +85,7 @@ std::optional<MarkedString> ReadMarkedString(ByteView bytes) {
 bool LooksLikeDex(ByteView bytes) { return ParseVersion(bytes).has_value(); }
 
 Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& diags,
-                              std::optional<ByteView> container, Checksum checksum) {
+                              std::optional<ByteView> container) {
   auto version = ParseVersion(bytes);
   if (!version) return MakeError(ErrorCode::kDexBadMagic, 0, "missing \"dex\\n0NN\\0\" magic");
   if (*version < 35 || *version > 41)
@@ -124,7 +124,7 @@ Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& di
     return MakeError(ErrorCode::kDexBadHeader, 0x28, "bad endian tag");
   uint32_t expected_header = h.version >= 41 ? kHeaderSizeV41 : kHeaderSize;
   if (h.header_size != expected_header) {
-    diags.Add(Severity::kWarning, ErrorCode::kDexBadHeader, d.where_,
+    diags.Add(Level::kWarning, ErrorCode::kDexBadHeader, d.where_,
               "header_size is " + std::to_string(h.header_size) + ", expected " +
                   std::to_string(expected_header));
   }
@@ -132,12 +132,12 @@ Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& di
     return MakeError(ErrorCode::kDexBadHeader, 0x20, "file_size smaller than the header");
   const ByteView whole = bytes;
   if (h.file_size > bytes.size()) {
-    diags.Add(Severity::kError, ErrorCode::kDexBadHeader, d.where_,
+    diags.Add(Level::kError, ErrorCode::kDexBadHeader, d.where_,
               "truncated: header says " + std::to_string(h.file_size) + " bytes, only " +
                   std::to_string(bytes.size()) + " present; tables past the end are dropped");
   } else {
     if (h.file_size < bytes.size() && h.version < 41) {
-      diags.Add(Severity::kInfo, ErrorCode::kDexBadHeader, d.where_,
+      diags.Add(Level::kInfo, ErrorCode::kDexBadHeader, d.where_,
                 std::to_string(bytes.size() - h.file_size) + " bytes follow the DEX data");
     }
     bytes = *bytes.Sub(0, h.file_size);
@@ -147,10 +147,10 @@ Result<DexFile> DexFile::Open(ByteView bytes, std::string where, Diagnostics& di
   if (!container && h.version >= 41 && h.container_size > h.file_size)
     d.data_ = whole.Sub(0, h.container_size).value_or(whole);  // First header of a container.
 
-  if (checksum == Checksum::kVerify) {
-    d.checksum_valid_ = ChecksumMatches(bytes, h.checksum);
-    if (!d.checksum_valid_) ReportBadChecksum(d.where_, diags);
-  }
+  d.checksum_valid_ = libdeflate_adler32(1, bytes.data() + 12, bytes.size() - 12) == h.checksum;
+  if (!d.checksum_valid_)
+    diags.Add(Level::kWarning, ErrorCode::kDexChecksum, d.where_,
+              "adler32 checksum mismatch; ART would refuse to load this file");
 
   d.CheckTable("string_ids", h.string_ids_size, h.string_ids_off, 4, diags);
   d.CheckTable("type_ids", h.type_ids_size, h.type_ids_off, 4, diags);
@@ -166,7 +166,7 @@ bool DexFile::CheckTable(const char* name, uint32_t& size, uint32_t off, uint64_
                          Diagnostics& diags) {
   if (size == 0) return true;
   if (off % 4 != 0 || off < kHeaderSize || !bytes_.Contains(off, uint64_t{size} * item_size)) {
-    diags.Add(Severity::kError, ErrorCode::kDexBadSection, where_,
+    diags.Add(Level::kError, ErrorCode::kDexBadSection, where_,
               std::string(name) + " (" + std::to_string(size) + " items at offset " +
                   std::to_string(off) + ") lies outside the file or is misaligned; table ignored");
     size = 0;
@@ -180,12 +180,12 @@ void DexFile::CheckMap(Diagnostics& diags) {
   uint32_t count = 0;
   if (off == 0 || off % 4 != 0 || !(count = bytes_.ReadOr0<uint32_t>(off), bytes_.Contains(off, 4)) ||
       !bytes_.Contains(off + 4ull, uint64_t{count} * 12)) {
-    diags.Add(Severity::kWarning, ErrorCode::kDexBadMap, where_,
+    diags.Add(Level::kWarning, ErrorCode::kDexBadMap, where_,
               "map_list at offset " + std::to_string(off) + " is missing or out of bounds");
     return;
   }
   if (count > limits::kMaxDexMapItems) {
-    diags.Add(Severity::kWarning, ErrorCode::kDexBadMap, where_,
+    diags.Add(Level::kWarning, ErrorCode::kDexBadMap, where_,
               "map_list holds " + std::to_string(count) + " items; only " +
                   std::to_string(limits::kMaxDexMapItems) + " section types exist");
     return;
@@ -199,7 +199,7 @@ void DexFile::CheckMap(Diagnostics& diags) {
       if (c.type != type) continue;
       // A table the header already rejected was zeroed; only compare sane ones.
       if (header_.*c.size != 0 && (header_.*c.size != size || header_.*c.off != offset)) {
-        diags.Add(Severity::kWarning, ErrorCode::kDexBadMap, where_,
+        diags.Add(Level::kWarning, ErrorCode::kDexBadMap, where_,
                   std::string("map_list disagrees with the header about ") + c.name);
       }
     }
@@ -236,22 +236,11 @@ uint32_t DexFile::TypeDescriptorIndex(uint32_t type_idx) const {
   return bytes_.ReadOr0<uint32_t>(header_.type_ids_off + 4ull * type_idx);
 }
 
-bool DexFile::ChecksumMatches(ByteView dex_bytes, uint32_t expected) {
-  if (dex_bytes.size() < 12) return false;
-  return libdeflate_adler32(1, dex_bytes.data() + 12, dex_bytes.size() - 12) == expected;
-}
-
-void DexFile::ReportBadChecksum(const std::string& where, Diagnostics& diags) {
-  diags.Add(Severity::kWarning, ErrorCode::kDexChecksum, where,
-            "adler32 checksum mismatch; ART would refuse to load this file");
-}
-
-std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags,
-                                      Checksum checksum) {
+std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags) {
   std::vector<DexFile> out;
-  auto first = Open(bytes, where, diags, std::nullopt, checksum);
+  auto first = Open(bytes, where, diags);
   if (!first) {
-    diags.AddError(Severity::kError, first.error(), where);
+    diags.AddError(Level::kError, first.error(), where);
     return out;
   }
   const Header h = first->header();
@@ -262,13 +251,13 @@ std::vector<DexFile> DexFile::OpenAll(ByteView bytes, const std::string& where, 
   uint64_t off = h.file_size;
   while (off < container.size()) {
     if (out.size() >= limits::kMaxDexFiles) {
-      diags.Add(Severity::kError, ErrorCode::kDexTooMany, where, "too many DEX headers in one container");
+      diags.Add(Level::kError, ErrorCode::kDexTooMany, where, "too many DEX headers in one container");
       break;
     }
     std::string sub_where = where + "#" + std::to_string(out.size() + 1);
-    auto next = Open(container.Tail(off), sub_where, diags, container, checksum);
+    auto next = Open(container.Tail(off), sub_where, diags, container);
     if (!next) {
-      diags.AddError(Severity::kError, next.error(), sub_where);
+      diags.AddError(Level::kError, next.error(), sub_where);
       break;
     }
     off += next->header().file_size;

@@ -17,6 +17,7 @@
 #include "vigie/base/bytes.h"
 #include "vigie/base/diagnostics.h"
 #include "vigie/base/error.h"
+#include "vigie/format/dex/opcodes.h"
 
 namespace vigie::dex {
 
@@ -103,10 +104,8 @@ struct MarkedString {
 };
 
 /// The bytes of `bytes` up to its first NUL, and whether they hold a '.' and
-/// a '/', in one pass (SSE2 where there is, 16 bytes at a time); nullopt
-/// when there is no NUL. On a 21,000-string DEX this took the string tasks
-/// from 0.19 to 0.05 ms where finding the NUL, then each character, took
-/// three passes.
+/// a '/', in one pass (SSE2 where there is, 16 bytes at a time), since every
+/// string of every DEX goes through it; nullopt when there is no NUL.
 std::optional<MarkedString> ReadMarkedString(ByteView bytes);
 
 /// A parsed, verified DEX file (one header; a v41 container holds several).
@@ -116,29 +115,20 @@ class DexFile {
   /// file) are an Error. Problems confined to one table empty that table and
   /// become diagnostics under `where`, so the rest stays usable.
   /// `container` is the enclosing buffer for v41 multi-dex containers (data
-  /// offsets are relative to it); pass `bytes` otherwise.
-  ///
-  /// With Checksum::kByCaller, the Adler-32 checksum is left to the caller
-  /// (ChecksumMatches, ReportBadChecksum), who may compute it beside other
-  /// work; checksum_valid() is then true.
-  enum class Checksum { kVerify, kByCaller };
+  /// offsets are relative to it); pass `bytes` otherwise. The Adler-32
+  /// checksum is verified; a mismatch is a warning, as the file stays
+  /// readable.
   static Result<DexFile> Open(ByteView bytes, std::string where, Diagnostics& diags,
-                              std::optional<ByteView> container = std::nullopt, Checksum checksum = Checksum::kVerify);
+                              std::optional<ByteView> container = std::nullopt);
 
   /// Opens every DEX in a buffer: one for versions <= 040, each header of a
   /// v41 container otherwise.
-  static std::vector<DexFile> OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags,
-                                      Checksum checksum = Checksum::kVerify);
+  static std::vector<DexFile> OpenAll(ByteView bytes, const std::string& where, Diagnostics& diags);
 
   const Header& header() const { return header_; }
-  /// Whether the header's Adler-32 checksum matches the bytes (as Open
-  /// found it: see Checksum).
+  /// Whether the header's Adler-32 checksum matches the bytes (dex-format
+  /// "checksum": of everything after the checksum field).
   bool checksum_valid() const { return checksum_valid_; }
-  /// Computes the Adler-32 checksum of the bytes after the checksum field,
-  /// and compares it with the header's (dex-format "checksum").
-  static bool ChecksumMatches(ByteView dex_bytes, uint32_t expected);
-  /// The diagnostic for a checksum that does not match.
-  static void ReportBadChecksum(const std::string& where, Diagnostics& diags);
   const std::string& where() const { return where_; }
   ByteView bytes() const { return bytes_; }
 
@@ -270,43 +260,6 @@ struct Instruction {
   uint32_t Index16() const { return Unit(1); }
 };
 
-// Instruction sizes in code units, by opcode (dex-format "Dalvik bytecode",
-// instruction formats). Unused opcodes count as one unit, as dexdump does.
-inline constexpr uint8_t kInstructionUnits[256] = {
-    // 0x00
-    1, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 1, 1, 1, 1, 1,
-    // 0x10
-    1, 1, 1, 2, 3, 2, 2, 3, 5, 2, 2, 3, 2, 1, 1, 2,
-    // 0x20
-    2, 1, 2, 2, 3, 3, 3, 1, 1, 2, 3, 3, 3, 2, 2, 2,
-    // 0x30
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1,
-    // 0x40
-    1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    // 0x50
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    // 0x60
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3,
-    // 0x70
-    3, 3, 3, 1, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1,
-    // 0x80
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    // 0x90
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    // 0xa0
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    // 0xb0
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    // 0xc0
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    // 0xd0
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    // 0xe0
-    2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    // 0xf0
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4, 4, 3, 3, 2, 2,
-};
-
 /// Calls fn(const Instruction&) for each instruction of a method's `insns`
 /// in order, stepping over switch and array-data payloads. Returns false
 /// when an instruction or payload runs past the end; the walk stops there.
@@ -319,7 +272,7 @@ bool ForEachInstruction(ByteView insns, Fn&& fn) {
   while (pc < total) {
     const uint32_t first = unit(pc);
     const uint8_t opcode = first & 0xff;
-    uint64_t size = kInstructionUnits[opcode];
+    uint64_t size = UnitsOf(opcode);
     if (opcode == 0x00 && (first >> 8) >= 1 && (first >> 8) <= 3) {
       // A payload: packed-switch (0x0100), sparse-switch (0x0200) or
       // fill-array-data (0x0300). Its header gives its length.

@@ -1,0 +1,24 @@
+// The commands of the `vigie` program, one file each, and what they share.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace vigie::cli {
+
+/// Process exit codes (documented in docs/cli.md).
+enum ExitCode : int {
+  kExitOk = 0,           ///< Every input was read whole.
+  kExitPartial = 1,      ///< Some part of an input could not be read; results are partial.
+  kExitUsage = 2,        ///< Bad command line, or knowledge that cannot be loaded.
+  kExitInputFailed = 3,  ///< At least one input could not be read at all.
+  kExitInternal = 4,     ///< A bug in Vigie.
+};
+
+/// `vigie scan`: its arguments after the command name. Throws UsageError.
+int RunScanCommand(const std::vector<std::string_view>& args);
+
+/// The one-line summary of `vigie scan`, for the main help.
+extern const char* const kScanSummary;
+
+}  // namespace vigie::cli

@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Corpus throughput and single-app speed, Vigie against its previous build and
+against the Exodus method, on the same inputs in one run.
+
+The apps: every .apk .aab .xapk .apks .jar .aar .dex file under
+../shared/corpus (recursive, extension case-insensitive) plus
+demo/vigie-demo.apk, or the files given as arguments. Malformed apps stay in:
+every command is timed whatever its exit code, and the exit codes are
+recorded.
+
+  throughput     VIGIE scan -j 2 --format jsonl [--signatures exodus:DB] APP...
+                 one process over all the apps, stdout to /dev/null, timed by
+                 hyperfine -N. Each binary (--vigie, and --baseline if given) is
+                 run with and without the Exodus DB. The runs go in --runs
+                 batches: one hyperfine call per batch, one run of every
+                 command, the order rotated by one place from one batch to the
+                 next, so that a slow stretch of the host touches all commands
+                 alike and each command takes each place in turn.
+                 The first batch starts with 3 warm-up runs of every command.
+                 apps/s = number of apps / median of all runs of a command.
+                 vigie/baseline = median over batches of baseline time / vigie
+                 time (timings taken within a second of each other).
+  exodus_throughput
+                 python3 EXODUS_TOOL --exodus-only DB APP, one process per app,
+                 each app once, after one untimed warm-up call; first one at a
+                 time, then 2 at a time (a pool of 2 workers, to compare with
+                 -j 2). apps/s = number of apps / wall time of the whole pass.
+  single         per app of --single: hyperfine medians of
+                 VIGIE scan --format json --signatures exodus:DB APP  (-N; the
+                 baseline too, in the same hyperfine call, when given),
+                 unzip -p APP 'classes*.dex' > /dev/null  (the inflate floor,
+                 through a shell), and the Exodus method (--exodus-runs runs).
+                 Ratios are vigie/floor and exodus/vigie, each with its
+                 geometric mean over the apps. The timings of one app are taken
+                 seconds apart; bench/scan_bench.py measures exodus/vigie in
+                 interleaved rounds when drift of the host matters.
+  rss            peak RSS (/usr/bin/time -f %M) of the throughput command,
+                 median of 3 runs (1 with --quick), per binary and options.
+
+Targets, printed as PASS/FAIL: exodus/vigie >= 25x on every single app,
+vigie/floor <= 1.0x on every single app, and, with --baseline, vigie's
+throughput >= 0.90 x the baseline's.
+
+Prints a Markdown summary on stdout (progress on stderr) and writes one CSV row
+per measurement to --csv (default bench/results/corpus-YYYYMMDD-HHMM.csv);
+the vigie/baseline ratio is a throughput row with binary vigie/baseline.
+Paths in the defaults are relative to the repository root; run it from there:
+  bench/corpus_bench.py [--vigie PATH] [--baseline PATH] [--quick] [APP...]
+"""
+import argparse
+import concurrent.futures
+import csv
+import datetime
+import json
+import math
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+APP_EXTENSIONS = ('.apk', '.aab', '.xapk', '.apks', '.jar', '.aar', '.dex')
+DEFAULT_SINGLE = ['instapaper.apk', 'blooddonation.apk', 'lionu_demo.apk', 'appsflyer_sample.apk',
+                  'abcore_prod_debug.apk', 'superads_demo.apk', 'msocial_freefb_72.apk', 'bugly_hotfix_demo.apk']
+BATCH_RUNS = 1  # Runs per command in one throughput batch.
+CSV_COLUMNS = ['date', 'host_cpus', 'measurement', 'binary', 'options', 'app', 'runs', 'median_ms', 'apps_per_s',
+               'extra', 'commit']
+
+
+def rel(*parts):
+    """A path under the repository root, spelt relative to the working directory."""
+    return os.path.relpath(os.path.join(ROOT, *parts))
+
+
+def default_apps():
+    corpus = rel('..', 'shared', 'corpus')
+    apps = []
+    for top, dirs, files in os.walk(corpus):
+        dirs.sort()
+        apps += [os.path.join(top, f) for f in sorted(files) if f.lower().endswith(APP_EXTENSIONS)]
+    return apps + [rel('demo', 'vigie-demo.apk')]
+
+
+def hyperfine(commands, runs, warmup, shell=False):
+    """Runs hyperfine once over every command; returns its JSON results, in order."""
+    with tempfile.NamedTemporaryFile(suffix='.json') as out:
+        args = ['hyperfine', '--style', 'none', '-i', '--warmup', str(warmup), '--runs', str(runs),
+                '--export-json', out.name]
+        if not shell:
+            args.append('-N')
+        subprocess.run(args + commands, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return json.load(open(out.name))['results']
+
+
+def rotated(items, k):
+    items = list(items)
+    k %= len(items)
+    return items[k:] + items[:k]
+
+
+def exit_codes(codes):
+    return '/'.join(str(c) for c in sorted(set(codes)))
+
+
+def peak_rss_kb(argv):
+    p = subprocess.run(['/usr/bin/time', '-f', '%M'] + argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    return int(p.stderr.strip().splitlines()[-1]), p.returncode
+
+
+def timed_run(argv):
+    start = time.perf_counter()
+    rc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - start, rc
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def git_commit():
+    p = subprocess.run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True)
+    return p.stdout.strip() if p.returncode == 0 else 'unknown'
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description='Corpus throughput and single-app speed (see the module docstring).')
+    ap.add_argument('--vigie', default=rel('build', 'release', 'vigie'), help='the build under test')
+    ap.add_argument('--baseline', help='the previous build, to compare throughput with')
+    ap.add_argument('--exodus-tool', default=rel('..', 'shared', 'tools', 'exodus_method.py'))
+    ap.add_argument('--exodus-db', default=rel('..', 'shared', 'corpus', 'signatures', 'exodus_trackers.json'))
+    ap.add_argument('--runs', type=int, help='runs per Vigie or floor command (default 10; 4 with --quick)')
+    ap.add_argument('--exodus-runs', type=int,
+                    help='runs of the Exodus method per single app (default 3; 1 with --quick)')
+    ap.add_argument('--single', nargs='+', metavar='APP', help='apps for the single-app scans')
+    ap.add_argument('--csv', help='raw rows (default bench/results/corpus-YYYYMMDD-HHMM.csv)')
+    ap.add_argument('--skip-exodus-throughput', action='store_true', help='skip the Exodus method over all the apps')
+    ap.add_argument('--quick', action='store_true', help='few runs, for smoke testing')
+    ap.add_argument('apps', nargs='*', help='the apps (default: the corpus and the demo app)')
+    a = ap.parse_args()
+
+    runs = a.runs or (4 if a.quick else 10)
+    exodus_runs = a.exodus_runs or (1 if a.quick else 3)
+    warmup = 1 if a.quick else 3
+    rss_runs = 1 if a.quick else 3
+    apps = a.apps or default_apps()
+    single = a.single or [rel('..', 'shared', 'corpus', 'apk', name) for name in DEFAULT_SINGLE]
+    binaries = [('vigie', a.vigie)] + ([('baseline', a.baseline)] if a.baseline else [])
+    for path in [b for _, b in binaries] + [a.exodus_tool, a.exodus_db] + apps + single:
+        if not os.path.isfile(path):
+            sys.exit('corpus_bench: no such file: %s' % path)
+
+    now = datetime.datetime.now()
+    load_at_start = os.getloadavg()[0]  # Other work on the host shows up as noise in every timing.
+    csv_path = a.csv or rel('bench', 'results', 'corpus-%s.csv' % now.strftime('%Y%m%d-%H%M'))
+    os.makedirs(os.path.dirname(os.path.abspath(csv_path)), exist_ok=True)
+    csv_file = open(csv_path, 'w', newline='')
+    writer = csv.DictWriter(csv_file, CSV_COLUMNS)
+    writer.writeheader()
+    common = dict(date=now.isoformat(timespec='seconds'), host_cpus=os.cpu_count(), commit=git_commit())
+
+    def row(**fields):
+        writer.writerow({**common, **fields})
+        csv_file.flush()
+
+    # (label, options, options as written in the CSV)
+    option_sets = [('KB + Exodus DB', ['-j', '2', '--format', 'jsonl', '--signatures', 'exodus:' + a.exodus_db],
+                    '-j 2 --format jsonl --signatures exodus:DB'),
+                   ('KB only', ['-j', '2', '--format', 'jsonl'], '-j 2 --format jsonl')]
+
+    # 1. Throughput: every (binary, options) pair is one hyperfine command; batches alternate their order.
+    corpus_cmds = [(role, path, label, [path, 'scan'] + opts + apps, shown)
+                   for label, opts, shown in option_sets for role, path in binaries]
+    times = [[] for _ in corpus_cmds]
+    codes = [[] for _ in corpus_cmds]
+    batch_medians = []
+    batches = math.ceil(runs / BATCH_RUNS)
+    for b in range(batches):
+        log('throughput batch %d of %d' % (b + 1, batches))
+        order = rotated(range(len(corpus_cmds)), b)
+        results = hyperfine([shlex.join(corpus_cmds[i][3]) for i in order], min(BATCH_RUNS, runs - b * BATCH_RUNS),
+                            warmup if b == 0 else 0)
+        medians = {}
+        for i, r in zip(order, results):
+            times[i] += r['times']
+            codes[i] += r['exit_codes']
+            medians[i] = r['median']
+        batch_medians.append(medians)
+    throughput = {}
+    for i, (role, path, label, _, shown) in enumerate(corpus_cmds):
+        med = statistics.median(times[i])
+        throughput[role, label] = dict(ms=med * 1e3, aps=len(apps) / med, rc=exit_codes(codes[i]))
+        row(measurement='throughput', binary=role, options=shown, app='(%d apps)' % len(apps), runs=len(times[i]),
+            median_ms='%.2f' % (med * 1e3), apps_per_s='%.2f' % (len(apps) / med),
+            extra='path=%s;exit=%s;batches=%d;load1=%.2f' % (path, exit_codes(codes[i]), batches, load_at_start))
+    versus = {}  # options label -> median, 1st and 3rd quartiles over batches of baseline time / vigie time
+    if a.baseline:
+        for label, _, shown in option_sets:
+            iv = next(i for i, c in enumerate(corpus_cmds) if c[0] == 'vigie' and c[2] == label)
+            ib = next(i for i, c in enumerate(corpus_cmds) if c[0] == 'baseline' and c[2] == label)
+            ratios = [m[ib] / m[iv] for m in batch_medians]
+            quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+            versus[label] = (statistics.median(ratios), quartiles[0], quartiles[2])
+            row(measurement='throughput', binary='vigie/baseline', options=shown, app='(%d apps)' % len(apps),
+                runs=len(ratios), extra='ratio=%.3f;q1=%.3f;q3=%.3f' % versus[label])
+
+    # 4. Peak RSS of the same commands, binaries alternating.
+    rss = [[] for _ in corpus_cmds]
+    for k in range(rss_runs):
+        log('peak RSS run %d of %d' % (k + 1, rss_runs))
+        for i in rotated(range(len(corpus_cmds)), k):
+            rss[i].append(peak_rss_kb(corpus_cmds[i][3]))
+    for (role, path, label, _, shown), values in zip(corpus_cmds, rss):
+        kb = statistics.median(v for v, _ in values)
+        row(measurement='rss', binary=role, options=shown, app='(%d apps)' % len(apps), runs=len(values),
+            extra='peak_rss_kb=%d;path=%s;exit=%s' % (kb, path, exit_codes(rc for _, rc in values)))
+        throughput[role, label]['rss_mb'] = kb / 1024
+
+    # 2. The Exodus method over all the apps: one process per app, 1 then 2 at a time.
+    def exodus_argv(app):
+        return ['python3', a.exodus_tool, '--exodus-only', a.exodus_db, app]
+
+    exodus_tp = {}
+    if not a.skip_exodus_throughput:
+        timed_run(exodus_argv(apps[0]))  # Warms the page cache for Python and dexdump.
+        for workers in (1, 2):
+            log('Exodus method over %d apps, %d at a time' % (len(apps), workers))
+            start = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+                per_app = list(pool.map(lambda app: timed_run(exodus_argv(app)), apps))
+            wall = time.perf_counter() - start
+            label = 'sequential' if workers == 1 else '%d workers' % workers
+            failed = sum(1 for _, rc in per_app if rc != 0)
+            exodus_tp[label] = dict(ms=wall * 1e3, aps=len(apps) / wall, failed=failed)
+            for app, (seconds, rc) in zip(apps, per_app):
+                row(measurement='exodus_throughput', binary='exodus', options='--exodus-only DB; ' + label, app=app,
+                    runs=1, median_ms='%.2f' % (seconds * 1e3), extra='exit=%d' % rc)
+            row(measurement='exodus_throughput', binary='exodus', options='--exodus-only DB; ' + label,
+                app='(%d apps)' % len(apps), runs=1, median_ms='%.2f' % (wall * 1e3),
+                apps_per_s='%.2f' % (len(apps) / wall), extra='failed_apps=%d' % failed)
+
+    # 3. Single apps.
+    singles = []
+    for app in single:
+        log('single app %s' % os.path.basename(app))
+        q = shlex.quote(app)
+        scan = [shlex.join([path, 'scan', '--format', 'json', '--signatures', 'exodus:' + a.exodus_db, app])
+                for _, path in binaries]
+        vig = hyperfine(scan, runs, warmup)
+        floor = hyperfine(["unzip -p %s 'classes*.dex' > /dev/null" % q], runs, warmup, shell=True)[0]
+        exo = hyperfine([shlex.join(exodus_argv(app))], exodus_runs, 0 if a.quick else 1)[0]
+        for (role, path), r in zip(binaries, vig):
+            row(measurement='single', binary=role, options='--format json --signatures exodus:DB', app=app,
+                runs=len(r['times']), median_ms='%.2f' % (r['median'] * 1e3),
+                extra='path=%s;exit=%s' % (path, exit_codes(r['exit_codes'])))
+        row(measurement='single', binary='unzip', options="-p APP 'classes*.dex' > /dev/null", app=app,
+            runs=len(floor['times']), median_ms='%.2f' % (floor['median'] * 1e3),
+            extra='exit=%s' % exit_codes(floor['exit_codes']))
+        row(measurement='single', binary='exodus', options='--exodus-only DB', app=app, runs=len(exo['times']),
+            median_ms='%.2f' % (exo['median'] * 1e3), extra='exit=%s' % exit_codes(exo['exit_codes']))
+        singles.append(dict(app=app, vigie=vig[0]['median'] * 1e3,
+                            baseline=vig[1]['median'] * 1e3 if a.baseline else None,
+                            floor=floor['median'] * 1e3, exodus=exo['median'] * 1e3))
+    csv_file.close()
+
+    # The summary.
+    print('### Corpus throughput: %d apps, %d CPUs, load average %.2f at the start, commit %s' % (
+        len(apps), os.cpu_count(), load_at_start, common['commit']))
+    print()
+    print('| binary | options | median ms | apps/s | peak RSS | exit |')
+    print('|---|---|---:|---:|---:|---|')
+    for role, _, label, _, _ in corpus_cmds:
+        t = throughput[role, label]
+        print('| %s | `-j 2`, %s | %.1f | %.1f | %.1f MB | %s |' % (
+            role, label, t['ms'], t['aps'], t['rss_mb'], t['rc']))
+    for label, t in exodus_tp.items():
+        print('| Exodus method | %s | %.0f | %.2f | | %d apps failed |' % (label, t['ms'], t['aps'], t['failed']))
+    print()
+    label = option_sets[0][0]  # The Exodus method reads the Exodus DB: compare with Vigie loading it too.
+    for name, t in exodus_tp.items():
+        print('Vigie `-j 2` (%s) over the Exodus method (%s): %.0f× the apps/s.  ' % (
+            label, name, throughput['vigie', label]['aps'] / t['aps']))
+    for label, (x, q1, q3) in versus.items():
+        print('%s: throughput vigie/baseline %.3f, quartiles over %d batches %.3f-%.3f (target ≥ 0.90): %s  ' % (
+            label, x, batches, q1, q3, 'PASS' if x >= 0.90 else 'FAIL'))
+    if exodus_tp or versus:
+        print()
+    print('### Single apps (median of %d runs; Exodus method: %d)' % (runs, exodus_runs))
+    print()
+    head = '| app | size | vigie ms |' + (' baseline ms |' if a.baseline else '')
+    print(head + ' floor ms | vigie/floor | exodus ms | exodus/vigie |')
+    print('|---|---:|---:|' + ('---:|' if a.baseline else '') + '---:|---:|---:|---:|')
+    for s in singles:
+        print('| %s | %.1f MB | %.1f |%s %.1f | %.2f× | %.0f | %.0f× |' % (
+            os.path.basename(s['app']), os.path.getsize(s['app']) / 1e6, s['vigie'],
+            ' %.1f |' % s['baseline'] if a.baseline else '', s['floor'], s['vigie'] / s['floor'], s['exodus'],
+            s['exodus'] / s['vigie']))
+    if singles:
+        g = lambda key: geomean([s[key] for s in singles])
+        print('| **geometric mean** | | %.1f |%s %.1f | **%.2f×** | %.0f | **%.0f×** |' % (
+            g('vigie'), ' %.1f |' % g('baseline') if a.baseline else '', g('floor'),
+            geomean([s['vigie'] / s['floor'] for s in singles]), g('exodus'),
+            geomean([s['exodus'] / s['vigie'] for s in singles])))
+        print()
+        slow = [os.path.basename(s['app']) for s in singles if s['exodus'] / s['vigie'] < 25]
+        heavy = [os.path.basename(s['app']) for s in singles if s['vigie'] / s['floor'] > 1.0]
+        print('exodus/vigie ≥ 25× on every app: %s  ' % ('PASS' if not slow else 'FAIL (%s)' % ', '.join(slow)))
+        print('vigie/floor ≤ 1.0× on every app: %s  ' % ('PASS' if not heavy else 'FAIL (%s)' % ', '.join(heavy)))
+    print()
+    print('Raw rows: %s' % csv_path)
+
+
+if __name__ == '__main__':
+    main()

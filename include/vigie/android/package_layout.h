@@ -1,0 +1,40 @@
+// How Android packages are laid out: which entries are the manifest, the
+// resources and the code a runtime loads, and what kind of package an
+// archive is.
+#pragma once
+
+#include <string_view>
+
+#include "vigie/model/scan_result.h"
+#include "vigie/zip/zip_archive.h"
+
+namespace vigie::android {
+
+inline constexpr std::string_view kManifestEntry = "AndroidManifest.xml";
+inline constexpr std::string_view kResourcesEntry = "resources.arsc";
+inline constexpr std::string_view kBundleManifestEntry = "base/manifest/AndroidManifest.xml";
+
+/// The DEX files a runtime loads: classes.dex, classes2.dex... at the
+/// package root, or under <module>/dex/ in an App Bundle.
+bool IsCodeDex(std::string_view name);
+
+/// JVM class files of a JAR or AAR.
+bool IsClassFile(std::string_view name);
+
+/// APKs and JARs nested in a package (XAPK, APKS, embedded APKs, an AAR's
+/// classes.jar), which are opened in turn.
+bool IsNestedArchive(std::string_view name);
+
+/// Native libraries: lib/<abi>/*.so.
+bool IsNativeLibrary(std::string_view name);
+
+/// `--deep`: assets and raw resources that hold text an app's endpoints and
+/// keys may be written in (configuration, web content, JavaScript bundles,
+/// React Native's index.android.bundle). docs/endpoints.md lists them.
+bool IsTextAsset(std::string_view name);
+
+/// What kind of package `archive` (read from file `path`) is, from its
+/// layout; the file name only breaks ties.
+PackageKind ClassifyPackage(const zip::Archive& archive, std::string_view path);
+
+}  // namespace vigie::android

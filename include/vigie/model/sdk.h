@@ -1,0 +1,73 @@
+// Third-party SDKs found in an app, with the evidence for each and what
+// its code can reach.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigie/model/ratings.h"
+#include "vigie/model/vendor.h"
+
+namespace vigie {
+
+/// A bounded list of evidence: how many items matched, and the first few.
+struct EvidenceList {
+  static constexpr size_t kMaxExamples = 5;  // Enough to judge; the count says the rest.
+  uint64_t count = 0;
+  std::vector<std::string> examples;
+  void Add(std::string_view item);
+  /// Counts an item whose text make() gives, called only when the item is
+  /// kept as an example: most are only counted.
+  template <typename Make>
+  void AddLazily(Make&& make) {
+    ++count;
+    if (examples.size() < kMaxExamples) examples.emplace_back(make());
+  }
+  /// Adds `later`'s items after these, as if they had been added one by one.
+  void Append(const EvidenceList& later);
+};
+
+/// A kind of personal data an SDK's own code reaches (docs/data-access.md).
+struct DataAccess {
+  std::string kind;               ///< "location", "advertising_id", ...
+  std::vector<std::string> apis;  ///< "LocationManager.requestLocationUpdates", sorted.
+  /// "io.mysdk.Loc.start() -> LocationManager.requestLocationUpdates".
+  EvidenceList call_sites;
+  /// Any one of these lets the calls return data; empty when none is needed.
+  std::vector<std::string> permissions;
+  std::vector<std::string> held;  ///< Those of `permissions` the app requests.
+  bool usable = false;            ///< The app's permissions let the code run.
+  /// Location only: "precise" or "coarse", and whether in the background.
+  std::string precision;
+  bool background = false;
+};
+
+/// One third-party SDK found in the input, with the evidence for it.
+struct SdkFinding {
+  std::string id;  ///< Signature id: "vigie:appsflyer", "exodus:12".
+  std::string name;
+  std::string vendor;  ///< Vendor id, "" when the database names none.
+  /// What the vendor KB says of the vendor; empty when it does not know it.
+  std::optional<Vendor> vendor_info;
+  std::vector<std::string> categories;
+  std::optional<int> exodus_id;
+  std::string source;      ///< The database that recognised it.
+  EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
+  EvidenceList strings;    ///< Hosts in DEX strings, class constants, meta-data and string resources.
+  EvidenceList manifest;   ///< Components and meta-data keys.
+  /// Permissions the app requests that the SDK's own manifest declares.
+  /// Supporting evidence only: many SDKs ask for the same permissions, so
+  /// these never make a finding, nor raise its confidence.
+  EvidenceList permissions;
+  std::vector<DataAccess> data_access;  ///< By kind, in data/data_access.tsv order.
+  Confidence confidence = Confidence::kLow;  ///< docs/sdk-kb.md
+  std::string basis;       ///< Which evidence kinds fired, in words.
+
+  /// The usable access of kind `kind`, or null.
+  const DataAccess* UsableAccess(std::string_view kind) const;
+};
+
+}  // namespace vigie

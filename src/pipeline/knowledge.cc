@@ -1,0 +1,55 @@
+#include "vigie/pipeline/knowledge.h"
+
+#include "embedded_pipeline.h"
+#include "vigie/exodus/importer.h"
+#include "vigie/sig/db_codec.h"
+
+namespace vigie {
+namespace {
+
+// The importers of --signatures, by format.
+sig::DbParser Importer(const std::string& format) {
+  if (format == "exodus") return exodus::ParseExodus;
+  if (format == "vigie") return sig::ParseKb;
+  return nullptr;
+}
+
+}  // namespace
+
+Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
+  Knowledge k;
+  // Both built-in tables were compiled from data/ by vigie_kbc at build time.
+  auto vendors = intel::DecodeVendors(ByteView(embedded::kVendorsBin.data(), embedded::kVendorsBin.size()));
+  if (!vendors) return MakeError(vendors.error().code, 0, "built-in vendor KB: " + vendors.error().message);
+  k.vendors = std::make_shared<const intel::VendorDb>(std::move(*vendors));
+
+  sig::SignatureDb db;
+  if (spec.builtin_kb) {
+    auto kb = sig::DecodeDb(ByteView(embedded::kSdkKbBin.data(), embedded::kSdkKbBin.size()));
+    if (!kb) return MakeError(kb.error().code, 0, "built-in knowledge base: " + kb.error().message);
+    db = std::move(*kb);
+  }
+  for (const auto& [format, path] : spec.signatures) {
+    const sig::DbParser parse = Importer(format);
+    if (!parse)
+      return MakeError(ErrorCode::kSignatureDb, 0, "unknown signature format '" + format + "' (known: exodus, vigie)");
+    auto imported = sig::ImportFile(path, format + ":" + path, parse);
+    if (!imported) return imported.error();
+    db.Append(std::move(*imported));
+  }
+  if (!db.sdks.empty() || !db.sources.empty()) {
+    auto matcher = sig::SdkMatcher::Compile(std::move(db));
+    if (!matcher) return matcher.error();
+    k.signatures = std::move(*matcher);
+  }
+
+  if (!spec.entities.empty()) {
+    auto entities = std::make_shared<intel::EntityDb>();
+    for (const auto& [format, path] : spec.entities)
+      if (auto err = entities->ImportFile(format, path)) return *err;
+    k.entities = std::move(entities);
+  }
+  return k;
+}
+
+}  // namespace vigie

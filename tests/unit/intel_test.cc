@@ -1,0 +1,88 @@
+// Who is behind SDKs and domains: the vendor KB and imported entity lists.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+#include "vigie/intel/entities.h"
+#include "vigie/intel/vendors.h"
+#include "vigie/pipeline/knowledge.h"
+
+namespace vigie::intel {
+namespace {
+
+TEST(VendorKb, DescribesEveryVendorOfTheSdkKbWithSources) {
+  auto knowledge = LoadKnowledge({});
+  ASSERT_TRUE(knowledge.ok()) << knowledge.error().message;
+  const VendorDb& vendors = *knowledge->vendors;
+  ASSERT_GT(vendors.size(), 0u);
+  for (const auto& s : knowledge->signatures->db().sdks) {
+    const Vendor* v = vendors.Find(s.vendor);
+    ASSERT_NE(v, nullptr) << s.id << " names vendor " << s.vendor;
+    EXPECT_FALSE(v->sources.empty()) << v->id;
+    if (!v->hq_country.empty()) {
+      EXPECT_EQ(v->hq_country.size(), 2u) << v->id << ": ISO 3166-1 alpha-2";
+    }
+    for (const auto& i : v->incidents) {
+      EXPECT_EQ(i.date.size(), 10u) << v->id;
+      EXPECT_EQ(i.source.rfind("https://", 0), 0u) << v->id;
+    }
+  }
+  const Vendor* pushwoosh = vendors.Find("pushwoosh");
+  ASSERT_NE(pushwoosh, nullptr);
+  bool russia = false;
+  for (const auto& t : pushwoosh->jurisdictions) russia |= t.country == "RU";
+  EXPECT_TRUE(russia) << "developed in Russia, per Reuters";
+  EXPECT_FALSE(ParseVendors(R"({"schema_version":1,"vendors":[{"id":"x","name":"X"}]})", "t").ok())
+      << "an entry without a source is refused";
+  EXPECT_FALSE(ParseVendors(R"({"schema_version":1,"vendors":[{"name":"no id"}]})", "t").ok());
+}
+
+// The built-in vendor KB is the compiled form of data/vendors.json, with the
+// same content; its codec refuses damaged blobs.
+TEST(VendorKb, IsTheCompiledFormOfTheDataFileAndRejectsDamage) {
+  auto text = vigie::testing::ReadBytes("data/vendors.json");
+  auto parsed = ParseVendors(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), "vendors.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  const std::string blob = EncodeVendors(*parsed);
+  auto back = DecodeVendors(ByteView(blob));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(EncodeVendors(*back), blob);
+  const VendorDb db(std::move(*back));
+  const Vendor* xmode = db.Find("xmode");
+  ASSERT_NE(xmode, nullptr);
+  EXPECT_EQ(xmode->hq_country, "US");
+  EXPECT_FALSE(xmode->incidents.empty());
+  EXPECT_FALSE(xmode->sources.empty());
+  EXPECT_EQ(db.Find("no-such-vendor"), nullptr);
+  for (size_t n : {size_t{0}, size_t{3}, size_t{8}, blob.size() / 2, blob.size() - 1})
+    EXPECT_FALSE(DecodeVendors(ByteView(std::string_view(blob).substr(0, n))).ok()) << n;
+  std::string lying = blob;
+  lying[8] = '\xff';  // The vendor count now claims billions of vendors.
+  lying[9] = '\xff';
+  lying[10] = '\xff';
+  EXPECT_FALSE(DecodeVendors(ByteView(lying)).ok());
+}
+
+TEST(Entities, ImportersForXRayAndDisconnectGiveDomainOwners) {
+  EntityDb db;
+  EXPECT_FALSE(db.Import("xray", R"([
+      {"country": "us", "doms": ["tynt.com"], "owner_name": "tynt", "root_parent": "33Across", "parent": "33Across"},
+      {"country": "ru", "doms": ["example-tracker.ru"], "owner_name": "Example RU", "root_parent": null, "parent": null},
+      {"doms": ["nameless.com"]}])", "xray:t").has_value());
+  EXPECT_FALSE(db.Import("disconnect", R"({"entities": {
+      "Tynt Elsewhere": {"properties": ["tynt.com"], "resources": ["cdn.tynt.net"]}}})", "disconnect:t").has_value());
+  const Entity* e = db.Owner("api.TYNT.com");
+  ASSERT_NE(e, nullptr) << "a subdomain belongs to the domain's owner, whatever its case";
+  EXPECT_EQ(e->name, "tynt") << "an earlier import is not overridden";
+  EXPECT_EQ(e->root_parent, "33Across");
+  EXPECT_EQ(e->country, "US");
+  ASSERT_NE(db.Owner("x.cdn.tynt.net"), nullptr);
+  EXPECT_EQ(db.Owner("x.cdn.tynt.net")->source, "disconnect:t");
+  EXPECT_EQ(db.Owner("notynt.com"), nullptr);
+  EXPECT_EQ(db.Owner("nameless.com"), nullptr) << "an entry without an owner is skipped";
+  EXPECT_TRUE(db.Import("xray", "{}", "x").has_value()) << "X-Ray data is an array";
+  EXPECT_TRUE(db.Import("disconnect", "[]", "x").has_value());
+  EXPECT_TRUE(db.Import("whois", "[]", "x").has_value()) << "unknown format";
+}
+
+}  // namespace
+}  // namespace vigie::intel
