@@ -29,13 +29,18 @@ recorded.
                  VIGIE scan --format json --signatures exodus:DB APP  (-N; the
                  baseline too, in the same hyperfine call, when given),
                  unzip -p APP 'classes*.dex' > /dev/null  (the inflate floor,
-                 through a shell), and the Exodus method (--exodus-runs runs).
-                 Ratios are vigie/floor and exodus/vigie, each with its
-                 geometric mean over the apps. The timings of one app are taken
-                 seconds apart; bench/scan_bench.py measures exodus/vigie in
-                 interleaved rounds when drift of the host matters.
+                 through a shell), the Exodus method (--exodus-runs runs), and
+                 the peers that read the same parts: bench/peers/aapt_dexdump.sh
+                 (aapt dump badging + Debian dexdump on each DEX) and
+                 bench/peers/androguard_scan.py (androguard parsing the APK
+                 and every DEX), --exodus-runs runs each. Ratios are
+                 vigie/floor and peer/vigie, each with its geometric mean over
+                 the apps. The timings of one app are taken seconds apart.
   rss            peak RSS (/usr/bin/time -f %M) of the throughput command,
-                 median of 3 runs (1 with --quick), per binary and options.
+                 median of 3 runs (1 with --quick), per binary and options;
+                 with --large APK..., also of `VIGIE scan --format json APK`
+                 on each (bench/make_large_apk.py builds such APKs), with its
+                 wall time.
 
 Targets, printed as PASS/FAIL: exodus/vigie >= 25x on every single app,
 vigie/floor <= 1.0x on every single app, and, with --baseline, vigie's
@@ -143,6 +148,7 @@ def main():
     ap.add_argument('--single', nargs='+', metavar='APP', help='apps for the single-app scans')
     ap.add_argument('--csv', help='raw rows (default bench/results/corpus-YYYYMMDD-HHMM.csv)')
     ap.add_argument('--skip-exodus-throughput', action='store_true', help='skip the Exodus method over all the apps')
+    ap.add_argument('--large', nargs='+', metavar='APK', default=[], help='large APKs for the memory measurement')
     ap.add_argument('--quick', action='store_true', help='few runs, for smoke testing')
     ap.add_argument('apps', nargs='*', help='the apps (default: the corpus and the demo app)')
     a = ap.parse_args()
@@ -257,6 +263,12 @@ def main():
         vig = hyperfine(scan, runs, warmup)
         floor = hyperfine(["unzip -p %s 'classes*.dex' > /dev/null" % q], runs, warmup, shell=True)[0]
         exo = hyperfine([shlex.join(exodus_argv(app))], exodus_runs, 0 if a.quick else 1)[0]
+        peers = {name: hyperfine([shlex.join([os.path.join(HERE, 'peers', script), app])], exodus_runs,
+                                 0 if a.quick else 1)[0]
+                 for name, script in (('aapt+dexdump', 'aapt_dexdump.sh'), ('androguard', 'androguard_scan.py'))}
+        for name, r in peers.items():
+            row(measurement='single', binary=name, options='bench/peers', app=app, runs=len(r['times']),
+                median_ms='%.2f' % (r['median'] * 1e3), extra='exit=%s' % exit_codes(r['exit_codes']))
         for (role, path), r in zip(binaries, vig):
             row(measurement='single', binary=role, options='--format json --signatures exodus:DB', app=app,
                 runs=len(r['times']), median_ms='%.2f' % (r['median'] * 1e3),
@@ -268,7 +280,19 @@ def main():
             median_ms='%.2f' % (exo['median'] * 1e3), extra='exit=%s' % exit_codes(exo['exit_codes']))
         singles.append(dict(app=app, vigie=vig[0]['median'] * 1e3,
                             baseline=vig[1]['median'] * 1e3 if a.baseline else None,
-                            floor=floor['median'] * 1e3, exodus=exo['median'] * 1e3))
+                            floor=floor['median'] * 1e3, exodus=exo['median'] * 1e3,
+                            dexdump=peers['aapt+dexdump']['median'] * 1e3,
+                            androguard=peers['androguard']['median'] * 1e3))
+    large = []
+    for apk in a.large:
+        log('memory on %s' % os.path.basename(apk))
+        for role, path in binaries:
+            start = time.perf_counter()
+            kb, rc = peak_rss_kb([path, 'scan', '--format', 'json', apk])
+            seconds = time.perf_counter() - start
+            row(measurement='rss', binary=role, options='--format json', app=apk, runs=1,
+                median_ms='%.2f' % (seconds * 1e3), extra='peak_rss_kb=%d;size=%d;exit=%d' % (kb, os.path.getsize(apk), rc))
+            large.append((apk, role, kb, seconds))
     csv_file.close()
 
     # The summary.
@@ -296,24 +320,34 @@ def main():
     print('### Single apps (median of %d runs; Exodus method: %d)' % (runs, exodus_runs))
     print()
     head = '| app | size | vigie ms |' + (' baseline ms |' if a.baseline else '')
-    print(head + ' floor ms | vigie/floor | exodus ms | exodus/vigie |')
-    print('|---|---:|---:|' + ('---:|' if a.baseline else '') + '---:|---:|---:|---:|')
+    print(head + ' floor ms | vigie/floor | exodus ms | exodus/vigie | aapt+dexdump/vigie | androguard/vigie |')
+    print('|---|---:|---:|' + ('---:|' if a.baseline else '') + '---:|---:|---:|---:|---:|---:|')
     for s in singles:
-        print('| %s | %.1f MB | %.1f |%s %.1f | %.2f× | %.0f | %.0f× |' % (
+        print('| %s | %.1f MB | %.1f |%s %.1f | %.2f× | %.0f | %.0f× | %.0f× | %.0f× |' % (
             os.path.basename(s['app']), os.path.getsize(s['app']) / 1e6, s['vigie'],
             ' %.1f |' % s['baseline'] if a.baseline else '', s['floor'], s['vigie'] / s['floor'], s['exodus'],
-            s['exodus'] / s['vigie']))
+            s['exodus'] / s['vigie'], s['dexdump'] / s['vigie'], s['androguard'] / s['vigie']))
     if singles:
         g = lambda key: geomean([s[key] for s in singles])
-        print('| **geometric mean** | | %.1f |%s %.1f | **%.2f×** | %.0f | **%.0f×** |' % (
+        ratio = lambda key: geomean([s[key] / s['vigie'] for s in singles])
+        print('| **geometric mean** | | %.1f |%s %.1f | **%.2f×** | %.0f | **%.0f×** | **%.0f×** | **%.0f×** |' % (
             g('vigie'), ' %.1f |' % g('baseline') if a.baseline else '', g('floor'),
-            geomean([s['vigie'] / s['floor'] for s in singles]), g('exodus'),
-            geomean([s['exodus'] / s['vigie'] for s in singles])))
+            geomean([s['vigie'] / s['floor'] for s in singles]), g('exodus'), ratio('exodus'), ratio('dexdump'),
+            ratio('androguard')))
         print()
         slow = [os.path.basename(s['app']) for s in singles if s['exodus'] / s['vigie'] < 25]
         heavy = [os.path.basename(s['app']) for s in singles if s['vigie'] / s['floor'] > 1.0]
         print('exodus/vigie ≥ 25× on every app: %s  ' % ('PASS' if not slow else 'FAIL (%s)' % ', '.join(slow)))
         print('vigie/floor ≤ 1.0× on every app: %s  ' % ('PASS' if not heavy else 'FAIL (%s)' % ', '.join(heavy)))
+    if large:
+        print()
+        print('### Memory on large APKs')
+        print()
+        print('| input | size | binary | peak RSS | wall time |')
+        print('|---|---:|---|---:|---:|')
+        for apk, role, kb, seconds in large:
+            print('| %s | %.1f MB | %s | %.1f MB | %.2f s |' % (
+                os.path.basename(apk), os.path.getsize(apk) / 1e6, role, kb / 1024, seconds))
     print()
     print('Raw rows: %s' % csv_path)
 

@@ -5,10 +5,10 @@ set of options a user is likely to give, and compares the JSON reports.
 
   tools/compare_reports.py OLD_VIGIE NEW_VIGIE [--corpus DIR] [--exodus-db FILE]
 
-Reports are compared whole, but for the fields listed in IGNORED: those are
-documented as changed (docs/json-schema.md, "Changes"). Prints one line per
-input and option set that differs, with the first differing paths, and exits
-1 when any does.
+Reports are compared whole, but for the fields listed in IGNORED, which must
+be fields a new schema version of docs/json-schema.md documents as changed
+(none today). Prints one line per input and option set that differs, with
+the first differing paths, and exits 1 when any does.
 """
 import argparse
 import json

@@ -137,7 +137,7 @@ std::optional<ComponentKind> KindOf(const std::string& tag) {
 }
 
 Component ReadComponent(const Context& cx, int32_t index, ComponentKind kind, const std::string& package,
-                        std::optional<int> target_sdk) {
+                        const std::optional<SdkLevel>& target_sdk) {
   const Element& e = cx.doc.elements[index];
   Component c;
   c.kind = kind;
@@ -164,7 +164,7 @@ Component ReadComponent(const Context& cx, int32_t index, ComponentKind kind, co
     c.exported = *ex;
     c.exported_explicit = true;
   } else if (kind == ComponentKind::kProvider) {
-    c.exported = target_sdk.has_value() && *target_sdk < 17;
+    c.exported = target_sdk && target_sdk->number && *target_sdk->number < 17;
   } else {
     c.exported = !c.intent_filters.empty();
   }
@@ -248,7 +248,6 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
     }
   }
 
-  const std::optional<int> target_sdk = id.target_sdk ? id.target_sdk->number : std::nullopt;
   if (application >= 0) {
     const Element& ae = doc.elements[application];
     ApplicationInfo& app = m.application;
@@ -278,7 +277,7 @@ Manifest ReadManifest(const axml::Document& doc, const arsc::ResourceTable* reso
     for (int32_t child : doc.ChildrenOf(application)) {
       const Element& e = doc.elements[child];
       if (auto kind = KindOf(e.name)) {
-        m.components.push_back(ReadComponent(cx, child, *kind, package, target_sdk));
+        m.components.push_back(ReadComponent(cx, child, *kind, package, id.target_sdk));
       } else if (e.name == "meta-data") {
         m.meta_data.push_back(ReadMetaData(cx, e));
       }

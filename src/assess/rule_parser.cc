@@ -28,7 +28,7 @@ const std::vector<ConditionSpec>& Specs() {
       {"reaches", Kind::kReaches, Value::kKinds, {true, true, false, false}, {"reached"}},
       {"reaches_all", Kind::kReaches, Value::kKinds, {true, true, false, false}, {"reached"}},
       {"reaches_any", Kind::kReachesAny, Value::kKinds, {true, true, false, false}, {"reached"}},
-      {"location_background", Kind::kLocationBackground, Value::kBool, {true, false, false, false}, {}},
+      {"location_background", Kind::kLocationBackground, Value::kTrue, {true, false, false, false}, {}},
       {"vendor_country_in_policy",
        Kind::kVendorCountryInPolicy,
        Value::kTrue,

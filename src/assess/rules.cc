@@ -180,7 +180,7 @@ bool Holds(const Condition& c, Subject& s) {
       return Reaches(c, s);
     case Kind::kLocationBackground: {
       const DataAccess* d = s.sdk->UsableAccess("location");
-      if (!d || d->background != c.flag) return false;
+      if (!d || !d->background) return false;
       s.evidence.push_back(m.Requests("android.permission.ACCESS_BACKGROUND_LOCATION")
                                ? "permission: the app requests ACCESS_BACKGROUND_LOCATION, so the location can be "
                                  "read while the app is not in use"

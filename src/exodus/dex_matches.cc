@@ -56,7 +56,7 @@ Hits MatchDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSe
   // the set is among those and the names of every other string holding a
   // '/' (`unsure`). When each unsure match is also a sure one, the sure
   // matches are exactly Exodus' and nothing more need be read: the usual
-  // case, and every DEX of the corpus.
+  // case.
   IndexSet defined(dex.string_count());
   for (uint32_t i = 0; i < dex.class_count(); ++i)
     if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count()) defined.Insert(dex.TypeDescriptorIndex(t));

@@ -29,7 +29,7 @@ struct Condition {
     kVendorFlag,             ///< The SDK's vendor has flag `text`.
     kReaches,                ///< The code reaches every kind of `kinds` ("reaches", "reaches_all").
     kReachesAny,             ///< ... at least one of `kinds`.
-    kLocationBackground,     ///< The SDK reaches the location in the background, or not (`flag`).
+    kLocationBackground,     ///< The SDK reaches the location in the background.
     kVendorCountryInPolicy,  ///< The vendor has ties to a country of --policy-countries.
     kDevelopedOutsideHq,     ///< The vendor builds its SDK outside its home country.
     kBackend,                ///< The secret is, or is not (`flag`), a backend address.
