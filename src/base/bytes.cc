@@ -1,5 +1,10 @@
 #include "vigie/base/bytes.h"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
+#include <new>
+
 namespace vigie {
 
 std::string ToHex(ByteView bytes) {
@@ -11,5 +16,26 @@ std::string ToHex(ByteView bytes) {
   }
   return out;
 }
+
+namespace {
+constexpr size_t kHugePage = size_t{2} << 20;
+}  // namespace
+
+void* AllocateBuffer(size_t bytes) {
+  if (bytes < kHugePage) {
+    if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
+    throw std::bad_alloc();
+  }
+  void* p = nullptr;
+  if (posix_memalign(&p, kHugePage, bytes) != 0) throw std::bad_alloc();
+  // A hint: without huge pages the buffer works the same, only slower to
+  // fault in. It names the block the buffer ends in too; past the buffer it
+  // only changes how the kernel backs memory nobody else owns there, or
+  // fails where nothing is mapped.
+  ::madvise(p, (bytes + kHugePage - 1) / kHugePage * kHugePage, MADV_HUGEPAGE);
+  return p;
+}
+
+void FreeBuffer(void* p) { std::free(p); }
 
 }  // namespace vigie

@@ -12,6 +12,20 @@
 namespace vigie {
 namespace {
 
+// Large buffers ask the kernel for transparent huge pages, small ones do not
+// need to; both hold what is written, uninitialised until then.
+TEST(ByteBuffer, LargeBuffersAskForHugePages) {
+  ByteBuffer large(size_t{5} << 20);
+  large.back() = 7;
+  const std::string flags = vigie::testing::MappingField(large.data(), "VmFlags:");
+  ASSERT_FALSE(flags.empty()) << "no mapping holds the buffer";
+  EXPECT_NE(flags.find(" hg"), std::string::npos) << flags;
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(large.data()) % (size_t{2} << 20), 0u) << "2 MiB aligned";
+  EXPECT_EQ(large.back(), 7);
+  ByteBuffer small(100, 3);
+  EXPECT_EQ(small[99], 3);
+}
+
 TEST(CheckedMath, DetectsOverflow) {
   EXPECT_EQ(CheckedAdd(1, 2), 3u);
   EXPECT_FALSE(CheckedAdd(UINT64_MAX, 1).has_value());

@@ -18,16 +18,24 @@
 
 namespace vigie {
 
-/// An allocator whose resize() leaves new bytes uninitialised: inflate
-/// output is overwritten at once, and zero-filling megabytes first is
-/// wasted work.
+/// Memory for buffers of `bytes` (inflated entries): large ones are 2 MiB
+/// aligned and the kernel is asked to back them with transparent huge
+/// pages, since faulting megabytes in 4 KiB at a time costs as much as
+/// inflating them on virtual machines. Freed with FreeBuffer().
+void* AllocateBuffer(size_t bytes);
+void FreeBuffer(void* p);
+
+/// An allocator whose resize() leaves new bytes uninitialised, since inflate
+/// output is overwritten at once, and whose memory comes from
+/// AllocateBuffer().
 template <typename T>
-struct DefaultInitAllocator : std::allocator<T> {
+struct BufferAllocator {
+  using value_type = T;
+  BufferAllocator() = default;
   template <typename U>
-  struct rebind {
-    using other = DefaultInitAllocator<U>;
-  };
-  using std::allocator<T>::allocator;
+  BufferAllocator(const BufferAllocator<U>&) {}  // NOLINT: rebinding is implicit.
+  T* allocate(size_t n) { return static_cast<T*>(AllocateBuffer(n * sizeof(T))); }
+  void deallocate(T* p, size_t) { FreeBuffer(p); }
   template <typename U>
   void construct(U* p) noexcept {
     ::new (static_cast<void*>(p)) U;
@@ -36,10 +44,12 @@ struct DefaultInitAllocator : std::allocator<T> {
   void construct(U* p, Args&&... args) {
     ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
+  template <typename U>
+  bool operator==(const BufferAllocator<U>&) const { return true; }
 };
 
 /// Owned bytes (an inflated entry). resize() does not zero-fill.
-using ByteBuffer = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
+using ByteBuffer = std::vector<uint8_t, BufferAllocator<uint8_t>>;
 
 /// a + b, or nullopt when it overflows.
 inline std::optional<uint64_t> CheckedAdd(uint64_t a, uint64_t b) {
