@@ -29,13 +29,18 @@ recorded.
                  VIGIE scan --format json --signatures exodus:DB APP  (-N; the
                  baseline too, in the same hyperfine call, when given),
                  unzip -p APP 'classes*.dex' > /dev/null  (the inflate floor,
-                 through a shell), the Exodus method (--exodus-runs runs), and
-                 the peers that read the same parts: bench/peers/aapt_dexdump.sh
-                 (aapt dump badging + Debian dexdump on each DEX) and
-                 bench/peers/androguard_scan.py (androguard parsing the APK
-                 and every DEX), --exodus-runs runs each. Ratios are
-                 vigie/floor and peer/vigie, each with its geometric mean over
-                 the apps. The timings of one app are taken seconds apart.
+                 through a shell), and the peers that read the same parts:
+                 bench/peers/aapt_dexdump.sh (aapt dump badging + Debian
+                 dexdump on each DEX) and bench/peers/androguard_scan.py
+                 (androguard parsing the APK and every DEX), --exodus-runs runs
+                 each. Ratios are vigie/floor and peer/vigie, each with its
+                 geometric mean over the apps.
+                 The Exodus method's ratio is taken in --exodus-rounds rounds,
+                 round-robin over the apps: a round times one Exodus run
+                 between two batches of --pair-runs vigie scans, and divides
+                 it by the mean of the two batches' medians, so that both
+                 sides of a ratio are timed within a second of each other on a
+                 host whose speed drifts; the median round is reported.
   rss            peak RSS (/usr/bin/time -f %M) of the throughput command,
                  median of 3 runs (1 with --quick), per binary and options;
                  with --large APK..., also of `VIGIE scan --format json APK`
@@ -145,6 +150,8 @@ def main():
     ap.add_argument('--runs', type=int, help='runs per Vigie or floor command (default 10; 4 with --quick)')
     ap.add_argument('--exodus-runs', type=int,
                     help='runs of the Exodus method per single app (default 3; 1 with --quick)')
+    ap.add_argument('--exodus-rounds', type=int, help='rounds of the Exodus ratio per app (default 5; 1 with --quick)')
+    ap.add_argument('--pair-runs', type=int, default=5, help='vigie scans on each side of an Exodus run')
     ap.add_argument('--single', nargs='+', metavar='APP', help='apps for the single-app scans')
     ap.add_argument('--csv', help='raw rows (default bench/results/corpus-YYYYMMDD-HHMM.csv)')
     ap.add_argument('--skip-exodus-throughput', action='store_true', help='skip the Exodus method over all the apps')
@@ -155,6 +162,7 @@ def main():
 
     runs = a.runs or (4 if a.quick else 10)
     exodus_runs = a.exodus_runs or (1 if a.quick else 3)
+    exodus_rounds = a.exodus_rounds or (1 if a.quick else 5)
     warmup = 1 if a.quick else 3
     rss_runs = 1 if a.quick else 3
     apps = a.apps or default_apps()
@@ -262,7 +270,6 @@ def main():
                 for _, path in binaries]
         vig = hyperfine(scan, runs, warmup)
         floor = hyperfine(["unzip -p %s 'classes*.dex' > /dev/null" % q], runs, warmup, shell=True)[0]
-        exo = hyperfine([shlex.join(exodus_argv(app))], exodus_runs, 0 if a.quick else 1)[0]
         peers = {name: hyperfine([shlex.join([os.path.join(HERE, 'peers', script), app])], exodus_runs,
                                  0 if a.quick else 1)[0]
                  for name, script in (('aapt+dexdump', 'aapt_dexdump.sh'), ('androguard', 'androguard_scan.py'))}
@@ -276,13 +283,33 @@ def main():
         row(measurement='single', binary='unzip', options="-p APP 'classes*.dex' > /dev/null", app=app,
             runs=len(floor['times']), median_ms='%.2f' % (floor['median'] * 1e3),
             extra='exit=%s' % exit_codes(floor['exit_codes']))
-        row(measurement='single', binary='exodus', options='--exodus-only DB', app=app, runs=len(exo['times']),
-            median_ms='%.2f' % (exo['median'] * 1e3), extra='exit=%s' % exit_codes(exo['exit_codes']))
         singles.append(dict(app=app, vigie=vig[0]['median'] * 1e3,
                             baseline=vig[1]['median'] * 1e3 if a.baseline else None,
-                            floor=floor['median'] * 1e3, exodus=exo['median'] * 1e3,
+                            floor=floor['median'] * 1e3,
                             dexdump=peers['aapt+dexdump']['median'] * 1e3,
                             androguard=peers['androguard']['median'] * 1e3))
+
+    # 3b. The Exodus ratio, in rounds round-robin over the apps.
+    for app in single:
+        timed_run(exodus_argv(app))  # Warms the page cache for Python and dexdump.
+    rounds = {s['app']: [] for s in singles}
+    for r in range(exodus_rounds):
+        log('Exodus round %d of %d' % (r + 1, exodus_rounds))
+        for s in singles:
+            scan = shlex.join([a.vigie, 'scan', '--format', 'json', '--signatures', 'exodus:' + a.exodus_db, s['app']])
+            before = hyperfine([scan], a.pair_runs, 1)[0]['median']
+            e = hyperfine([shlex.join(exodus_argv(s['app']))], 1, 0)[0]
+            after = hyperfine([scan], a.pair_runs, 1)[0]['median']
+            v = (before + after) / 2
+            rounds[s['app']].append((e['median'] / v, v, e['median']))
+            row(measurement='exodus_round', binary='exodus/vigie', options='--exodus-only DB', app=s['app'], runs=1,
+                median_ms='%.2f' % (e['median'] * 1e3),
+                extra='round=%d;ratio=%.2f;vigie_ms=%.2f;exit=%s' % (r + 1, e['median'] / v, v * 1e3,
+                                                                   exit_codes(e['exit_codes'])))
+    for s in singles:
+        ratio, _, exodus_s = sorted(rounds[s['app']])[len(rounds[s['app']]) // 2]
+        s['exodus'] = exodus_s * 1e3
+        s['exodus_ratio'] = ratio
     large = []
     for apk in a.large:
         log('memory on %s' % os.path.basename(apk))
@@ -317,7 +344,8 @@ def main():
             label, x, batches, q1, q3, 'PASS' if x >= 0.90 else 'FAIL'))
     if exodus_tp or versus:
         print()
-    print('### Single apps (median of %d runs; Exodus method: %d)' % (runs, exodus_runs))
+    print('### Single apps (median of %d runs; peers: %d; Exodus: median of %d rounds)' % (
+        runs, exodus_runs, exodus_rounds))
     print()
     head = '| app | size | vigie ms |' + (' baseline ms |' if a.baseline else '')
     print(head + ' floor ms | vigie/floor | exodus ms | exodus/vigie | aapt+dexdump/vigie | androguard/vigie |')
@@ -326,16 +354,16 @@ def main():
         print('| %s | %.1f MB | %.1f |%s %.1f | %.2f× | %.0f | %.0f× | %.0f× | %.0f× |' % (
             os.path.basename(s['app']), os.path.getsize(s['app']) / 1e6, s['vigie'],
             ' %.1f |' % s['baseline'] if a.baseline else '', s['floor'], s['vigie'] / s['floor'], s['exodus'],
-            s['exodus'] / s['vigie'], s['dexdump'] / s['vigie'], s['androguard'] / s['vigie']))
+            s['exodus_ratio'], s['dexdump'] / s['vigie'], s['androguard'] / s['vigie']))
     if singles:
         g = lambda key: geomean([s[key] for s in singles])
         ratio = lambda key: geomean([s[key] / s['vigie'] for s in singles])
         print('| **geometric mean** | | %.1f |%s %.1f | **%.2f×** | %.0f | **%.0f×** | **%.0f×** | **%.0f×** |' % (
             g('vigie'), ' %.1f |' % g('baseline') if a.baseline else '', g('floor'),
-            geomean([s['vigie'] / s['floor'] for s in singles]), g('exodus'), ratio('exodus'), ratio('dexdump'),
+            geomean([s['vigie'] / s['floor'] for s in singles]), g('exodus'), g('exodus_ratio'), ratio('dexdump'),
             ratio('androguard')))
         print()
-        slow = [os.path.basename(s['app']) for s in singles if s['exodus'] / s['vigie'] < 25]
+        slow = [os.path.basename(s['app']) for s in singles if s['exodus_ratio'] < 25]
         heavy = [os.path.basename(s['app']) for s in singles if s['vigie'] / s['floor'] > 1.0]
         print('exodus/vigie ≥ 25× on every app: %s  ' % ('PASS' if not slow else 'FAIL (%s)' % ', '.join(slow)))
         print('vigie/floor ≤ 1.0× on every app: %s  ' % ('PASS' if not heavy else 'FAIL (%s)' % ', '.join(heavy)))

@@ -8,6 +8,7 @@
 #include <iterator>
 #include <vector>
 
+#include "vigie/pipeline/knowledge.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/base/bytes.h"
 #include "vigie/format/dex/dex_file.h"
@@ -64,6 +65,19 @@ void BM_ScanDemo(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(vigie::ScanFile("demo/vigie-demo.apk"));
 }
 BENCHMARK(BM_ScanDemo);
+
+// Loading the knowledge a run starts with: the built-in KB and vendors,
+// and with Exodus' database imported (from the cache once it is built).
+void BM_LoadKnowledge(benchmark::State& state) {
+  vigie::KnowledgeSpec spec;
+  if (state.range(0)) spec.signatures.emplace_back("exodus", "../shared/corpus/signatures/exodus_trackers.json");
+  for (auto _ : state) {
+    auto k = vigie::LoadKnowledge(spec);
+    if (!k) state.SkipWithError(k.error().message.c_str());
+    benchmark::DoNotOptimize(k);
+  }
+}
+BENCHMARK(BM_LoadKnowledge)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

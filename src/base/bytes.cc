@@ -26,13 +26,14 @@ void* AllocateBuffer(size_t bytes) {
     if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
     throw std::bad_alloc();
   }
+  // Whole blocks: the kernel backs a huge page only where its whole block
+  // is in the allocation, so the block the buffer ends in is taken whole.
+  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
   void* p = nullptr;
-  if (posix_memalign(&p, kHugePage, bytes) != 0) throw std::bad_alloc();
+  if (rounded < bytes || posix_memalign(&p, kHugePage, rounded) != 0) throw std::bad_alloc();
   // A hint: without huge pages the buffer works the same, only slower to
-  // fault in. It names the block the buffer ends in too; past the buffer it
-  // only changes how the kernel backs memory nobody else owns there, or
-  // fails where nothing is mapped.
-  ::madvise(p, (bytes + kHugePage - 1) / kHugePage * kHugePage, MADV_HUGEPAGE);
+  // fault in.
+  ::madvise(p, rounded, MADV_HUGEPAGE);
   return p;
 }
 

@@ -141,13 +141,12 @@ BlobFinds FindInBlob(std::string_view blob) {
   return out;
 }
 
-SdkDetector::SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher)
-    : matcher_(std::move(matcher)), session_(*matcher_) {}
+SdkDetector::SdkDetector(sig::MatchSession& session) : matcher_(session.matcher()), session_(session) {}
 
 SdkFinding& SdkDetector::Finding(uint32_t sdk) {
   auto [it, fresh] = findings_.try_emplace(sdk);
   if (fresh) {
-    const sig::SdkSignature& s = matcher_->db().sdks[sdk];
+    const sig::SdkSignature& s = matcher_.db().sdks[sdk];
     SdkFinding& f = it->second;
     f.id = s.id;
     f.name = s.name;
@@ -162,7 +161,7 @@ SdkFinding& SdkDetector::Finding(uint32_t sdk) {
 void SdkDetector::AddHost(const std::string& host) {
   if (!hosts_seen_.insert(host).second) return;
   uint32_t last = kNoSdk;
-  matcher_->MatchHost(host, [&](uint32_t sdk) {
+  matcher_.MatchHost(host, [&](uint32_t sdk) {
     if (sdk == last) return;  // Nested domains of one SDK count once.
     last = sdk;
     Finding(sdk).strings.Add(host);
@@ -198,10 +197,10 @@ void SdkDetector::AddFind(const StringFind& f, const std::string& where) {
   if (std::find(e.where.begin(), e.where.end(), where) == e.where.end()) e.where.push_back(where);
   if (e.sdk.empty()) {
     // The SDK whose domain it is, else the SDK whose code loads it.
-    matcher_->MatchHost(e.host, [&](uint32_t s) {
-      if (e.sdk.empty()) e.sdk = matcher_->db().sdks[s].id;
+    matcher_.MatchHost(e.host, [&](uint32_t s) {
+      if (e.sdk.empty()) e.sdk = matcher_.db().sdks[s].id;
     });
-    if (e.sdk.empty() && f.sdk != kNoSdk) e.sdk = matcher_->db().sdks[f.sdk].id;
+    if (e.sdk.empty() && f.sdk != kNoSdk) e.sdk = matcher_.db().sdks[f.sdk].id;
   }
 }
 
@@ -245,13 +244,13 @@ void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::Cla
   if (parsed) {
     std::vector<std::string> hosts;
     std::vector<StringFind> found;
-    parsed->ForEachStringConstant([&](std::string_view s) { ScanString(*matcher_, s, HasDot(s), hosts, found); });
+    parsed->ForEachStringConstant([&](std::string_view s) { ScanString(matcher_, s, HasDot(s), hosts, found); });
     const std::string where = std::string(entry_name) + ".class";
     for (const auto& f : found) AddFind(f, where);
     for (const auto& host : hosts) AddHost(host);
   }
   // Exodus' tooling applies its regexes to JAR entry names directly.
-  if (matcher_->has_exodus()) jar_entry_names_.Add(entry_name);
+  if (matcher_.has_exodus()) jar_entry_names_.Add(entry_name);
 }
 
 void SdkDetector::AddBlob(const BlobFinds& finds, const std::string& where) {
@@ -271,27 +270,27 @@ void SdkDetector::AddManifest(const Manifest& m, const std::vector<std::string>&
     // The pool also holds the paths of file resources ("res/drawable/a.png"):
     // neither hosts nor secrets.
     if (s.compare(0, 4, "res/") == 0) continue;
-    ScanString(*matcher_, s, HasDot(s), hosts, found);
+    ScanString(matcher_, s, HasDot(s), hosts, found);
   }
   for (const auto& f : found) AddFind(f, "resources.arsc");
   for (const auto& host : hosts) AddHost(host);
 
   auto meta = [&](const MetaData& md) {
-    matcher_->MatchMetaData(md.name, [&](uint32_t sdk) { Finding(sdk).manifest.Add("meta-data " + md.name); });
+    matcher_.MatchMetaData(md.name, [&](uint32_t sdk) { Finding(sdk).manifest.Add("meta-data " + md.name); });
     hosts.clear();
-    FindHosts(*matcher_, md.value, hosts);
+    FindHosts(matcher_, md.value, hosts);
     for (const auto& host : hosts) AddHost(host);
     found.clear();
     AppendFinds(md.value, /*urls=*/true, found);
     for (const auto& f : found) AddFind(f, "AndroidManifest.xml (meta-data " + md.name + ")");
   };
   for (const auto& c : m.components) {
-    matcher_->MatchComponent(c.name, [&](uint32_t sdk) { Finding(sdk).manifest.Add("component " + c.name); });
+    matcher_.MatchComponent(c.name, [&](uint32_t sdk) { Finding(sdk).manifest.Add("component " + c.name); });
     for (const auto& md : c.meta_data) meta(md);
   }
   for (const auto& md : m.meta_data) meta(md);
   for (const auto& p : m.permissions) {
-    matcher_->MatchPermission(p.name, [&](uint32_t sdk) { Finding(sdk).permissions.Add(p.name); });
+    matcher_.MatchPermission(p.name, [&](uint32_t sdk) { Finding(sdk).permissions.Add(p.name); });
     requested_.insert(p.name);
   }
   if (m.identity.target_sdk) target_sdk_ = m.identity.target_sdk->number;

@@ -36,8 +36,8 @@ class PackageScanner {
       : out_(out), options_(options), pool_(options.threads) {
     for (unsigned t = 0; t < pool_.threads(); ++t) extractors_.emplace_back(backing, &budget_);
     if (const auto& signatures = options.knowledge.signatures) {
-      sdks_.emplace(signatures);
       for (unsigned t = 0; t < pool_.threads(); ++t) sessions_.emplace_back(*signatures);
+      sdks_.emplace(sessions_[0]);  // The scan's own thread is worker 0.
     }
   }
 

@@ -78,9 +78,11 @@ BlobFinds FindInBlob(std::string_view blob);
 /// makes the findings at the end. Not thread-safe: one per scan.
 class SdkDetector {
  public:
-  explicit SdkDetector(std::shared_ptr<const sig::SdkMatcher> matcher);
+  /// `session`, of `session.matcher()`, is the calling thread's; it must
+  /// outlive the detector.
+  explicit SdkDetector(sig::MatchSession& session);
 
-  const sig::SdkMatcher& matcher() const { return *matcher_; }
+  const sig::SdkMatcher& matcher() const { return matcher_; }
 
   void AddDex(const DexEvidence& evidence);
   /// A JVM class from a JAR/AAR: its entry name (slash form without
@@ -108,8 +110,8 @@ class SdkDetector {
   void AddDataAccess(uint32_t sdk, uint32_t rule, const std::string& caller);
   void ResolveDataAccess(SdkFinding& f) const;
 
-  std::shared_ptr<const sig::SdkMatcher> matcher_;
-  sig::MatchSession session_;
+  const sig::SdkMatcher& matcher_;
+  sig::MatchSession& session_;
   std::map<uint32_t, SdkFinding> findings_;
   // Exodus' class set is never held whole: DEX names are matched DEX by DEX,
   // and only the (sdk, name) pairs that match are kept. JAR entry names,
