@@ -124,7 +124,10 @@ int RunScan(Config& c) {
     std::fprintf(stderr, "vigie: %s\n", knowledge.error().message.c_str());
     return kExitUsage;
   }
-  c.scan.knowledge = std::move(*knowledge);
+  // The knowledge lives as long as the process: freeing its many small
+  // objects one by one as the process ends is work nobody needs.
+  static const auto* kept = new Knowledge(std::move(*knowledge));
+  c.scan.knowledge = *kept;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   if (!c.output.empty()) {
     file.reset(std::fopen(c.output.c_str(), "wb"));

@@ -67,24 +67,25 @@ void MappedFile::Release(uint64_t offset, uint64_t length) const {
   if (whole_end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, whole_end - begin, MADV_DONTNEED);
 }
 
-// The file is read through its descriptor, in chunks that stay in cache,
-// rather than through the mapping, so that a package's assets that no
-// parser reads never become resident for the hash.
-std::string Sha256File(const MappedFile& file) {
-  const ByteView v = file.view();
-  sha256_ctx ctx;
-  sha256_init(&ctx);
+void MappedFile::ReadInChunks(const std::function<void(ByteView)>& fn) const {
+  const ByteView v = view();
   uint8_t chunk[64 << 10];
   uint64_t off = 0;
-  while (file.fd_ >= 0 && off < v.size()) {
+  while (fd_ >= 0 && off < v.size()) {
     const size_t want = std::min<uint64_t>(sizeof chunk, v.size() - off);
-    const ssize_t n = ::pread(file.fd_, chunk, want, static_cast<off_t>(off));
+    const ssize_t n = ::pread(fd_, chunk, want, static_cast<off_t>(off));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // The mapping has the rest, as the parsers saw it.
-    sha256_update(&ctx, static_cast<size_t>(n), chunk);
+    fn(ByteView(chunk, static_cast<size_t>(n)));
     off += static_cast<uint64_t>(n);
   }
-  if (off < v.size()) sha256_update(&ctx, v.size() - off, v.data() + off);
+  if (off < v.size()) fn(v.Tail(off));
+}
+
+std::string Sha256File(const MappedFile& file) {
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  file.ReadInChunks([&](ByteView chunk) { sha256_update(&ctx, chunk.size(), chunk.data()); });
   uint8_t digest[SHA256_DIGEST_SIZE];
   sha256_digest(&ctx, sizeof digest, digest);
   return ToHex(ByteView(digest, sizeof digest));

@@ -33,9 +33,7 @@ Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
     const sig::DbParser parse = Importer(format);
     if (!parse)
       return MakeError(ErrorCode::kSignatureDb, 0, "unknown signature format '" + format + "' (known: exodus, vigie)");
-    auto imported = sig::ImportFile(path, format + ":" + path, parse);
-    if (!imported) return imported.error();
-    db.Append(std::move(*imported));
+    if (auto error = sig::ImportFile(path, format + ":" + path, parse, db)) return *error;
   }
   if (!db.sdks.empty() || !db.sources.empty()) {
     auto matcher = sig::SdkMatcher::Compile(std::move(db));

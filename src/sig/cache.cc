@@ -18,13 +18,29 @@ std::string CacheDir() {
   return {};
 }
 
+namespace {
+
+std::string Digest(XXH3_state_t& state) {
+  XXH128_canonical_t canonical;  // Big-endian bytes, as xxhsum prints them.
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state));
+  return ToHex(ByteView(canonical.digest, sizeof canonical.digest));
+}
+
+}  // namespace
+
 std::string ContentKey(std::initializer_list<ByteView> parts) {
   XXH3_state_t state;
   XXH3_128bits_reset(&state);
   for (ByteView part : parts) XXH3_128bits_update(&state, part.data(), part.size());
-  XXH128_canonical_t canonical;  // Big-endian bytes, as xxhsum prints them.
-  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state));
-  return ToHex(ByteView(canonical.digest, sizeof canonical.digest));
+  return Digest(state);
+}
+
+std::string FileContentKey(std::string_view header, const MappedFile& file) {
+  XXH3_state_t state;
+  XXH3_128bits_reset(&state);
+  XXH3_128bits_update(&state, header.data(), header.size());
+  file.ReadInChunks([&](ByteView chunk) { XXH3_128bits_update(&state, chunk.data(), chunk.size()); });
+  return Digest(state);
 }
 
 std::string CachePath(const std::string& name) {

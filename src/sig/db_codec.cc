@@ -37,38 +37,52 @@ std::string EncodeDb(const SignatureDb& db) {
   return w.Take();
 }
 
-Result<SignatureDb> DecodeDb(ByteView bytes) {
+std::optional<Error> DecodeDbInto(ByteView bytes, SignatureDb& db) {
   if (!bytes.StartsWith(std::string_view(kMagic, 4)))
     return MakeError(ErrorCode::kSignatureDb, 0, "not a compiled signature database");
   BlobReader d(bytes.Tail(4));
   if (d.U32() != kVersion) return MakeError(ErrorCode::kSignatureDb, 4, "unsupported compiled database version");
-  SignatureDb db;
-  db.sources = d.List();
-  uint32_t n = d.U32();
-  if (!d.ok() || !d.Fits(n)) return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
-  db.sdks.reserve(n);
-  for (uint32_t i = 0; i < n && d.ok(); ++i) {
-    SdkSignature s;
-    s.id = d.Str();
-    s.name = d.Str();
-    s.vendor = d.Str();
-    s.categories = d.List();
-    s.website = d.Str();
-    if (uint32_t e = d.U32()) s.exodus_id = static_cast<int>(e - 1);
-    s.source = d.Str();
-    uint32_t semantics = d.U32();
-    if (semantics > static_cast<uint32_t>(CodeSemantics::kExodus))
-      return MakeError(ErrorCode::kSignatureDb, 0, "bad semantics in compiled database");
-    s.semantics = static_cast<CodeSemantics>(semantics);
-    s.code_packages = d.List();
-    s.code_regexes = d.List();
-    s.domains = d.List();
-    s.manifest_components = d.List();
-    s.manifest_meta_data = d.List();
-    s.manifest_permissions = d.List();
-    db.sdks.push_back(std::move(s));
+  const size_t sources_before = db.sources.size(), sdks_before = db.sdks.size();
+  for (auto& source : d.List()) db.sources.push_back(std::move(source));
+  const uint32_t n = d.U32();
+  if (d.ok() && d.Fits(n)) {
+    db.sdks.reserve(sdks_before + n);
+    for (uint32_t i = 0; i < n && d.ok(); ++i) {
+      SdkSignature& s = db.sdks.emplace_back();
+      s.id = d.Str();
+      s.name = d.Str();
+      s.vendor = d.Str();
+      s.categories = d.List();
+      s.website = d.Str();
+      if (uint32_t e = d.U32()) s.exodus_id = static_cast<int>(e - 1);
+      s.source = d.Str();
+      const uint32_t semantics = d.U32();
+      if (semantics > static_cast<uint32_t>(CodeSemantics::kExodus)) {
+        db.sources.resize(sources_before);
+        db.sdks.resize(sdks_before);
+        return MakeError(ErrorCode::kSignatureDb, 0, "bad semantics in compiled database");
+      }
+      s.semantics = static_cast<CodeSemantics>(semantics);
+      s.code_packages = d.List();
+      s.code_regexes = d.List();
+      s.domains = d.List();
+      s.manifest_components = d.List();
+      s.manifest_meta_data = d.List();
+      s.manifest_permissions = d.List();
+    }
   }
-  if (!d.ok()) return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
+  if (!d.ok()) {
+    // Never a partial database: what this blob added goes.
+    db.sources.resize(sources_before);
+    db.sdks.resize(sdks_before);
+    return MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled database");
+  }
+  return std::nullopt;
+}
+
+Result<SignatureDb> DecodeDb(ByteView bytes) {
+  SignatureDb db;
+  if (auto error = DecodeDbInto(bytes, db)) return *error;
   return db;
 }
 

@@ -59,20 +59,20 @@ Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
   return db;
 }
 
-Result<SignatureDb> ImportFile(const std::string& path, const std::string& source, DbParser parse) {
+std::optional<Error> ImportFile(const std::string& path, const std::string& source, DbParser parse,
+                                SignatureDb& db) {
   auto file = MappedFile::Open(path);
   if (!file) return MakeError(ErrorCode::kIoError, 0, "cannot read " + path + ": " + file.error().message);
-  // Hashing reads the file in place: no copy of a half-megabyte export.
-  const std::string header = source + "\n";
-  const std::string cached = CachePath(ContentKey({ByteView(header), file->view()}) + ".vsdb");
+  const std::string cached = CachePath(FileContentKey(source + "\n", *file) + ".vsdb");
   if (!cached.empty()) {
-    if (auto blob = MappedFile::Open(cached); blob && !blob->view().empty()) {
-      if (auto db = DecodeDb(blob->view())) return db;
-    }
+    // Decoded in place; a damaged entry is parsed and stored again.
+    if (auto blob = MappedFile::Open(cached); blob && !DecodeDbInto(blob->view(), db)) return std::nullopt;
   }
-  auto db = parse(file->view().AsString(), source);
-  if (db && !cached.empty()) StoreInCache(cached, EncodeDb(*db));
-  return db;
+  auto parsed = parse(file->view().AsString(), source);
+  if (!parsed) return parsed.error();
+  if (!cached.empty()) StoreInCache(cached, EncodeDb(*parsed));
+  db.Append(std::move(*parsed));
+  return std::nullopt;
 }
 
 }  // namespace vigie::sig

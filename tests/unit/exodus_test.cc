@@ -179,19 +179,25 @@ TEST(ExodusImport, IsCachedInCompiledFormKeyedByContent) {
   setenv("VIGIE_CACHE_DIR", dir, 1);
   const std::string path = std::string(dir) + "/trackers.json";
   std::ofstream(path) << R"({"trackers":{"5":{"id":5,"name":"First","code_signature":"com.first.sdk"}}})";
-  auto a = sig::ImportFile(path, "exodus:" + path, ParseExodus);
-  ASSERT_TRUE(a.ok());
+  sig::SignatureDb a, b, c;
+  ASSERT_FALSE(sig::ImportFile(path, "exodus:" + path, ParseExodus, a));
   size_t cached = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir))
     if (e.path().extension() == ".vsdb") ++cached;
   EXPECT_EQ(cached, 1u);
-  auto b = sig::ImportFile(path, "exodus:" + path, ParseExodus);  // Served from the cache.
-  ASSERT_TRUE(b.ok());
-  EXPECT_EQ(sig::EncodeDb(*a), sig::EncodeDb(*b));
+  ASSERT_FALSE(sig::ImportFile(path, "exodus:" + path, ParseExodus, b));  // Served from the cache.
+  EXPECT_EQ(sig::EncodeDb(a), sig::EncodeDb(b));
+  // An import appends to what the database holds.
+  ASSERT_FALSE(sig::ImportFile(path, "exodus:" + path, ParseExodus, b));
+  ASSERT_EQ(b.sdks.size(), 2u);
+  EXPECT_EQ(b.sources.size(), 2u);
   std::ofstream(path) << R"({"trackers":{"5":{"id":5,"name":"Edited","code_signature":"com.first.sdk"}}})";
-  auto c = sig::ImportFile(path, "exodus:" + path, ParseExodus);
-  ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->sdks[0].name, "Edited") << "an edited file is never served stale";
+  ASSERT_FALSE(sig::ImportFile(path, "exodus:" + path, ParseExodus, c));
+  EXPECT_EQ(c.sdks[0].name, "Edited") << "an edited file is never served stale";
+  // A file that does not parse leaves the database as it was.
+  std::ofstream(path) << "{not json";
+  EXPECT_TRUE(sig::ImportFile(path, "exodus:" + path, ParseExodus, c).has_value());
+  EXPECT_EQ(c.sdks.size(), 1u);
   unsetenv("VIGIE_CACHE_DIR");
   std::filesystem::remove_all(dir);
 }

@@ -102,6 +102,13 @@ TEST(Kb, BuiltinKbIsTheCompiledFormOfTheDataFile) {
   EXPECT_EQ(EncodeDb(*back), blob);
   for (size_t n : {size_t{0}, size_t{3}, size_t{8}, blob.size() / 2, blob.size() - 1})
     EXPECT_FALSE(DecodeDb(ByteView(std::string_view(blob).substr(0, n))).ok()) << n;
+  // Decoded into a database that holds entries already: appended, or, when
+  // the blob is damaged, nothing of it kept.
+  SignatureDb into = *back;
+  EXPECT_TRUE(DecodeDbInto(ByteView(std::string_view(blob).substr(0, blob.size() / 2)), into).has_value());
+  EXPECT_EQ(EncodeDb(into), blob);
+  EXPECT_FALSE(DecodeDbInto(ByteView(blob), into).has_value());
+  EXPECT_EQ(into.sdks.size(), 2 * kb.sdks.size());
   std::string lying = blob;
   lying[8] = '\xff';  // The source count now claims billions of strings.
   lying[9] = '\xff';

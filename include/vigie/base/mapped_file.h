@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "vigie/base/bytes.h"
@@ -11,7 +12,7 @@ namespace vigie {
 
 /// Maps a whole file read-only. Pages are faulted in only when parsers touch
 /// them, so a 300 MB APK whose assets are never read costs almost nothing.
-/// The file stays open too, for Sha256File.
+/// The file stays open too, for reading it whole (ReadInChunks).
 class MappedFile {
  public:
   static Result<MappedFile> Open(const std::string& path);
@@ -34,17 +35,18 @@ class MappedFile {
   /// Used after streaming a large entry so that peak memory does not grow
   /// with the size of the archive. A hint: safe to call on any range.
   void Release(uint64_t offset, uint64_t length) const;
+  /// Calls fn with the file's bytes, in order, in chunks read through the
+  /// descriptor rather than the mapping: reading a file whole (to hash it)
+  /// then leaves no page mapped, and a huge file is never resident.
+  void ReadInChunks(const std::function<void(ByteView)>& fn) const;
 
  private:
-  friend std::string Sha256File(const MappedFile& file);
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
   int fd_ = -1;
 };
 
-/// SHA-256 of the whole file, hex-encoded. The file is read through its
-/// descriptor, so hashing maps none of it: no page is left for the scan to
-/// unmap, and a 300 MB package is never resident for its hash.
+/// SHA-256 of the whole file, hex-encoded (ReadInChunks).
 std::string Sha256File(const MappedFile& file);
 
 }  // namespace vigie

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "vigie/base/bytes.h"
+#include "vigie/base/mapped_file.h"
 
 namespace vigie::sig {
 
@@ -20,6 +21,10 @@ std::string CacheDir();
 /// does, and is not a security boundary (the cache is the user's own), so
 /// a hash at memory speed serves: the key is worked out on every run.
 std::string ContentKey(std::initializer_list<ByteView> parts);
+
+/// ContentKey({header, the whole content of `file`}), the file read in
+/// chunks (MappedFile::ReadInChunks).
+std::string FileContentKey(std::string_view header, const MappedFile& file);
 
 /// CacheDir()/name, or empty when there is no cache directory.
 std::string CachePath(const std::string& name);

@@ -3,6 +3,7 @@
 // imported third-party databases are cached in it, keyed by their content.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "vigie/base/bytes.h"
@@ -17,5 +18,9 @@ std::string EncodeDb(const SignatureDb& db);
 /// Reads a serialised database; every length is bounds-checked, and a
 /// truncated or foreign blob is an Error, never a partial database.
 Result<SignatureDb> DecodeDb(ByteView bytes);
+
+/// The same, appended to `db`, whose entries are then decoded in place;
+/// on an error `db` is left as it was.
+std::optional<Error> DecodeDbInto(ByteView bytes, SignatureDb& db);
 
 }  // namespace vigie::sig

@@ -52,9 +52,11 @@ Result<SignatureDb> ParseKb(std::string_view json, const std::string& source);
 /// A parser of one database format: its text, and the name reports give it.
 using DbParser = Result<SignatureDb> (*)(std::string_view text, const std::string& source);
 
-/// Reads the database at `path` with `parse`, as `source` ("exodus:FILE").
-/// The parsed database is cached in compiled form (db_codec.h), keyed by
-/// the file's content and `source`, so an edited file is never served stale.
-Result<SignatureDb> ImportFile(const std::string& path, const std::string& source, DbParser parse);
+/// Reads the database at `path` with `parse`, as `source` ("exodus:FILE"),
+/// and appends it to `db`; on an error `db` is left as it was. The parsed
+/// database is cached in compiled form (db_codec.h), keyed by the file's
+/// content and `source`, so an edited file is never served stale.
+std::optional<Error> ImportFile(const std::string& path, const std::string& source, DbParser parse,
+                                SignatureDb& db);
 
 }  // namespace vigie::sig
