@@ -1,7 +1,6 @@
 #include "vigie/android/permissions.h"
 
 #include <set>
-#include <stdexcept>
 
 #include "embedded_android.h"
 #include "vigie/base/tsv.h"
@@ -12,12 +11,8 @@ namespace {
 Error Bad(const std::string& why) { return MakeError(ErrorCode::kRules, 0, why); }
 
 const PermissionCatalog& Catalog() {
-  static const PermissionCatalog catalog = [] {
-    auto parsed = ParsePermissionTables(embedded::kPermissionsTsv, embedded::kPermissionGroupsTsv);
-    // vigie_kbc checked the tables when the binary was built.
-    if (!parsed) throw std::logic_error(parsed.error().message);
-    return std::move(*parsed);
-  }();
+  static const PermissionCatalog catalog =
+      CheckedAtBuild(ParsePermissionTables(embedded::kPermissionsTsv, embedded::kPermissionGroupsTsv));
   return catalog;
 }
 

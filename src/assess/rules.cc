@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <map>
-#include <stdexcept>
 
 #include "embedded_assess.h"
 
@@ -257,12 +256,7 @@ void Apply(const Rule& rule, Subject s, std::vector<Finding>& out) {
 }  // namespace
 
 const RuleSet& BuiltinRules() {
-  static const RuleSet rules = [] {
-    auto parsed = ParseRules(embedded::kRulesJson);
-    // vigie_kbc checked this file when the binary was built.
-    if (!parsed) throw std::logic_error("built-in rules: " + parsed.error().message);
-    return std::move(*parsed);
-  }();
+  static const RuleSet rules = CheckedAtBuild(ParseRules(embedded::kRulesJson));
   return rules;
 }
 

@@ -1,7 +1,6 @@
 #include "vigie/detect/data_access.h"
 
 #include <algorithm>
-#include <stdexcept>
 #include <unordered_map>
 
 #include "embedded_detect.h"
@@ -61,12 +60,7 @@ Result<std::vector<ApiRule>> ParseApiRules(std::string_view tsv) {
 }
 
 const std::vector<ApiRule>& ApiRules() {
-  static const std::vector<ApiRule> rules = [] {
-    auto parsed = ParseApiRules(embedded::kDataAccessTsv);
-    // vigie_kbc checked the table when the binary was built.
-    if (!parsed) throw std::logic_error(parsed.error().message);
-    return std::move(*parsed);
-  }();
+  static const std::vector<ApiRule> rules = CheckedAtBuild(ParseApiRules(embedded::kDataAccessTsv));
   return rules;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <stdexcept>
 #include <cstdio>
 #include <optional>
 
@@ -78,12 +77,7 @@ Result<std::vector<SecretRule>> ParseSecretRules(std::string_view tsv) {
 }
 
 const std::vector<SecretRule>& SecretRules() {
-  static const std::vector<SecretRule> rules = [] {
-    auto parsed = ParseSecretRules(embedded::kSecretsTsv);
-    // vigie_kbc checked the table when the binary was built.
-    if (!parsed) throw std::logic_error(parsed.error().message);
-    return std::move(*parsed);
-  }();
+  static const std::vector<SecretRule> rules = CheckedAtBuild(ParseSecretRules(embedded::kSecretsTsv));
   return rules;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -108,6 +109,15 @@ class [[nodiscard]] Result {
  private:
   std::variant<T, Error> v_;
 };
+
+/// The value of `r`, a parse of built-in knowledge that vigie_kbc already
+/// checked when the binary was built: an error here is a bug in Vigie, not
+/// bad input, and is thrown as one.
+template <typename T>
+T CheckedAtBuild(Result<T> r) {
+  if (!r) throw std::logic_error("built-in knowledge: " + r.error().message);
+  return std::move(*r);
+}
 
 /// Shorthand for building an Error.
 inline Error MakeError(ErrorCode code, uint64_t offset, std::string message) {
