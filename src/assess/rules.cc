@@ -21,6 +21,10 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+void AddUnique(std::vector<std::string>& list, const std::string& item) {
+  if (!item.empty() && !Contains(list, item)) list.push_back(item);
+}
+
 // Plain words for data kinds, in titles and explanations.
 std::string KindWords(const std::string& kind) {
   static const std::map<std::string, std::string> words = {
@@ -128,20 +132,22 @@ bool VendorCountryInPolicy(Subject& s) {
 bool DevelopedOutsideHq(Subject& s) {
   const Vendor* v = s.RecipientVendor();
   if (!v) return false;
-  // Where it says it is: the headquarters, else the registration.
-  std::string hq = v->hq_country;
-  std::vector<std::string> dev;
+  // Where it says it is: where it is registered, else its headquarters.
+  // Where it works: its headquarters, development and staff elsewhere.
+  std::vector<std::string> presented, elsewhere;
+  for (const auto& t : v->jurisdictions)
+    if (Contains(t.ties, "registration")) AddUnique(presented, t.country);
+  if (presented.empty() && !v->hq_country.empty()) presented.push_back(v->hq_country);
   for (const auto& t : v->jurisdictions) {
-    const bool builds = Contains(t.ties, "development") || Contains(t.ties, "staff");
-    const bool home = Contains(t.ties, "headquarters") || Contains(t.ties, "registration");
-    if (hq.empty() && home) hq = t.country;
-    if (builds && !home) dev.push_back(t.country);
+    const bool works = Contains(t.ties, "headquarters") || Contains(t.ties, "development") || Contains(t.ties, "staff");
+    if (works && !Contains(presented, t.country)) AddUnique(elsewhere, t.country);
   }
-  if (hq.empty() || dev.empty()) return false;
-  s.vars["hq"] = hq;
-  s.vars["dev_countries"] = Join(dev, ", ");
-  s.evidence.push_back("vendor: " + v->name + " is based in " + hq + "; the SDK is developed in " + Join(dev, ", ") +
-                       " (" + Join(v->sources, ", ") + ")");
+  if (presented.empty() || elsewhere.empty()) return false;
+  s.vars["hq"] = Join(presented, ", ");
+  s.vars["dev_countries"] = Join(elsewhere, ", ");
+  s.evidence.push_back("vendor: " + v->name + " presents itself as based in " + s.vars["hq"] +
+                       "; it is run or its SDK is developed in " + s.vars["dev_countries"] + " (" +
+                       Join(v->sources, ", ") + ")");
   AddRecords(*v, s.evidence);
   return true;
 }

@@ -45,7 +45,8 @@ std::string JavaName(std::string_view slash) {
 }
 
 // Hosts in `text` that some signature covers, appended lower-cased.
-void FindHosts(const sig::SdkMatcher& matcher, std::string_view text, std::vector<std::string>& out) {
+template <typename Host>
+void FindHosts(const sig::SdkMatcher& matcher, std::string_view text, std::vector<Host>& out) {
   std::string host;
   ForEachHostToken(text, [&](std::string_view tok) {
     // Most host-like tokens of a DEX are Java names ("java.lang.String"):
@@ -55,8 +56,8 @@ void FindHosts(const sig::SdkMatcher& matcher, std::string_view text, std::vecto
     for (char& c : host)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     bool covered = false;
-    matcher.MatchHost(host, [&](uint32_t) { covered = true; });
-    if (covered) out.push_back(host);
+    matcher.MatchHost(host, [&](uint32_t, bool) { covered = true; });
+    if (covered) out.push_back(Host{host});
   });
 }
 
@@ -68,7 +69,8 @@ void AppendFinds(std::string_view s, bool urls, std::vector<StringFind>& out) {
 
 // Hosts covered by a signature, URLs and secret tokens in one string of the
 // app's code or resources.
-void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted, std::vector<std::string>& hosts,
+template <typename Host>
+void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted, std::vector<Host>& hosts,
                 std::vector<StringFind>& finds) {
   // Hosts, and every URL worth reporting, have a dot; "://" is searched
   // only then. Hard-coded keys are whole string constants, so other strings
@@ -85,8 +87,8 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
   DexEvidence out;
   out.where = entry_name.empty() ? std::string("dex") : std::string(entry_name);
 
-  // Defined classes. Each class belongs to the most specific SDK that
-  // matched it: the package trie reports outer packages first.
+  // Defined classes. Each class belongs to the SDK with the longest package
+  // prefix of it (a KB regex may name another).
   std::map<uint32_t, EvidenceList> classes;
   std::vector<std::pair<uint32_t, uint32_t>> owned;  // (class def, sdk), by class def
   for (uint32_t i = 0; i < dex.class_count(); ++i) {
@@ -101,19 +103,21 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
   out.classes.assign(std::make_move_iterator(classes.begin()), std::make_move_iterator(classes.end()));
 
   // Strings: hosts, URLs and secrets.
-  std::vector<uint32_t> find_strings;  // The string each find came from.
+  std::vector<uint32_t> find_strings, host_strings;  // The string each find or host came from.
   for (uint32_t i = 0; i < dex.string_count(); ++i) {
     const auto s = dex.MarkedStringAt(i);
     if (!s) continue;
     ScanString(matcher, s->text, s->dot, out.hosts, out.finds);
     find_strings.resize(out.finds.size(), i);
+    host_strings.resize(out.hosts.size(), i);
   }
 
   // The SDKs' code: what it calls, and which strings it loads. A string with
-  // an endpoint or secret, loaded by an SDK's class, belongs to that SDK
-  // (the first one, in class order, when several load it).
-  std::vector<bool> found_in(out.finds.empty() ? 0 : dex.string_count());
+  // a host, an endpoint or a secret, loaded by an SDK's class, belongs to
+  // that SDK (the first one, in class order, when several load it).
+  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() ? 0 : dex.string_count());
   for (uint32_t idx : find_strings) found_in[idx] = true;
+  for (uint32_t idx : host_strings) found_in[idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
   const DexApiIndex index(dex);
   std::vector<ApiUse> uses;
@@ -128,6 +132,8 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
   }
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
+  for (size_t k = 0; k < out.hosts.size(); ++k)
+    if (auto it = string_owner.find(host_strings[k]); it != string_owner.end()) out.hosts[k].carrier = it->second;
 
   if (matcher.has_exodus()) out.exodus_hits = exodus::MatchDex(dex, entry_name, session);
   return out;
@@ -152,20 +158,24 @@ SdkFinding& SdkDetector::Finding(uint32_t sdk) {
     f.name = s.name;
     f.vendor = s.vendor;
     f.categories = s.categories;
-    f.exodus_id = s.exodus_id;
+    f.exodus_ids = s.exodus_ids;
     f.source = s.source;
   }
   return it->second;
 }
 
-void SdkDetector::AddHost(const std::string& host) {
-  if (!hosts_seen_.insert(host).second) return;
-  uint32_t last = kNoSdk;
-  matcher_.MatchHost(host, [&](uint32_t sdk) {
-    if (sdk == last) return;  // Nested domains of one SDK count once.
-    last = sdk;
-    Finding(sdk).strings.Add(host);
+void SdkDetector::AddHost(const std::string& host, uint32_t carrier) {
+  auto [seen, fresh] = hosts_seen_.try_emplace(host, false);
+  if (!fresh && seen->second) return;  // Counted as its SDK's own already.
+  bool owned = false;
+  matcher_.MatchHost(host, [&](uint32_t sdk, bool shared) {
+    const bool supports = shared || (carrier != kNoSdk && carrier != sdk);
+    if (supports && !fresh) return;  // Already counted as support.
+    SdkFinding& f = Finding(sdk);
+    (supports ? f.shared_strings : f.strings).Add(host);
+    owned |= !supports;
   });
+  seen->second = owned;
 }
 
 void SdkDetector::AddFind(const StringFind& f, const std::string& where) {
@@ -196,9 +206,9 @@ void SdkDetector::AddFind(const StringFind& f, const std::string& where) {
   }
   if (std::find(e.where.begin(), e.where.end(), where) == e.where.end()) e.where.push_back(where);
   if (e.sdk.empty()) {
-    // The SDK whose domain it is, else the SDK whose code loads it.
-    matcher_.MatchHost(e.host, [&](uint32_t s) {
-      if (e.sdk.empty()) e.sdk = matcher_.db().sdks[s].id;
+    // The SDK whose own domain it is, else the SDK whose code loads it.
+    matcher_.MatchHost(e.host, [&](uint32_t s, bool shared) {
+      if (e.sdk.empty() && !shared) e.sdk = matcher_.db().sdks[s].id;
     });
     if (e.sdk.empty() && f.sdk != kNoSdk) e.sdk = matcher_.db().sdks[f.sdk].id;
   }
@@ -222,7 +232,7 @@ void SdkDetector::AddDataAccess(uint32_t sdk, uint32_t rule_index, const std::st
 
 void SdkDetector::AddDex(const DexEvidence& evidence) {
   for (const auto& [sdk, list] : evidence.classes) Finding(sdk).classes.Append(list);
-  for (const auto& host : evidence.hosts) AddHost(host);
+  for (const auto& host : evidence.hosts) AddHost(host.name, host.carrier);
   exodus_hits_.insert(exodus_hits_.end(), evidence.exodus_hits.begin(), evidence.exodus_hits.end());
   for (const auto& call : evidence.api_calls) AddDataAccess(call.sdk, call.rule, call.caller);
   for (const auto& f : evidence.finds) AddFind(f, evidence.where);
@@ -246,8 +256,8 @@ void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::Cla
     std::vector<StringFind> found;
     parsed->ForEachStringConstant([&](std::string_view s) { ScanString(matcher_, s, HasDot(s), hosts, found); });
     const std::string where = std::string(entry_name) + ".class";
-    for (const auto& f : found) AddFind(f, where);
-    for (const auto& host : hosts) AddHost(host);
+    for (const auto& f : found) AddFind({f.text, f.secret, last}, where);
+    for (const auto& host : hosts) AddHost(host, last);
   }
   // Exodus' tooling applies its regexes to JAR entry names directly.
   if (matcher_.has_exodus()) jar_entry_names_.Add(entry_name);
@@ -332,8 +342,10 @@ std::vector<SdkFinding> SdkDetector::Finish() {
   for (auto& [sdk, f] : findings_) {
     ResolveDataAccess(f);
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;
-    // Permissions never make a finding: many SDKs share them.
-    if (!code && !strings && !manifest) continue;
+    // Only code or the SDK's own hosts make a finding. Manifest entries
+    // without code are configuration the SDK would read, shared hosts are
+    // other SDKs' too, and many SDKs declare the same permissions.
+    if (!code && !strings) continue;
     std::vector<std::string> kinds;
     if (code) kinds.push_back("code");
     if (manifest) kinds.push_back("manifest");
@@ -341,7 +353,7 @@ std::vector<SdkFinding> SdkDetector::Finish() {
     for (size_t i = 0; i < kinds.size(); ++i) f.basis += (i ? " + " : "") + kinds[i];
     if (code && (strings || manifest)) {
       f.confidence = Confidence::kHigh;
-    } else if (code || manifest) {
+    } else if (code || manifest) {  // Code alone; or own hosts and manifest entries, without code.
       f.confidence = Confidence::kMedium;
     } else {
       f.confidence = Confidence::kLow;

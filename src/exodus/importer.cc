@@ -42,7 +42,7 @@ Result<sig::SignatureDb> ParseExodus(std::string_view text, const std::string& s
     if (auto x = e->find("id"); x != e->end() && x->is_number_integer()) id = x->get<int>();
     s.id = "exodus:" + std::to_string(id);
     s.name = json::String(*e, "name");
-    s.exodus_id = id;
+    s.exodus_ids = {id};
     s.website = json::String(*e, "website");
     s.source = source;
     s.semantics = sig::CodeSemantics::kExodus;
@@ -55,7 +55,7 @@ Result<sig::SignatureDb> ParseExodus(std::string_view text, const std::string& s
   }
   // Exodus reports trackers in id order; keep that order for stable output.
   std::sort(db.sdks.begin(), db.sdks.end(),
-            [](const sig::SdkSignature& a, const sig::SdkSignature& b) { return a.exodus_id < b.exodus_id; });
+            [](const sig::SdkSignature& a, const sig::SdkSignature& b) { return a.exodus_ids < b.exodus_ids; });
   return db;
 }
 

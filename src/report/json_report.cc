@@ -74,11 +74,14 @@ void WriteVendor(JsonWriter& w, const SdkFinding& f) {
 void WriteSdk(JsonWriter& w, const SdkFinding& f) {
   w.BeginObject().Field("id", f.id).Field("name", f.name);
   WriteVendor(w, f);
-  w.Field("categories", f.categories).Field("exodus_id", f.exodus_id).Field("source", f.source);
+  w.Field("categories", f.categories).Key("exodus_ids").BeginArray();
+  for (int id : f.exodus_ids) w.Number(id);
+  w.EndArray().Field("source", f.source);
   w.Field("confidence", ConfidenceName(f.confidence)).Field("basis", f.basis);
   w.Key("evidence").BeginObject();
   WriteEvidence(w, "classes", f.classes);
   WriteEvidence(w, "strings", f.strings);
+  WriteEvidence(w, "shared_strings", f.shared_strings);
   WriteEvidence(w, "manifest", f.manifest);
   WriteEvidence(w, "permissions", f.permissions);
   w.EndObject();

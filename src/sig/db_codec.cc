@@ -8,7 +8,7 @@ namespace {
 constexpr char kMagic[4] = {'V', 'S', 'D', 'B'};
 // Bumped whenever the layout changes: a cached blob of another version is
 // then rebuilt.
-constexpr uint32_t kVersion = 3;
+constexpr uint32_t kVersion = 4;
 
 }  // namespace
 
@@ -24,12 +24,15 @@ std::string EncodeDb(const SignatureDb& db) {
     w.Str(s.vendor);
     w.List(s.categories);
     w.Str(s.website);
-    w.U32(s.exodus_id ? static_cast<uint32_t>(*s.exodus_id) + 1 : 0);  // 0: none
+    w.U32(static_cast<uint32_t>(s.exodus_ids.size()));
+    for (int id : s.exodus_ids) w.U32(static_cast<uint32_t>(id));
     w.Str(s.source);
     w.U32(static_cast<uint32_t>(s.semantics));
     w.List(s.code_packages);
+    w.List(s.code_excludes);
     w.List(s.code_regexes);
     w.List(s.domains);
+    w.List(s.shared_domains);
     w.List(s.manifest_components);
     w.List(s.manifest_meta_data);
     w.List(s.manifest_permissions);
@@ -54,7 +57,9 @@ std::optional<Error> DecodeDbInto(ByteView bytes, SignatureDb& db) {
       s.vendor = d.Str();
       s.categories = d.List();
       s.website = d.Str();
-      if (uint32_t e = d.U32()) s.exodus_id = static_cast<int>(e - 1);
+      const uint32_t exodus_ids = d.U32();
+      for (uint32_t k = 0; k < exodus_ids && d.ok() && d.Fits(exodus_ids - k); ++k)
+        s.exodus_ids.push_back(static_cast<int>(d.U32() & INT32_MAX));
       s.source = d.Str();
       const uint32_t semantics = d.U32();
       if (semantics > static_cast<uint32_t>(CodeSemantics::kExodus)) {
@@ -64,8 +69,10 @@ std::optional<Error> DecodeDbInto(ByteView bytes, SignatureDb& db) {
       }
       s.semantics = static_cast<CodeSemantics>(semantics);
       s.code_packages = d.List();
+      s.code_excludes = d.List();
       s.code_regexes = d.List();
       s.domains = d.List();
+      s.shared_domains = d.List();
       s.manifest_components = d.List();
       s.manifest_meta_data = d.List();
       s.manifest_permissions = d.List();

@@ -106,16 +106,17 @@ void SdkMatcher::Trie::Insert(std::string_view key, char sep, bool reversed, uin
   if (node != 0) nodes[node].sdks.push_back(sdk);
 }
 
-void SdkMatcher::Trie::Walk(std::string_view key, char sep, bool reversed,
-                            const std::function<void(uint32_t)>& fn) const {
+const std::vector<uint32_t>* SdkMatcher::Trie::Owners(std::string_view key, char sep, bool reversed) const {
   uint32_t node = 0;
+  const std::vector<uint32_t>* deepest = nullptr;
   Segments(key, sep, reversed, [&](std::string_view seg) {
     auto it = nodes[node].next.find(seg);
     if (it == nodes[node].next.end()) return false;
     node = it->second;
-    for (uint32_t sdk : nodes[node].sdks) fn(sdk);
+    if (!nodes[node].sdks.empty()) deepest = &nodes[node].sdks;
     return true;
   });
+  return deepest;
 }
 
 Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
@@ -124,12 +125,14 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
   for (uint32_t i = 0; i < db.sdks.size(); ++i) {
     const SdkSignature& s = db.sdks[i];
     for (const auto& p : s.code_packages) m->packages_.Insert(ToSlashes(p), '/', false, i);
+    for (const auto& p : s.code_excludes) m->packages_.Insert(ToSlashes(p), '/', false, kNobody);
     for (const auto& r : s.code_regexes) {
       if (s.semantics != CodeSemantics::kExodus) kb.emplace_back(r, i);
       else if (WildcardLiterals::Accepts(r)) m->exodus_literals_.Add(r, i);
       else exodus.emplace_back(r, i);
     }
     for (const auto& d : s.domains) m->hosts_.Insert(d, '.', true, i);
+    for (const auto& d : s.shared_domains) m->hosts_.Insert(d, '.', true, i | kSharedBit);
     for (const auto& c : s.manifest_components) m->components_.Insert(c, '.', false, i);
     for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
@@ -159,8 +162,9 @@ SdkMatcher::~SdkMatcher() {
   hs_free_database(Db(kb_db_));
 }
 
-void SdkMatcher::MatchHost(std::string_view host, const std::function<void(uint32_t)>& fn) const {
-  hosts_.Walk(host, '.', true, fn);
+void SdkMatcher::MatchHost(std::string_view host, const std::function<void(uint32_t, bool)>& fn) const {
+  if (const auto* owners = hosts_.Owners(host, '.', true))
+    for (uint32_t e : *owners) fn(e & ~kSharedBit, (e & kSharedBit) != 0);
 }
 
 bool SdkMatcher::MayMatchHostEndingIn(std::string_view label) const {
@@ -178,7 +182,8 @@ bool SdkMatcher::MayMatchHostEndingIn(std::string_view label) const {
 }
 
 void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(uint32_t)>& fn) const {
-  components_.Walk(name, '.', false, fn);
+  if (const auto* owners = components_.Owners(name, '.', false))
+    for (uint32_t sdk : *owners) fn(sdk);
 }
 
 void SdkMatcher::MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const {
@@ -217,7 +222,9 @@ MatchSession::~MatchSession() {
 void MatchSession::MatchDefinedClass(std::string_view d, const std::function<void(uint32_t)>& fn) {
   if (d.size() < 3 || d.front() != 'L' || d.back() != ';') return;
   std::string_view body = d.substr(1, d.size() - 2);
-  m_->packages_.Walk(body, '/', false, fn);
+  if (const auto* owners = m_->packages_.Owners(body, '/', false))
+    for (uint32_t sdk : *owners)
+      if (sdk != SdkMatcher::kNobody) fn(sdk);
   if (kb_scratch_) Scan(m_->kb_db_, kb_scratch_, body, m_->kb_ids_, fn);
 }
 

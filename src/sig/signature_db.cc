@@ -4,6 +4,10 @@
 // (db_codec.h).
 #include "vigie/sig/signature_db.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <map>
+
 
 #include "vigie/base/json_fields.h"
 #include "vigie/base/mapped_file.h"
@@ -30,7 +34,7 @@ void SignatureDb::Append(SignatureDb other) {
 Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
   Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return BadDb(source, "not a JSON object");
-  if (j.value("schema_version", 0) != 1) return BadDb(source, "unsupported schema_version");
+  if (j.value("schema_version", 0) != 2) return BadDb(source, "unsupported schema_version (2 is read)");
   auto sdks = j.find("sdks");
   if (sdks == j.end() || !sdks->is_array()) return BadDb(source, "no \"sdks\" array");
   SignatureDb db;
@@ -44,12 +48,23 @@ Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
     s.vendor = json::String(e, "vendor");
     s.categories = json::Strings(e, "categories");
     s.website = json::String(e, "website");
-    if (auto x = e.find("exodus_id"); x != e.end() && x->is_number_integer()) s.exodus_id = x->get<int>();
+    if (auto x = e.find("exodus_ids"); x != e.end()) {
+      if (!x->is_array()) return BadDb(source, "'" + s.id + "': exodus_ids is not a list");
+      for (const auto& id : *x) {
+        if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > INT32_MAX)
+          return BadDb(source, "'" + s.id + "': exodus_ids holds something other than a tracker id");
+        s.exodus_ids.push_back(id.get<int>());
+      }
+      std::sort(s.exodus_ids.begin(), s.exodus_ids.end());
+    }
     s.source = source;
     const Json& code = json::Object(e, "code");
     s.code_packages = json::Strings(code, "packages");
+    s.code_excludes = json::Strings(code, "exclude");
     s.code_regexes = json::Strings(code, "regex");
-    s.domains = json::Strings(json::Object(e, "network"), "domains");
+    const Json& network = json::Object(e, "network");
+    s.domains = json::Strings(network, "domains");
+    s.shared_domains = json::Strings(network, "shared_domains");
     const Json& manifest = json::Object(e, "manifest");
     s.manifest_components = json::Strings(manifest, "components");
     s.manifest_meta_data = json::Strings(manifest, "meta_data");
@@ -57,6 +72,26 @@ Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
     db.sdks.push_back(std::move(s));
   }
   return db;
+}
+
+std::vector<std::string> OwnershipClashes(const SignatureDb& db) {
+  std::vector<std::string> out;
+  // One map per kind of evidence: key -> the first entry that claimed it.
+  std::map<std::string, const SdkSignature*> seen[4];
+  static constexpr const char* kKinds[4] = {"package", "domain", "manifest component", "meta-data key"};
+  auto claim = [&](int kind, const std::string& key, const SdkSignature& s) {
+    auto [it, fresh] = seen[kind].try_emplace(key, &s);
+    if (!fresh && it->second != &s)
+      out.push_back(std::string(kKinds[kind]) + " '" + key + "' is claimed by both '" + it->second->id + "' and '" +
+                    s.id + "'");
+  };
+  for (const SdkSignature& s : db.sdks) {
+    for (const auto& p : s.code_packages) claim(0, p, s);
+    for (const auto& d : s.domains) claim(1, d, s);
+    for (const auto& c : s.manifest_components) claim(2, c, s);
+    for (const auto& k : s.manifest_meta_data) claim(3, k, s);
+  }
+  return out;
 }
 
 std::optional<Error> ImportFile(const std::string& path, const std::string& source, DbParser parse,

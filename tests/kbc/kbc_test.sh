@@ -49,4 +49,12 @@ expect "an unknown data kind" rules.json 's = s.replace("\"reaches\": \"location
 expect "an unknown severity in a table" secrets.tsv 's = s.replace("\thigh\t", "\thorrid\t", 1)' "unknown severity"
 expect "an SDK whose vendor is not described" sdk_kb.json 's = s.replace("\"vendor\": \"appsflyer\"", "\"vendor\": \"nobody\"", 1)' \
   "names vendor 'nobody'"
+expect "a package two SDKs claim" sdk_kb.json \
+  's = s.replace("\"packages\": [\n     \"com.pushwoosh\"", "\"packages\": [\n     \"com.appsflyer\"", 1)' \
+  "package 'com.appsflyer' is claimed by both"
+expect "a domain two SDKs own" sdk_kb.json \
+  's = s.replace("\"domains\": [\n     \"pushwoosh.com\"", "\"domains\": [\n     \"appsflyer.com\"", 1)' \
+  "domain 'appsflyer.com' is claimed by both"
+expect "Exodus ids that are not numbers" sdk_kb.json 's = s.replace("\"exodus_ids\": [\n    12\n", "\"exodus_ids\": [\n    \"12\"\n", 1)' \
+  "exodus_ids holds something other than a tracker id"
 exit $fail

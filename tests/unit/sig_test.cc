@@ -33,11 +33,11 @@ std::set<uint32_t> Defined(const SdkMatcher& m, std::string_view desc) {
 }
 
 TEST(SdkMatcher, PackagePrefixesStopAtSegmentBoundaries) {
-  auto m = Kb(R"({"schema_version":1,"sdks":[
+  auto m = Kb(R"({"schema_version":2,"sdks":[
       {"id":"a","name":"A","code":{"packages":["com.foo"]}},
       {"id":"b","name":"B","code":{"packages":["com.foo.ads."], "regex":["^io/x[0-9]+/"]}}]})");
   EXPECT_EQ(Defined(*m, "Lcom/foo/Bar;"), (std::set<uint32_t>{0}));
-  EXPECT_EQ(Defined(*m, "Lcom/foo/ads/View;"), (std::set<uint32_t>{0, 1}));
+  EXPECT_EQ(Defined(*m, "Lcom/foo/ads/View;"), (std::set<uint32_t>{1})) << "the longest prefix owns the class";
   EXPECT_TRUE(Defined(*m, "Lcom/foobar/X;").empty());
   EXPECT_TRUE(Defined(*m, "Lorg/com/foo/X;").empty());
   EXPECT_EQ(Defined(*m, "Lio/x42/Y;"), (std::set<uint32_t>{1}));
@@ -45,11 +45,39 @@ TEST(SdkMatcher, PackagePrefixesStopAtSegmentBoundaries) {
   EXPECT_TRUE(Defined(*m, "com/foo/Bar").empty()) << "only descriptors are class names";
 }
 
+// An excluded sub-package belongs to nobody, not to the SDK around it: the
+// advertising-ID client inside AdMob's namespace is not AdMob.
+TEST(SdkMatcher, ExcludedPackagesBelongToNobody) {
+  auto m = Kb(R"({"schema_version":2,"sdks":[{"id":"ads","name":"Ads","code":{
+      "packages":["com.google.android.gms.ads"], "exclude":["com.google.android.gms.ads.identifier"]}}]})");
+  EXPECT_EQ(Defined(*m, "Lcom/google/android/gms/ads/AdView;"), (std::set<uint32_t>{0}));
+  EXPECT_TRUE(Defined(*m, "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;").empty());
+  EXPECT_TRUE(Defined(*m, "Lcom/google/android/gms/ads/identifier/a/b;").empty());
+  EXPECT_EQ(Defined(*m, "Lcom/google/android/gms/ads/identifiers/X;"), (std::set<uint32_t>{0}));
+}
+
+// The most specific listed domain decides, and a shared listing says so.
+TEST(SdkMatcher, HostsBelongToTheirMostSpecificListing) {
+  auto m = Kb(R"({"schema_version":2,"sdks":[
+      {"id":"a","name":"A","network":{"domains":["crashlytics.com"]}},
+      {"id":"b","name":"B","network":{"shared_domains":["settings.crashlytics.com", "googleapis.com"]}},
+      {"id":"c","name":"C","network":{"shared_domains":["googleapis.com"]}}]})");
+  auto hits = [&](std::string_view host) {
+    std::set<std::pair<uint32_t, bool>> out;
+    m->MatchHost(host, [&](uint32_t sdk, bool shared) { out.insert({sdk, shared}); });
+    return out;
+  };
+  using Hits = std::set<std::pair<uint32_t, bool>>;
+  EXPECT_EQ(hits("e.crashlytics.com"), (Hits{{0, false}}));
+  EXPECT_EQ(hits("x.settings.crashlytics.com"), (Hits{{1, true}}));
+  EXPECT_EQ(hits("fcm.googleapis.com"), (Hits{{1, true}, {2, true}}));
+}
+
 TEST(SdkMatcher, HostsMatchTheDomainAndItsSubdomainsOnly) {
-  auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","network":{"domains":["appsflyer.com"]}}]})");
+  auto m = Kb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","network":{"domains":["appsflyer.com"]}}]})");
   auto hits = [&](std::string_view host) {
     int n = 0;
-    m->MatchHost(host, [&](uint32_t) { ++n; });
+    m->MatchHost(host, [&](uint32_t, bool) { ++n; });
     return n;
   };
   EXPECT_EQ(hits("appsflyer.com"), 1);
@@ -63,7 +91,7 @@ TEST(SdkMatcher, HostsMatchTheDomainAndItsSubdomainsOnly) {
 // dotted DEX string's last label, turned down by length and first letter
 // before any lookup.
 TEST(SdkMatcher, OnlyLabelsEndingASignatureDomainMayMatch) {
-  auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","network":{"domains":["appsflyer.com","x.io"]}},
+  auto m = Kb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","network":{"domains":["appsflyer.com","x.io"]}},
       {"id":"b","name":"B","network":{"domains":["tracker.cn"]}}]})");
   for (const char* label : {"com", "COM", "Com", "io", "cn"}) EXPECT_TRUE(m->MayMatchHostEndingIn(label)) << label;
   for (const char* label : {"AdView", "co", "ci", "net", "org", "c", "", "comx"})
@@ -72,13 +100,34 @@ TEST(SdkMatcher, OnlyLabelsEndingASignatureDomainMayMatch) {
 }
 
 TEST(SdkMatcher, ManifestKeys) {
-  auto m = Kb(R"({"schema_version":1,"sdks":[{"id":"a","name":"A","manifest":{
+  auto m = Kb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","manifest":{
       "components":["com.appsflyer."], "meta_data":["com.appsflyer.Key"]}}]})");
   int n = 0;
   m->MatchComponent("com.appsflyer.SingleInstallBroadcastReceiver", [&](uint32_t) { ++n; });
   m->MatchComponent("com.appsflyerx.R", [&](uint32_t) { ++n; });
   m->MatchMetaData("com.appsflyer.Key", [&](uint32_t) { ++n; });
   EXPECT_EQ(n, 2);
+}
+
+// Within one database, every package, owned domain, component and meta-data
+// key has one owner; kbc refuses a KB where two entries claim one.
+TEST(Kb, OwnershipClashesNameBothEntries) {
+  auto db = ParseKb(R"({"schema_version":2,"sdks":[
+      {"id":"a","name":"A","code":{"packages":["com.x"]},"network":{"domains":["x.com"],"shared_domains":["g.com"]},
+       "manifest":{"meta_data":["K"]}},
+      {"id":"b","name":"B","code":{"packages":["com.x.sub"]},"network":{"domains":["api.x.com"],"shared_domains":["g.com"]}},
+      {"id":"c","name":"C","code":{"packages":["com.x"]},"network":{"domains":["x.com"]},"manifest":{"meta_data":["K"]}}]})",
+                    "t");
+  ASSERT_TRUE(db.ok());
+  const auto clashes = OwnershipClashes(*db);
+  ASSERT_EQ(clashes.size(), 3u);
+  EXPECT_EQ(clashes[0], "package 'com.x' is claimed by both 'vigie:a' and 'vigie:c'");
+  EXPECT_EQ(clashes[1], "domain 'x.com' is claimed by both 'vigie:a' and 'vigie:c'");
+  EXPECT_EQ(clashes[2], "meta-data key 'K' is claimed by both 'vigie:a' and 'vigie:c'");
+  EXPECT_FALSE(ParseKb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","exodus_ids":["12"]}]})", "t").ok());
+  auto ids = ParseKb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","exodus_ids":[444, 17]}]})", "t");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids->sdks[0].exodus_ids, (std::vector<int>{17, 444}));
 }
 
 // The built-in KB, as a scan loads it: every entry compiles, and it is the
@@ -93,8 +142,8 @@ TEST(Kb, BuiltinKbIsTheCompiledFormOfTheDataFile) {
   auto parsed = ParseKb(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), "vigie-kb");
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(EncodeDb(kb), EncodeDb(*parsed));
-  EXPECT_FALSE(ParseKb(R"({"schema_version":2,"sdks":[]})", "x").ok());
-  EXPECT_FALSE(ParseKb(R"({"schema_version":1,"sdks":[{"name":"no id"}]})", "x").ok());
+  EXPECT_FALSE(ParseKb(R"({"schema_version":1,"sdks":[]})", "x").ok());
+  EXPECT_FALSE(ParseKb(R"({"schema_version":2,"sdks":[{"name":"no id"}]})", "x").ok());
 
   std::string blob = EncodeDb(kb);
   auto back = DecodeDb(ByteView(blob));
@@ -115,7 +164,7 @@ TEST(Kb, BuiltinKbIsTheCompiledFormOfTheDataFile) {
   lying[10] = '\xff';
   EXPECT_FALSE(DecodeDb(ByteView(lying)).ok());
   std::string older = blob;
-  older[4] = '\x02';  // Version 2 carried vendors: refused, so a cache is rebuilt.
+  older[4] = '\x03';  // Version 3 had one Exodus id and no shared domains: refused, so a cache is rebuilt.
   EXPECT_FALSE(DecodeDb(ByteView(older)).ok());
 }
 

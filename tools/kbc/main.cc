@@ -1,5 +1,6 @@
 // vigie_kbc: the knowledge-base compiler, run by the build on data/.
-//  - data/sdk_kb.json  -> OUT/sdk_kb.bin  (sig/db_codec.h)
+//  - data/sdk_kb.json  -> OUT/sdk_kb.bin  (sig/db_codec.h); each package,
+//    owned domain, component and meta-data key must have one owner
 //  - data/vendors.json -> OUT/vendors.bin (intel/vendors.h); every SDK's
 //    vendor must be described there
 //  - data/rules.json, data/data_access.tsv, data/secrets.tsv,
@@ -47,6 +48,11 @@ T Check(vigie::Result<T> r, const std::string& file) {
 
 void Compile(const std::string& data, const std::string& out) {
   auto sdks = Check(vigie::sig::ParseKb(Slurp(data + "/sdk_kb.json"), "vigie-kb"), data + "/sdk_kb.json");
+  if (auto clashes = vigie::sig::OwnershipClashes(sdks); !clashes.empty()) {
+    std::string all;
+    for (const auto& c : clashes) all += "\n  " + c;
+    throw std::runtime_error(data + "/sdk_kb.json: evidence with two owners:" + all);
+  }
   auto vendors = Check(vigie::intel::ParseVendors(Slurp(data + "/vendors.json"), "vendors.json"),
                        data + "/vendors.json");
   std::set<std::string> known;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -43,7 +44,13 @@ struct DexEvidence {
   std::string where;  ///< The entry's path, as endpoints and secrets name it.
   /// Defined classes each SDK's signatures match, by SDK index.
   std::vector<std::pair<uint32_t, EvidenceList>> classes;
-  std::vector<std::string> hosts;  ///< Hosts a signature covers, in string order.
+  /// A host a signature covers, and the SDK whose class loads the string it
+  /// is in (the first, in class order), or kNoSdk.
+  struct Host {
+    std::string name;
+    uint32_t carrier = kNoSdk;
+  };
+  std::vector<Host> hosts;  ///< In string order.
   std::vector<std::pair<uint32_t, std::string>> exodus_hits;  ///< (sdk, name of Exodus' class set)
   /// A call of a data_access.tsv API by an SDK's class: (sdk, rule, caller).
   struct ApiCall {
@@ -105,7 +112,10 @@ class SdkDetector {
 
  private:
   SdkFinding& Finding(uint32_t sdk);
-  void AddHost(const std::string& host);
+  // A host in the app's strings. One that only another SDK's code carries
+  // (`carrier`) is that SDK's business: it supports, never makes, a finding
+  // for the SDK whose host it is.
+  void AddHost(const std::string& host, uint32_t carrier = kNoSdk);
   void AddFind(const StringFind& f, const std::string& where);
   void AddDataAccess(uint32_t sdk, uint32_t rule, const std::string& caller);
   void ResolveDataAccess(SdkFinding& f) const;
@@ -118,7 +128,7 @@ class SdkDetector {
   // which Exodus matches as they are, are matched at the end.
   std::vector<std::pair<uint32_t, std::string>> exodus_hits_;
   sig::NameList jar_entry_names_;
-  std::unordered_set<std::string> hosts_seen_;
+  std::unordered_map<std::string, bool> hosts_seen_;  // Host -> counted as the SDK's own.
   std::unordered_set<std::string> requested_;  // The app's uses-permission names.
   std::optional<int> target_sdk_;
   std::map<std::string, Endpoint> endpoints_;  // By URL.

@@ -53,11 +53,14 @@ struct SdkFinding {
   /// What the vendor KB says of the vendor; empty when it does not know it.
   std::optional<Vendor> vendor_info;
   std::vector<std::string> categories;
-  std::optional<int> exodus_id;
+  std::vector<int> exodus_ids;  ///< The Exodus trackers the signature covers.
   std::string source;      ///< The database that recognised it.
   EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
-  EvidenceList strings;    ///< Hosts in DEX strings, class constants, meta-data and string resources.
-  EvidenceList manifest;   ///< Components and meta-data keys.
+  EvidenceList strings;    ///< Hosts the SDK owns, in DEX strings, class constants, meta-data and string resources.
+  /// Hosts the SDK shares with others or with a platform. Supporting
+  /// evidence only, like `permissions`.
+  EvidenceList shared_strings;
+  EvidenceList manifest;   ///< Components and meta-data keys. Supporting evidence only.
   /// Permissions the app requests that the SDK's own manifest declares.
   /// Supporting evidence only: many SDKs ask for the same permissions, so
   /// these never make a finding, nor raise its confidence.

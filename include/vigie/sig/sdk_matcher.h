@@ -35,8 +35,10 @@ class MatchSession {
   MatchSession(const MatchSession&) = delete;
   MatchSession& operator=(const MatchSession&) = delete;
 
-  /// fn(sdk) for each signature matching the defined class `descriptor`
-  /// ("Lcom/example/Foo;"), by package prefix or KB regex.
+  /// fn(sdk) for the signature owning the defined class `descriptor`
+  /// ("Lcom/example/Foo;"): the one with the longest package prefix of it
+  /// (none when that prefix is an excluded one), and each whose KB regex
+  /// matches it.
   void MatchDefinedClass(std::string_view descriptor, const std::function<void(uint32_t)>& fn);
   /// fn(sdk) for each Exodus signature that re.search-matches `class_name`
   /// (slash form, an element of Exodus' class set).
@@ -66,16 +68,17 @@ class SdkMatcher {
   /// Exodus class set).
   bool has_exodus() const { return exodus_db_ != nullptr || exodus_anchor_db_ != nullptr; }
 
-  /// fn(sdk) for each signature whose domain list covers `host` (the host
-  /// itself or a parent domain).
-  void MatchHost(std::string_view host, const std::function<void(uint32_t)>& fn) const;
+  /// fn(sdk, shared) for each signature listing the most specific domain
+  /// that covers `host` (the host itself or its nearest listed parent);
+  /// `shared` when the signature lists it as shared.
+  void MatchHost(std::string_view host, const std::function<void(uint32_t, bool)>& fn) const;
   /// Whether some signature domain ends in the label `label` ("com"), in any
   /// case: most host-like tokens of a DEX are Java names
   /// ("java.lang.String"), and this drops them before any copy or walk.
   bool MayMatchHostEndingIn(std::string_view label) const;
 
-  /// fn(sdk) for signatures naming this manifest component class (exactly
-  /// or by package prefix), meta-data key, or permission.
+  /// fn(sdk) for signatures naming this manifest component class (exactly,
+  /// else by the longest package prefix), meta-data key, or permission.
   void MatchComponent(std::string_view class_name, const std::function<void(uint32_t)>& fn) const;
   void MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const;
   void MatchPermission(std::string_view permission, const std::function<void(uint32_t)>& fn) const;
@@ -94,9 +97,13 @@ class SdkMatcher {
     };
     std::vector<Node> nodes{1};
     void Insert(std::string_view key, char sep, bool reversed, uint32_t sdk);
-    // Walks `key` segment by segment; fn(sdk) at every node on the path.
-    void Walk(std::string_view key, char sep, bool reversed, const std::function<void(uint32_t)>& fn) const;
+    // The entries of the deepest node on `key`'s path that has any: the
+    // owners of the key's longest listed prefix. Null when there is none.
+    const std::vector<uint32_t>* Owners(std::string_view key, char sep, bool reversed) const;
   };
+  // Trie entries: an SDK index, flagged when the SDK lists the key as shared,
+  // or kNobody for an excluded package.
+  static constexpr uint32_t kSharedBit = 0x80000000u, kNobody = 0xffffffffu;
 
   SignatureDb db_;
   Trie packages_;    // "com/appsflyer" over class descriptors, '/'-separated.

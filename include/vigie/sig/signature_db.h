@@ -27,13 +27,19 @@ struct SdkSignature {
   std::string vendor;
   std::vector<std::string> categories;
   std::string website;
-  std::optional<int> exodus_id;
+  std::vector<int> exodus_ids;  ///< The Exodus trackers this entry covers, ascending.
   std::string source;  ///< Which database: "vigie-kb" or "exodus:FILE".
   CodeSemantics semantics = CodeSemantics::kDefinedClasses;
 
   std::vector<std::string> code_packages;  ///< Java package prefixes, dotted.
+  /// Sub-packages (or classes) of code_packages that belong to no SDK, such
+  /// as a platform client that ships inside an SDK's namespace.
+  std::vector<std::string> code_excludes;
   std::vector<std::string> code_regexes;   ///< Regexes over slash-separated class names.
-  std::vector<std::string> domains;        ///< Hosts; subdomains match too.
+  std::vector<std::string> domains;        ///< Hosts the SDK owns; subdomains match too.
+  /// Hosts the SDK contacts that other SDKs or a platform also use: they
+  /// support a finding made by other evidence, and never make one.
+  std::vector<std::string> shared_domains;
   std::vector<std::string> manifest_components;  ///< Component class names or package prefixes.
   std::vector<std::string> manifest_meta_data;   ///< meta-data keys.
   std::vector<std::string> manifest_permissions; ///< Permissions the SDK declares or requests.
@@ -48,6 +54,13 @@ struct SignatureDb {
 
 /// Parses a knowledge base in Vigie's format (docs/sdk-kb.md).
 Result<SignatureDb> ParseKb(std::string_view json, const std::string& source);
+
+/// What makes evidence ambiguous within one database: a package, an owned
+/// domain, a manifest component or a meta-data key listed by two entries.
+/// Each class, host or key must have one owner (docs/sdk-kb.md,
+/// "Ownership"); a domain several SDKs use is listed as shared by each.
+/// One message per clash, naming both entries.
+std::vector<std::string> OwnershipClashes(const SignatureDb& db);
 
 /// A parser of one database format: its text, and the name reports give it.
 using DbParser = Result<SignatureDb> (*)(std::string_view text, const std::string& source);
