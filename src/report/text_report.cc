@@ -182,6 +182,7 @@ void WriteSdks(Writer& w, const ScanResult& r) {
     }
     w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, ConfidenceName(f.confidence), f.basis);
     for (auto [list, what] : {std::pair{&f.classes, "classes"}, std::pair{&f.strings, "hosts"},
+                              std::pair{&f.shared_strings, "shared hosts (support only)"},
                               std::pair{&f.manifest, "manifest entries"},
                               std::pair{&f.permissions, "requested permissions it declares"}}) {
       std::string line = Evidence(*list, what);

@@ -63,29 +63,6 @@ void Scan(void* db, void* scratch, std::string_view text, const std::vector<uint
   hs_scan(Db(db), text.data(), static_cast<unsigned>(text.size()), 0, Scratch(scratch), OnMatch, &h);
 }
 
-// Splits `key` into segments in walking order.
-template <typename Fn>
-void Segments(std::string_view key, char sep, bool reversed, Fn&& fn) {
-  if (!reversed) {
-    size_t start = 0;
-    while (start <= key.size()) {
-      size_t end = key.find(sep, start);
-      if (end == std::string_view::npos) end = key.size();
-      if (!fn(key.substr(start, end - start))) return;
-      start = end + 1;
-    }
-  } else {
-    size_t end = key.size();
-    while (true) {
-      size_t start = key.rfind(sep, end == 0 ? 0 : end - 1);
-      size_t from = start == std::string_view::npos ? 0 : start + 1;
-      if (!fn(key.substr(from, end - from))) return;
-      if (start == std::string_view::npos) return;
-      end = start;
-    }
-  }
-}
-
 std::string ToSlashes(std::string dotted) {
   for (char& c : dotted)
     if (c == '.') c = '/';
@@ -94,52 +71,40 @@ std::string ToSlashes(std::string dotted) {
 
 }  // namespace
 
-void SdkMatcher::Trie::Insert(std::string_view key, char sep, bool reversed, uint32_t sdk) {
-  uint32_t node = 0;
-  Segments(key, sep, reversed, [&](std::string_view seg) {
-    if (seg.empty()) return true;  // "com.example." means the same as "com.example".
-    auto [it, fresh] = nodes[node].next.try_emplace(std::string(seg), static_cast<uint32_t>(nodes.size()));
-    if (fresh) nodes.emplace_back();
-    node = it->second;
-    return true;
-  });
-  if (node != 0) nodes[node].sdks.push_back(sdk);
-}
-
-const std::vector<uint32_t>* SdkMatcher::Trie::Owners(std::string_view key, char sep, bool reversed) const {
-  uint32_t node = 0;
-  const std::vector<uint32_t>* deepest = nullptr;
-  Segments(key, sep, reversed, [&](std::string_view seg) {
-    auto it = nodes[node].next.find(seg);
-    if (it == nodes[node].next.end()) return false;
-    node = it->second;
-    if (!nodes[node].sdks.empty()) deepest = &nodes[node].sdks;
-    return true;
-  });
-  return deepest;
-}
-
 Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
   auto m = std::shared_ptr<SdkMatcher>(new SdkMatcher());
   std::vector<std::pair<std::string, uint32_t>> exodus, kb;
+  size_t packages = 0, hosts = 0, components = 0;
+  for (const SdkSignature& s : db.sdks) {
+    packages += s.code_packages.size() + s.code_excludes.size();
+    hosts += s.domains.size() + s.shared_domains.size();
+    components += s.manifest_components.size();
+  }
+  m->packages_.Reserve(packages);
+  m->hosts_.Reserve(hosts);
+  m->components_.Reserve(components);
   for (uint32_t i = 0; i < db.sdks.size(); ++i) {
     const SdkSignature& s = db.sdks[i];
-    for (const auto& p : s.code_packages) m->packages_.Insert(ToSlashes(p), '/', false, i);
-    for (const auto& p : s.code_excludes) m->packages_.Insert(ToSlashes(p), '/', false, kNobody);
+    for (const auto& p : s.code_packages) m->packages_.Insert(ToSlashes(p), i);
+    for (const auto& p : s.code_excludes) m->packages_.Insert(ToSlashes(p), kNobody);
     for (const auto& r : s.code_regexes) {
       if (s.semantics != CodeSemantics::kExodus) kb.emplace_back(r, i);
       else if (WildcardLiterals::Accepts(r)) m->exodus_literals_.Add(r, i);
       else exodus.emplace_back(r, i);
     }
-    for (const auto& d : s.domains) m->hosts_.Insert(d, '.', true, i);
-    for (const auto& d : s.shared_domains) m->hosts_.Insert(d, '.', true, i | kSharedBit);
-    for (const auto& c : s.manifest_components) m->components_.Insert(c, '.', false, i);
+    for (const auto& d : s.domains) m->hosts_.Insert(d, i);
+    for (const auto& d : s.shared_domains) m->hosts_.Insert(d, i | kSharedBit);
+    for (const auto& c : s.manifest_components) m->components_.Insert(c, i);
     for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
-  for (const auto& [label, node] : m->hosts_.nodes[0].next)
+  m->packages_.Finish();
+  m->components_.Finish();
+  m->hosts_.Finish();
+  m->hosts_.ForEachFirstSegment([&](std::string_view label) {
     if (!label.empty() && label.size() < m->host_top_labels_.size())
       m->host_top_labels_[label.size()] |= LabelStartBit(label[0]);
+  });
   std::vector<std::pair<std::string, uint32_t>> anchors;
   for (const auto& a : m->exodus_literals_.anchor_patterns())
     anchors.emplace_back(a, static_cast<uint32_t>(anchors.size()));
@@ -163,8 +128,7 @@ SdkMatcher::~SdkMatcher() {
 }
 
 void SdkMatcher::MatchHost(std::string_view host, const std::function<void(uint32_t, bool)>& fn) const {
-  if (const auto* owners = hosts_.Owners(host, '.', true))
-    for (uint32_t e : *owners) fn(e & ~kSharedBit, (e & kSharedBit) != 0);
+  for (uint32_t e : hosts_.Owners(host)) fn(e & ~kSharedBit, (e & kSharedBit) != 0);
 }
 
 bool SdkMatcher::MayMatchHostEndingIn(std::string_view label) const {
@@ -177,13 +141,11 @@ bool SdkMatcher::MayMatchHostEndingIn(std::string_view label) const {
     const char c = label[i];
     lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
-  const auto& top = hosts_.nodes[0].next;
-  return top.find(std::string_view(lower, label.size())) != top.end();
+  return hosts_.HasFirstSegment(std::string_view(lower, label.size()));
 }
 
 void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(uint32_t)>& fn) const {
-  if (const auto* owners = components_.Owners(name, '.', false))
-    for (uint32_t sdk : *owners) fn(sdk);
+  for (uint32_t sdk : components_.Owners(name)) fn(sdk);
 }
 
 void SdkMatcher::MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const {
@@ -222,9 +184,8 @@ MatchSession::~MatchSession() {
 void MatchSession::MatchDefinedClass(std::string_view d, const std::function<void(uint32_t)>& fn) {
   if (d.size() < 3 || d.front() != 'L' || d.back() != ';') return;
   std::string_view body = d.substr(1, d.size() - 2);
-  if (const auto* owners = m_->packages_.Owners(body, '/', false))
-    for (uint32_t sdk : *owners)
-      if (sdk != SdkMatcher::kNobody) fn(sdk);
+  for (uint32_t sdk : m_->packages_.Owners(body))
+    if (sdk != SdkMatcher::kNobody) fn(sdk);
   if (kb_scratch_) Scan(m_->kb_db_, kb_scratch_, body, m_->kb_ids_, fn);
 }
 

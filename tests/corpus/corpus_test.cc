@@ -311,7 +311,7 @@ TEST_F(Corpus, BuiltinKbOwnsTheClassesOfEveryExodusSignature) {
     }
   }
   EXPECT_GT(checked, 500u);
-  EXPECT_LT(explained, 10u) << "narrowing is the exception";
+  EXPECT_LT(explained, 20u) << "narrowing is the exception (" << explained << " of " << checked << ")";
 }
 
 // With the built-in KB alone, the exodus_ids of the SDKs found cover every

@@ -18,6 +18,7 @@
 
 #include "vigie/base/error.h"
 #include "vigie/sig/name_list.h"
+#include "vigie/sig/segment_trie.h"
 #include "vigie/sig/signature_db.h"
 #include "vigie/sig/wildcard_literals.h"
 
@@ -85,30 +86,14 @@ class SdkMatcher {
 
  private:
   friend class MatchSession;
-  struct Trie {
-    // Looked up by string_view: a walk copies no segment.
-    struct SegmentHash {
-      using is_transparent = void;
-      size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    struct Node {
-      std::unordered_map<std::string, uint32_t, SegmentHash, std::equal_to<>> next;
-      std::vector<uint32_t> sdks;
-    };
-    std::vector<Node> nodes{1};
-    void Insert(std::string_view key, char sep, bool reversed, uint32_t sdk);
-    // The entries of the deepest node on `key`'s path that has any: the
-    // owners of the key's longest listed prefix. Null when there is none.
-    const std::vector<uint32_t>* Owners(std::string_view key, char sep, bool reversed) const;
-  };
   // Trie entries: an SDK index, flagged when the SDK lists the key as shared,
   // or kNobody for an excluded package.
   static constexpr uint32_t kSharedBit = 0x80000000u, kNobody = 0xffffffffu;
 
   SignatureDb db_;
-  Trie packages_;    // "com/appsflyer" over class descriptors, '/'-separated.
-  Trie components_;  // "com.appsflyer.Receiver" over component names, '.'-separated.
-  Trie hosts_;       // "com.appsflyer" reversed labels of "appsflyer.com".
+  SegmentTrie packages_{'/', false};    // "com/appsflyer" over class descriptors.
+  SegmentTrie components_{'.', false};  // "com.appsflyer.Receiver" over component names.
+  SegmentTrie hosts_{'.', true};        // "com.appsflyer": the labels of "appsflyer.com", from the right.
   // For each length up to 64, the first characters of the top labels
   // ("com", "io") of that length: bit (c | 0x20) % 32, so case-blind.
   std::array<uint32_t, 65> host_top_labels_{};
