@@ -41,6 +41,12 @@ recorded.
                  it by the mean of the two batches' medians, so that both
                  sides of a ratio are timed within a second of each other on a
                  host whose speed drifts; the median round is reported.
+  kb_cost        with --baseline, per app of --single: VIGIE scan --format json
+                 APP (the built-in KB alone) against the baseline's, in
+                 --runs batches of 5 runs of each, the order alternating; the
+                 ratio vigie/baseline is the median over batches of the ratio
+                 of their medians. It tells what a larger knowledge base costs
+                 a one-app scan, which loads it first.
   rss            peak RSS (/usr/bin/time -f %M) of the throughput command,
                  median of 3 runs (1 with --quick), per binary and options;
                  with --large APK..., also of `VIGIE scan --format json APK`
@@ -49,7 +55,8 @@ recorded.
 
 Targets, printed as PASS/FAIL: exodus/vigie >= 25x on every single app,
 vigie/floor <= 1.0x on every single app, and, with --baseline, vigie's
-throughput >= 0.90 x the baseline's.
+throughput >= 0.90 x the baseline's and its KB-only single-app time <= 1.10 x
+the baseline's on every app.
 
 Prints a Markdown summary on stdout (progress on stderr) and writes one CSV row
 per measurement to --csv (default bench/results/corpus-YYYYMMDD-HHMM.csv);
@@ -310,6 +317,26 @@ def main():
         ratio, _, exodus_s = sorted(rounds[s['app']])[len(rounds[s['app']]) // 2]
         s['exodus'] = exodus_s * 1e3
         s['exodus_ratio'] = ratio
+    # 3c. What the built-in KB costs a one-app scan, against the baseline's.
+    kb_cost = []
+    if a.baseline:
+        for app in single:
+            log('KB cost on %s' % os.path.basename(app))
+            cmds = [shlex.join([path, 'scan', '--format', 'json', app]) for _, path in binaries]
+            ratios, medians = [], [[], []]
+            for b in range(runs):
+                order = rotated(range(2), b)
+                res = hyperfine([cmds[i] for i in order], 5, 2 if b == 0 else 1)
+                m = {i: r['median'] for i, r in zip(order, res)}
+                ratios.append(m[0] / m[1])
+                medians[0].append(m[0])
+                medians[1].append(m[1])
+            x = statistics.median(ratios)
+            q = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+            kb_cost.append((app, statistics.median(medians[0]) * 1e3, statistics.median(medians[1]) * 1e3, x, q[0], q[2]))
+            row(measurement='kb_cost', binary='vigie/baseline', options='--format json', app=app, runs=len(ratios),
+                extra='ratio=%.3f;q1=%.3f;q3=%.3f;vigie_ms=%.2f;baseline_ms=%.2f' % (x, q[0], q[2], kb_cost[-1][1],
+                                                                                   kb_cost[-1][2]))
     large = []
     for apk in a.large:
         log('memory on %s' % os.path.basename(apk))
@@ -367,6 +394,20 @@ def main():
         heavy = [os.path.basename(s['app']) for s in singles if s['vigie'] / s['floor'] > 1.0]
         print('exodus/vigie ≥ 25× on every app: %s  ' % ('PASS' if not slow else 'FAIL (%s)' % ', '.join(slow)))
         print('vigie/floor ≤ 1.0× on every app: %s  ' % ('PASS' if not heavy else 'FAIL (%s)' % ', '.join(heavy)))
+    if kb_cost:
+        print()
+        print('### The built-in KB on single apps: `scan --format json APP`, against the baseline (%d batches)' % runs)
+        print()
+        print('| app | vigie ms | baseline ms | vigie/baseline | quartiles |')
+        print('|---|---:|---:|---:|---|')
+        for app, v, b, x, q1, q3 in kb_cost:
+            print('| %s | %.1f | %.1f | %.3f | %.3f–%.3f |' % (os.path.basename(app), v, b, x, q1, q3))
+        print('| **geometric mean** | %.1f | %.1f | **%.3f** | |' % (
+            geomean([k[1] for k in kb_cost]), geomean([k[2] for k in kb_cost]), geomean([k[3] for k in kb_cost])))
+        print()
+        over = [os.path.basename(k[0]) for k in kb_cost if k[3] > 1.10]
+        print('KB-only single-app time ≤ 1.10× the baseline\'s on every app: %s  ' % (
+            'PASS' if not over else 'FAIL (%s)' % ', '.join(over)))
     if large:
         print()
         print('### Memory on large APKs')

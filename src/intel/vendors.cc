@@ -1,6 +1,7 @@
 #include "vigie/intel/vendors.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "vigie/base/blob.h"
 #include "vigie/base/json_fields.h"
@@ -15,14 +16,87 @@ Error BadDb(const std::string& source, const std::string& why) {
 }
 
 constexpr char kMagic[4] = {'V', 'V', 'D', 'B'};
-constexpr uint32_t kVersion = 1;
+// Version 2 put an index of ids before the records.
+constexpr uint32_t kVersion = 2;
+
+const Error kTruncated = MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled vendor database");
+
+// One record, as EncodeVendors wrote it; nullopt when it does not read whole.
+std::optional<Vendor> DecodeRecord(ByteView bytes) {
+  BlobReader d(bytes);
+  Vendor v;
+  v.id = d.Str();
+  v.name = d.Str();
+  v.parent = d.Str();
+  v.ultimate_parent = d.Str();
+  v.hq_country = d.Str();
+  const uint32_t ties = d.U32();
+  if (!d.Fits(ties)) return std::nullopt;
+  for (uint32_t k = 0; k < ties && d.ok(); ++k) {
+    VendorTie t;
+    t.country = d.Str();
+    t.ties = d.List();
+    v.jurisdictions.push_back(std::move(t));
+  }
+  v.flags = d.List();
+  const uint32_t incidents = d.U32();
+  if (!d.Fits(incidents)) return std::nullopt;
+  for (uint32_t k = 0; k < incidents && d.ok(); ++k) {
+    VendorIncident e;
+    e.date = d.Str();
+    e.summary = d.Str();
+    e.source = d.Str();
+    v.incidents.push_back(std::move(e));
+  }
+  v.sources = d.List();
+  if (!d.ok()) return std::nullopt;
+  return v;
+}
 
 }  // namespace
 
+Result<std::shared_ptr<const VendorDb>> VendorDb::Open(ByteView bytes) {
+  if (!bytes.StartsWith(std::string_view(kMagic, 4)))
+    return MakeError(ErrorCode::kSignatureDb, 0, "not a compiled vendor database");
+  Reader r(bytes.Tail(4));
+  if (r.U32() != kVersion) return MakeError(ErrorCode::kSignatureDb, 4, "unsupported compiled vendor database version");
+  const uint32_t n = r.U32();
+  // Each index entry takes at least 8 bytes: a larger count is a lie.
+  if (!r.ok() || uint64_t{n} * 8 > r.remaining()) return kTruncated;
+  auto db = std::make_shared<VendorDb>();
+  db->index_.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t size = r.U32();
+    const std::string_view id = r.Bytes(size).AsString();
+    const uint32_t offset = r.U32();
+    if (!r.ok()) return kTruncated;
+    if (!db->index_.empty() && !(db->index_.back().first < id))
+      return MakeError(ErrorCode::kSignatureDb, 0, "compiled vendor database: ids out of order");
+    db->index_.emplace_back(id, offset);
+  }
+  db->records_ = bytes.Tail(bytes.size() - r.remaining());
+  for (const auto& [id, offset] : db->index_)
+    if (offset >= db->records_.size()) return kTruncated;
+  return std::shared_ptr<const VendorDb>(std::move(db));
+}
+
 const Vendor* VendorDb::Find(std::string_view id) const {
-  for (const auto& v : vendors_)
-    if (v.id == id) return &v;
-  return nullptr;
+  if (!vendors_.empty()) {
+    for (const auto& v : vendors_)
+      if (v.id == id) return &v;
+    return nullptr;
+  }
+  auto it = std::lower_bound(index_.begin(), index_.end(), id,
+                             [](const auto& entry, std::string_view key) { return entry.first < key; });
+  if (it == index_.end() || it->first != id) return nullptr;
+  std::lock_guard lock(mu_);
+  auto& slot = decoded_[it->first];
+  if (!slot) {
+    auto v = DecodeRecord(records_.Tail(it->second));
+    if (!v || v->id != id) return nullptr;
+    slot = std::make_unique<const Vendor>(std::move(*v));
+  }
+  return slot.get();
 }
 
 Result<std::vector<Vendor>> ParseVendors(std::string_view text, const std::string& source) {
@@ -60,72 +134,53 @@ Result<std::vector<Vendor>> ParseVendors(std::string_view text, const std::strin
 }
 
 std::string EncodeVendors(const std::vector<Vendor>& vendors) {
+  std::vector<const Vendor*> sorted;
+  for (const Vendor& v : vendors) sorted.push_back(&v);
+  std::sort(sorted.begin(), sorted.end(), [](const Vendor* a, const Vendor* b) { return a->id < b->id; });
+  BlobWriter records;
+  std::vector<uint32_t> offsets;
+  for (const Vendor* v : sorted) {
+    offsets.push_back(static_cast<uint32_t>(records.size()));
+    records.Str(v->id);
+    records.Str(v->name);
+    records.Str(v->parent);
+    records.Str(v->ultimate_parent);
+    records.Str(v->hq_country);
+    records.U32(static_cast<uint32_t>(v->jurisdictions.size()));
+    for (const VendorTie& t : v->jurisdictions) {
+      records.Str(t.country);
+      records.List(t.ties);
+    }
+    records.List(v->flags);
+    records.U32(static_cast<uint32_t>(v->incidents.size()));
+    for (const VendorIncident& i : v->incidents) {
+      records.Str(i.date);
+      records.Str(i.summary);
+      records.Str(i.source);
+    }
+    records.List(v->sources);
+  }
   BlobWriter w;
   w.Raw(std::string_view(kMagic, 4));
   w.U32(kVersion);
-  w.U32(static_cast<uint32_t>(vendors.size()));
-  for (const Vendor& v : vendors) {
-    w.Str(v.id);
-    w.Str(v.name);
-    w.Str(v.parent);
-    w.Str(v.ultimate_parent);
-    w.Str(v.hq_country);
-    w.U32(static_cast<uint32_t>(v.jurisdictions.size()));
-    for (const VendorTie& t : v.jurisdictions) {
-      w.Str(t.country);
-      w.List(t.ties);
-    }
-    w.List(v.flags);
-    w.U32(static_cast<uint32_t>(v.incidents.size()));
-    for (const VendorIncident& i : v.incidents) {
-      w.Str(i.date);
-      w.Str(i.summary);
-      w.Str(i.source);
-    }
-    w.List(v.sources);
+  w.U32(static_cast<uint32_t>(sorted.size()));
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    w.Str(sorted[i]->id);
+    w.U32(offsets[i]);
   }
+  w.Raw(records.Take());
   return w.Take();
 }
 
 Result<std::vector<Vendor>> DecodeVendors(ByteView bytes) {
-  const Error truncated = MakeError(ErrorCode::kSignatureDb, 0, "truncated compiled vendor database");
-  if (!bytes.StartsWith(std::string_view(kMagic, 4)))
-    return MakeError(ErrorCode::kSignatureDb, 0, "not a compiled vendor database");
-  BlobReader d(bytes.Tail(4));
-  if (d.U32() != kVersion) return MakeError(ErrorCode::kSignatureDb, 4, "unsupported compiled vendor database version");
-  const uint32_t n = d.U32();
-  if (!d.ok() || !d.Fits(n)) return truncated;
+  auto db = VendorDb::Open(bytes);
+  if (!db) return db.error();
   std::vector<Vendor> out;
-  out.reserve(n);
-  for (uint32_t i = 0; i < n && d.ok(); ++i) {
-    Vendor v;
-    v.id = d.Str();
-    v.name = d.Str();
-    v.parent = d.Str();
-    v.ultimate_parent = d.Str();
-    v.hq_country = d.Str();
-    const uint32_t ties = d.U32();
-    if (!d.Fits(ties)) return truncated;
-    for (uint32_t k = 0; k < ties && d.ok(); ++k) {
-      VendorTie t;
-      t.country = d.Str();
-      t.ties = d.List();
-      v.jurisdictions.push_back(std::move(t));
-    }
-    v.flags = d.List();
-    const uint32_t incidents = d.U32();
-    if (!d.Fits(incidents)) return truncated;
-    for (uint32_t k = 0; k < incidents && d.ok(); ++k) {
-      VendorIncident e;
-      e.date = d.Str();
-      e.summary = d.Str();
-      e.source = d.Str();
-      v.incidents.push_back(std::move(e));
-    }
-    v.sources = d.List();
-    out.push_back(std::move(v));
+  for (const auto& [id, offset] : (*db)->index_) {
+    const Vendor* v = (*db)->Find(id);
+    if (!v) return kTruncated;
+    out.push_back(*v);
   }
-  if (!d.ok()) return truncated;
   return out;
 }
 

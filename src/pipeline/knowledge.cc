@@ -19,9 +19,9 @@ sig::DbParser Importer(const std::string& format) {
 Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
   Knowledge k;
   // Both built-in tables were compiled from data/ by vigie_kbc at build time.
-  auto vendors = intel::DecodeVendors(ByteView(embedded::kVendorsBin.data(), embedded::kVendorsBin.size()));
+  auto vendors = intel::VendorDb::Open(ByteView(embedded::kVendorsBin.data(), embedded::kVendorsBin.size()));
   if (!vendors) return MakeError(vendors.error().code, 0, "built-in vendor KB: " + vendors.error().message);
-  k.vendors = std::make_shared<const intel::VendorDb>(std::move(*vendors));
+  k.vendors = std::move(*vendors);
 
   sig::SignatureDb db;
   if (spec.builtin_kb) {

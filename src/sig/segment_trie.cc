@@ -5,9 +5,9 @@
 
 namespace vigie::sig {
 
-uint64_t SegmentTrie::Hash(uint32_t parent, std::string_view segment) {
+uint32_t SegmentTrie::Hash(uint32_t parent, std::string_view segment) {
   uint64_t h = std::hash<std::string_view>{}(segment) ^ (uint64_t{parent} * 0x9E3779B97F4A7C15ull);
-  return h ^ (h >> 29);
+  return static_cast<uint32_t>(h ^ (h >> 32));
 }
 
 template <typename Fn>
@@ -33,13 +33,12 @@ void SegmentTrie::ForEachSegment(std::string_view key, Fn&& fn) const {
 }
 
 uint32_t SegmentTrie::Child(uint32_t parent, std::string_view segment) const {
-  const uint64_t h = Hash(parent, segment);
+  const uint32_t h = Hash(parent, segment);
   const size_t mask = edges_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     const Edge& e = edges_[i];
     if (e.child == 0) return 0;
-    if (e.hash == h && e.parent == parent && std::string_view(arena_).substr(e.offset, e.size) == segment)
-      return e.child;
+    if (e.hash == h && e.parent == parent && Segment(e) == segment) return e.child;
   }
 }
 
@@ -57,9 +56,9 @@ void SegmentTrie::Grow() {
 
 void SegmentTrie::Reserve(size_t keys) {
   // Keys share their first segments: about two new edges each, with at most
-  // half the slots used.
+  // 70% of the slots used.
   size_t size = edges_.size();
-  while (size < 5 * keys) size *= 2;
+  while (7 * size < 10 * 2 * keys) size *= 2;
   if (edge_count_ == 0 && size != edges_.size()) edges_ = std::vector<Edge>(size);
 }
 
@@ -71,12 +70,13 @@ void SegmentTrie::Insert(std::string_view key, uint32_t entry) {
       node = child;
       return true;
     }
-    if (2 * (edge_count_ + 1) > edges_.size()) Grow();
-    const uint64_t h = Hash(node, seg);
+    if (Full()) Grow();
+    const uint32_t h = Hash(node, seg);
     const size_t mask = edges_.size() - 1;
     size_t i = h & mask;
     while (edges_[i].child != 0) i = (i + 1) & mask;
-    edges_[i] = {h, node, node_count_++, static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(seg.size())};
+    edges_[i] = {h, node, node_count_++, static_cast<uint32_t>(segments_.size())};
+    segments_.emplace_back(static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(seg.size()));
     arena_.append(seg);
     ++edge_count_;
     node = edges_[i].child;

@@ -1,6 +1,7 @@
 // Who is behind SDKs and domains: the vendor KB and imported entity lists.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "test_support.h"
@@ -65,6 +66,28 @@ TEST(VendorKb, IsTheCompiledFormOfTheDataFileAndRejectsDamage) {
   lying[9] = '\xff';
   lying[10] = '\xff';
   EXPECT_FALSE(DecodeVendors(ByteView(lying)).ok());
+
+  // Opened lazily, as a scan opens the built-in one: the same vendors, found
+  // through the index; a record cut short is not found, and its neighbours
+  // still are.
+  auto lazy = VendorDb::Open(ByteView(blob));
+  ASSERT_TRUE(lazy.ok());
+  EXPECT_EQ((*lazy)->size(), parsed->size());
+  for (const Vendor& v : *parsed) {
+    const Vendor* found = (*lazy)->Find(v.id);
+    ASSERT_NE(found, nullptr) << v.id;
+    EXPECT_EQ(EncodeVendors({*found}), EncodeVendors({v})) << v.id;
+    EXPECT_EQ((*lazy)->Find(v.id), found) << "decoded once";
+  }
+  EXPECT_EQ((*lazy)->Find("no-such-vendor"), nullptr);
+  std::string cut = blob.substr(0, blob.size() - 3);  // The last record (by id) loses its tail.
+  auto damaged = VendorDb::Open(ByteView(cut));
+  ASSERT_TRUE(damaged.ok()) << "the index is whole";
+  const std::string& last = std::max_element(parsed->begin(), parsed->end(), [](const Vendor& a, const Vendor& b) {
+                              return a.id < b.id;
+                            })->id;
+  EXPECT_EQ((*damaged)->Find(last), nullptr);
+  EXPECT_NE((*damaged)->Find("xmode"), nullptr);
 }
 
 TEST(Entities, ImportersForXRayAndDisconnectGiveDomainOwners) {

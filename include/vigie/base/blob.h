@@ -25,6 +25,7 @@ class BlobWriter {
     for (const auto& s : v) Str(s);
   }
   void Raw(std::string_view s) { out_.append(s); }
+  size_t size() const { return out_.size(); }
   std::string Take() { return std::move(out_); }
 
  private:

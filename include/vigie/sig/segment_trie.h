@@ -42,16 +42,23 @@ class SegmentTrie {
   template <typename Fn>
   void ForEachFirstSegment(Fn&& fn) const {
     for (const Edge& e : edges_)
-      if (e.child != 0 && e.parent == 0) fn(std::string_view(arena_).substr(e.offset, e.size));
+      if (e.child != 0 && e.parent == 0) fn(Segment(e));
   }
 
  private:
+  // 16 bytes: the table is touched whole while it is built, and on this
+  // kind of host every fresh page costs as much as hundreds of lookups.
   struct Edge {
-    uint64_t hash = 0;
+    uint32_t hash = 0;
     uint32_t parent = 0, child = 0;  // child 0: an empty slot (the root is nobody's child)
-    uint32_t offset = 0, size = 0;   // the segment, in arena_
+    uint32_t segment = 0;            // into segments_
   };
-  static uint64_t Hash(uint32_t parent, std::string_view segment);
+  static uint32_t Hash(uint32_t parent, std::string_view segment);
+  std::string_view Segment(const Edge& e) const {
+    const auto [offset, size] = segments_[e.segment];
+    return std::string_view(arena_).substr(offset, size);
+  }
+  bool Full() const { return 10 * (edge_count_ + 1) > 7 * edges_.size(); }
   uint32_t Child(uint32_t parent, std::string_view segment) const;
   void Grow();
   template <typename Fn>
@@ -59,9 +66,10 @@ class SegmentTrie {
 
   char sep_;
   bool reversed_;
-  std::vector<Edge> edges_ = std::vector<Edge>(64);  // A power of two, at most half full.
+  std::vector<Edge> edges_ = std::vector<Edge>(64);  // A power of two, at most 70% full.
   size_t edge_count_ = 0;
   std::string arena_;
+  std::vector<std::pair<uint32_t, uint32_t>> segments_;  // (offset, size) in arena_, one per edge
   uint32_t node_count_ = 1;
   std::vector<std::pair<uint32_t, uint32_t>> listed_;  // (node, entry), until Finish
   std::vector<uint32_t> first_;    // Per node, where its entries start in entries_ (node_count_ + 1 values).
