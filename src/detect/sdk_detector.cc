@@ -165,7 +165,9 @@ SdkFinding& SdkDetector::Finding(uint32_t sdk) {
 }
 
 void SdkDetector::AddHost(const std::string& host, uint32_t carrier) {
-  auto [seen, fresh] = hosts_seen_.try_emplace(host, false);
+  const auto inserted = hosts_seen_.try_emplace(host, false);
+  const auto seen = inserted.first;
+  const bool fresh = inserted.second;  // Not a structured binding: lambdas capture it (clang 14).
   if (!fresh && seen->second) return;  // Counted as its SDK's own already.
   bool owned = false;
   matcher_.MatchHost(host, [&](uint32_t sdk, bool shared) {
