@@ -24,7 +24,9 @@ void SegmentTrie::ForEachSegment(std::string_view key, Fn&& fn) const {
   }
   size_t end = key.size();
   while (true) {
-    const size_t start = key.rfind(sep_, end == 0 ? 0 : end - 1);
+    // Once `end` reaches the front (a key starting with the separator), what
+    // is left is one empty segment.
+    const size_t start = end == 0 ? std::string_view::npos : key.rfind(sep_, end - 1);
     const size_t from = start == std::string_view::npos ? 0 : start + 1;
     if (!fn(key.substr(from, end - from))) return;
     if (start == std::string_view::npos) return;

@@ -13,6 +13,7 @@
 #include "vigie/sig/db_codec.h"
 #include "vigie/sig/hs_compiler.h"
 #include "vigie/sig/sdk_matcher.h"
+#include "vigie/sig/segment_trie.h"
 
 namespace vigie::sig {
 namespace {
@@ -71,6 +72,32 @@ TEST(SdkMatcher, HostsBelongToTheirMostSpecificListing) {
   EXPECT_EQ(hits("e.crashlytics.com"), (Hits{{0, false}}));
   EXPECT_EQ(hits("x.settings.crashlytics.com"), (Hits{{1, true}}));
   EXPECT_EQ(hits("fcm.googleapis.com"), (Hits{{1, true}, {2, true}}));
+}
+
+// Keys cut both ways, with separators at either end or doubled: empty
+// segments are skipped, and nothing loops (a leading '.' once made Insert
+// loop; found by fuzz_knowledge).
+TEST(SegmentTrie, SeparatorsAtTheEndsAndDoubled) {
+  SegmentTrie hosts('.', true);
+  hosts.Insert(".evil.example", 1);
+  hosts.Insert("a..b.example.", 2);
+  hosts.Insert(".", 3);
+  hosts.Insert("", 4);
+  hosts.Finish();
+  auto owners = [&](std::string_view key) {
+    auto span = hosts.Owners(key);
+    return std::vector<uint32_t>(span.begin(), span.end());
+  };
+  EXPECT_EQ(owners("x.evil.example"), std::vector<uint32_t>{1});
+  EXPECT_EQ(owners(".evil.example"), std::vector<uint32_t>{1});
+  EXPECT_EQ(owners("a.b.example"), std::vector<uint32_t>{2});
+  EXPECT_TRUE(owners("example").empty());
+  EXPECT_TRUE(owners(".").empty());
+  SegmentTrie packages('/', false);
+  packages.Insert("/com//foo/", 7);
+  packages.Finish();
+  EXPECT_EQ(std::vector<uint32_t>(packages.Owners("com/foo/Bar").begin(), packages.Owners("com/foo/Bar").end()),
+            std::vector<uint32_t>{7});
 }
 
 TEST(SdkMatcher, HostsMatchTheDomainAndItsSubdomainsOnly) {
