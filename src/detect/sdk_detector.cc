@@ -80,6 +80,47 @@ void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted,
   else if (StartsLikeSecret(s)) AppendFinds(s, /*urls=*/false, finds);
 }
 
+// Renamed code: a class that no package names, yet loads a host that one SDK
+// owns and that none of the SDKs' own classes loads, is taken as that SDK's
+// code, with the host as evidence (docs/sdk-kb.md, "Renamed code"). Its
+// calls then count as the SDK's data access. The rest of the code is walked
+// only when such a host exists.
+void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
+                          const std::vector<std::pair<uint32_t, uint32_t>>& owned, DexEvidence& out,
+                          const std::vector<uint32_t>& host_strings,
+                          std::unordered_map<uint32_t, uint32_t>& string_owner) {
+  std::unordered_map<uint32_t, uint32_t> orphan;  // string index -> the one SDK owning its host
+  for (size_t k = 0; k < out.hosts.size(); ++k) {
+    if (string_owner.count(host_strings[k])) continue;
+    uint32_t sdk = kNoSdk, owners = 0;
+    matcher.MatchHost(out.hosts[k].name, [&](uint32_t s, bool shared) {
+      if (!shared) ++owners, sdk = s;
+    });
+    if (owners == 1) orphan.try_emplace(host_strings[k], sdk);
+  }
+  if (orphan.empty()) return;
+  std::vector<bool> is_owned(dex.class_count());
+  for (const auto& [class_def, sdk] : owned) is_owned[class_def] = true;
+  std::vector<ApiUse> uses;
+  std::vector<std::pair<uint32_t, uint32_t>> refs;
+  for (uint32_t i = 0; i < dex.class_count(); ++i) {
+    if (is_owned[i]) continue;
+    uses.clear();
+    refs.clear();
+    index.CollectUses(i, uses, &refs);
+    uint32_t sdk = kNoSdk;
+    for (auto [unused, idx] : refs)
+      if (auto it = orphan.find(idx); it != orphan.end()) {
+        sdk = it->second;
+        break;
+      }
+    if (sdk == kNoSdk) continue;
+    out.renamed.emplace_back(sdk, dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
+    for (const ApiUse& use : uses) out.api_calls.push_back({sdk, use.rule, MethodDisplayName(dex, use.method_idx)});
+    for (auto [unused, idx] : refs) string_owner.try_emplace(idx, sdk);
+  }
+}
+
 }  // namespace
 
 DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session) {
@@ -130,6 +171,7 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
     for (auto [unused, idx] : string_refs)
       if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
   }
+  AttributeRenamedCode(matcher, dex, index, owned, out, host_strings, string_owner);
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
   for (size_t k = 0; k < out.hosts.size(); ++k)
@@ -234,6 +276,7 @@ void SdkDetector::AddDataAccess(uint32_t sdk, uint32_t rule_index, const std::st
 
 void SdkDetector::AddDex(const DexEvidence& evidence) {
   for (const auto& [sdk, list] : evidence.classes) Finding(sdk).classes.Append(list);
+  for (const auto& [sdk, name] : evidence.renamed) Finding(sdk).renamed_classes.Add(name);
   for (const auto& host : evidence.hosts) AddHost(host.name, host.carrier);
   exodus_hits_.insert(exodus_hits_.end(), evidence.exodus_hits.begin(), evidence.exodus_hits.end());
   for (const auto& call : evidence.api_calls) AddDataAccess(call.sdk, call.rule, call.caller);
@@ -344,6 +387,7 @@ std::vector<SdkFinding> SdkDetector::Finish() {
   for (auto& [sdk, f] : findings_) {
     ResolveDataAccess(f);
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;
+    const bool renamed = !code && f.renamed_classes.count > 0;
     // Only code or the SDK's own hosts make a finding. Manifest entries
     // without code are configuration the SDK would read, shared hosts are
     // other SDKs' too, and many SDKs declare the same permissions.
@@ -355,12 +399,15 @@ std::vector<SdkFinding> SdkDetector::Finish() {
     for (size_t i = 0; i < kinds.size(); ++i) f.basis += (i ? " + " : "") + kinds[i];
     if (code && (strings || manifest)) {
       f.confidence = Confidence::kHigh;
-    } else if (code || manifest) {  // Code alone; or own hosts and manifest entries, without code.
+    } else if (code || manifest || renamed) {
+      // Code alone; or, without code by name, own hosts with manifest entries
+      // or with the renamed classes that load them.
       f.confidence = Confidence::kMedium;
     } else {
       f.confidence = Confidence::kLow;
-      f.basis += " only: its code may be renamed or obfuscated";
     }
+    if (renamed) f.basis += "; renamed code: endpoint match (classes no package names load its hosts)";
+    else if (!code && !manifest) f.basis += " only: its code may be renamed or obfuscated";
     out.push_back(std::move(f));
   }
   std::sort(out.begin(), out.end(), [](const SdkFinding& a, const SdkFinding& b) {

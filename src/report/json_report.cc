@@ -80,6 +80,7 @@ void WriteSdk(JsonWriter& w, const SdkFinding& f) {
   w.Field("confidence", ConfidenceName(f.confidence)).Field("basis", f.basis);
   w.Key("evidence").BeginObject();
   WriteEvidence(w, "classes", f.classes);
+  WriteEvidence(w, "renamed_classes", f.renamed_classes);
   WriteEvidence(w, "strings", f.strings);
   WriteEvidence(w, "shared_strings", f.shared_strings);
   WriteEvidence(w, "manifest", f.manifest);

@@ -181,7 +181,9 @@ void WriteSdks(Writer& w, const ScanResult& r) {
       vendor = " — " + Clean(v.name) + (facts.empty() ? "" : " (" + Clean(fmt::format("{}", fmt::join(facts, ", "))) + ")");
     }
     w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, ConfidenceName(f.confidence), f.basis);
-    for (auto [list, what] : {std::pair{&f.classes, "classes"}, std::pair{&f.strings, "hosts"},
+    for (auto [list, what] : {std::pair{&f.classes, "classes"},
+                              std::pair{&f.renamed_classes, "renamed classes that load its hosts"},
+                              std::pair{&f.strings, "hosts"},
                               std::pair{&f.shared_strings, "shared hosts (support only)"},
                               std::pair{&f.manifest, "manifest entries"},
                               std::pair{&f.permissions, "requested permissions it declares"}}) {

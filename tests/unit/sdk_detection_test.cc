@@ -482,20 +482,45 @@ TEST(Stories, PushwooshSaysUsButIsBuiltInRussia) {
   EXPECT_TRUE(AnyContains(policy->evidence, "com.pushwoosh.location.GeoZones.locate() -> LocationManager.getLastKnownLocation"));
 }
 
-TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpointsWithLowConfidence) {
+// Renamed code is found through the hosts it holds: the class that loads
+// AppsFlyer's hosts is taken as AppsFlyer's, at medium confidence, and the
+// report says it is renamed code.
+TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpoints) {
   ScanResult r = ScanFile(Fixture("sdkapp_renamed.apk"), WithKb());
   const SdkFinding* af = Find(r, "vigie:appsflyer");
   ASSERT_NE(af, nullptr);
   EXPECT_EQ(af->classes.count, 0u);
   EXPECT_EQ(af->strings.count, 2u);
-  EXPECT_EQ(af->confidence, Confidence::kLow) << "a declared permission does not raise it";
+  EXPECT_EQ(af->renamed_classes.examples, std::vector<std::string>{"a.a.a"});
+  EXPECT_EQ(af->confidence, Confidence::kMedium) << "renamed code loading its own hosts, never high";
   EXPECT_EQ(af->permissions.count, 1u);
-  EXPECT_NE(af->basis.find("renamed"), std::string::npos) << "the report says why the confidence is low";
+  EXPECT_NE(af->basis.find("renamed code: endpoint match"), std::string::npos) << af->basis;
   EXPECT_EQ(Find(r, "vigie:xmode"), nullptr) << "no endpoint string: renamed X-Mode code is not claimed";
-  // Still a recipient, flagged as such by its confidence.
   bool appsflyer = false;
-  for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == Confidence::kLow;
+  for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == Confidence::kMedium;
   EXPECT_TRUE(appsflyer);
+  for (const auto& e : r.endpoints)
+    if (e.host == "conversions.appsflyer.com") EXPECT_EQ(e.sdk, "vigie:appsflyer");
+}
+
+// The X-Mode story after R8 (renamedapp): no package names the SDK, but the
+// renamed class holds its collector host and reads the location. Its data
+// access counts as X-Mode's, so the data broker gets the location, and the
+// finding says so.
+TEST(SdkDetection, RenamedCodeCarriesItsDataAccess) {
+  REQUIRE_FIXTURE(Fixture("renamedapp.apk"));
+  ScanResult r = ScanFile(Fixture("renamedapp.apk"), WithKb());
+  const SdkFinding* x = Find(r, "vigie:xmode");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->renamed_classes.examples, std::vector<std::string>{"o.a.b"});
+  EXPECT_EQ(x->confidence, Confidence::kMedium);
+  ASSERT_NE(x->UsableAccess("location"), nullptr);
+  EXPECT_TRUE(AnyContains(x->UsableAccess("location")->call_sites.examples, "o.a.b.a() -> LocationManager.getLastKnownLocation"));
+  const Finding* f = FindingOf(r, "location-to-data-broker");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->subject, "vigie:xmode");
+  // The app's own class, which loads no SDK host, stays the app's.
+  EXPECT_EQ(x->renamed_classes.count, 1u);
 }
 
 // The traps of issue 16, each built by smali and aapt: no SDK may come of

@@ -52,6 +52,8 @@ struct DexEvidence {
   };
   std::vector<Host> hosts;  ///< In string order.
   std::vector<std::pair<uint32_t, std::string>> exodus_hits;  ///< (sdk, name of Exodus' class set)
+  /// Classes no package names that load a host one SDK owns: (sdk, class).
+  std::vector<std::pair<uint32_t, std::string>> renamed;
   /// A call of a data_access.tsv API by an SDK's class: (sdk, rule, caller).
   struct ApiCall {
     uint32_t sdk;

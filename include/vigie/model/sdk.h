@@ -56,6 +56,9 @@ struct SdkFinding {
   std::vector<int> exodus_ids;  ///< The Exodus trackers the signature covers.
   std::string source;      ///< The database that recognised it.
   EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
+  /// Classes no package of the SDK names, taken as its renamed code because
+  /// they load a host it owns. Never "high" on their own.
+  EvidenceList renamed_classes;
   EvidenceList strings;    ///< Hosts the SDK owns, in DEX strings, class constants, meta-data and string resources.
   /// Hosts the SDK shares with others or with a platform. Supporting
   /// evidence only, like `permissions`.
