@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "vigie/base/limits.h"
 #include "vigie/detect/data_access.h"
@@ -80,24 +81,34 @@ void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted,
   else if (StartsLikeSecret(s)) AppendFinds(s, /*urls=*/false, finds);
 }
 
-// Renamed code: a class that no package names, yet loads a host that one SDK
-// owns and that none of the SDKs' own classes loads, is taken as that SDK's
-// code, with the host as evidence (docs/sdk-kb.md, "Renamed code"). Its
-// calls then count as the SDK's data access. The rest of the code is walked
-// only when such a host exists.
+// Renamed code: a class that no package names, yet loads a string only one
+// SDK's code holds (a host it owns, one of its manifest keys) that none of
+// the SDKs' own classes loads, is taken as that SDK's code, with the string
+// as evidence (docs/sdk-kb.md, "Renamed code"). Its calls then count as the
+// SDK's data access. An SDK whose classes this DEX names already is left
+// alone (its strings are loaded by its own obfuscated internals), so the
+// rest of the code is walked only when a string points at code no name
+// shows.
 void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
                           const std::vector<std::pair<uint32_t, uint32_t>>& owned, DexEvidence& out,
                           const std::vector<uint32_t>& host_strings,
+                          const std::vector<std::pair<uint32_t, uint32_t>>& key_strings,
                           std::unordered_map<uint32_t, uint32_t>& string_owner) {
-  std::unordered_map<uint32_t, uint32_t> orphan;  // string index -> the one SDK owning its host
+  std::unordered_set<uint32_t> named;
+  for (const auto& [sdk, list] : out.classes) named.insert(sdk);
+  // String index -> (the one SDK it belongs to, what it is).
+  std::unordered_map<uint32_t, std::pair<uint32_t, std::string>> orphan;
   for (size_t k = 0; k < out.hosts.size(); ++k) {
     if (string_owner.count(host_strings[k])) continue;
     uint32_t sdk = kNoSdk, owners = 0;
     matcher.MatchHost(out.hosts[k].name, [&](uint32_t s, bool shared) {
       if (!shared) ++owners, sdk = s;
     });
-    if (owners == 1) orphan.try_emplace(host_strings[k], sdk);
+    if (owners == 1 && !named.count(sdk)) orphan.try_emplace(host_strings[k], sdk, out.hosts[k].name);
   }
+  for (const auto& [idx, sdk] : key_strings)
+    if (!string_owner.count(idx) && !named.count(sdk))
+      orphan.try_emplace(idx, sdk, "key " + std::string(dex.String(idx).value_or("")));
   if (orphan.empty()) return;
   std::vector<bool> is_owned(dex.class_count());
   for (const auto& [class_def, sdk] : owned) is_owned[class_def] = true;
@@ -108,14 +119,16 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
     uses.clear();
     refs.clear();
     index.CollectUses(i, uses, &refs);
-    uint32_t sdk = kNoSdk;
+    const std::pair<uint32_t, std::string>* match = nullptr;
     for (auto [unused, idx] : refs)
       if (auto it = orphan.find(idx); it != orphan.end()) {
-        sdk = it->second;
+        match = &it->second;
         break;
       }
-    if (sdk == kNoSdk) continue;
-    out.renamed.emplace_back(sdk, dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)));
+    if (!match) continue;
+    const uint32_t sdk = match->first;
+    out.renamed.emplace_back(sdk, dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)) +
+                                      " (loads " + match->second + ")");
     for (const ApiUse& use : uses) out.api_calls.push_back({sdk, use.rule, MethodDisplayName(dex, use.method_idx)});
     for (auto [unused, idx] : refs) string_owner.try_emplace(idx, sdk);
   }
@@ -143,22 +156,26 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
   }
   out.classes.assign(std::make_move_iterator(classes.begin()), std::make_move_iterator(classes.end()));
 
-  // Strings: hosts, URLs and secrets.
+  // Strings: hosts, URLs, secrets and the SDKs' manifest keys.
   std::vector<uint32_t> find_strings, host_strings;  // The string each find or host came from.
+  std::vector<std::pair<uint32_t, uint32_t>> key_strings;  // (string index, the SDK whose key it is)
   for (uint32_t i = 0; i < dex.string_count(); ++i) {
     const auto s = dex.MarkedStringAt(i);
     if (!s) continue;
     ScanString(matcher, s->text, s->dot, out.hosts, out.finds);
     find_strings.resize(out.finds.size(), i);
     host_strings.resize(out.hosts.size(), i);
+    if (s->dot)
+      if (const uint32_t sdk = matcher.SdkOfKey(s->text); sdk != kNoSdk) key_strings.emplace_back(i, sdk);
   }
 
   // The SDKs' code: what it calls, and which strings it loads. A string with
   // a host, an endpoint or a secret, loaded by an SDK's class, belongs to
   // that SDK (the first one, in class order, when several load it).
-  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() ? 0 : dex.string_count());
+  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() && key_strings.empty() ? 0 : dex.string_count());
   for (uint32_t idx : find_strings) found_in[idx] = true;
   for (uint32_t idx : host_strings) found_in[idx] = true;
+  for (auto [idx, sdk] : key_strings) found_in[idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
   const DexApiIndex index(dex);
   std::vector<ApiUse> uses;
@@ -171,7 +188,7 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
     for (auto [unused, idx] : string_refs)
       if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
   }
-  AttributeRenamedCode(matcher, dex, index, owned, out, host_strings, string_owner);
+  AttributeRenamedCode(matcher, dex, index, owned, out, host_strings, key_strings, string_owner);
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
   for (size_t k = 0; k < out.hosts.size(); ++k)
@@ -388,25 +405,27 @@ std::vector<SdkFinding> SdkDetector::Finish() {
     ResolveDataAccess(f);
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;
     const bool renamed = !code && f.renamed_classes.count > 0;
-    // Only code or the SDK's own hosts make a finding. Manifest entries
-    // without code are configuration the SDK would read, shared hosts are
-    // other SDKs' too, and many SDKs declare the same permissions.
-    if (!code && !strings) continue;
+    // Only code (by name, or renamed code loading the SDK's own strings) or
+    // the SDK's own hosts make a finding. Manifest entries without code are
+    // configuration the SDK would read, shared hosts are other SDKs' too,
+    // and many SDKs declare the same permissions.
+    if (!code && !strings && !renamed) continue;
     std::vector<std::string> kinds;
     if (code) kinds.push_back("code");
     if (manifest) kinds.push_back("manifest");
     if (strings) kinds.push_back("network strings");
+    if (renamed) kinds.push_back("renamed code");
     for (size_t i = 0; i < kinds.size(); ++i) f.basis += (i ? " + " : "") + kinds[i];
     if (code && (strings || manifest)) {
       f.confidence = Confidence::kHigh;
-    } else if (code || manifest || renamed) {
-      // Code alone; or, without code by name, own hosts with manifest entries
-      // or with the renamed classes that load them.
+    } else if (code || (strings && manifest) || (renamed && (strings || manifest))) {
+      // Code alone; or, without code by name, two of its own hosts, its
+      // manifest entries and renamed classes loading its strings.
       f.confidence = Confidence::kMedium;
     } else {
       f.confidence = Confidence::kLow;
     }
-    if (renamed) f.basis += "; renamed code: endpoint match (classes no package names load its hosts)";
+    if (renamed) f.basis += ": classes no package names load strings only this SDK holds";
     else if (!code && !manifest) f.basis += " only: its code may be renamed or obfuscated";
     out.push_back(std::move(f));
   }

@@ -95,7 +95,11 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
     for (const auto& d : s.domains) m->hosts_.Insert(d, i);
     for (const auto& d : s.shared_domains) m->hosts_.Insert(d, i | kSharedBit);
     for (const auto& c : s.manifest_components) m->components_.Insert(c, i);
-    for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
+    for (const auto& k : s.manifest_meta_data) {
+      m->meta_data_[k].push_back(i);
+      if (k.size() >= m->meta_data_lengths_.size()) m->meta_data_lengths_.resize(k.size() + 1);
+      m->meta_data_lengths_[k.size()] = true;
+    }
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
   m->packages_.Finish();
@@ -148,13 +152,19 @@ void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(
   for (uint32_t sdk : components_.Owners(name)) fn(sdk);
 }
 
+uint32_t SdkMatcher::SdkOfKey(std::string_view s) const {
+  if (s.size() >= meta_data_lengths_.size() || !meta_data_lengths_[s.size()]) return UINT32_MAX;
+  auto it = meta_data_.find(s);
+  return it != meta_data_.end() && it->second.size() == 1 ? it->second[0] : UINT32_MAX;
+}
+
 void SdkMatcher::MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const {
-  if (auto it = meta_data_.find(std::string(key)); it != meta_data_.end())
+  if (auto it = meta_data_.find(key); it != meta_data_.end())
     for (uint32_t s : it->second) fn(s);
 }
 
 void SdkMatcher::MatchPermission(std::string_view p, const std::function<void(uint32_t)>& fn) const {
-  if (auto it = permissions_.find(std::string(p)); it != permissions_.end())
+  if (auto it = permissions_.find(p); it != permissions_.end())
     for (uint32_t s : it->second) fn(s);
 }
 

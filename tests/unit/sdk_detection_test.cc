@@ -491,10 +491,11 @@ TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpoints) {
   ASSERT_NE(af, nullptr);
   EXPECT_EQ(af->classes.count, 0u);
   EXPECT_EQ(af->strings.count, 2u);
-  EXPECT_EQ(af->renamed_classes.examples, std::vector<std::string>{"a.a.a"});
+  EXPECT_EQ(af->renamed_classes.examples,
+            std::vector<std::string>{"a.a.a (loads launches.appsflyer.com)"});
   EXPECT_EQ(af->confidence, Confidence::kMedium) << "renamed code loading its own hosts, never high";
   EXPECT_EQ(af->permissions.count, 1u);
-  EXPECT_NE(af->basis.find("renamed code: endpoint match"), std::string::npos) << af->basis;
+  EXPECT_EQ(af->basis, "network strings + renamed code: classes no package names load strings only this SDK holds");
   EXPECT_EQ(Find(r, "vigie:xmode"), nullptr) << "no endpoint string: renamed X-Mode code is not claimed";
   bool appsflyer = false;
   for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == Confidence::kMedium;
@@ -512,7 +513,7 @@ TEST(SdkDetection, RenamedCodeCarriesItsDataAccess) {
   ScanResult r = ScanFile(Fixture("renamedapp.apk"), WithKb());
   const SdkFinding* x = Find(r, "vigie:xmode");
   ASSERT_NE(x, nullptr);
-  EXPECT_EQ(x->renamed_classes.examples, std::vector<std::string>{"o.a.b"});
+  EXPECT_EQ(x->renamed_classes.examples, std::vector<std::string>{"o.a.b (loads api.myendpoint.io)"});
   EXPECT_EQ(x->confidence, Confidence::kMedium);
   ASSERT_NE(x->UsableAccess("location"), nullptr);
   EXPECT_TRUE(AnyContains(x->UsableAccess("location")->call_sites.examples, "o.a.b.a() -> LocationManager.getLastKnownLocation"));
@@ -521,6 +522,13 @@ TEST(SdkDetection, RenamedCodeCarriesItsDataAccess) {
   EXPECT_EQ(f->subject, "vigie:xmode");
   // The app's own class, which loads no SDK host, stays the app's.
   EXPECT_EQ(x->renamed_classes.count, 1u);
+  // A renamed push SDK, known by the manifest key its code reads: the app
+  // declares Pushwoosh's meta-data key and a renamed class loads it.
+  const SdkFinding* push = Find(r, "vigie:pushwoosh");
+  ASSERT_NE(push, nullptr);
+  EXPECT_EQ(push->renamed_classes.examples, std::vector<std::string>{"o.c.d (loads key com.pushwoosh.appid)"});
+  EXPECT_EQ(push->confidence, Confidence::kMedium) << "renamed code and its manifest entry";
+  EXPECT_EQ(push->basis, "manifest + renamed code: classes no package names load strings only this SDK holds");
 }
 
 // The traps of issue 16, each built by smali and aapt: no SDK may come of

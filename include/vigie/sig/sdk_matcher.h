@@ -82,6 +82,10 @@ class SdkMatcher {
   /// else by the longest package prefix), meta-data key, or permission.
   void MatchComponent(std::string_view class_name, const std::function<void(uint32_t)>& fn) const;
   void MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const;
+  /// The one SDK whose meta-data key the string `s` of the app's code is,
+  /// or UINT32_MAX: code that loads it reads that SDK's configuration.
+  /// Most strings are turned down by their length alone.
+  uint32_t SdkOfKey(std::string_view s) const;
   void MatchPermission(std::string_view permission, const std::function<void(uint32_t)>& fn) const;
 
  private:
@@ -98,7 +102,14 @@ class SdkMatcher {
   // ("com", "io") of that length: bit (c | 0x20) % 32, so case-blind.
   std::array<uint32_t, 65> host_top_labels_{};
   static uint32_t LabelStartBit(char c) { return uint32_t{1} << ((static_cast<unsigned char>(c) | 0x20) % 32); }
-  std::unordered_map<std::string, std::vector<uint32_t>> meta_data_, permissions_;
+  // Looked up by string_view: asking about a string of the app copies nothing.
+  struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using KeyMap = std::unordered_map<std::string, std::vector<uint32_t>, ViewHash, std::equal_to<>>;
+  KeyMap meta_data_, permissions_;
+  std::vector<bool> meta_data_lengths_;  // Whether some key has this length.
   // Exodus signatures: dotted literals by their anchors (wildcard_literals.h),
   // anything else as regexes.
   WildcardLiterals exodus_literals_;
