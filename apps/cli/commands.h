@@ -18,7 +18,11 @@ enum ExitCode : int {
 /// `vigie scan`: its arguments after the command name. Throws UsageError.
 int RunScanCommand(const std::vector<std::string_view>& args);
 
-/// The one-line summary of `vigie scan`, for the main help.
+/// `vigie profile`: builds an SDK binary's structural profile.
+int RunProfileCommand(const std::vector<std::string_view>& args);
+
+/// The one-line summaries of the commands, for the main help.
 extern const char* const kScanSummary;
+extern const char* const kProfileSummary;
 
 }  // namespace vigie::cli

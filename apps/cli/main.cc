@@ -15,12 +15,14 @@ using namespace vigie::cli;
 std::string MainHelp() {
   return std::string("Vigie: offline privacy auditor for mobile apps\n"
                      "Usage: vigie scan [OPTIONS] FILE...\n"
+                     "       vigie profile [OPTIONS] SDK.jar|.aar|.dex|.apk\n"
                      "       vigie --version\n"
                      "       vigie --help\n"
                      "\n"
                      "Commands:\n"
                      "  scan                        ") +
-         kScanSummary + "\n\nRun 'vigie scan --help' for the scan's options.\n";
+         kScanSummary + "\n  profile                     " + kProfileSummary +
+         "\n\nRun 'vigie scan --help' or 'vigie profile --help' for their options.\n";
 }
 
 int Usage(const std::string& message) {
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "scan") return RunScanCommand({args.begin() + 1, args.end()});
+    if (args[0] == "profile") return RunProfileCommand({args.begin() + 1, args.end()});
     return Usage("unknown command '" + std::string(args[0]) + "'");
   } catch (const UsageError& e) {
     return Usage(e.what());

@@ -184,6 +184,32 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
   });
 }
 
+std::vector<uint32_t> ClassFileApiRules(const classfile::ClassFile& c) {
+  const auto& rules = ApiRules();
+  static const std::unordered_map<std::string, std::vector<uint32_t>> by_member = [&] {
+    std::unordered_map<std::string, std::vector<uint32_t>> m;
+    for (uint32_t i = 0; i < rules.size(); ++i) m[rules[i].member].push_back(i);
+    return m;
+  }();
+  std::vector<uint32_t> out;
+  std::string member;
+  for (const auto& r : c.member_refs()) {
+    member.assign("L").append(r.owner).append(";->").append(r.name);
+    if (auto it = by_member.find(member); it != by_member.end())
+      out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::erase_if(out, [&](uint32_t rule) {
+    const std::string& needs = rules[rule].with_string;
+    if (needs.empty()) return false;
+    bool loaded = false;
+    c.ForEachStringConstant([&](std::string_view s) { loaded |= s == needs; });
+    return !loaded;
+  });
+  return out;
+}
+
 std::string MethodDisplayName(const dex::DexFile& dex, uint32_t method_idx) {
   dex::MethodId id = dex.method_id(method_idx);
   std::string name = dex::DescriptorToJavaName(dex.TypeDescriptor(id.class_idx));

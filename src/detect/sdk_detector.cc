@@ -1,6 +1,8 @@
 #include "vigie/detect/sdk_detector.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <tuple>
 #include <iterator>
 #include <unordered_map>
 #include <unordered_set>
@@ -8,9 +10,18 @@
 #include "vigie/base/limits.h"
 #include "vigie/detect/data_access.h"
 #include "vigie/exodus/dex_matches.h"
+#include "vigie/profile/class_shape.h"
 
 namespace vigie::detect {
 namespace {
+
+// A structure match makes a finding when this many app classes, sharing
+// this much feature weight (profile_index.h), match one profile of the SDK
+// with this mean score; with kStrongStructureClasses it is "medium".
+constexpr size_t kMinStructureClasses = 3;
+constexpr double kMinStructureShared = 120;
+constexpr double kMinStructureSimilarity = 0.8;
+constexpr uint32_t kStrongStructureClasses = 20;
 
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
@@ -81,8 +92,8 @@ void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted,
   else if (StartsLikeSecret(s)) AppendFinds(s, /*urls=*/false, finds);
 }
 
-// Renamed code: a class that no package names, yet loads a string only one
-// SDK's code holds (a host it owns, one of its manifest keys) that none of
+// Renamed code: a class that no package names and no profile matches, yet
+// loads a string only one SDK's code holds (a host it owns, one of its manifest keys) that none of
 // the SDKs' own classes loads, is taken as that SDK's code, with the string
 // as evidence (docs/sdk-kb.md, "Renamed code"). Its calls then count as the
 // SDK's data access. An SDK whose classes this DEX names already is left
@@ -90,7 +101,8 @@ void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted,
 // rest of the code is walked only when a string points at code no name
 // shows.
 void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
-                          const std::vector<std::pair<uint32_t, uint32_t>>& owned, DexEvidence& out,
+                          const std::vector<std::pair<uint32_t, uint32_t>>& owned,
+                          const std::vector<bool>& structure_hits, DexEvidence& out,
                           const std::vector<uint32_t>& host_strings,
                           const std::vector<std::pair<uint32_t, uint32_t>>& key_strings,
                           std::unordered_map<uint32_t, uint32_t>& string_owner) {
@@ -110,7 +122,7 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
     if (!string_owner.count(idx) && !named.count(sdk))
       orphan.try_emplace(idx, sdk, "key " + std::string(dex.String(idx).value_or("")));
   if (orphan.empty()) return;
-  std::vector<bool> is_owned(dex.class_count());
+  std::vector<bool> is_owned = structure_hits;  // Structure speaks for those.
   for (const auto& [class_def, sdk] : owned) is_owned[class_def] = true;
   std::vector<ApiUse> uses;
   std::vector<std::pair<uint32_t, uint32_t>> refs;
@@ -132,6 +144,50 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
     for (const ApiUse& use : uses) out.api_calls.push_back({sdk, use.rule, MethodDisplayName(dex, use.method_idx)});
     for (auto [unused, idx] : refs) string_owner.try_emplace(idx, sdk);
   }
+}
+
+// Renamed code by structure: each class no package names is shaped and
+// looked up in the SDK profiles. A hit ties the class to the SDK for its
+// strings (as a named class would) and keeps its calls; the detector
+// decides over the whole input whether the hits make a finding. Returns
+// the classes hit, which endpoint attribution then leaves alone.
+std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
+                                 const std::vector<std::pair<uint32_t, uint32_t>>& owned,
+                                 const std::vector<bool>& found_in, std::unordered_map<uint32_t, uint32_t>& string_owner,
+                                 DexEvidence& out) {
+  std::vector<bool> hit_classes(dex.class_count());
+  const profile::ProfileIndex* profiles = matcher.profiles();
+  if (!profiles) return hit_classes;
+  std::vector<bool> tied(dex.class_count());
+  for (const auto& [class_def, sdk] : owned) tied[class_def] = true;
+  // Every unnamed class is shaped first: together they are the app's
+  // background (profile_index.h).
+  profile::DexShaper shaper(dex);
+  std::vector<profile::Shape> shapes(dex.class_count());
+  profile::ProfileIndex::Background background;
+  for (uint32_t i = 0; i < dex.class_count(); ++i)
+    if (!tied[i]) background.Add(shapes[i] = shaper.Of(i));
+  std::vector<ApiUse> uses;
+  std::vector<std::pair<uint32_t, uint32_t>> string_refs;
+  for (uint32_t i = 0; i < dex.class_count(); ++i) {
+    if (tied[i]) continue;
+    std::string name = dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx));
+    if (!profile::LooksRenamed(name)) continue;
+    const auto match = profiles->Match(shapes[i], background);
+    if (!match) continue;
+    const uint32_t sdk = matcher.ProfileSdk(match->profile);
+    if (sdk == kNoSdk) continue;
+    hit_classes[i] = true;
+    StructureHit hit{sdk, match->profile, match->klass, match->shared, match->score, match->strong, std::move(name), {}};
+    uses.clear();
+    string_refs.clear();
+    index.CollectUses(i, uses, found_in.empty() ? nullptr : &string_refs);
+    for (const ApiUse& use : uses) hit.calls.emplace_back(use.rule, MethodDisplayName(dex, use.method_idx));
+    for (auto [unused, idx] : string_refs)
+      if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
+    out.structure.push_back(std::move(hit));
+  }
+  return hit_classes;
 }
 
 }  // namespace
@@ -188,7 +244,8 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
     for (auto [unused, idx] : string_refs)
       if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
   }
-  AttributeRenamedCode(matcher, dex, index, owned, out, host_strings, key_strings, string_owner);
+  const std::vector<bool> structure_hits = MatchStructure(matcher, dex, index, owned, found_in, string_owner, out);
+  AttributeRenamedCode(matcher, dex, index, owned, structure_hits, out, host_strings, key_strings, string_owner);
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
   for (size_t k = 0; k < out.hosts.size(); ++k)
@@ -298,6 +355,7 @@ void SdkDetector::AddDex(const DexEvidence& evidence) {
   exodus_hits_.insert(exodus_hits_.end(), evidence.exodus_hits.begin(), evidence.exodus_hits.end());
   for (const auto& call : evidence.api_calls) AddDataAccess(call.sdk, call.rule, call.caller);
   for (const auto& f : evidence.finds) AddFind(f, evidence.where);
+  structure_.insert(structure_.end(), evidence.structure.begin(), evidence.structure.end());
 }
 
 void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::ClassFile* parsed) {
@@ -316,10 +374,29 @@ void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::Cla
   if (parsed) {
     std::vector<std::string> hosts;
     std::vector<StringFind> found;
-    parsed->ForEachStringConstant([&](std::string_view s) { ScanString(matcher_, s, HasDot(s), hosts, found); });
+    std::vector<std::string> keys;  // SDKs' manifest keys the class loads.
+    parsed->ForEachStringConstant([&](std::string_view s) {
+      ScanString(matcher_, s, HasDot(s), hosts, found);
+      if (HasDot(s) && matcher_.SdkOfKey(s) != kNoSdk) keys.emplace_back(s);
+    });
     const std::string where = std::string(entry_name) + ".class";
-    for (const auto& f : found) AddFind({f.text, f.secret, last}, where);
-    for (const auto& host : hosts) AddHost(host, last);
+    const std::string java = JavaName(name);
+    std::vector<std::pair<uint32_t, std::string>> calls;
+    for (uint32_t rule : ClassFileApiRules(*parsed)) calls.emplace_back(rule, java);
+    if (last != kNoSdk) {
+      for (const auto& f : found) AddFind({f.text, f.secret, last}, where);
+      for (const auto& host : hosts) AddHost(host, last);
+      for (const auto& [rule, caller] : calls) AddDataAccess(last, rule, caller);
+      jvm_owned_strings_.insert(hosts.begin(), hosts.end());
+      jvm_owned_strings_.insert(keys.begin(), keys.end());
+    } else {
+      // Unnamed: its structure may tie it to an SDK, as a name would, once
+      // every class is read and the app's background known; else its
+      // strings may (FinishJvm).
+      JvmCandidate c{java, profile::ShapeOfClassFile(*parsed), std::move(hosts), std::move(keys), std::move(calls), {}, where};
+      for (auto& f : found) c.finds.push_back(std::move(f));
+      jvm_unowned_.push_back(std::move(c));
+    }
   }
   // Exodus' tooling applies its regexes to JAR entry names directly.
   if (matcher_.has_exodus()) jar_entry_names_.Add(entry_name);
@@ -390,6 +467,108 @@ void SdkDetector::ResolveDataAccess(SdkFinding& f) const {
                    [](const DataAccess& a, const DataAccess& b) { return KindRank(a.kind) < KindRank(b.kind); });
 }
 
+void SdkDetector::FinishJvm() {
+  // Structure first, against the background of every unnamed class.
+  const profile::ProfileIndex* profiles = matcher_.profiles();
+  profile::ProfileIndex::Background background;
+  if (profiles)
+    for (const JvmCandidate& c : jvm_unowned_) background.Add(c.shape);
+  for (JvmCandidate& c : jvm_unowned_) {
+    uint32_t sdk = kNoSdk;
+    if (profiles && profile::LooksRenamed(c.name))
+      if (const auto match = profiles->Match(c.shape, background))
+        if (sdk = matcher_.ProfileSdk(match->profile); sdk != kNoSdk)
+          structure_.push_back(
+              {sdk, match->profile, match->klass, match->shared, match->score, match->strong, c.name, c.calls});
+    for (const auto& f : c.finds) AddFind({f.text, f.secret, sdk}, c.where);
+    for (const auto& host : c.hosts) AddHost(host, sdk);
+    if (sdk != kNoSdk) c.hosts.clear(), c.keys.clear();
+  }
+  // Then, as AttributeRenamedCode does per DEX: a string one SDK holds that
+  // none of the SDKs' named classes loads ties the classes loading it to
+  // that SDK, unless the SDK is named already.
+  for (const JvmCandidate& c : jvm_unowned_) {
+    std::vector<std::string_view> strings(c.hosts.begin(), c.hosts.end());
+    strings.insert(strings.end(), c.keys.begin(), c.keys.end());
+    for (std::string_view s : strings) {
+      if (jvm_owned_strings_.count(std::string(s))) continue;
+      uint32_t sdk = matcher_.SdkOfKey(s), owners = sdk == kNoSdk ? 0 : 1;
+      const bool key = owners == 1;
+      if (!key)
+        matcher_.MatchHost(s, [&](uint32_t one, bool shared) {
+          if (!shared) ++owners, sdk = one;
+        });
+      if (owners != 1) continue;
+      if (auto it = findings_.find(sdk); it != findings_.end() && it->second.classes.count) continue;
+      Finding(sdk).renamed_classes.Add(c.name + " (loads " + (key ? "key " : "") + std::string(s) + ")");
+      for (const auto& [rule, caller] : c.calls) AddDataAccess(sdk, rule, caller);
+      break;
+    }
+  }
+  jvm_unowned_.clear();
+}
+
+void SdkDetector::FinishStructure() {
+  const profile::ProfileIndex* profiles = matcher_.profiles();
+  if (!profiles || structure_.empty()) return;
+  // One app class per profile class: the best-scoring one.
+  std::sort(structure_.begin(), structure_.end(), [](const StructureHit& a, const StructureHit& b) {
+    return std::tie(a.sdk, a.profile, a.klass, b.score, b.shared) < std::tie(b.sdk, b.profile, b.klass, a.score, a.shared);
+  });
+  structure_.erase(std::unique(structure_.begin(), structure_.end(),
+                               [](const StructureHit& a, const StructureHit& b) {
+                                 return a.sdk == b.sdk && a.profile == b.profile && a.klass == b.klass;
+                               }),
+                   structure_.end());
+  for (size_t i = 0; i < structure_.size();) {
+    const uint32_t sdk = structure_[i].sdk;
+    size_t end = i;
+    while (end < structure_.size() && structure_[end].sdk == sdk) ++end;
+    // The SDK's versions are profiled apart: the one sharing most explains
+    // the code, and its hits are the evidence.
+    std::map<uint32_t, double> shared_by_profile;
+    for (size_t k = i; k < end; ++k) shared_by_profile[structure_[k].profile] += structure_[k].shared;
+    const uint32_t best = std::max_element(shared_by_profile.begin(), shared_by_profile.end(),
+                                           [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    // Strong hits of that profile decide; weak ones (small classes) of any
+    // of the SDK's profiles only follow.
+    std::vector<const StructureHit*> hits;
+    std::unordered_set<std::string_view> classes;
+    double shared = 0, weighted = 0;
+    size_t strong = 0;
+    for (size_t k = i; k < end; ++k) {
+      const StructureHit& h = structure_[k];
+      if (!h.strong || h.profile != best || !classes.insert(h.app_class).second) continue;
+      hits.push_back(&h);
+      ++strong;
+      shared += h.shared;
+      weighted += double{h.shared} * h.score;
+    }
+    for (size_t k = i; k < end; ++k)
+      if (!structure_[k].strong && classes.insert(structure_[k].app_class).second) hits.push_back(&structure_[k]);
+    i = end;
+    const auto named = findings_.find(sdk);
+    if (named != findings_.end() && named->second.classes.count) continue;  // Its code is named: no guess needed.
+    if (strong < kMinStructureClasses || shared < kMinStructureShared) continue;
+    const double similarity = weighted / shared;
+    if (similarity < kMinStructureSimilarity) continue;
+    std::sort(hits.begin(), hits.end(), [](const StructureHit* a, const StructureHit* b) { return a->shared > b->shared; });
+    SdkFinding& f = Finding(sdk);
+    const profile::Profile& p = profiles->profiles()[best];
+    f.structure = StructureMatch{p.binary, similarity, static_cast<uint32_t>(hits.size()),
+                                 static_cast<uint32_t>(p.classes.size())};
+    std::stable_partition(hits.begin(), hits.end(), [](const StructureHit* h) { return h->strong; });
+    for (const StructureHit* h : hits) {
+      char score[16];
+      std::snprintf(score, sizeof score, "%.2f", h->score);
+      const profile::Profile& theirs = profiles->profiles()[h->profile];
+      f.renamed_classes.Add(h->app_class + " (structure of " + theirs.classes[h->klass].name + ", " + score + ")");
+      for (const auto& [rule, caller] : h->calls) AddDataAccess(sdk, rule, caller);
+    }
+  }
+  structure_.clear();
+}
+
 std::vector<SdkFinding> SdkDetector::Finish() {
   session_.MatchExodusNames(jar_entry_names_, [&](uint32_t sdk, size_t i) {
     exodus_hits_.emplace_back(sdk, std::string(jar_entry_names_.name(i)));
@@ -400,11 +579,14 @@ std::vector<SdkFinding> SdkDetector::Finish() {
   std::sort(exodus_hits_.begin(), exodus_hits_.end());
   exodus_hits_.erase(std::unique(exodus_hits_.begin(), exodus_hits_.end()), exodus_hits_.end());
   for (const auto& [sdk, name] : exodus_hits_) Finding(sdk).classes.Add(name);
+  FinishJvm();
+  FinishStructure();
   std::vector<SdkFinding> out;
   for (auto& [sdk, f] : findings_) {
     ResolveDataAccess(f);
     const bool code = f.classes.count > 0, strings = f.strings.count > 0, manifest = f.manifest.count > 0;
     const bool renamed = !code && f.renamed_classes.count > 0;
+    const bool structure = renamed && f.structure.has_value();
     // Only code (by name, or renamed code loading the SDK's own strings) or
     // the SDK's own hosts make a finding. Manifest entries without code are
     // configuration the SDK would read, shared hosts are other SDKs' too,
@@ -418,14 +600,23 @@ std::vector<SdkFinding> SdkDetector::Finish() {
     for (size_t i = 0; i < kinds.size(); ++i) f.basis += (i ? " + " : "") + kinds[i];
     if (code && (strings || manifest)) {
       f.confidence = Confidence::kHigh;
-    } else if (code || (strings && manifest) || (renamed && (strings || manifest))) {
+    } else if (code || (strings && manifest) || (renamed && (strings || manifest)) ||
+               (structure && f.structure->classes >= kStrongStructureClasses)) {
       // Code alone; or, without code by name, two of its own hosts, its
-      // manifest entries and renamed classes loading its strings.
+      // manifest entries and renamed classes loading its strings; or a
+      // structure match of many classes.
       f.confidence = Confidence::kMedium;
     } else {
       f.confidence = Confidence::kLow;
     }
-    if (renamed) f.basis += ": classes no package names load strings only this SDK holds";
+    if (structure) {
+      char similarity[16];
+      std::snprintf(similarity, sizeof similarity, "%.2f", f.structure->similarity);
+      f.basis += std::string(": structure match, similarity ") + similarity;
+      if (f.renamed_classes.count > f.structure->classes) f.basis += ", and endpoint match";
+    } else if (renamed) {
+      f.basis += ": endpoint match (classes no package names load strings only this SDK holds)";
+    }
     else if (!code && !manifest) f.basis += " only: its code may be renamed or obfuscated";
     out.push_back(std::move(f));
   }

@@ -2,6 +2,7 @@
 
 #include "embedded_pipeline.h"
 #include "vigie/exodus/importer.h"
+#include "vigie/profile/profile.h"
 #include "vigie/sig/db_codec.h"
 
 namespace vigie {
@@ -36,7 +37,14 @@ Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
     if (auto error = sig::ImportFile(path, format + ":" + path, parse, db)) return *error;
   }
   if (!db.sdks.empty() || !db.sources.empty()) {
-    auto matcher = sig::SdkMatcher::Compile(std::move(db));
+    // The profiles name KB SDKs: without the built-in KB they find nothing.
+    std::shared_ptr<const profile::ProfileIndex> profiles;
+    if (spec.builtin_kb && spec.profiles) {
+      auto parsed = profile::ParseProfiles(embedded::kProfilesTxt, "built-in profiles");
+      if (!parsed) return parsed.error();
+      profiles = std::make_shared<const profile::ProfileIndex>(profile::ProfileIndex::Build(std::move(*parsed)));
+    }
+    auto matcher = sig::SdkMatcher::Compile(std::move(db), std::move(profiles));
     if (!matcher) return matcher.error();
     k.signatures = std::move(*matcher);
   }

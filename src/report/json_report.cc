@@ -86,6 +86,15 @@ void WriteSdk(JsonWriter& w, const SdkFinding& f) {
   WriteEvidence(w, "manifest", f.manifest);
   WriteEvidence(w, "permissions", f.permissions);
   w.EndObject();
+  w.Key("structure");
+  if (f.structure) {
+    w.BeginObject().Field("profile", f.structure->profile);
+    w.Key("similarity").Fraction(f.structure->similarity);
+    w.Key("classes").Number(f.structure->classes).Key("profile_classes").Number(f.structure->profile_classes);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   w.Key("data_access").BeginArray();
   for (const auto& d : f.data_access) {
     w.BeginObject().Field("kind", d.kind).Field("apis", d.apis);

@@ -128,6 +128,14 @@ JsonWriter& JsonWriter::Signed(int64_t n) {
   return *this;
 }
 
+JsonWriter& JsonWriter::Fraction(double x) {
+  BeforeValue();
+  if (!(x >= 0 && x <= 1e9)) x = 0;  // NaN and nonsense never reach the output.
+  char buf[32];
+  out_.append(buf, std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, 2).ptr);
+  return *this;
+}
+
 JsonWriter& JsonWriter::Unsigned(uint64_t n) {
   BeforeValue();
   char buf[24];

@@ -181,8 +181,15 @@ void WriteSdks(Writer& w, const ScanResult& r) {
       vendor = " — " + Clean(v.name) + (facts.empty() ? "" : " (" + Clean(fmt::format("{}", fmt::join(facts, ", "))) + ")");
     }
     w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, ConfidenceName(f.confidence), f.basis);
+    if (f.renamed_classes.count)
+      w.Line("      {}", w.Dim("renamed code: classes an obfuscator renamed, tied to this SDK by what renaming keeps "
+                             "(the hosts and keys they load, or their structure next to the SDK's published binary)"));
+    if (f.structure)
+      w.Line("      {}", w.Dim(fmt::format("structure: {} classes match {} ({} classes), similarity {:.2f}",
+                                           f.structure->classes, Clean(f.structure->profile),
+                                           f.structure->profile_classes, f.structure->similarity)));
     for (auto [list, what] : {std::pair{&f.classes, "classes"},
-                              std::pair{&f.renamed_classes, "renamed classes that load its hosts"},
+                              std::pair{&f.renamed_classes, "renamed classes"},
                               std::pair{&f.strings, "hosts"},
                               std::pair{&f.shared_strings, "shared hosts (support only)"},
                               std::pair{&f.manifest, "manifest entries"},

@@ -71,8 +71,19 @@ std::string ToSlashes(std::string dotted) {
 
 }  // namespace
 
-Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db) {
+Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db,
+                                                              std::shared_ptr<const profile::ProfileIndex> profiles) {
   auto m = std::shared_ptr<SdkMatcher>(new SdkMatcher());
+  if (profiles && !profiles->empty()) {
+    std::unordered_map<std::string_view, uint32_t> by_id;
+    for (uint32_t i = 0; i < db.sdks.size(); ++i) by_id.emplace(db.sdks[i].id, i);
+    for (const auto& p : profiles->profiles()) {
+      // Profiles name KB ids; a database read with another prefix has none.
+      const auto it = by_id.find("vigie:" + p.sdk);
+      m->profile_sdks_.push_back(it == by_id.end() ? kNobody : it->second);
+    }
+    m->profiles_ = std::move(profiles);
+  }
   std::vector<std::pair<std::string, uint32_t>> exodus, kb;
   size_t packages = 0, hosts = 0, components = 0;
   for (const SdkSignature& s : db.sdks) {

@@ -495,7 +495,7 @@ TEST(SdkDetection, RenamedCodeIsStillFoundByItsEndpoints) {
             std::vector<std::string>{"a.a.a (loads launches.appsflyer.com)"});
   EXPECT_EQ(af->confidence, Confidence::kMedium) << "renamed code loading its own hosts, never high";
   EXPECT_EQ(af->permissions.count, 1u);
-  EXPECT_EQ(af->basis, "network strings + renamed code: classes no package names load strings only this SDK holds");
+  EXPECT_EQ(af->basis, "network strings + renamed code: endpoint match (classes no package names load strings only this SDK holds)");
   EXPECT_EQ(Find(r, "vigie:xmode"), nullptr) << "no endpoint string: renamed X-Mode code is not claimed";
   bool appsflyer = false;
   for (const auto& rec : r.recipients) appsflyer |= rec.vendor_id == "appsflyer" && rec.confidence == Confidence::kMedium;
@@ -528,7 +528,7 @@ TEST(SdkDetection, RenamedCodeCarriesItsDataAccess) {
   ASSERT_NE(push, nullptr);
   EXPECT_EQ(push->renamed_classes.examples, std::vector<std::string>{"o.c.d (loads key com.pushwoosh.appid)"});
   EXPECT_EQ(push->confidence, Confidence::kMedium) << "renamed code and its manifest entry";
-  EXPECT_EQ(push->basis, "manifest + renamed code: classes no package names load strings only this SDK holds");
+  EXPECT_EQ(push->basis, "manifest + renamed code: endpoint match (classes no package names load strings only this SDK holds)");
 }
 
 // The traps of issue 16, each built by smali and aapt: no SDK may come of

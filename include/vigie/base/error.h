@@ -63,6 +63,7 @@ namespace vigie {
   X(kDexBadClass, "dex.bad_class", "a class definition or class data is malformed")           \
   X(kDexTooMany, "dex.too_many", "more DEX files than limits::kMaxDexFiles")                   \
   X(kClassFileMalformed, "classfile.malformed", "a JVM .class file is malformed")              \
+  X(kProfileMalformed, "profile.malformed", "an SDK profile (data/profiles, vigie profile) is malformed")  \
   X(kSignatureDb, "signatures.invalid", "a signature database could not be loaded or compiled")  \
   X(kRules, "rules.invalid", "a rules file or knowledge table could not be parsed, or cannot hold as written") \
   X(kDeepSkipped, "deep.skipped", "--deep left an asset or native library unread (limits.h)")      \

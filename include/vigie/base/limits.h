@@ -112,6 +112,18 @@ inline constexpr uint64_t kMaxArscSize = 256ull << 20;
 /// Reference hops followed when a resource value points to another resource.
 inline constexpr int kMaxResourceIndirections = 8;
 
+// ---- SDK profiles (renamed code) ------------------------------------------
+
+/// Classes and feature hashes one profile may hold. The largest SDKs have a
+/// few thousand classes of a few hundred features; these bound a crafted
+/// profile file.
+inline constexpr uint64_t kMaxProfileClasses = 100'000;
+inline constexpr uint64_t kMaxProfileFeatures = 20'000'000;
+
+/// Candidate profile classes scored in full per app class: a class that
+/// shares rare features with more than this many is generic code.
+inline constexpr size_t kMaxProfileCandidates = 16;
+
 // ---- Reporting ------------------------------------------------------------
 
 /// Diagnostics kept per input; further ones are counted, not stored, so a

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "vigie/base/error.h"
+#include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 
 namespace vigie::detect {
@@ -66,6 +67,12 @@ class DexApiIndex {
   // linear scan beats hashing on every const-string of the walk.
   std::vector<std::pair<uint32_t, std::string_view>> strings_;
 };
+
+/// The rules a JVM class's code uses, sorted: the listed members its
+/// constant pool references (a class file names a member once for the
+/// whole class, not per method), less those whose with_string the class
+/// never loads.
+std::vector<uint32_t> ClassFileApiRules(const classfile::ClassFile& c);
 
 /// "io.mysdk.Loc.start()": a readable name for method `method_idx`.
 std::string MethodDisplayName(const dex::DexFile& dex, uint32_t method_idx);

@@ -25,6 +25,7 @@
 #include "vigie/model/endpoints.h"
 #include "vigie/model/manifest.h"
 #include "vigie/model/sdk.h"
+#include "vigie/profile/class_shape.h"
 #include "vigie/sig/sdk_matcher.h"
 
 namespace vigie::detect {
@@ -37,6 +38,17 @@ struct StringFind {
   std::string text;
   const SecretRule* secret = nullptr;  ///< Null for a URL.
   uint32_t sdk = kNoSdk;               ///< The SDK whose class loads the string.
+};
+
+/// An app class whose structure matches a class of an SDK's profile.
+struct StructureHit {
+  uint32_t sdk = kNoSdk;
+  uint32_t profile = 0;  ///< Index into the matcher's profiles.
+  uint32_t klass = 0;    ///< The profile class it matches.
+  float shared = 0, score = 0;
+  bool strong = false;    ///< Counts towards finding the SDK (profile_index.h).
+  std::string app_class;  ///< Dotted.
+  std::vector<std::pair<uint32_t, std::string>> calls;  ///< Its data_access.tsv calls: (rule, caller).
 };
 
 /// What one DEX file shows of the SDKs in it.
@@ -62,6 +74,10 @@ struct DexEvidence {
   };
   std::vector<ApiCall> api_calls;
   std::vector<StringFind> finds;  ///< In string order.
+  /// Classes neither names nor strings tie to an SDK, matched by structure
+  /// against the SDK profiles. Whether they make a finding is decided over
+  /// the whole input.
+  std::vector<StructureHit> structure;
 };
 
 /// Reads `dex` (archive entry `entry_name`, its path inside its own archive)
@@ -71,7 +87,9 @@ struct DexEvidence {
 ///  - its strings for hosts a signature covers, URLs and secrets, each
 ///    URL or secret credited to the SDK whose class loads it;
 ///  - the code of the SDKs' classes for calls of data_access.tsv's APIs;
-///  - with Exodus signatures, Exodus' class set (exodus/dex_matches.h).
+///  - with Exodus signatures, Exodus' class set (exodus/dex_matches.h);
+///  - with SDK profiles, the structure of the classes nothing else ties to
+///    an SDK.
 /// Thread-safe across sessions.
 DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session);
 
@@ -130,6 +148,22 @@ class SdkDetector {
   // which Exodus matches as they are, are matched at the end.
   std::vector<std::pair<uint32_t, std::string>> exodus_hits_;
   sig::NameList jar_entry_names_;
+  std::vector<StructureHit> structure_;  // Over the whole input, for FinishStructure.
+  // JVM classes no package names: settled once every class has been read
+  // (FinishJvm), by their structure, else by their strings.
+  struct JvmCandidate {
+    std::string name;
+    profile::Shape shape;
+    std::vector<std::string> hosts;  // Hosts some signature covers.
+    std::vector<std::string> keys;   // SDKs' manifest keys.
+    std::vector<std::pair<uint32_t, std::string>> calls;
+    std::vector<StringFind> finds;
+    std::string where;
+  };
+  std::vector<JvmCandidate> jvm_unowned_;
+  std::unordered_set<std::string> jvm_owned_strings_;  // Loaded by some SDK's named class.
+  void FinishJvm();
+  void FinishStructure();
   std::unordered_map<std::string, bool> hosts_seen_;  // Host -> counted as the SDK's own.
   std::unordered_set<std::string> requested_;  // The app's uses-permission names.
   std::optional<int> target_sdk_;

@@ -45,6 +45,17 @@ struct DataAccess {
   bool background = false;
 };
 
+/// Renamed code matched by its structure against an SDK profile
+/// (docs/renamed-code.md).
+struct StructureMatch {
+  std::string profile;  ///< The SDK binary the profile was built from, "pushwoosh_v6.7.58.aar".
+  /// How alike the matched classes are to the profile's, 0..1: the mean of
+  /// their scores, weighted by what they share.
+  double similarity = 0;
+  uint32_t classes = 0;          ///< App classes matched.
+  uint32_t profile_classes = 0;  ///< Classes the profile holds.
+};
+
 /// One third-party SDK found in the input, with the evidence for it.
 struct SdkFinding {
   std::string id;  ///< Signature id: "vigie:appsflyer", "exodus:12".
@@ -57,8 +68,12 @@ struct SdkFinding {
   std::string source;      ///< The database that recognised it.
   EvidenceList classes;    ///< Class names (defined classes, or Exodus' class set).
   /// Classes no package of the SDK names, taken as its renamed code because
-  /// they load a host it owns. Never "high" on their own.
+  /// they load a string only it holds (a host it owns, one of its manifest
+  /// keys) or because their structure matches its profile. Never "high" on
+  /// their own.
   EvidenceList renamed_classes;
+  /// Set when renamed classes matched the SDK's profile by structure.
+  std::optional<StructureMatch> structure;
   EvidenceList strings;    ///< Hosts the SDK owns, in DEX strings, class constants, meta-data and string resources.
   /// Hosts the SDK shares with others or with a platform. Supporting
   /// evidence only, like `permissions`.

@@ -17,6 +17,9 @@ namespace vigie {
 /// Which knowledge to load.
 struct KnowledgeSpec {
   bool builtin_kb = true;  ///< Vigie's SDK knowledge base (data/sdk_kb.json).
+  /// With the built-in KB, its SDK profiles (data/profiles/), which find
+  /// renamed code by its structure.
+  bool profiles = true;
   /// Signature databases to import, in order: (format, path), e.g.
   /// ("exodus", "trackers.json"). Formats: exodus, vigie.
   std::vector<std::pair<std::string, std::string>> signatures;

@@ -38,6 +38,8 @@ class JsonWriter {
     else if constexpr (std::is_signed_v<T>) return Signed(n);
     else return Unsigned(n);
   }
+  /// A fraction, written with two decimals ("0.93"): scores, not measurements.
+  JsonWriter& Fraction(double x);
   /// An array of strings.
   JsonWriter& Strings(const std::vector<std::string>& items);
 

@@ -18,6 +18,7 @@
 
 #include "vigie/base/error.h"
 #include "vigie/sig/name_list.h"
+#include "vigie/profile/profile_index.h"
 #include "vigie/sig/segment_trie.h"
 #include "vigie/sig/signature_db.h"
 #include "vigie/sig/wildcard_literals.h"
@@ -61,7 +62,10 @@ class SdkMatcher {
  public:
   /// Compiles `db`. Fails (signatures.invalid) when a regex does not compile,
   /// naming the SDK.
-  static Result<std::shared_ptr<const SdkMatcher>> Compile(SignatureDb db);
+  /// With `profiles`, code no package names is also matched by its
+  /// structure against those of the profiles whose SDK `db` holds.
+  static Result<std::shared_ptr<const SdkMatcher>> Compile(
+      SignatureDb db, std::shared_ptr<const profile::ProfileIndex> profiles = nullptr);
   ~SdkMatcher();
 
   const SignatureDb& db() const { return db_; }
@@ -87,6 +91,11 @@ class SdkMatcher {
   /// Most strings are turned down by their length alone.
   uint32_t SdkOfKey(std::string_view s) const;
   void MatchPermission(std::string_view permission, const std::function<void(uint32_t)>& fn) const;
+
+  /// The SDK profiles (renamed code), or null.
+  const profile::ProfileIndex* profiles() const { return profiles_.get(); }
+  /// The SDK of profile `p`, or UINT32_MAX when the database has no such SDK.
+  uint32_t ProfileSdk(uint32_t p) const { return p < profile_sdks_.size() ? profile_sdks_[p] : kNobody; }
 
  private:
   friend class MatchSession;
@@ -117,6 +126,8 @@ class SdkMatcher {
   void* exodus_db_ = nullptr;
   void* kb_db_ = nullptr;
   std::vector<uint32_t> anchor_ids_, exodus_ids_, kb_ids_;  // pattern id -> anchor id or sdk index
+  std::shared_ptr<const profile::ProfileIndex> profiles_;
+  std::vector<uint32_t> profile_sdks_;  // Profile -> SDK index, or kNobody.
 };
 
 }  // namespace vigie::sig

@@ -1,0 +1,67 @@
+// A class's shape: what of a class survives ProGuard and R8 renaming,
+// package flattening and access changes (docs/renamed-code.md). Names of
+// the app's own types, members and packages are what those tools change,
+// so a shape keeps only:
+//  - its superclass and interfaces when they are platform types;
+//  - its fields' and methods' types, with app types written "X";
+//  - the platform methods and fields its code uses, by full name;
+//  - the shapes of the app methods it calls;
+//  - its string constants.
+// Each is a 64-bit hash; a shape is their sorted set (fields and methods of
+// the same type count as many times as they occur). The same class gives
+// the same shape whether it is read from a DEX or a .class file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigie/format/classfile/class_file.h"
+#include "vigie/format/dex/dex_file.h"
+
+namespace vigie::profile {
+
+/// Sorted, unique feature hashes.
+using Shape = std::vector<uint64_t>;
+
+/// Whether internal name `name` ("android/location/LocationManager") is a
+/// platform type: part of the Java or Android platform every app links
+/// against, so no obfuscator renames it. The support library and androidx
+/// are not: they are shipped, and shrunk, with the app.
+bool IsPlatformType(std::string_view name);
+
+/// `descriptor` with every non-platform class type written "X":
+/// "(Lcom/foo/Bar;[Ljava/lang/String;I)V" -> "(X[Ljava/lang/String;I)V".
+std::string AbstractDescriptor(std::string_view descriptor);
+
+/// Whether a class name ("a.b.c$a", "com.x.aX") looks like an obfuscator
+/// renamed it: its outermost simple name has at most three letters or
+/// digits, as ProGuard and R8 name classes. A longer name is one its
+/// developers chose, which renamed SDK code does not keep (a library an
+/// SDK copied into its own package keeps its name where apps ship it).
+bool LooksRenamed(std::string_view dotted_name);
+
+/// The shape of a parsed .class file.
+Shape ShapeOfClassFile(const classfile::ClassFile& c);
+
+/// Shapes the classes of one DEX. Method and field references are hashed
+/// once per DEX and reused by every class that uses them.
+class DexShaper {
+ public:
+  explicit DexShaper(const dex::DexFile& dex);
+  /// The shape of class definition `class_def`.
+  Shape Of(uint32_t class_def);
+
+ private:
+  uint64_t MethodRef(uint32_t method_idx);
+  uint64_t FieldRef(uint32_t field_idx);
+  std::string Proto(uint32_t proto_idx) const;
+  // "com/foo/Bar" for type "Lcom/foo/Bar;"; arrays as they are.
+  std::string_view InternalName(uint32_t type_idx) const;
+
+  const dex::DexFile& dex_;
+  std::vector<uint64_t> method_refs_, field_refs_;  // 0: not hashed yet; 1: not a feature.
+};
+
+}  // namespace vigie::profile
