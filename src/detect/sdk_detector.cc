@@ -542,7 +542,7 @@ void SdkDetector::FinishStructure() {
       hits.push_back(&h);
       ++strong;
       shared += h.shared;
-      weighted += double{h.shared} * h.score;
+      weighted += static_cast<double>(h.shared) * h.score;
     }
     for (size_t k = i; k < end; ++k)
       if (!structure_[k].strong && classes.insert(structure_[k].app_class).second) hits.push_back(&structure_[k]);

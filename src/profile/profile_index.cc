@@ -52,7 +52,7 @@ ProfileIndex ProfileIndex::Build(std::vector<Profile> profiles) {
 }
 
 float ProfileIndex::Weight(uint32_t profile_count, uint32_t app_count, const Background& b) const {
-  const double docs = double{classes_} + b.classes;
+  const double docs = static_cast<double>(classes_) + b.classes;
   return static_cast<float>(std::log1p(docs / std::max(1u, profile_count + app_count)));
 }
 
