@@ -92,6 +92,15 @@ void ScanString(const sig::SdkMatcher& matcher, std::string_view s, bool dotted,
   else if (StartsLikeSecret(s)) AppendFinds(s, /*urls=*/false, finds);
 }
 
+// The one SDK that owns `host` (not as a shared host), or kNoSdk.
+uint32_t SoleOwner(const sig::SdkMatcher& matcher, std::string_view host) {
+  uint32_t sdk = kNoSdk, owners = 0;
+  matcher.MatchHost(host, [&](uint32_t s, bool shared) {
+    if (!shared) ++owners, sdk = s;
+  });
+  return owners == 1 ? sdk : kNoSdk;
+}
+
 // Renamed code: a class that no package names and no profile matches, yet
 // loads a string only one SDK's code holds (a host it owns, one of its manifest keys) that none of
 // the SDKs' own classes loads, is taken as that SDK's code, with the string
@@ -112,11 +121,8 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
   std::unordered_map<uint32_t, std::pair<uint32_t, std::string>> orphan;
   for (size_t k = 0; k < out.hosts.size(); ++k) {
     if (string_owner.count(host_strings[k])) continue;
-    uint32_t sdk = kNoSdk, owners = 0;
-    matcher.MatchHost(out.hosts[k].name, [&](uint32_t s, bool shared) {
-      if (!shared) ++owners, sdk = s;
-    });
-    if (owners == 1 && !named.count(sdk)) orphan.try_emplace(host_strings[k], sdk, out.hosts[k].name);
+    const uint32_t sdk = SoleOwner(matcher, out.hosts[k].name);
+    if (sdk != kNoSdk && !named.count(sdk)) orphan.try_emplace(host_strings[k], sdk, out.hosts[k].name);
   }
   for (const auto& [idx, sdk] : key_strings)
     if (!string_owner.count(idx) && !named.count(sdk))
@@ -467,6 +473,11 @@ void SdkDetector::ResolveDataAccess(SdkFinding& f) const {
                    [](const DataAccess& a, const DataAccess& b) { return KindRank(a.kind) < KindRank(b.kind); });
 }
 
+bool SdkDetector::NamedByCode(uint32_t sdk) const {
+  const auto it = findings_.find(sdk);
+  return it != findings_.end() && it->second.classes.count > 0;
+}
+
 void SdkDetector::FinishJvm() {
   // Structure first, against the background of every unnamed class.
   const profile::ProfileIndex* profiles = matcher_.profiles();
@@ -492,14 +503,11 @@ void SdkDetector::FinishJvm() {
     strings.insert(strings.end(), c.keys.begin(), c.keys.end());
     for (std::string_view s : strings) {
       if (jvm_owned_strings_.count(std::string(s))) continue;
-      uint32_t sdk = matcher_.SdkOfKey(s), owners = sdk == kNoSdk ? 0 : 1;
-      const bool key = owners == 1;
-      if (!key)
-        matcher_.MatchHost(s, [&](uint32_t one, bool shared) {
-          if (!shared) ++owners, sdk = one;
-        });
-      if (owners != 1) continue;
-      if (auto it = findings_.find(sdk); it != findings_.end() && it->second.classes.count) continue;
+      uint32_t sdk = matcher_.SdkOfKey(s);
+      const bool key = sdk != kNoSdk;
+      if (!key) sdk = SoleOwner(matcher_, s);
+      if (sdk == kNoSdk) continue;
+      if (NamedByCode(sdk)) continue;
       Finding(sdk).renamed_classes.Add(c.name + " (loads " + (key ? "key " : "") + std::string(s) + ")");
       for (const auto& [rule, caller] : c.calls) AddDataAccess(sdk, rule, caller);
       break;
@@ -547,17 +555,18 @@ void SdkDetector::FinishStructure() {
     for (size_t k = i; k < end; ++k)
       if (!structure_[k].strong && classes.insert(structure_[k].app_class).second) hits.push_back(&structure_[k]);
     i = end;
-    const auto named = findings_.find(sdk);
-    if (named != findings_.end() && named->second.classes.count) continue;  // Its code is named: no guess needed.
+    if (NamedByCode(sdk)) continue;  // No guess needed.
     if (strong < kMinStructureClasses || shared < kMinStructureShared) continue;
     const double similarity = weighted / shared;
     if (similarity < kMinStructureSimilarity) continue;
-    std::sort(hits.begin(), hits.end(), [](const StructureHit* a, const StructureHit* b) { return a->shared > b->shared; });
+    // Strong hits first, most shared first.
+    std::sort(hits.begin(), hits.end(), [](const StructureHit* a, const StructureHit* b) {
+      return std::tie(a->strong, a->shared) > std::tie(b->strong, b->shared);
+    });
     SdkFinding& f = Finding(sdk);
     const profile::Profile& p = profiles->profiles()[best];
     f.structure = StructureMatch{p.binary, similarity, static_cast<uint32_t>(hits.size()),
                                  static_cast<uint32_t>(p.classes.size())};
-    std::stable_partition(hits.begin(), hits.end(), [](const StructureHit* h) { return h->strong; });
     for (const StructureHit* h : hits) {
       char score[16];
       std::snprintf(score, sizeof score, "%.2f", h->score);

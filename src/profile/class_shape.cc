@@ -150,25 +150,28 @@ std::string DexShaper::Proto(uint32_t proto_idx) const {
   return d;
 }
 
+// The feature of reference `idx`, made once per DEX: 0 in `cache` is "not
+// made yet", and an index past it is a malformed reference (no feature).
+template <typename Make>
+uint64_t Cached(std::vector<uint64_t>& cache, uint32_t idx, Make&& make) {
+  if (idx >= cache.size()) return 1;
+  if (cache[idx] == 0) cache[idx] = make();
+  return cache[idx];
+}
+
 uint64_t DexShaper::MethodRef(uint32_t idx) {
-  if (idx >= method_refs_.size()) return 1;
-  uint64_t& h = method_refs_[idx];
-  if (h == 0) {
+  return Cached(method_refs_, idx, [&] {
     const dex::MethodId id = dex_.method_id(idx);
-    h = RefFeature(InternalName(id.class_idx), dex_.String(id.name_idx).value_or(""), Proto(id.proto_idx), true);
-  }
-  return h;
+    return RefFeature(InternalName(id.class_idx), dex_.String(id.name_idx).value_or(""), Proto(id.proto_idx), true);
+  });
 }
 
 uint64_t DexShaper::FieldRef(uint32_t idx) {
-  if (idx >= field_refs_.size()) return 1;
-  uint64_t& h = field_refs_[idx];
-  if (h == 0) {
+  return Cached(field_refs_, idx, [&] {
     const dex::FieldId id = dex_.field_id(idx);
-    h = RefFeature(InternalName(id.class_idx), dex_.String(id.name_idx).value_or(""),
-                   dex_.TypeDescriptor(id.type_idx), false);
-  }
-  return h;
+    return RefFeature(InternalName(id.class_idx), dex_.String(id.name_idx).value_or(""),
+                      dex_.TypeDescriptor(id.type_idx), false);
+  });
 }
 
 Shape DexShaper::Of(uint32_t class_def) {

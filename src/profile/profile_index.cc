@@ -12,14 +12,14 @@ namespace {
 // would only bring generic candidates.
 constexpr uint32_t kMaxPostings = 48;
 
-// The weight of the features two sorted shapes share.
-template <typename WeightOf>
-float SharedWeight(const Shape& a, const Shape& b, WeightOf&& weight) {
+// The weight of the features two sorted shapes share; `weights[i]` is
+// that of a[i].
+float SharedWeight(const Shape& a, const std::vector<float>& weights, const Shape& b) {
   float sum = 0;
   for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
     if (a[i] < b[j]) ++i;
     else if (b[j] < a[i]) ++j;
-    else sum += weight(a[i]), ++i, ++j;
+    else sum += weights[i], ++i, ++j;
   }
   return sum;
 }
@@ -68,10 +68,13 @@ std::optional<ClassMatch> ProfileIndex::Match(const Shape& app, const Background
   };
   // Rare-feature weight per candidate.
   std::vector<std::pair<std::pair<uint32_t, uint32_t>, float>> hits;
+  std::vector<float> weights;  // Of each feature of `app`.
+  weights.reserve(app.size());
   float app_weight = 0;
   for (uint64_t h : app) {
     const auto it = features_.find(h);
     const float w = Weight(it == features_.end() ? 0 : it->second.classes, app_count(h), background);
+    weights.push_back(w);
     app_weight += w;
     if (it == features_.end()) continue;
     const Feature& f = it->second;
@@ -96,7 +99,7 @@ std::optional<ClassMatch> ProfileIndex::Match(const Shape& app, const Background
   for (size_t i = 0; i < keep; ++i) {
     const auto [p, k] = candidates[i].second;
     const Shape& theirs = profiles_[p].classes[k].shape;
-    const float shared = SharedWeight(app, theirs, weight);
+    const float shared = SharedWeight(app, weights, theirs);
     const float score = shared / app_weight;
     if (shared < kMinWeakShared || score < kMinScore) continue;
     float their_weight = 0;

@@ -163,6 +163,8 @@ class SdkDetector {
   std::vector<JvmCandidate> jvm_unowned_;
   std::unordered_set<std::string> jvm_owned_strings_;  // Loaded by some SDK's named class.
   void FinishJvm();
+  // Whether the SDK's classes are named in the input: its renamed code needs no guess.
+  bool NamedByCode(uint32_t sdk) const;
   void FinishStructure();
   std::unordered_map<std::string, bool> hosts_seen_;  // Host -> counted as the SDK's own.
   std::unordered_set<std::string> requested_;  // The app's uses-permission names.
