@@ -67,17 +67,19 @@ void BM_ScanDemo(benchmark::State& state) {
 BENCHMARK(BM_ScanDemo);
 
 // Loading the knowledge a run starts with: the built-in KB and vendors,
-// and with Exodus' database imported (from the cache once it is built).
+// with Exodus' database imported (from the cache once it is built) or not,
+// and with the SDK profiles' index (renamed code) or not.
 void BM_LoadKnowledge(benchmark::State& state) {
   vigie::KnowledgeSpec spec;
   if (state.range(0)) spec.signatures.emplace_back("exodus", "../shared/corpus/signatures/exodus_trackers.json");
+  spec.profiles = state.range(1) != 0;
   for (auto _ : state) {
     auto k = vigie::LoadKnowledge(spec);
     if (!k) state.SkipWithError(k.error().message.c_str());
     benchmark::DoNotOptimize(k);
   }
 }
-BENCHMARK(BM_LoadKnowledge)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_LoadKnowledge)->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

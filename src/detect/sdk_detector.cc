@@ -152,8 +152,8 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
   }
 }
 
-// Renamed code by structure: each class no package names is shaped and
-// looked up in the SDK profiles. A hit ties the class to the SDK for its
+// Renamed code by structure: each class no package names, and whose name
+// an obfuscator gave, is shaped and looked up in the SDK profiles. A hit ties the class to the SDK for its
 // strings (as a named class would) and keeps its calls; the detector
 // decides over the whole input whether the hits make a finding. Returns
 // the classes hit, which endpoint attribution then leaves alone.
@@ -166,25 +166,25 @@ std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const dex::DexF
   if (!profiles) return hit_classes;
   std::vector<bool> tied(dex.class_count());
   for (const auto& [class_def, sdk] : owned) tied[class_def] = true;
-  // Every unnamed class is shaped first: together they are the app's
-  // background (profile_index.h).
+  // They are shaped first: together they are the app's background
+  // (profile_index.h).
   profile::DexShaper shaper(dex);
-  std::vector<profile::Shape> shapes(dex.class_count());
-  profile::ProfileIndex::Background background;
+  std::vector<std::pair<uint32_t, profile::AppClass>> renamed;  // (class def, its features)
+  profile::ProfileIndex::Background background(*profiles);
   for (uint32_t i = 0; i < dex.class_count(); ++i)
-    if (!tied[i]) background.Add(shapes[i] = shaper.Of(i));
+    if (!tied[i] && profile::LooksRenamed(dex.TypeDescriptor(dex.class_def(i).class_idx)))
+      renamed.emplace_back(i, background.Add(shaper.Of(i)));
   std::vector<ApiUse> uses;
   std::vector<std::pair<uint32_t, uint32_t>> string_refs;
-  for (uint32_t i = 0; i < dex.class_count(); ++i) {
-    if (tied[i]) continue;
-    std::string name = dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx));
-    if (!profile::LooksRenamed(name)) continue;
-    const auto match = profiles->Match(shapes[i], background);
+  for (const auto& [i, features] : renamed) {
+    const auto match = profiles->Match(features, background);
     if (!match) continue;
     const uint32_t sdk = matcher.ProfileSdk(match->profile);
     if (sdk == kNoSdk) continue;
     hit_classes[i] = true;
-    StructureHit hit{sdk, match->profile, match->klass, match->shared, match->score, match->strong, std::move(name), {}};
+    StructureHit hit{sdk,           match->profile, match->klass,
+                     match->shared, match->score,   match->strong,
+                     dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)), {}};
     uses.clear();
     string_refs.clear();
     index.CollectUses(i, uses, found_in.empty() ? nullptr : &string_refs);
@@ -399,7 +399,10 @@ void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::Cla
       // Unnamed: its structure may tie it to an SDK, as a name would, once
       // every class is read and the app's background known; else its
       // strings may (FinishJvm).
-      JvmCandidate c{java, profile::ShapeOfClassFile(*parsed), std::move(hosts), std::move(keys), std::move(calls), {}, where};
+      // Only a name an obfuscator gave is looked up by structure.
+      profile::Shape shape;
+      if (profile::LooksRenamed(java)) shape = profile::ShapeOfClassFile(*parsed);
+      JvmCandidate c{java, std::move(shape), std::move(hosts), std::move(keys), std::move(calls), {}, where};
       for (auto& f : found) c.finds.push_back(std::move(f));
       jvm_unowned_.push_back(std::move(c));
     }
@@ -479,15 +482,20 @@ bool SdkDetector::NamedByCode(uint32_t sdk) const {
 }
 
 void SdkDetector::FinishJvm() {
-  // Structure first, against the background of every unnamed class.
+  // Structure first, against the background of every renamed class.
   const profile::ProfileIndex* profiles = matcher_.profiles();
-  profile::ProfileIndex::Background background;
-  if (profiles)
-    for (const JvmCandidate& c : jvm_unowned_) background.Add(c.shape);
-  for (JvmCandidate& c : jvm_unowned_) {
+  std::optional<profile::ProfileIndex::Background> background;
+  std::vector<profile::AppClass> features(jvm_unowned_.size());
+  if (profiles) {
+    background.emplace(*profiles);
+    for (size_t i = 0; i < jvm_unowned_.size(); ++i)
+      if (!jvm_unowned_[i].shape.empty()) features[i] = background->Add(jvm_unowned_[i].shape);
+  }
+  for (size_t i = 0; i < jvm_unowned_.size(); ++i) {
+    JvmCandidate& c = jvm_unowned_[i];
     uint32_t sdk = kNoSdk;
-    if (profiles && profile::LooksRenamed(c.name))
-      if (const auto match = profiles->Match(c.shape, background))
+    if (background && !c.shape.empty())
+      if (const auto match = profiles->Match(features[i], *background))
         if (sdk = matcher_.ProfileSdk(match->profile); sdk != kNoSdk)
           structure_.push_back(
               {sdk, match->profile, match->klass, match->shared, match->score, match->strong, c.name, c.calls});
@@ -564,14 +572,13 @@ void SdkDetector::FinishStructure() {
       return std::tie(a->strong, a->shared) > std::tie(b->strong, b->shared);
     });
     SdkFinding& f = Finding(sdk);
-    const profile::Profile& p = profiles->profiles()[best];
-    f.structure = StructureMatch{p.binary, similarity, static_cast<uint32_t>(hits.size()),
-                                 static_cast<uint32_t>(p.classes.size())};
+    const profile::ProfileInfo& p = profiles->profile(best);
+    f.structure = StructureMatch{p.binary, similarity, static_cast<uint32_t>(hits.size()), p.class_count};
     for (const StructureHit* h : hits) {
       char score[16];
       std::snprintf(score, sizeof score, "%.2f", h->score);
-      const profile::Profile& theirs = profiles->profiles()[h->profile];
-      f.renamed_classes.Add(h->app_class + " (structure of " + theirs.classes[h->klass].name + ", " + score + ")");
+      f.renamed_classes.Add(h->app_class + " (structure of " + std::string(profiles->class_name(h->klass)) + ", " +
+                            score + ")");
       for (const auto& [rule, caller] : h->calls) AddDataAccess(sdk, rule, caller);
     }
   }

@@ -2,7 +2,7 @@
 
 #include "embedded_pipeline.h"
 #include "vigie/exodus/importer.h"
-#include "vigie/profile/profile.h"
+#include "vigie/profile/profile_index.h"
 #include "vigie/sig/db_codec.h"
 
 namespace vigie {
@@ -40,9 +40,10 @@ Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
     // The profiles name KB SDKs: without the built-in KB they find nothing.
     std::shared_ptr<const profile::ProfileIndex> profiles;
     if (spec.builtin_kb && spec.profiles) {
-      auto parsed = profile::ParseProfiles(embedded::kProfilesTxt, "built-in profiles");
-      if (!parsed) return parsed.error();
-      profiles = std::make_shared<const profile::ProfileIndex>(profile::ProfileIndex::Build(std::move(*parsed)));
+      auto index = profile::ProfileIndex::Decode(ByteView(embedded::kProfilesBin.data(), embedded::kProfilesBin.size()),
+                                                 "built-in profiles");
+      if (!index) return index.error();
+      profiles = std::make_shared<const profile::ProfileIndex>(std::move(*index));
     }
     auto matcher = sig::SdkMatcher::Compile(std::move(db), std::move(profiles));
     if (!matcher) return matcher.error();

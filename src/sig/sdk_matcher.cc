@@ -77,9 +77,9 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db,
   if (profiles && !profiles->empty()) {
     std::unordered_map<std::string_view, uint32_t> by_id;
     for (uint32_t i = 0; i < db.sdks.size(); ++i) by_id.emplace(db.sdks[i].id, i);
-    for (const auto& p : profiles->profiles()) {
+    for (uint32_t p = 0; p < profiles->profile_count(); ++p) {
       // Profiles name KB ids; a database read with another prefix has none.
-      const auto it = by_id.find("vigie:" + p.sdk);
+      const auto it = by_id.find("vigie:" + profiles->profile(p).sdk);
       m->profile_sdks_.push_back(it == by_id.end() ? kNobody : it->second);
     }
     m->profiles_ = std::move(profiles);

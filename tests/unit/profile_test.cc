@@ -58,6 +58,10 @@ TEST(ClassShape, RenamedNamesAreShort) {
   EXPECT_FALSE(LooksRenamed("android.support.v4.app.JobIntentService"));
   EXPECT_FALSE(LooksRenamed("com.onesignal.OneSignal$a"));
   EXPECT_FALSE(LooksRenamed(""));
+  // DEX descriptors read the same.
+  EXPECT_TRUE(LooksRenamed("La/b/c$1;"));
+  EXPECT_TRUE(LooksRenamed("Lab;"));
+  EXPECT_FALSE(LooksRenamed("Lcom/onesignal/OneSignal;"));
 }
 
 // Features 100.. are the SDK's own; 1..9 are what every class has.
@@ -82,27 +86,58 @@ ProfileIndex TwoSdks() {
 
 TEST(ProfileIndex, FindsAWholeOrShrunkClassAndNotGenericOnes) {
   const ProfileIndex index = TwoSdks();
-  ProfileIndex::Background background;
+  ProfileIndex::Background background(index);
   Shape whole = Range(2, 10);
   for (uint64_t h : Range(1100, 1120)) whole.push_back(h);  // alpha.C5
-  background.Add(whole);
-  auto m = index.Match(whole, background);
+  auto m = index.Match(background.Add(whole), background);
   ASSERT_TRUE(m.has_value());
-  EXPECT_EQ(index.profiles()[m->profile].classes[m->klass].name, "alpha.C5");
+  EXPECT_EQ(index.class_name(m->klass), "alpha.C5");
+  EXPECT_EQ(index.profile(m->profile).sdk, "alpha");
   EXPECT_TRUE(m->strong);
   EXPECT_FLOAT_EQ(m->score, 1.0f);
   // Shrinking kept half the class: still it.
   Shape half = Range(1100, 1110);
-  m = index.Match(half, background);
+  m = index.Match(background.Describe(half), background);
   ASSERT_TRUE(m.has_value());
-  EXPECT_EQ(index.profiles()[m->profile].classes[m->klass].name, "alpha.C5");
+  EXPECT_EQ(index.class_name(m->klass), "alpha.C5");
+  EXPECT_EQ(index.profile(m->profile).sdk, "alpha");
   // Only what every class has: no match.
-  EXPECT_FALSE(index.Match(Range(2, 10), background).has_value());
+  EXPECT_FALSE(index.Match(background.Describe(Range(2, 10)), background).has_value());
   // Two of the SDK's features among many of the app's own: no match.
   Shape mostly_app = Range(5000, 5030);
   mostly_app.push_back(1100);
   mostly_app.push_back(1101);
-  EXPECT_FALSE(index.Match(mostly_app, background).has_value());
+  EXPECT_FALSE(index.Match(background.Describe(mostly_app), background).has_value());
+}
+
+// The compiled form (vigie_kbc) matches as the index it was made from.
+TEST(ProfileIndex, DecodesWhatItEncodes) {
+  const ProfileIndex built = TwoSdks();
+  const std::string blob = built.Encode();
+  auto decoded = ProfileIndex::Decode(ByteView(blob), "test.bin");
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  ASSERT_EQ(decoded->profile_count(), 2u);
+  EXPECT_EQ(decoded->profile(1).sdk, "beta");
+  EXPECT_EQ(decoded->profile(1).sources, std::vector<std::string>{"src"});
+  EXPECT_EQ(decoded->profile(1).first_class, 40u);
+  Shape half = Range(1100, 1110);
+  ProfileIndex::Background b1(built), b2(*decoded);
+  const auto m1 = built.Match(b1.Describe(half), b1), m2 = decoded->Match(b2.Describe(half), b2);
+  ASSERT_TRUE(m1 && m2);
+  EXPECT_EQ(decoded->class_name(m2->klass), "alpha.C5");
+  EXPECT_EQ(m1->klass, m2->klass);
+  EXPECT_FLOAT_EQ(m1->score, m2->score);
+  // Every cut of the blob, and a changed magic, is an error, never a
+  // partial index.
+  for (size_t n = 0; n < blob.size(); n += 7) {
+    auto cut = ProfileIndex::Decode(ByteView(std::string_view(blob).substr(0, n)), "cut.bin");
+    ASSERT_FALSE(cut.ok()) << n;
+    EXPECT_EQ(cut.error().code, ErrorCode::kProfileMalformed);
+    EXPECT_NE(cut.error().message.find("cut.bin"), std::string::npos);
+  }
+  std::string foreign = blob;
+  foreign[0] = 'X';
+  EXPECT_FALSE(ProfileIndex::Decode(ByteView(foreign), "x").ok());
 }
 
 }  // namespace

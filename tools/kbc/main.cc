@@ -3,8 +3,8 @@
 //    owned domain, component and meta-data key must have one owner
 //  - data/vendors.json -> OUT/vendors.bin (intel/vendors.h); every SDK's
 //    vendor must be described there
-//  - data/profiles/*.vprof -> OUT/profiles.txt (profile/profile.h), one
-//    after another; each must profile an SDK of the KB
+//  - data/profiles/*.vprof -> OUT/profiles.bin (profile/profile_index.h),
+//    the index of every profile; each must profile an SDK of the KB
 //  - data/rules.json, data/data_access.tsv, data/secrets.tsv,
 //    data/permissions.tsv and data/permission_groups.tsv are parsed as the
 //    scan parses them, strictly; the rules' data kinds must be those of
@@ -24,7 +24,7 @@
 #include "vigie/detect/data_access.h"
 #include "vigie/detect/endpoints.h"
 #include "vigie/intel/vendors.h"
-#include "vigie/profile/profile.h"
+#include "vigie/profile/profile_index.h"
 #include "vigie/sig/db_codec.h"
 #include "vigie/sig/signature_db.h"
 
@@ -82,19 +82,17 @@ void Compile(const std::string& data, const std::string& out) {
   for (const auto& e : std::filesystem::directory_iterator(data + "/profiles"))
     if (e.path().extension() == ".vprof") profile_files.push_back(e.path().string());
   std::sort(profile_files.begin(), profile_files.end());
-  std::string profiles;
+  std::vector<vigie::profile::Profile> profiles;
   for (const auto& path : profile_files) {
-    std::string text = Slurp(path);
-    const auto p = Check(vigie::profile::ParseProfile(text, path), path);
+    auto p = Check(vigie::profile::ParseProfile(Slurp(path), path), path);
     if (!sdk_ids.count("vigie:" + p.sdk))
       throw std::runtime_error(path + ": profiles SDK '" + p.sdk + "', which sdk_kb.json does not list");
     if (p.sources.empty()) throw std::runtime_error(path + ": no source line says where the binary came from");
-    if (!profiles.empty() && profiles.back() != '\n') profiles += '\n';
-    profiles += text;
+    profiles.push_back(std::move(p));
   }
 
   Write(out + "/sdk_kb.bin", vigie::sig::EncodeDb(sdks));
-  Write(out + "/profiles.txt", profiles);
+  Write(out + "/profiles.bin", vigie::profile::ProfileIndex::Build(std::move(profiles)).Encode());
   Write(out + "/vendors.bin", vigie::intel::EncodeVendors(vendors));
 }
 

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +27,13 @@ class BlobWriter {
     for (const auto& s : v) Str(s);
   }
   void Raw(std::string_view s) { out_.append(s); }
+  /// A count, then the elements' bytes as they are in memory.
+  template <typename T>
+  void Array(const std::vector<T>& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    U32(static_cast<uint32_t>(v.size()));
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
   size_t size() const { return out_.size(); }
   std::string Take() { return std::move(out_); }
 
@@ -49,6 +58,21 @@ class BlobReader {
     if (!Fits(n)) return out;
     out.reserve(n);
     for (uint32_t i = 0; i < n && ok(); ++i) out.push_back(Str());
+    return out;
+  }
+  /// The next `n` bytes, as they are.
+  ByteView Raw(uint64_t n) { return r_.Bytes(n); }
+  /// What BlobWriter::Array wrote; the bytes are checked to be there
+  /// before anything is allocated.
+  template <typename T>
+  std::vector<T> Array() {
+    static_assert(std::is_trivially_copyable_v<T>);
+    const uint64_t n = r_.U32();
+    const ByteView bytes = r_.Bytes(n * sizeof(T));
+    std::vector<T> out;
+    if (!ok()) return out;
+    out.resize(n);
+    if (n) std::memcpy(out.data(), bytes.data(), bytes.size());
     return out;
   }
   /// Whether `n` records can still follow: each takes at least 4 bytes, so a

@@ -35,9 +35,10 @@ bool IsPlatformType(std::string_view name);
 /// "(Lcom/foo/Bar;[Ljava/lang/String;I)V" -> "(X[Ljava/lang/String;I)V".
 std::string AbstractDescriptor(std::string_view descriptor);
 
-/// Whether a class name ("a.b.c$a", "com.x.aX") looks like an obfuscator
-/// renamed it: its outermost simple name has at most three letters or
-/// digits, as ProGuard and R8 name classes. A longer name is one its
+/// Whether a class name ("a.b.c$a", "com.x.aX", or as a DEX descriptor
+/// "La/b/c$a;") looks like an obfuscator renamed it: its outermost simple
+/// name has at most three letters or digits, as ProGuard and R8 name
+/// classes. A longer name is one its
 /// developers chose, which renamed SDK code does not keep (a library an
 /// SDK copied into its own package keeps its name where apps ship it).
 bool LooksRenamed(std::string_view dotted_name);
@@ -56,12 +57,37 @@ class DexShaper {
  private:
   uint64_t MethodRef(uint32_t method_idx);
   uint64_t FieldRef(uint32_t field_idx);
-  std::string Proto(uint32_t proto_idx) const;
+  // The features of a defined method (by its name and proto) and field
+  // (by its type).
+  uint64_t MethodFeature(uint32_t name_idx, uint32_t proto_idx);
+  uint64_t FieldFeature(uint32_t type_idx);
+  uint64_t StringFeature(uint32_t string_idx);
+  // "(X[Ljava/lang/String;)V": proto `proto_idx` with app types abstracted.
+  std::string_view AbstractProto(uint32_t proto_idx);
   // "com/foo/Bar" for type "Lcom/foo/Bar;"; arrays as they are.
   std::string_view InternalName(uint32_t type_idx) const;
 
   const dex::DexFile& dex_;
-  std::vector<uint64_t> method_refs_, field_refs_;  // 0: not hashed yet; 1: not a feature.
+  // Per reference, proto, type and string: 0 is not hashed yet; 1 not a
+  // feature.
+  std::vector<uint64_t> method_refs_, field_refs_, method_shapes_, field_types_, strings_, supers_, interfaces_,
+      app_calls_;
+  // Per type: 0 not looked at, 2 a platform type (or an array), 1 not.
+  bool IsPlatform(uint32_t type_idx);
+  std::vector<uint8_t> platform_;
+  std::vector<std::string> abstract_protos_;  // Per proto; empty: not made yet.
+  // What a method name is; obfuscated code reuses a few names everywhere,
+  // so each is read once.
+  enum class Name : uint8_t { kUnread, kInit, kClinit, kOther };
+  Name NameOf(uint32_t name_idx);
+  std::vector<Name> names_;  // Per string.
+  std::vector<uint64_t> refs_, set_, repeated_;  // Of the class being shaped.
+  std::string text_;            // Scratch for the text of a reference.
+  // Per method, field and string reference: the class that last used it
+  // (Of's count), so each is added once per class however often its
+  // code uses it.
+  std::vector<uint32_t> method_seen_, field_seen_, string_seen_;
+  uint32_t shaped_ = 0;
 };
 
 }  // namespace vigie::profile
