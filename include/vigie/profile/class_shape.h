@@ -38,10 +38,10 @@ std::string AbstractDescriptor(std::string_view descriptor);
 /// Whether a class name ("a.b.c$a", "com.x.aX", or as a DEX descriptor
 /// "La/b/c$a;") looks like an obfuscator renamed it: its outermost simple
 /// name has at most three letters or digits, as ProGuard and R8 name
-/// classes. A longer name is one its
-/// developers chose, which renamed SDK code does not keep (a library an
-/// SDK copied into its own package keeps its name where apps ship it).
-bool LooksRenamed(std::string_view dotted_name);
+/// classes. A longer name is one its developers chose, which renamed SDK
+/// code does not keep (a library an SDK copied into its own package keeps
+/// its name where apps ship it).
+bool LooksRenamed(std::string_view name);
 
 /// The shape of a parsed .class file.
 Shape ShapeOfClassFile(const classfile::ClassFile& c);
