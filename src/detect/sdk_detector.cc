@@ -102,9 +102,10 @@ uint32_t SoleOwner(const sig::SdkMatcher& matcher, std::string_view host) {
 }
 
 // Renamed code: a class that no package names and no profile matches, yet
-// loads a string only one SDK's code holds (a host it owns, one of its manifest keys) that none of
-// the SDKs' own classes loads, is taken as that SDK's code, with the string
-// as evidence (docs/sdk-kb.md, "Renamed code"). Its calls then count as the
+// loads a string only one SDK's code holds (a host it owns, one of its
+// manifest keys, SharedPreferences names, provider authorities or version
+// tokens) that none of the SDKs' own classes loads, is taken as that SDK's
+// code, with the string as evidence (docs/sdk-kb.md, "Renamed code"). Its calls then count as the
 // SDK's data access. An SDK whose classes this DEX names already is left
 // alone (its strings are loaded by its own obfuscated internals), so the
 // rest of the code is walked only when a string points at code no name
@@ -113,7 +114,7 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
                           const std::vector<std::pair<uint32_t, uint32_t>>& owned,
                           const std::vector<bool>& structure_hits, DexEvidence& out,
                           const std::vector<uint32_t>& host_strings,
-                          const std::vector<std::pair<uint32_t, uint32_t>>& key_strings,
+                          const std::vector<std::pair<uint32_t, sig::SdkMatcher::SdkString>>& sdk_strings,
                           std::unordered_map<uint32_t, uint32_t>& string_owner) {
   std::unordered_set<uint32_t> named;
   for (const auto& [sdk, list] : out.classes) named.insert(sdk);
@@ -124,9 +125,10 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
     const uint32_t sdk = SoleOwner(matcher, out.hosts[k].name);
     if (sdk != kNoSdk && !named.count(sdk)) orphan.try_emplace(host_strings[k], sdk, out.hosts[k].name);
   }
-  for (const auto& [idx, sdk] : key_strings)
-    if (!string_owner.count(idx) && !named.count(sdk))
-      orphan.try_emplace(idx, sdk, "key " + std::string(dex.String(idx).value_or("")));
+  for (const auto& [idx, marker] : sdk_strings)
+    if (!string_owner.count(idx) && !named.count(marker.sdk))
+      orphan.try_emplace(idx, marker.sdk,
+                         std::string(marker.KindName()) + " " + std::string(dex.String(idx).value_or("")));
   if (orphan.empty()) return;
   std::vector<bool> is_owned = structure_hits;  // Structure speaks for those.
   for (const auto& [class_def, sdk] : owned) is_owned[class_def] = true;
@@ -153,8 +155,9 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
 }
 
 // Renamed code by structure: each class no package names, and whose name
-// an obfuscator gave, is shaped and looked up in the SDK profiles. A hit ties the class to the SDK for its
-// strings (as a named class would) and keeps its calls; the detector
+// an obfuscator gave, is shaped and looked up in the SDK profiles. A hit
+// ties the class to the SDK for its strings (as a named class would) and
+// keeps its calls; the detector
 // decides over the whole input whether the hits make a finding. Returns
 // the classes hit, which endpoint attribution then leaves alone.
 std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
@@ -218,26 +221,25 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
   }
   out.classes.assign(std::make_move_iterator(classes.begin()), std::make_move_iterator(classes.end()));
 
-  // Strings: hosts, URLs, secrets and the SDKs' manifest keys.
+  // Strings: hosts, URLs, secrets and the SDKs' own strings.
   std::vector<uint32_t> find_strings, host_strings;  // The string each find or host came from.
-  std::vector<std::pair<uint32_t, uint32_t>> key_strings;  // (string index, the SDK whose key it is)
+  std::vector<std::pair<uint32_t, sig::SdkMatcher::SdkString>> sdk_strings;  // (string index, what it is)
   for (uint32_t i = 0; i < dex.string_count(); ++i) {
     const auto s = dex.MarkedStringAt(i);
     if (!s) continue;
     ScanString(matcher, s->text, s->dot, out.hosts, out.finds);
     find_strings.resize(out.finds.size(), i);
     host_strings.resize(out.hosts.size(), i);
-    if (s->dot)
-      if (const uint32_t sdk = matcher.SdkOfKey(s->text); sdk != kNoSdk) key_strings.emplace_back(i, sdk);
+    if (const auto marker = matcher.SdkStringOf(s->text)) sdk_strings.emplace_back(i, *marker);
   }
 
   // The SDKs' code: what it calls, and which strings it loads. A string with
   // a host, an endpoint or a secret, loaded by an SDK's class, belongs to
   // that SDK (the first one, in class order, when several load it).
-  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() && key_strings.empty() ? 0 : dex.string_count());
+  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() && sdk_strings.empty() ? 0 : dex.string_count());
   for (uint32_t idx : find_strings) found_in[idx] = true;
   for (uint32_t idx : host_strings) found_in[idx] = true;
-  for (auto [idx, sdk] : key_strings) found_in[idx] = true;
+  for (const auto& [idx, marker] : sdk_strings) found_in[idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
   const DexApiIndex index(dex);
   std::vector<ApiUse> uses;
@@ -251,7 +253,7 @@ DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig
       if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
   }
   const std::vector<bool> structure_hits = MatchStructure(matcher, dex, index, owned, found_in, string_owner, out);
-  AttributeRenamedCode(matcher, dex, index, owned, structure_hits, out, host_strings, key_strings, string_owner);
+  AttributeRenamedCode(matcher, dex, index, owned, structure_hits, out, host_strings, sdk_strings, string_owner);
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
   for (size_t k = 0; k < out.hosts.size(); ++k)
@@ -380,10 +382,10 @@ void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::Cla
   if (parsed) {
     std::vector<std::string> hosts;
     std::vector<StringFind> found;
-    std::vector<std::string> keys;  // SDKs' manifest keys the class loads.
+    std::vector<std::string> keys;  // SDKs' own strings the class loads (SdkStringOf).
     parsed->ForEachStringConstant([&](std::string_view s) {
       ScanString(matcher_, s, HasDot(s), hosts, found);
-      if (HasDot(s) && matcher_.SdkOfKey(s) != kNoSdk) keys.emplace_back(s);
+      if (matcher_.SdkStringOf(s)) keys.emplace_back(s);
     });
     const std::string where = std::string(entry_name) + ".class";
     const std::string java = JavaName(name);
@@ -511,12 +513,12 @@ void SdkDetector::FinishJvm() {
     strings.insert(strings.end(), c.keys.begin(), c.keys.end());
     for (std::string_view s : strings) {
       if (jvm_owned_strings_.count(std::string(s))) continue;
-      uint32_t sdk = matcher_.SdkOfKey(s);
-      const bool key = sdk != kNoSdk;
-      if (!key) sdk = SoleOwner(matcher_, s);
+      const auto marker = matcher_.SdkStringOf(s);
+      const uint32_t sdk = marker ? marker->sdk : SoleOwner(matcher_, s);
       if (sdk == kNoSdk) continue;
       if (NamedByCode(sdk)) continue;
-      Finding(sdk).renamed_classes.Add(c.name + " (loads " + (key ? "key " : "") + std::string(s) + ")");
+      const std::string what = marker ? std::string(marker->KindName()) + " " : "";
+      Finding(sdk).renamed_classes.Add(c.name + " (loads " + what + std::string(s) + ")");
       for (const auto& [rule, caller] : c.calls) AddDataAccess(sdk, rule, caller);
       break;
     }

@@ -8,7 +8,7 @@ namespace {
 constexpr char kMagic[4] = {'V', 'S', 'D', 'B'};
 // Bumped whenever the layout changes: a cached blob of another version is
 // then rebuilt.
-constexpr uint32_t kVersion = 4;
+constexpr uint32_t kVersion = 5;
 
 }  // namespace
 
@@ -36,6 +36,9 @@ std::string EncodeDb(const SignatureDb& db) {
     w.List(s.manifest_components);
     w.List(s.manifest_meta_data);
     w.List(s.manifest_permissions);
+    w.List(s.string_preferences);
+    w.List(s.string_authorities);
+    w.List(s.string_versions);
   }
   return w.Take();
 }
@@ -76,6 +79,9 @@ std::optional<Error> DecodeDbInto(ByteView bytes, SignatureDb& db) {
       s.manifest_components = d.List();
       s.manifest_meta_data = d.List();
       s.manifest_permissions = d.List();
+      s.string_preferences = d.List();
+      s.string_authorities = d.List();
+      s.string_versions = d.List();
     }
   }
   if (!d.ok()) {

@@ -106,11 +106,21 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db,
     for (const auto& d : s.domains) m->hosts_.Insert(d, i);
     for (const auto& d : s.shared_domains) m->hosts_.Insert(d, i | kSharedBit);
     for (const auto& c : s.manifest_components) m->components_.Insert(c, i);
-    for (const auto& k : s.manifest_meta_data) {
-      m->meta_data_[k].push_back(i);
-      if (k.size() >= m->meta_data_lengths_.size()) m->meta_data_lengths_.resize(k.size() + 1);
-      m->meta_data_lengths_[k.size()] = true;
+    for (const auto& k : s.manifest_meta_data) m->meta_data_[k].push_back(i);
+    using Kind = SdkString::Kind;
+    auto add_string = [&](std::string_view text, Kind kind) {
+      if (text.empty() || text.size() >= m->sdk_string_starts_.size()) return;
+      auto [it, fresh] = m->sdk_strings_.try_emplace(std::string(text), SdkString{i, kind});
+      if (!fresh && it->second.sdk != i) it->second.sdk = kNobody;
+      m->sdk_string_starts_[text.size()] |= LabelStartBit(text[0]);
+    };
+    for (const auto& k : s.manifest_meta_data) add_string(k, Kind::kMetaDataKey);
+    for (const auto& p : s.string_preferences) add_string(p, Kind::kPreferences);
+    for (const auto& a : s.string_authorities) {
+      add_string(a, Kind::kAuthority);
+      add_string("." + a, Kind::kAuthority);  // Code appends it to the app's package name.
     }
+    for (const auto& v : s.string_versions) add_string(v, Kind::kVersion);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
   m->packages_.Finish();
@@ -163,10 +173,26 @@ void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(
   for (uint32_t sdk : components_.Owners(name)) fn(sdk);
 }
 
-uint32_t SdkMatcher::SdkOfKey(std::string_view s) const {
-  if (s.size() >= meta_data_lengths_.size() || !meta_data_lengths_[s.size()]) return UINT32_MAX;
-  auto it = meta_data_.find(s);
-  return it != meta_data_.end() && it->second.size() == 1 ? it->second[0] : UINT32_MAX;
+std::optional<SdkMatcher::SdkString> SdkMatcher::SdkStringOf(std::string_view s) const {
+  if (s.empty() || s.size() >= sdk_string_starts_.size() || !(sdk_string_starts_[s.size()] & LabelStartBit(s[0])))
+    return std::nullopt;
+  const auto it = sdk_strings_.find(s);
+  if (it == sdk_strings_.end() || it->second.sdk == kNobody) return std::nullopt;
+  return it->second;
+}
+
+std::string_view SdkMatcher::SdkString::KindName() const {
+  switch (kind) {
+    case Kind::kMetaDataKey:
+      return "key";
+    case Kind::kPreferences:
+      return "preferences";
+    case Kind::kAuthority:
+      return "authority";
+    case Kind::kVersion:
+      return "version";
+  }
+  return "string";
 }
 
 void SdkMatcher::MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const {

@@ -69,6 +69,10 @@ Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
     s.manifest_components = json::Strings(manifest, "components");
     s.manifest_meta_data = json::Strings(manifest, "meta_data");
     s.manifest_permissions = json::Strings(manifest, "permissions");
+    const Json& strings = json::Object(e, "strings");
+    s.string_preferences = json::Strings(strings, "preferences");
+    s.string_authorities = json::Strings(strings, "authorities");
+    s.string_versions = json::Strings(strings, "versions");
     db.sdks.push_back(std::move(s));
   }
   return db;
@@ -77,8 +81,8 @@ Result<SignatureDb> ParseKb(std::string_view text, const std::string& source) {
 std::vector<std::string> OwnershipClashes(const SignatureDb& db) {
   std::vector<std::string> out;
   // One map per kind of evidence: key -> the first entry that claimed it.
-  std::map<std::string, const SdkSignature*> seen[4];
-  static constexpr const char* kKinds[4] = {"package", "domain", "manifest component", "meta-data key"};
+  std::map<std::string, const SdkSignature*> seen[5];
+  static constexpr const char* kKinds[5] = {"package", "domain", "manifest component", "meta-data key", "SDK string"};
   auto claim = [&](int kind, const std::string& key, const SdkSignature& s) {
     auto [it, fresh] = seen[kind].try_emplace(key, &s);
     if (!fresh && it->second != &s)
@@ -90,6 +94,8 @@ std::vector<std::string> OwnershipClashes(const SignatureDb& db) {
     for (const auto& d : s.domains) claim(1, d, s);
     for (const auto& c : s.manifest_components) claim(2, c, s);
     for (const auto& k : s.manifest_meta_data) claim(3, k, s);
+    for (const auto* list : {&s.string_preferences, &s.string_authorities, &s.string_versions})
+      for (const auto& x : *list) claim(4, x, s);
   }
   return out;
 }

@@ -52,8 +52,13 @@ def facts_problems(kb, vendors):
             out.append(f"sdk {s['id']}: no code packages, and no note saying why")
         if not s['sources'].get('code'):
             out.append(f"sdk {s['id']}: no source for its code facts")
+        for kind, strings in s.get('strings', {}).items():
+            for x in strings:
+                if len(x) < 6:
+                    out.append(f"sdk {s['id']}: strings.{kind} '{x}' is too short to be only this SDK's")
         for kind, fact in (('network', s['network'].get('domains') or s['network'].get('shared_domains')),
-                           ('manifest', any(s['manifest'].values())), ('exodus_ids', s.get('exodus_ids'))):
+                           ('manifest', any(s['manifest'].values())), ('exodus_ids', s.get('exodus_ids')),
+                           ('strings', any(s.get('strings', {}).values()))):
             if fact and not s['sources'].get(kind):
                 out.append(f"sdk {s['id']}: {kind} facts without sources.{kind}")
     with_domains = sum(1 for s in kb['sdks'] if s['network'].get('domains') or s['network'].get('shared_domains'))
@@ -134,6 +139,8 @@ def self_test():
     assert any('no third-party' in x for x in p), p
     p = facts_problems({'sdks': [sdk(network={})]}, {'vendors': [vendor]})
     assert any('90%' in x for x in p), p
+    p = facts_problems({'sdks': [sdk(strings={'preferences': ['a-sdk-prefs']})]}, {'vendors': [vendor]})
+    assert any('strings facts without sources.strings' in x for x in p), p
     trackers = {'1': {'name': 'A', 'code_signature': 'com.a.sdk.', 'network_signature': 'a\\.example'},
                 '2': {'name': 'B', 'code_signature': 'com.b.', 'network_signature': ''}}
     p = exodus_problems({'sdks': [sdk(exodus_ids=[1], code={'packages': ['com.a']})]}, trackers)

@@ -136,21 +136,47 @@ TEST(SdkMatcher, ManifestKeys) {
   EXPECT_EQ(n, 2);
 }
 
-// Within one database, every package, owned domain, component and meta-data
-// key has one owner; kbc refuses a KB where two entries claim one.
+// Strings only one SDK's code holds, which renamed code still loads: its
+// meta-data keys and `strings`, authorities with or without their leading
+// dot. A string two SDKs list names neither.
+TEST(SdkMatcher, SdkStrings) {
+  auto m = Kb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","manifest":{"meta_data":["com.a.Key"]},
+      "strings":{"preferences":["a-sdk-data","both-prefs"],"authorities":["a.initprovider"],"versions":["ASdkAndroid"]}},
+      {"id":"b","name":"B","strings":{"preferences":["both-prefs"]}}]})");
+  using Kind = SdkMatcher::SdkString::Kind;
+  const std::pair<const char*, Kind> cases[] = {{"com.a.Key", Kind::kMetaDataKey},
+                                                {"a-sdk-data", Kind::kPreferences},
+                                                {"a.initprovider", Kind::kAuthority},
+                                                {".a.initprovider", Kind::kAuthority},
+                                                {"ASdkAndroid", Kind::kVersion}};
+  for (const auto& [text, kind] : cases) {
+    const auto s = m->SdkStringOf(text);
+    ASSERT_TRUE(s.has_value()) << text;
+    EXPECT_EQ(s->sdk, 0u) << text;
+    EXPECT_EQ(s->kind, kind) << text;
+  }
+  EXPECT_EQ(m->SdkStringOf(".a.initprovider")->KindName(), "authority");
+  for (const char* other : {"both-prefs", "a-sdk-dat", "A-sdk-data", "", "x"}) EXPECT_FALSE(m->SdkStringOf(other)) << other;
+}
+
+// Within one database, every package, owned domain, component, meta-data
+// key and SDK string has one owner; kbc refuses a KB where two entries claim one.
 TEST(Kb, OwnershipClashesNameBothEntries) {
   auto db = ParseKb(R"({"schema_version":2,"sdks":[
       {"id":"a","name":"A","code":{"packages":["com.x"]},"network":{"domains":["x.com"],"shared_domains":["g.com"]},
        "manifest":{"meta_data":["K"]}},
       {"id":"b","name":"B","code":{"packages":["com.x.sub"]},"network":{"domains":["api.x.com"],"shared_domains":["g.com"]}},
-      {"id":"c","name":"C","code":{"packages":["com.x"]},"network":{"domains":["x.com"]},"manifest":{"meta_data":["K"]}}]})",
+      {"id":"c","name":"C","code":{"packages":["com.x"]},"network":{"domains":["x.com"]},"manifest":{"meta_data":["K"]},
+       "strings":{"versions":["XSdk"]}},
+      {"id":"d","name":"D","strings":{"preferences":["XSdk"]}}]})",
                     "t");
   ASSERT_TRUE(db.ok());
   const auto clashes = OwnershipClashes(*db);
-  ASSERT_EQ(clashes.size(), 3u);
+  ASSERT_EQ(clashes.size(), 4u);
   EXPECT_EQ(clashes[0], "package 'com.x' is claimed by both 'vigie:a' and 'vigie:c'");
   EXPECT_EQ(clashes[1], "domain 'x.com' is claimed by both 'vigie:a' and 'vigie:c'");
   EXPECT_EQ(clashes[2], "meta-data key 'K' is claimed by both 'vigie:a' and 'vigie:c'");
+  EXPECT_EQ(clashes[3], "SDK string 'XSdk' is claimed by both 'vigie:c' and 'vigie:d'");
   EXPECT_FALSE(ParseKb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","exodus_ids":["12"]}]})", "t").ok());
   auto ids = ParseKb(R"({"schema_version":2,"sdks":[{"id":"a","name":"A","exodus_ids":[444, 17]}]})", "t");
   ASSERT_TRUE(ids.ok());

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <functional>
 #include <memory>
 #include <string>
@@ -86,10 +87,19 @@ class SdkMatcher {
   /// else by the longest package prefix), meta-data key, or permission.
   void MatchComponent(std::string_view class_name, const std::function<void(uint32_t)>& fn) const;
   void MatchMetaData(std::string_view key, const std::function<void(uint32_t)>& fn) const;
-  /// The one SDK whose meta-data key the string `s` of the app's code is,
-  /// or UINT32_MAX: code that loads it reads that SDK's configuration.
-  /// Most strings are turned down by their length alone.
-  uint32_t SdkOfKey(std::string_view s) const;
+  /// A string constant of the app's code that only one SDK's code holds:
+  /// one of its meta-data keys, SharedPreferences names, provider
+  /// authorities (with or without the leading "."), or version tokens.
+  /// Code that loads it is that SDK's. Most strings are turned down by
+  /// their length and first character alone.
+  struct SdkString {
+    enum class Kind : uint8_t { kMetaDataKey, kPreferences, kAuthority, kVersion };
+    uint32_t sdk = UINT32_MAX;
+    Kind kind = Kind::kMetaDataKey;
+    /// "key", "preferences", "authority", "version": how reports name it.
+    std::string_view KindName() const;
+  };
+  std::optional<SdkString> SdkStringOf(std::string_view s) const;
   void MatchPermission(std::string_view permission, const std::function<void(uint32_t)>& fn) const;
 
   /// The SDK profiles (renamed code), or null.
@@ -118,7 +128,11 @@ class SdkMatcher {
   };
   using KeyMap = std::unordered_map<std::string, std::vector<uint32_t>, ViewHash, std::equal_to<>>;
   KeyMap meta_data_, permissions_;
-  std::vector<bool> meta_data_lengths_;  // Whether some key has this length.
+  // SDK strings, by their text; sdk is kNobody when two SDKs hold one.
+  std::unordered_map<std::string, SdkString, ViewHash, std::equal_to<>> sdk_strings_;
+  // For each length up to 128, the first characters of the SDK strings of
+  // that length (LabelStartBit); longer strings are never SDK strings.
+  std::array<uint32_t, 129> sdk_string_starts_{};
   // Exodus signatures: dotted literals by their anchors (wildcard_literals.h),
   // anything else as regexes.
   WildcardLiterals exodus_literals_;

@@ -43,6 +43,11 @@ struct SdkSignature {
   std::vector<std::string> manifest_components;  ///< Component class names or package prefixes.
   std::vector<std::string> manifest_meta_data;   ///< meta-data keys.
   std::vector<std::string> manifest_permissions; ///< Permissions the SDK declares or requests.
+  /// String constants only this SDK's code holds, which renaming keeps:
+  /// SharedPreferences file names, content-provider authorities (the part
+  /// after "${applicationId}."), and tokens naming the SDK in its user
+  /// agent or version field.
+  std::vector<std::string> string_preferences, string_authorities, string_versions;
 };
 
 struct SignatureDb {
@@ -56,7 +61,8 @@ struct SignatureDb {
 Result<SignatureDb> ParseKb(std::string_view json, const std::string& source);
 
 /// What makes evidence ambiguous within one database: a package, an owned
-/// domain, a manifest component or a meta-data key listed by two entries.
+/// domain, a manifest component, a meta-data key or an SDK string listed by
+/// two entries.
 /// Each class, host or key must have one owner (docs/sdk-kb.md,
 /// "Ownership"); a domain several SDKs use is listed as shared by each.
 /// One message per clash, naming both entries.
