@@ -17,7 +17,11 @@ ProGuard runs without its optimizer: the optimizer needs the Android
 platform's classes, which Debian does not package (docs/renamed-code.md).
 
   bench/renamed_accuracy.py --vigie build/release/vigie --corpus ../shared/corpus \
-      [--out bench/results/renamed-DATE.md] [--check]
+      [--extra BINARIES.tsv] [--out bench/results/renamed-DATE.md] [--check]
+--extra adds SDK binaries from outside the corpus, one per line
+"sdk_id<TAB>path[<TAB>...]" (the provenance columns data/profiles cites),
+in the rename, flatten and aggressive modes (shrink needs the entry class an
+app calls, which ENTRY lists for the corpus binaries only).
 --check exits 1 unless every mode finds >= 90% of the SDKs with no false
 SDK; 77 (skip) when the corpus or a tool is missing.
 """
@@ -84,6 +88,7 @@ def proguard(binary, mode, work):
     out = os.path.join(work, f'{name}.{mode}.jar')
     keep = ('-keep,allowobfuscation class %s { public *; }' % ENTRY[name]) if mode == 'shrink' else \
         '-keep,allowobfuscation public class * { public *; }'
+    binary = os.path.abspath(binary)  # ProGuard reads paths from its configuration's folder.
     conf = [f'-injars {classes_jar(binary, work)}', f'-outjars {out}', '-dontoptimize', '-dontpreverify',
             '-dontwarn **', '-dontnote **', '-ignorewarnings', keep] + MODES[mode]
     pro = out + '.pro'
@@ -132,10 +137,22 @@ def renamed_sdks(sdks):
     return [s for s in sdks if s['evidence'].get('renamed_classes', {}).get('count')]
 
 
+def result(mode, label, sdk, sdks):
+    """One row: whether scanning the hidden `sdk` found it, and what else."""
+    hit = [s for s in sdks if s['id'] == 'vigie:' + sdk]
+    extra = [s['id'] for s in renamed_sdks(sdks) if s['id'] != 'vigie:' + sdk]
+    st = hit[0].get('structure') if hit else None
+    return {'mode': mode, 'binary': label, 'found': bool(hit), 'extra': extra,
+            'similarity': st['similarity'] if st else None,
+            'classes': f"{st['classes']}/{st['profile_classes']}" if st else '',
+            'basis': hit[0]['basis'] if hit else ''}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--vigie', required=True)
     ap.add_argument('--corpus', required=True)
+    ap.add_argument('--extra', help='TSV of SDK binaries outside the corpus: sdk_id, path, ...')
     ap.add_argument('--out')
     ap.add_argument('--check', action='store_true')
     a = ap.parse_args()
@@ -153,25 +170,14 @@ def main():
         for name in sorted(ENTRY):
             binary = os.path.join(sdk_dir, name)
             for mode in MODES:
-                sdks = scan(a.vigie, proguard(binary, mode, work))
-                hit = [s for s in sdks if s['id'] == 'vigie:' + EXPECTED[name]]
-                extra = [s['id'] for s in sdks if s['id'] != 'vigie:' + EXPECTED[name] and
-                         s['evidence'].get('renamed_classes', {}).get('count')]
-                st = hit[0].get('structure') if hit else None
-                rows.append({'mode': mode, 'binary': name, 'found': bool(hit), 'extra': extra,
-                             'similarity': st['similarity'] if st else None,
-                             'classes': f"{st['classes']}/{st['profile_classes']}" if st else '',
-                             'basis': hit[0]['basis'] if hit else ''})
+                rows.append(result(mode, name, EXPECTED[name], scan(a.vigie, proguard(binary, mode, work))))
+        for line in open(a.extra).read().splitlines() if a.extra else []:
+            sdk, binary = line.split('\t')[:2]
+            for mode in ('rename', 'flatten', 'aggressive'):
+                rows.append(result(mode, os.path.basename(binary), sdk, scan(a.vigie, proguard(binary, mode, work))))
         for apk, sdk, package in DEX_ROUTE:
             dex, n = rename_in_dex(os.path.join(a.corpus, apk), package, work)
-            sdks = scan(a.vigie, dex)
-            hit = [s for s in sdks if s['id'] == 'vigie:' + sdk]
-            extra = [s['id'] for s in renamed_sdks(sdks) if s['id'] != 'vigie:' + sdk]
-            st = hit[0].get('structure') if hit else None
-            rows.append({'mode': 'dex-rename', 'binary': f'{os.path.basename(apk)} ({n} {sdk} classes)',
-                         'found': bool(hit), 'extra': extra, 'similarity': st['similarity'] if st else None,
-                         'classes': f"{st['classes']}/{st['profile_classes']}" if st else '',
-                         'basis': hit[0]['basis'] if hit else ''})
+            rows.append(result('dex-rename', f'{os.path.basename(apk)} ({n} {sdk} classes)', sdk, scan(a.vigie, dex)))
         # Clean inputs: apps Exodus finds no tracker in, the lookalike fixtures.
         summary = os.path.join(a.corpus, 'expected', 'SUMMARY.tsv')
         clean = []

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Rebuilds data/profiles/ from the SDK binaries of ../shared/corpus/sdk/android
-# with `vigie profile`, citing where each binary was published (the corpus
-# MANIFEST.tsv: repository, commit and path). Run after a change to the
-# class-shape features (src/profile/class_shape.cc) or to the KB packages
-# that tell an SDK's classes.
+# Rebuilds the corpus profiles of data/profiles/ from the SDK binaries of
+# ../shared/corpus/sdk/android with `vigie profile`, citing where each binary
+# was published (the corpus MANIFEST.tsv: repository, commit and path). Run
+# after a change to the class-shape features (src/profile/class_shape.cc) or
+# to the KB packages that tell an SDK's classes. The other profiles were
+# built the same way from the binaries their `source` lines name, whose
+# SHA-256 they record.
 #   tools/make-profiles.sh [build/release/vigie] [../shared/corpus]
 set -euo pipefail
 vigie=${1:-build/release/vigie}

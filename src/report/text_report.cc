@@ -183,7 +183,7 @@ void WriteSdks(Writer& w, const ScanResult& r) {
     w.Line("    {}{}  [{} confidence: {}]", Clean(f.name), vendor, ConfidenceName(f.confidence), f.basis);
     if (f.renamed_classes.count)
       w.Line("      {}", w.Dim("renamed code: classes an obfuscator renamed, tied to this SDK by what renaming keeps "
-                             "(the hosts and keys they load, or their structure next to the SDK's published binary)"));
+                             "(the hosts, keys and other strings only the SDK holds that they load, or their structure next to the SDK's published binary)"));
     if (f.structure)
       w.Line("      {}", w.Dim(fmt::format("structure: {} classes match {} ({} classes), similarity {:.2f}",
                                            f.structure->classes, Clean(f.structure->profile),

@@ -529,6 +529,14 @@ TEST(SdkDetection, RenamedCodeCarriesItsDataAccess) {
   EXPECT_EQ(push->renamed_classes.examples, std::vector<std::string>{"o.c.d (loads key com.pushwoosh.appid)"});
   EXPECT_EQ(push->confidence, Confidence::kMedium) << "renamed code and its manifest entry";
   EXPECT_EQ(push->basis, "manifest + renamed code: endpoint match (classes no package names load strings only this SDK holds)");
+  // A renamed location broker, known by the SharedPreferences file its code
+  // opens: nothing else shows it, so low confidence, with its Wi-Fi scans.
+  const SdkFinding* huq = Find(r, "vigie:huq");
+  ASSERT_NE(huq, nullptr);
+  EXPECT_EQ(huq->renamed_classes.examples, std::vector<std::string>{"o.e.f (loads preferences huqLocationStore)"});
+  EXPECT_EQ(huq->confidence, Confidence::kLow);
+  ASSERT_NE(huq->UsableAccess("wifi"), nullptr);
+  EXPECT_TRUE(AnyContains(huq->UsableAccess("wifi")->call_sites.examples, "o.e.f.a() -> WifiManager.getScanResults"));
 }
 
 // The traps of issue 16, each built by smali and aapt: no SDK may come of
