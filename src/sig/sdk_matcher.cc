@@ -112,7 +112,8 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db,
       if (text.empty() || text.size() >= m->sdk_string_starts_.size()) return;
       auto [it, fresh] = m->sdk_strings_.try_emplace(std::string(text), SdkString{i, kind});
       if (!fresh && it->second.sdk != i) it->second.sdk = kNobody;
-      m->sdk_string_starts_[text.size()] |= LabelStartBit(text[0]);
+      m->sdk_string_starts_[text.size()] |= LabelStartBit(text.front());
+      m->sdk_string_ends_[text.size()] |= LabelStartBit(text.back());
     };
     for (const auto& k : s.manifest_meta_data) add_string(k, Kind::kMetaDataKey);
     for (const auto& p : s.string_preferences) add_string(p, Kind::kPreferences);
@@ -174,7 +175,8 @@ void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(
 }
 
 std::optional<SdkMatcher::SdkString> SdkMatcher::SdkStringOf(std::string_view s) const {
-  if (s.empty() || s.size() >= sdk_string_starts_.size() || !(sdk_string_starts_[s.size()] & LabelStartBit(s[0])))
+  if (s.empty() || s.size() >= sdk_string_starts_.size() || !(sdk_string_starts_[s.size()] & LabelStartBit(s.front())) ||
+      !(sdk_string_ends_[s.size()] & LabelStartBit(s.back())))
     return std::nullopt;
   const auto it = sdk_strings_.find(s);
   if (it == sdk_strings_.end() || it->second.sdk == kNobody) return std::nullopt;

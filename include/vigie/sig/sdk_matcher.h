@@ -130,9 +130,11 @@ class SdkMatcher {
   KeyMap meta_data_, permissions_;
   // SDK strings, by their text; sdk is kNobody when two SDKs hold one.
   std::unordered_map<std::string, SdkString, ViewHash, std::equal_to<>> sdk_strings_;
-  // For each length up to 128, the first characters of the SDK strings of
-  // that length (LabelStartBit); longer strings are never SDK strings.
-  std::array<uint32_t, 129> sdk_string_starts_{};
+  // For each length up to 128, the first and the last characters of the SDK
+  // strings of that length (LabelStartBit); longer strings are never SDK
+  // strings. Every string of the app's code is asked about, and nearly all
+  // are turned down here, before hashing.
+  std::array<uint32_t, 129> sdk_string_starts_{}, sdk_string_ends_{};
   // Exodus signatures: dotted literals by their anchors (wildcard_literals.h),
   // anything else as regexes.
   WildcardLiterals exodus_literals_;
