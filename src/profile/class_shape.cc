@@ -109,13 +109,21 @@ bool IsPlatformType(std::string_view name) {
 
 bool LooksRenamed(std::string_view name) {
   if (name.size() >= 2 && name.front() == 'L' && name.back() == ';') name = name.substr(1, name.size() - 2);
-  const size_t dot = name.find_last_of("./");
-  std::string_view simple = dot == std::string_view::npos ? name : name.substr(dot + 1);
-  simple = simple.substr(0, simple.find('$'));
-  if (simple.empty() || simple.size() > 3) return false;
-  return std::all_of(simple.begin(), simple.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  name = name.substr(0, name.find('$'));  // The outer class.
+  auto renamed = [](std::string_view part) {
+    return !part.empty() && part.size() <= 3 && std::all_of(part.begin(), part.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+  };
+  // Every package segment too: a class renamed inside a package its
+  // developers named (android.support.v4.a.c, com.bumptech.glide.b.c) is
+  // that library's, which an SDK may have copied into its own namespace.
+  for (size_t start = 0;;) {
+    const size_t end = name.find_first_of("./", start);
+    if (!renamed(name.substr(start, end == std::string_view::npos ? end : end - start))) return false;
+    if (end == std::string_view::npos) return true;
+    start = end + 1;
+  }
 }
 
 std::string AbstractDescriptor(std::string_view d) {

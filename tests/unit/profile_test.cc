@@ -55,6 +55,11 @@ TEST(ClassShape, RenamedNamesAreShort) {
   EXPECT_TRUE(LooksRenamed("a.b.c"));
   EXPECT_TRUE(LooksRenamed("aX"));
   EXPECT_TRUE(LooksRenamed("o.ab$1"));
+  EXPECT_TRUE(LooksRenamed("com.a.b$LongInner"));
+  // Renamed inside a package its developers named: that library's code.
+  EXPECT_FALSE(LooksRenamed("android.support.v4.a.c"));
+  EXPECT_FALSE(LooksRenamed("com.bumptech.glide.b.c"));
+  EXPECT_FALSE(LooksRenamed("a..b"));
   EXPECT_FALSE(LooksRenamed("android.support.v4.app.JobIntentService"));
   EXPECT_FALSE(LooksRenamed("com.onesignal.OneSignal$a"));
   EXPECT_FALSE(LooksRenamed(""));

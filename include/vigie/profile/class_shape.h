@@ -35,12 +35,14 @@ bool IsPlatformType(std::string_view name);
 /// "(Lcom/foo/Bar;[Ljava/lang/String;I)V" -> "(X[Ljava/lang/String;I)V".
 std::string AbstractDescriptor(std::string_view descriptor);
 
-/// Whether a class name ("a.b.c$a", "com.x.aX", or as a DEX descriptor
-/// "La/b/c$a;") looks like an obfuscator renamed it: its outermost simple
-/// name has at most three letters or digits, as ProGuard and R8 name
-/// classes. A longer name is one its developers chose, which renamed SDK
-/// code does not keep (a library an SDK copied into its own package keeps
-/// its name where apps ship it).
+/// Whether a class name ("a.b.c$a", "aX", or as a DEX descriptor
+/// "La/b/c$a;") looks like an obfuscator renamed it: its outer class's
+/// simple name and every segment of its package have at most three letters
+/// or digits, as ProGuard and R8 name classes and packages. A longer name
+/// is one its developers chose, which renamed SDK code does not keep: a
+/// library an SDK copied into its own package keeps its names where apps
+/// ship it (OneSignal's JobIntentService), and a class renamed inside a
+/// named package (android.support.v4.a.c) is that package's library.
 bool LooksRenamed(std::string_view name);
 
 /// The shape of a parsed .class file.
