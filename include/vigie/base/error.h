@@ -65,6 +65,8 @@ namespace vigie {
   X(kClassFileMalformed, "classfile.malformed", "a JVM .class file is malformed")              \
   X(kProfileMalformed, "profile.malformed", "an SDK profile (data/profiles, vigie profile) is malformed")  \
   X(kSignatureDb, "signatures.invalid", "a signature database could not be loaded or compiled")  \
+  X(kIndicatorsInvalid, "indicators.invalid", "an indicator file is not a STIX2 bundle")       \
+  X(kIndicatorSkipped, "indicators.skipped", "an indicator could not be read and was left out") \
   X(kRules, "rules.invalid", "a rules file or knowledge table could not be parsed, or cannot hold as written") \
   X(kDeepSkipped, "deep.skipped", "--deep left an asset or native library unread (limits.h)")      \
   X(kDeepNotRead, "deep.not_read", "text assets or native libraries that only --deep reads")     \

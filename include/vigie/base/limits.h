@@ -120,6 +120,11 @@ inline constexpr int kMaxResourceIndirections = 8;
 inline constexpr uint64_t kMaxProfileClasses = 100'000;
 inline constexpr uint64_t kMaxProfileFeatures = 20'000'000;
 
+/// Indicators (STIX2 files of `vigie check`): the size of one file, and the
+/// length of one pattern, beyond which it is refused rather than read.
+inline constexpr uint64_t kMaxIndicatorFileBytes = 4ull << 30;
+inline constexpr size_t kMaxPatternLength = 64 * 1024;
+
 /// Candidate profile classes scored in full per app class: a class that
 /// shares rare features with more than this many is generic code.
 inline constexpr size_t kMaxProfileCandidates = 16;
