@@ -81,7 +81,7 @@ bool IndicatorSet::Add(IndicatorType type, std::string_view value, uint32_t coll
     while (v.size() > 1 && v.ends_with("/")) v.pop_back();
   if (v.empty()) return false;
   auto& map = by_type_[static_cast<size_t>(type)];
-  if (map.count(v)) return true;  // The first collection naming it keeps it.
+  if (map.contains(v)) return true;  // The first collection naming it keeps it.
   map.emplace(v, static_cast<uint32_t>(indicators_.size()));
   if (type == IndicatorType::kProcess) processes_.insert(std::lower_bound(processes_.begin(), processes_.end(), v), v);
   indicators_.push_back({type, std::move(v), collection, conjunct});
@@ -92,11 +92,17 @@ void IndicatorSet::Warn(const std::string& file, std::string indicator, std::str
   warnings_.push_back({file, std::move(indicator), std::move(message)});
 }
 
-const Indicator* IndicatorSet::Find(IndicatorType type, std::string_view value) const {
+const Indicator* IndicatorSet::FindNormalised(IndicatorType type, std::string_view value) const {
   const auto& map = by_type_[static_cast<size_t>(type)];
   if (map.empty()) return nullptr;
-  const auto it = map.find(CaseBlind(type) ? Lower(value) : std::string(value));
+  const auto it = map.find(value);
   return it == map.end() ? nullptr : &indicators_[it->second];
+}
+
+const Indicator* IndicatorSet::Find(IndicatorType type, std::string_view value) const {
+  if (by_type_[static_cast<size_t>(type)].empty()) return nullptr;
+  if (!CaseBlind(type)) return FindNormalised(type, value);
+  return FindNormalised(type, Lower(value));
 }
 
 const Indicator* IndicatorSet::MatchHost(std::string_view raw) const {
@@ -104,7 +110,7 @@ const Indicator* IndicatorSet::MatchHost(std::string_view raw) const {
   std::string host = Lower(raw);
   while (host.ends_with(".")) host.pop_back();
   if (host.empty()) return nullptr;
-  if (const Indicator* hit = Find(IndicatorType::kDomain, host)) return hit;
+  if (const Indicator* hit = FindNormalised(IndicatorType::kDomain, host)) return hit;
   if (IsAddress(host)) return nullptr;
   // Each parent, down to the registrable domain ("www.example.org" is
   // matched by "example.org" this way, without stripping characters as
@@ -117,7 +123,7 @@ const Indicator* IndicatorSet::MatchHost(std::string_view raw) const {
     if (dot == std::string_view::npos) break;
     rest = rest.substr(dot + 1);
     if (rest.size() < registrable.size()) break;
-    if (const Indicator* hit = Find(IndicatorType::kDomain, rest)) return hit;
+    if (const Indicator* hit = FindNormalised(IndicatorType::kDomain, rest)) return hit;
   }
   return nullptr;
 }
@@ -168,7 +174,7 @@ const Indicator* IndicatorSet::MatchFilePath(std::string_view path) const {
   if (by_type_[static_cast<size_t>(IndicatorType::kFilePath)].empty()) return nullptr;
   // A plain prefix test, as MVT's startswith: every prefix is looked up.
   for (size_t n = 1; n <= path.size(); ++n)
-    if (const Indicator* hit = Find(IndicatorType::kFilePath, path.substr(0, n))) return hit;
+    if (const Indicator* hit = FindNormalised(IndicatorType::kFilePath, path.substr(0, n))) return hit;
   return nullptr;
 }
 

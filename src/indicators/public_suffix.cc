@@ -34,9 +34,8 @@ size_t PublicSuffixList::SuffixLength(std::string_view host) const {
     const std::string_view tail = host.substr(start);
     const size_t dot = tail.find('.');
     const std::string_view parent = dot == std::string_view::npos ? std::string_view() : tail.substr(dot + 1);
-    const std::string key(tail);
-    if (exceptions_.count(key)) return parent.size();
-    if (rules_.count(key) || (!parent.empty() && wildcards_.count(std::string(parent)))) return tail.size();
+    if (exceptions_.contains(tail)) return parent.size();
+    if (rules_.contains(tail) || (!parent.empty() && wildcards_.contains(parent))) return tail.size();
     if (dot == std::string_view::npos) break;
     start += dot + 1;
   }

@@ -19,10 +19,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "vigie/base/error.h"
+#include "vigie/base/view_hash.h"
 
 namespace vigie::indicators {
 
@@ -114,7 +114,9 @@ class IndicatorSet {
   std::vector<IndicatorWarning> warnings_;
   std::vector<std::string> files_;
   // Per type: value -> index into indicators_ (the first one given).
-  std::unordered_map<std::string, uint32_t> by_type_[kIndicatorTypes];
+  ViewMap<uint32_t> by_type_[kIndicatorTypes];
+  // Find for a value already normalised (lower-case where the type is).
+  const Indicator* FindNormalised(IndicatorType type, std::string_view value) const;
   std::vector<std::string> processes_;  // Sorted, for the 16-character prefix rule.
 };
 

@@ -8,7 +8,8 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_set>
+
+#include "vigie/base/view_hash.h"
 
 namespace vigie::indicators {
 
@@ -33,9 +34,9 @@ class PublicSuffixList {
   // Length of the public suffix that ends `host`, in characters.
   size_t SuffixLength(std::string_view host) const;
 
-  std::unordered_set<std::string> rules_;       // "co.uk"
-  std::unordered_set<std::string> wildcards_;   // "ck" for "*.ck"
-  std::unordered_set<std::string> exceptions_;  // "www.ck" for "!www.ck"
+  ViewSet rules_;       // "co.uk"
+  ViewSet wildcards_;   // "ck" for "*.ck"
+  ViewSet exceptions_;  // "www.ck" for "!www.ck"
 };
 
 }  // namespace vigie::indicators

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "vigie/base/error.h"
+#include "vigie/base/view_hash.h"
 #include "vigie/sig/name_list.h"
 #include "vigie/profile/profile_index.h"
 #include "vigie/sig/segment_trie.h"
@@ -122,14 +123,10 @@ class SdkMatcher {
   std::array<uint32_t, 65> host_top_labels_{};
   static uint32_t LabelStartBit(char c) { return uint32_t{1} << ((static_cast<unsigned char>(c) | 0x20) % 32); }
   // Looked up by string_view: asking about a string of the app copies nothing.
-  struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using KeyMap = std::unordered_map<std::string, std::vector<uint32_t>, ViewHash, std::equal_to<>>;
+  using KeyMap = ViewMap<std::vector<uint32_t>>;
   KeyMap meta_data_, permissions_;
   // SDK strings, by their text; sdk is kNobody when two SDKs hold one.
-  std::unordered_map<std::string, SdkString, ViewHash, std::equal_to<>> sdk_strings_;
+  ViewMap<SdkString> sdk_strings_;
   // For each length up to 128, the first and the last characters of the SDK
   // strings of that length (LabelStartBit); longer strings are never SDK
   // strings. Every string of the app's code is asked about, and nearly all
