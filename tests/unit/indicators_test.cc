@@ -78,6 +78,25 @@ TEST(IndicatorSet, ReadsWhatMvtCannotAndWarnsOnWhatNoOneCan) {
   EXPECT_TRUE(set.AddStix2("not json", "bad.stix2").has_value());
 }
 
+// A truncated or broken file keeps what was read before the damage, with a
+// warning saying where reading stopped; JSON escapes are decoded.
+TEST(IndicatorSet, KeepsWhatABrokenFileHeldBeforeTheDamage) {
+  IndicatorSet set;
+  const std::string whole =
+      Bundle(R"({"type":"indicator","id":"indicator--a","pattern":"[domain-name:value = 'caf\u00e9.example']"},)" +
+             Indicator("indicator--b", "[domain-name:value = 'second.example']"));
+  const std::string cut = whole.substr(0, whole.find("indicator--b") + 20);
+  ASSERT_FALSE(set.AddStix2(cut, "cut.stix2").has_value());
+  EXPECT_NE(set.MatchHost("caf\xc3\xa9.example"), nullptr) << "\\u00e9 decoded to UTF-8";
+  EXPECT_EQ(set.MatchHost("second.example"), nullptr);
+  ASSERT_EQ(set.warnings().size(), 1u);
+  EXPECT_NE(set.warnings()[0].message.find("not valid JSON from byte"), std::string::npos) << set.warnings()[0].message;
+  // Nesting past the cap is an error, not a stack overflow.
+  EXPECT_TRUE(set.AddStix2(std::string(100000, '['), "deep.stix2").has_value());
+  EXPECT_TRUE(set.AddStix2("[1, 2]", "array.stix2").has_value());
+  EXPECT_TRUE(set.AddStix2("{\"objects\": {}}", "object.stix2").has_value());
+}
+
 TEST(IndicatorSet, MatchesAsMvtDoesAndWhereItDiffers) {
   IndicatorSet set;
   const uint32_t c = set.AddCollection("Test", "t");

@@ -122,10 +122,13 @@ inline constexpr uint64_t kMaxProfileFeatures = 20'000'000;
 
 /// Indicators (STIX2 files of `vigie check`): the size of one file, and the
 /// length of one pattern, beyond which it is refused rather than read. A
-/// file is parsed whole into a JSON tree, some 8 bytes of memory per byte
-/// of file, so the cap keeps that near 2 GB (Amnesty's largest is 2.2 MB).
+/// file is read in one pass, but its objects are kept until collections
+/// are known, some 4 bytes of memory per byte of file, so the cap keeps that
+/// near 1 GB (Amnesty's largest is 2.2 MB).
 inline constexpr uint64_t kMaxIndicatorFileBytes = 256ull << 20;
 inline constexpr size_t kMaxPatternLength = 64 * 1024;
+/// Nesting of JSON arrays and objects read by a pull reader.
+inline constexpr size_t kMaxJsonDepth = 256;
 
 /// Candidate profile classes scored in full per app class: a class that
 /// shares rare features with more than this many is generic code.
