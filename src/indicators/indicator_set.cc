@@ -5,17 +5,11 @@
 #include "vigie/base/limits.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/indicators/public_suffix.h"
+#include "ascii.h"
 #include "stix_pattern.h"
 
 namespace vigie::indicators {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool CaseBlind(IndicatorType t) {
   switch (t) {
@@ -63,7 +57,7 @@ std::string HostOfUrl(std::string_view url) {
     url = url.substr(0, colon);
   }
   while (url.ends_with(".")) url.remove_suffix(1);
-  return Lower(url);
+  return LowerAscii(url);
 }
 
 uint32_t IndicatorSet::AddCollection(std::string name, std::string file) {
@@ -74,7 +68,7 @@ uint32_t IndicatorSet::AddCollection(std::string name, std::string file) {
 }
 
 bool IndicatorSet::Add(IndicatorType type, std::string_view value, uint32_t collection, bool conjunct) {
-  std::string v = CaseBlind(type) ? Lower(value) : std::string(value);
+  std::string v = CaseBlind(type) ? LowerAscii(value) : std::string(value);
   if (type == IndicatorType::kDomain)
     while (v.ends_with(".")) v.pop_back();
   if (type == IndicatorType::kFilePath)
@@ -102,12 +96,12 @@ const Indicator* IndicatorSet::FindNormalised(IndicatorType type, std::string_vi
 const Indicator* IndicatorSet::Find(IndicatorType type, std::string_view value) const {
   if (by_type_[static_cast<size_t>(type)].empty()) return nullptr;
   if (!CaseBlind(type)) return FindNormalised(type, value);
-  return FindNormalised(type, Lower(value));
+  return FindNormalised(type, LowerAscii(value));
 }
 
 const Indicator* IndicatorSet::MatchHost(std::string_view raw) const {
   if (by_type_[static_cast<size_t>(IndicatorType::kDomain)].empty()) return nullptr;
-  std::string host = Lower(raw);
+  std::string host = LowerAscii(raw);
   while (host.ends_with(".")) host.pop_back();
   if (host.empty()) return nullptr;
   if (const Indicator* hit = FindNormalised(IndicatorType::kDomain, host)) return hit;

@@ -42,6 +42,14 @@ void JsonReader::SkipSpace() {
   while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\n' || s_[pos_] == '\r' || s_[pos_] == '\t')) ++pos_;
 }
 
+JsonReader::Token JsonReader::Close() {
+  ++pos_;
+  const bool object = stack_.back();
+  stack_.pop_back();
+  state_ = State::kCommaOrEnd;
+  return object ? Token::kObjectEnd : Token::kArrayEnd;
+}
+
 JsonReader::Token JsonReader::Next() {
   for (;;) {
     if (state_ == State::kFailed) return Token::kError;
@@ -59,20 +67,10 @@ JsonReader::Token JsonReader::Next() {
           state_ = stack_.back() ? State::kKey : State::kValue;
           continue;
         }
-        if ((c == '}' && stack_.back()) || (c == ']' && !stack_.back())) {
-          ++pos_;
-          const bool object = stack_.back();
-          stack_.pop_back();
-          return object ? Token::kObjectEnd : Token::kArrayEnd;
-        }
+        if ((c == '}' && stack_.back()) || (c == ']' && !stack_.back())) return Close();
         return Fail("expected ',' or the end of the container");
       case State::kKeyOrEnd:
-        if (c == '}') {
-          ++pos_;
-          stack_.pop_back();
-          state_ = State::kCommaOrEnd;
-          return Token::kObjectEnd;
-        }
+        if (c == '}') return Close();
         [[fallthrough]];
       case State::kKey:
         if (c != '"') return Fail("expected a member name");
@@ -83,12 +81,7 @@ JsonReader::Token JsonReader::Next() {
         state_ = State::kValue;
         return Token::kKey;
       case State::kValueOrEnd:
-        if (c == ']') {
-          ++pos_;
-          stack_.pop_back();
-          state_ = State::kCommaOrEnd;
-          return Token::kArrayEnd;
-        }
+        if (c == ']') return Close();
         [[fallthrough]];
       case State::kValue:
         state_ = State::kCommaOrEnd;

@@ -44,6 +44,8 @@ class JsonReader {
 
  private:
   Token Fail(std::string why);
+  // Consumes the '}' or ']' that closes the innermost container.
+  Token Close();
   bool ReadString();
   bool ReadNumber();
   bool ReadLiteral(std::string_view word);

@@ -1,5 +1,6 @@
 #include "vigie/indicators/public_suffix.h"
 
+#include "ascii.h"
 #include "embedded_indicators.h"
 
 namespace vigie::indicators {
@@ -13,8 +14,7 @@ PublicSuffixList PublicSuffixList::Parse(std::string_view text) {
     // A rule is the line's first word.
     line = line.substr(0, line.find_first_of(" \t\r"));
     if (line.empty() || line.starts_with("//")) continue;
-    std::string rule;
-    for (char c : line) rule.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    const std::string rule = LowerAscii(line);
     if (rule.starts_with("!")) list.exceptions_.insert(rule.substr(1));
     else if (rule.starts_with("*.")) list.wildcards_.insert(rule.substr(2));
     else list.rules_.insert(rule);

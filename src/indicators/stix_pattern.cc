@@ -1,5 +1,7 @@
 #include "stix_pattern.h"
 
+#include "ascii.h"
+
 #include <cctype>
 
 #include "vigie/base/limits.h"
@@ -80,12 +82,6 @@ bool IsKeyword(const std::string& w, std::string_view k) {
   for (size_t i = 0; i < w.size(); ++i)
     if (std::toupper(static_cast<unsigned char>(w[i])) != k[i]) return false;
   return true;
-}
-
-std::string LowerAscii(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 }  // namespace

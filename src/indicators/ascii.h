@@ -1,0 +1,17 @@
+// ASCII case folding for the indicators module: domains, hashes, STIX paths
+// and Public Suffix rules compare case-blind. Private to the module.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vigie::indicators {
+
+inline std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+}  // namespace vigie::indicators
