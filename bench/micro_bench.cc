@@ -4,6 +4,8 @@
 //   build/release/bench/vigie_micro_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
+
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "vigie/pipeline/scanner.h"
 #include "vigie/base/bytes.h"
 #include "vigie/format/dex/dex_file.h"
+#include "vigie/base/task_pool.h"
 #include "vigie/indicators/indicator_set.h"
 
 namespace {
@@ -98,6 +101,38 @@ void BM_MatchUrl(benchmark::State& state) {
   state.counters["hits"] = static_cast<double>(hits);
 }
 BENCHMARK(BM_MatchUrl)->Arg(1000)->Arg(1000000)->Unit(benchmark::kNanosecond);
+
+// Loading indicators (vigie check --iocs): a bundle of range(0) domain
+// indicators in the layout of Amnesty's files and MVT's generator (every
+// indicator with the optional properties, and a relationship to one
+// malware), read on every CPU as AddStix2File does for a large file.
+void BM_LoadStix2(benchmark::State& state) {
+  std::string json = R"({"type": "bundle", "id": "bundle--1", "objects": [{"type": "malware", "spec_version": "2.1", )"
+                     R"("id": "malware--2e9d534b-2e11-4758-bdc5-9c3e1c100d4d", "created": "2024-01-26T21:28:21.013109Z", )"
+                     R"("modified": "2024-01-26T21:28:21.013109Z", "name": "Synthetic", "is_family": false})";
+  char id[48];
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    std::snprintf(id, sizeof id, "indicator--%08llx-1452-437e-a19e-32590edf60c3", static_cast<unsigned long long>(i));
+    json += R"(, {"type": "indicator", "spec_version": "2.1", "id": ")" + std::string(id) +
+            R"(", "created": "2024-01-26T21:28:21.013288Z", "modified": "2024-01-26T21:28:21.013288Z", )"
+            R"("indicator_types": ["malicious-activity"], "pattern": "[domain-name:value='host)" + std::to_string(i) +
+            ".example" + std::to_string(i % 997) +
+            R"(.com']", "pattern_type": "stix", "pattern_version": "2.1", "valid_from": "2024-01-26T21:28:21.013288Z"})"
+            R"(, {"type": "relationship", "spec_version": "2.1", "id": "relationship--)" + std::to_string(i) +
+            R"(", "created": "2024-01-26T21:28:21.018127Z", "modified": "2024-01-26T21:28:21.018127Z", )"
+            R"("relationship_type": "indicates", "source_ref": ")" + std::string(id) +
+            R"(", "target_ref": "malware--2e9d534b-2e11-4758-bdc5-9c3e1c100d4d"})";
+  }
+  json += "]}";
+  vigie::TaskPool pool(vigie::CpuCount());
+  for (auto _ : state) {
+    vigie::indicators::IndicatorSet set;
+    if (set.AddStix2(json, "bench.stix2", &pool) || set.size() != static_cast<size_t>(state.range(0)))
+      state.SkipWithError("the bundle did not load whole");
+  }
+  state.counters["MB"] = static_cast<double>(json.size()) / 1e6;
+}
+BENCHMARK(BM_LoadStix2)->Arg(10000)->Arg(1000000)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "json_reader.h"
 
+#include <cstring>
+
 #include "vigie/base/limits.h"
 
 namespace vigie::indicators {
@@ -59,6 +61,7 @@ JsonReader::Token JsonReader::Next() {
       return Fail("text after the JSON value");
     }
     if (pos_ >= s_.size()) return Fail("the JSON text ends inside a value");
+    token_start_ = pos_;
     const char c = s_[pos_];
     switch (state_) {
       case State::kCommaOrEnd:
@@ -133,17 +136,28 @@ bool JsonReader::ReadNumber() {
     if (!digits()) return Fail("a number without digits in its exponent"), false;
   }
   string_ = s_.substr(start, pos_ - start);
+  decoded_ = false;
   return true;
 }
 
 bool JsonReader::ReadString() {
   ++pos_;  // The opening quote.
   const size_t start = pos_;
-  // Fast path: no escape before the closing quote.
+  // Fast path: no escape before the closing quote. Eight bytes at a time
+  // are tested for '"', '\\' and control characters, then one at a time.
+  while (s_.size() - pos_ >= 8) {
+    uint64_t w;
+    std::memcpy(&w, s_.data() + pos_, 8);
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    auto zero_byte = [&](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    if ((zero_byte(w ^ (kOnes * '"')) | zero_byte(w ^ (kOnes * '\\')) | ((w - kOnes * 0x20) & ~w & kHigh)) != 0) break;
+    pos_ += 8;
+  }
   while (pos_ < s_.size()) {
     const unsigned char c = static_cast<unsigned char>(s_[pos_]);
     if (c == '"') {
       string_ = s_.substr(start, pos_ - start);
+      decoded_ = false;
       ++pos_;
       return true;
     }
@@ -156,6 +170,7 @@ bool JsonReader::ReadString() {
     const unsigned char c = static_cast<unsigned char>(s_[pos_++]);
     if (c == '"') {
       string_ = buffer_;
+      decoded_ = true;
       return true;
     }
     if (c < 0x20) return Fail("a control character inside a string"), false;

@@ -36,11 +36,26 @@ class JsonReader {
   /// into the input when it had none, else into a buffer the next call
   /// reuses.
   std::string_view string() const { return string_; }
+  /// Whether string() had escapes, and so points into the reader's buffer.
+  bool string_decoded() const { return decoded_; }
+  /// Where the last token began.
+  size_t token_start() const { return token_start_; }
   /// Skips the value whose first token Next() just returned (an object or
   /// array whole); false on an error.
   bool SkipValue(Token first);
   size_t depth() const { return stack_.size(); }
   const std::string& error() const { return error_; }
+
+  /// A copy of this reader, which is inside an array, moved to `pos`: the
+  /// first byte of one of the array's elements, or of its closing ']'.
+  /// Reading a part of a long array on another thread starts this way.
+  JsonReader ResumeInArray(size_t pos) const {
+    JsonReader r(*this);
+    r.pos_ = pos;
+    r.state_ = State::kValueOrEnd;
+    r.buffer_.clear();
+    return r;
+  }
 
  private:
   Token Fail(std::string why);
@@ -58,9 +73,11 @@ class JsonReader {
 
   std::string_view s_;
   size_t pos_ = 0;
+  size_t token_start_ = 0;
   std::vector<bool> stack_;  // Open containers: true for an object.
   State state_ = State::kValue;
   std::string_view string_;
+  bool decoded_ = false;
   std::string buffer_;
   std::string error_;
 };

@@ -3,6 +3,7 @@
 #include "ascii.h"
 
 #include <cctype>
+#include <deque>
 
 #include "vigie/base/limits.h"
 
@@ -10,18 +11,22 @@ namespace vigie::indicators {
 namespace {
 
 // Tokens of the patterning grammar, with the value of string literals.
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// A token's text is a view into the pattern, or into the arena when it had
+// to be rebuilt (an escape in a string, a quoted part of a path).
 struct Token {
   enum Kind { kOpen, kClose, kParenOpen, kParenClose, kString, kWord, kEnd } kind = kEnd;
-  std::string text;
+  std::string_view text;
 };
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view s) : s_(s) {}
+  Lexer(std::string_view s, std::deque<std::string>& arena) : s_(s), arena_(arena) {}
 
   // The next token, or an error message in `error`.
   Token Next(std::string& error) {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    while (pos_ < s_.size() && IsSpace(s_[pos_])) ++pos_;
     if (pos_ >= s_.size()) return {};
     const char c = s_[pos_];
     if (c == '[' || c == ']' || c == '(' || c == ')') {
@@ -31,23 +36,27 @@ class Lexer {
     if (c == '\'') return String(error);
     // A word: a path (with quoted parts, file:hashes.'SHA-256'), an
     // operator or a keyword. It ends at space, a bracket or a value.
-    Token t{Token::kWord, ""};
+    const size_t start = pos_;
+    std::string* rebuilt = nullptr;  // Once a quoted part is met.
+    auto text = [&] { return rebuilt ? std::string_view(*rebuilt) : s_.substr(start, pos_ - start); };
     while (pos_ < s_.size()) {
       const char d = s_[pos_];
-      if (std::isspace(static_cast<unsigned char>(d)) || d == '[' || d == ']' || d == '(' || d == ')') break;
+      if (IsSpace(d) || d == '[' || d == ']' || d == '(' || d == ')') break;
+      const std::string_view so_far = text();
       if (d == '\'') {
-        if (t.text.empty() || t.text.back() != '.') break;  // A value, not a quoted path part.
+        if (so_far.empty() || so_far.back() != '.') break;  // A value, not a quoted path part.
+        if (!rebuilt) rebuilt = &arena_.emplace_back(so_far);
         Token part = String(error);
         if (!error.empty()) return {};
-        t.text += part.text;
+        rebuilt->append(part.text);
         continue;
       }
-      if ((d == '=' || d == '!' || d == '<' || d == '>') && !t.text.empty() && !IsOperator(t.text)) break;
-      if (!IsOperatorChar(d) && !t.text.empty() && IsOperator(t.text)) break;
-      t.text.push_back(d);
+      if ((d == '=' || d == '!' || d == '<' || d == '>') && !so_far.empty() && !IsOperator(so_far)) break;
+      if (!IsOperatorChar(d) && !so_far.empty() && IsOperator(so_far)) break;
+      if (rebuilt) rebuilt->push_back(d);
       ++pos_;
     }
-    return t;
+    return {Token::kWord, text()};
   }
 
  private:
@@ -57,16 +66,18 @@ class Lexer {
   }
 
   Token String(std::string& error) {
-    Token t{Token::kString, ""};
     ++pos_;  // The opening quote.
+    const size_t start = pos_;
+    std::string* decoded = nullptr;  // Once an escape is met.
     while (pos_ < s_.size()) {
       const char c = s_[pos_++];
       if (c == '\\' && pos_ < s_.size()) {
-        t.text.push_back(s_[pos_++]);
+        if (!decoded) decoded = &arena_.emplace_back(s_.substr(start, pos_ - 1 - start));
+        decoded->push_back(s_[pos_++]);
       } else if (c == '\'') {
-        return t;
-      } else {
-        t.text.push_back(c);
+        return {Token::kString, decoded ? std::string_view(*decoded) : s_.substr(start, pos_ - 1 - start)};
+      } else if (decoded) {
+        decoded->push_back(c);
       }
     }
     error = "a string value is not closed";
@@ -74,10 +85,11 @@ class Lexer {
   }
 
   std::string_view s_;
+  std::deque<std::string>& arena_;
   size_t pos_ = 0;
 };
 
-bool IsKeyword(const std::string& w, std::string_view k) {
+bool IsKeyword(std::string_view w, std::string_view k) {
   if (w.size() != k.size()) return false;
   for (size_t i = 0; i < w.size(); ++i)
     if (std::toupper(static_cast<unsigned char>(w[i])) != k[i]) return false;
@@ -86,9 +98,12 @@ bool IsKeyword(const std::string& w, std::string_view k) {
 
 }  // namespace
 
-std::optional<std::string> ParseStixPattern(std::string_view pattern, StixPattern& out) {
+std::optional<std::string> ParseStixPattern(std::string_view pattern, std::deque<std::string>& arena,
+                                            StixPattern& out) {
+  out.comparisons.clear();
+  out.conjunction = false;
   if (pattern.size() > limits::kMaxPatternLength) return std::string("pattern longer than limits::kMaxPatternLength");
-  Lexer lex(pattern);
+  Lexer lex(pattern, arena);
   std::string error;
   int brackets = 0, parens = 0;
   // Within brackets: path op value [AND|OR path op value]…
@@ -116,26 +131,26 @@ std::optional<std::string> ParseStixPattern(std::string_view pattern, StixPatter
       case kPath:
         if (t.kind == Token::kParenOpen) continue;  // Grouped comparisons.
         if (t.kind != Token::kWord || t.text.find(':') == std::string::npos)
-          return "expected an object path such as domain-name:value, got '" + t.text + "'";
-        current = {LowerAscii(t.text), "", ""};
+          return "expected an object path such as domain-name:value, got '" + std::string(t.text) + "'";
+        current = {t.text, {}, false, {}};
         expect = kOp;
         break;
       case kOp:
-        if (t.kind != Token::kWord) return "expected a comparison after '" + current.path + "'";
+        if (t.kind != Token::kWord) return "expected a comparison after '" + std::string(current.path) + "'";
         if (IsKeyword(t.text, "NOT")) {  // NOT =: a negation, never an equality.
-          current.op = "NOT ";
+          current.negated = true;
           continue;
         }
-        current.op += t.text;
+        current.op = t.text;
         expect = kValue;
         break;
       case kValue:
         if (t.kind != Token::kString && t.kind != Token::kWord && t.kind != Token::kParenOpen)
-          return "expected a value after '" + current.path + " " + current.op + "'";
+          return "expected a value after '" + std::string(current.path) + " " + std::string(current.op) + "'";
         if (t.kind == Token::kParenOpen) {  // IN ('a', 'b'): each value alone.
           for (Token v = lex.Next(error); error.empty() && v.kind != Token::kParenClose; v = lex.Next(error)) {
             if (v.kind == Token::kEnd) return std::string("a value list is not closed");
-            if (v.kind == Token::kString) out.comparisons.push_back({current.path, current.op, v.text});
+            if (v.kind == Token::kString) out.comparisons.push_back({current.path, current.op, current.negated, v.text});
           }
         } else {
           current.value = t.text;
@@ -152,7 +167,7 @@ std::optional<std::string> ParseStixPattern(std::string_view pattern, StixPatter
           if (IsKeyword(t.text, "AND")) out.conjunction = true;
           expect = kPath;
         } else {
-          return "expected AND, OR or ']' after a comparison, got '" + t.text + "'";
+          return "expected AND, OR or ']' after a comparison, got '" + std::string(t.text) + "'";
         }
         break;
     }
@@ -163,7 +178,11 @@ std::optional<std::string> ParseStixPattern(std::string_view pattern, StixPatter
   return std::nullopt;
 }
 
-std::optional<IndicatorType> TypeOfPath(std::string_view path) {
+std::optional<IndicatorType> TypeOfPath(std::string_view raw) {
+  char lower[32];  // Longer than every path below.
+  if (raw.size() > sizeof lower) return std::nullopt;
+  for (size_t i = 0; i < raw.size(); ++i) lower[i] = ToLowerAscii(raw[i]);
+  const std::string_view path(lower, raw.size());
   if (path == "domain-name:value" || path == "ipv4-addr:value" || path == "ipv6-addr:value")
     return IndicatorType::kDomain;
   if (path == "url:value") return IndicatorType::kUrl;

@@ -3,6 +3,7 @@
 // STIX2 files are read by tests/corpus/indicators_corpus_test.cc.
 #include <gtest/gtest.h>
 
+#include "vigie/base/task_pool.h"
 #include "vigie/indicators/indicator_set.h"
 #include "vigie/indicators/public_suffix.h"
 
@@ -95,6 +96,46 @@ TEST(IndicatorSet, KeepsWhatABrokenFileHeldBeforeTheDamage) {
   EXPECT_TRUE(set.AddStix2(std::string(100000, '['), "deep.stix2").has_value());
   EXPECT_TRUE(set.AddStix2("[1, 2]", "array.stix2").has_value());
   EXPECT_TRUE(set.AddStix2("{\"objects\": {}}", "object.stix2").has_value());
+}
+
+// A large bundle is read in parts on several threads, each part beginning
+// at a guessed element: guesses inside strings (",{" in a value), escapes,
+// a report and relationships far from their indicators, and damage must
+// give the set that reading it alone gives, whatever the part size.
+TEST(IndicatorSet, ReadingInPartsGivesWhatReadingAloneGives) {
+  std::string objects = R"({"type":"report","name":"Report A","object_refs":["indicator--3", "indicator--7"]})";
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = "indicator--" + std::to_string(i);
+    objects += ",\n  " + Indicator(id, "[domain-name:value = 'h" + std::to_string(i) + ".example,{x}']") + ", " +
+               Indicator("", "[url:value = 'https://u" + std::to_string(i) + ".example/?q=\\u0041']") + "," +
+               R"({"type":"relationship","source_ref":")" + id + R"(","target_ref":"malware--m"})";
+  }
+  objects += R"(,{"type":"malware","id":"malware--m","name":"Late \"Malware\""})";
+  const std::string whole = Bundle(objects), damaged = whole.substr(0, whole.size() * 2 / 3);
+  TaskPool pool(2);
+  for (const std::string* text : {&whole, &damaged}) {
+    IndicatorSet alone;
+    ASSERT_FALSE(alone.AddStix2(*text, "t.stix2").has_value());
+    EXPECT_GE(alone.size(), 12u);
+    for (size_t part : {1, 7, 64, 500}) {
+      IndicatorSet parts;
+      ASSERT_FALSE(parts.AddStix2(*text, "t.stix2", &pool, part).has_value());
+      ASSERT_EQ(parts.size(), alone.size()) << part;
+      for (size_t i = 0; i < alone.size(); ++i) {
+        const auto& a = alone.indicators()[i];
+        const auto& b = parts.indicators()[i];
+        EXPECT_EQ(a.value, b.value) << part;
+        EXPECT_EQ(alone.collections()[a.collection].name, parts.collections()[b.collection].name) << part;
+      }
+      ASSERT_EQ(parts.warnings().size(), alone.warnings().size()) << part;
+      for (size_t i = 0; i < alone.warnings().size(); ++i)
+        EXPECT_EQ(parts.warnings()[i].message, alone.warnings()[i].message) << part;
+    }
+  }
+  IndicatorSet set;
+  ASSERT_FALSE(set.AddStix2(whole, "t.stix2", &pool, 7).has_value());
+  EXPECT_EQ(set.collections()[set.MatchHost("h3.example,{x}")->collection].name, "Report A");
+  EXPECT_EQ(set.collections()[set.MatchHost("h4.example,{x}")->collection].name, "Late \"Malware\"");
 }
 
 TEST(IndicatorSet, MatchesAsMvtDoesAndWhereItDiffers) {

@@ -122,10 +122,10 @@ inline constexpr uint64_t kMaxProfileFeatures = 20'000'000;
 
 /// Indicators (STIX2 files of `vigie check`): the size of one file, and the
 /// length of one pattern, beyond which it is refused rather than read. A
-/// file is read in one pass, but its objects are kept until collections
-/// are known, some 4 bytes of memory per byte of file, so the cap keeps that
-/// near 1 GB (Amnesty's largest is 2.2 MB).
-inline constexpr uint64_t kMaxIndicatorFileBytes = 256ull << 20;
+/// file is mapped, not copied, and what is kept of it until collections are
+/// known is views, a fraction of its size; 1 GiB holds a million indicators
+/// in Amnesty's layout (Amnesty's largest file is 2.2 MB).
+inline constexpr uint64_t kMaxIndicatorFileBytes = 1ull << 30;
 inline constexpr size_t kMaxPatternLength = 64 * 1024;
 /// Nesting of JSON arrays and objects read by a pull reader.
 inline constexpr size_t kMaxJsonDepth = 256;

@@ -22,7 +22,12 @@
 #include <vector>
 
 #include "vigie/base/error.h"
-#include "vigie/base/view_hash.h"
+#include "vigie/base/flat_view_map.h"
+#include "vigie/base/string_arena.h"
+
+namespace vigie {
+class TaskPool;
+}
 
 namespace vigie::indicators {
 
@@ -53,7 +58,7 @@ struct Collection {
 
 struct Indicator {
   IndicatorType type = IndicatorType::kDomain;
-  std::string value;       ///< As matched: lower-case where matching is case-blind.
+  std::string_view value;  ///< As matched: lower-case where matching is case-blind. Owned by the set.
   uint32_t collection = 0;  ///< Index into IndicatorSet::collections().
   /// The pattern joined it to others with AND: matching it alone says less
   /// than the pattern does.
@@ -69,11 +74,20 @@ struct IndicatorWarning {
 
 class IndicatorSet {
  public:
+  IndicatorSet() = default;
+  IndicatorSet(IndicatorSet&&) = default;
+  IndicatorSet& operator=(IndicatorSet&&) = default;
+  IndicatorSet(const IndicatorSet&) = delete;  // Its tables point into its own arena.
+  IndicatorSet& operator=(const IndicatorSet&) = delete;
+
   /// Reads a STIX2 bundle's indicators into the set. A file that is not a
   /// STIX2 bundle is an Error and adds nothing; an indicator that cannot be
-  /// read adds a warning and the rest of the file is read.
-  std::optional<Error> AddStix2(std::string_view json, const std::string& file);
-  /// The same, from a file.
+  /// read adds a warning and the rest of the file is read. A large bundle
+  /// is read on `pool`'s threads when one is given, in parts of
+  /// `part_bytes` (tests cut small ones); the result does not depend on it.
+  std::optional<Error> AddStix2(std::string_view json, const std::string& file, TaskPool* pool = nullptr,
+                                size_t part_bytes = 16u << 20);
+  /// The same, from a file, on every CPU when it is large.
   std::optional<Error> AddStix2File(const std::string& path);
 
   /// Adds one indicator; `value` is normalised as matching needs. Returns
@@ -87,6 +101,7 @@ class IndicatorSet {
   const std::vector<IndicatorWarning>& warnings() const { return warnings_; }
   /// Indicators of each type, by IndicatorType.
   size_t count(IndicatorType type) const { return by_type_[static_cast<size_t>(type)].size(); }
+  size_t size() const { return indicators_.size(); }
   /// Files read.
   const std::vector<std::string>& files() const { return files_; }
 
@@ -107,17 +122,24 @@ class IndicatorSet {
 
  private:
   const Indicator* Find(IndicatorType type, std::string_view value) const;
+  // Add() for a value already normalised, and its FlatViewMap hash.
+  void AddNormalised(IndicatorType type, std::string_view value, uint32_t hash, uint32_t collection, bool conjunct);
   void Warn(const std::string& file, std::string indicator, std::string message);
 
   std::vector<Indicator> indicators_;
   std::vector<Collection> collections_;
   std::vector<IndicatorWarning> warnings_;
   std::vector<std::string> files_;
+  StringArena values_;  // The bytes of every Indicator::value.
   // Per type: value -> index into indicators_ (the first one given).
-  ViewMap<uint32_t> by_type_[kIndicatorTypes];
+  FlatViewMap<uint32_t> by_type_[kIndicatorTypes];
+  // The first 16 characters of longer process names, for the kernel's
+  // truncation: prefix -> the first indicator with it.
+  FlatViewMap<uint32_t> process_prefixes_;
+  std::vector<size_t> path_lengths_;  // Of file-path indicators, sorted, distinct: the prefixes worth looking up.
+  std::vector<uint32_t> profiles_;    // Configuration profiles, matched by substring.
   // Find for a value already normalised (lower-case where the type is).
   const Indicator* FindNormalised(IndicatorType type, std::string_view value) const;
-  std::vector<std::string> processes_;  // Sorted, for the 16-character prefix rule.
 };
 
 /// "https://Web.Example.com:8443/x" -> "web.example.com": the host of a URL
