@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitUsage = 2,        ///< Bad command line, or knowledge that cannot be loaded.
   kExitInputFailed = 3,  ///< At least one input could not be read at all.
   kExitInternal = 4,     ///< A bug in Vigie.
+  kExitCompromised = 6,  ///< vigie check: an alert at level high or critical.
 };
 
 /// `vigie scan`: its arguments after the command name. Throws UsageError.
@@ -21,8 +22,12 @@ int RunScanCommand(const std::vector<std::string_view>& args);
 /// `vigie profile`: builds an SDK binary's structural profile.
 int RunProfileCommand(const std::vector<std::string_view>& args);
 
+/// `vigie check`: checks a phone's backup or dump for spyware.
+int RunCheckCommand(const std::vector<std::string_view>& args);
+
 /// The one-line summaries of the commands, for the main help.
 extern const char* const kScanSummary;
 extern const char* const kProfileSummary;
+extern const char* const kCheckSummary;
 
 }  // namespace vigie::cli

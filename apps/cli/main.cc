@@ -16,13 +16,15 @@ std::string MainHelp() {
   return std::string("Vigie: offline privacy auditor for mobile apps\n"
                      "Usage: vigie scan [OPTIONS] FILE...\n"
                      "       vigie profile [OPTIONS] SDK.jar|.aar|.dex|.apk\n"
+                     "       vigie check [OPTIONS] INPUT\n"
                      "       vigie --version\n"
                      "       vigie --help\n"
                      "\n"
                      "Commands:\n"
                      "  scan                        ") +
          kScanSummary + "\n  profile                     " + kProfileSummary +
-         "\n\nRun 'vigie scan --help' or 'vigie profile --help' for their options.\n";
+         "\n  check                       " + kCheckSummary +
+         "\n\nRun 'vigie scan --help', 'vigie profile --help' or 'vigie check --help' for their options.\n";
 }
 
 int Usage(const std::string& message) {
@@ -47,6 +49,7 @@ int main(int argc, char** argv) {
   try {
     if (args[0] == "scan") return RunScanCommand({args.begin() + 1, args.end()});
     if (args[0] == "profile") return RunProfileCommand({args.begin() + 1, args.end()});
+    if (args[0] == "check") return RunCheckCommand({args.begin() + 1, args.end()});
     return Usage("unknown command '" + std::string(args[0]) + "'");
   } catch (const UsageError& e) {
     return Usage(e.what());

@@ -70,6 +70,10 @@ namespace vigie {
   X(kRules, "rules.invalid", "a rules file or knowledge table could not be parsed, or cannot hold as written") \
   X(kDeepSkipped, "deep.skipped", "--deep left an asset or native library unread (limits.h)")      \
   X(kDeepNotRead, "deep.not_read", "text assets or native libraries that only --deep reads")     \
+  X(kAcquisitionUnknown, "check.unknown_input", "the input is no phone backup or dump that vigie check reads") \
+  X(kAcquisitionMalformed, "check.malformed", "a file of a phone's backup or dump is malformed; what it held before the damage is read") \
+  X(kAcquisitionTooLarge, "check.too_large", "a file of a phone's backup or dump exceeds a cap of limits.h; it is read up to the cap") \
+  X(kBackupPassword, "check.password", "an encrypted backup needs its password, or the password given is wrong") \
   X(kDiagnosticsTruncated, "diagnostics.truncated", "more diagnostics than limits::kMaxDiagnostics")
 
 /// Identifies one kind of problem. Stable across releases.

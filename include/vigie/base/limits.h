@@ -130,6 +130,21 @@ inline constexpr size_t kMaxPatternLength = 64 * 1024;
 /// Nesting of JSON arrays and objects read by a pull reader.
 inline constexpr size_t kMaxJsonDepth = 256;
 
+// ---- Phone acquisitions (vigie check) ---------------------------------------
+
+/// Files of one acquisition listed (a filesystem dump of an iPhone holds a
+/// few hundred thousand); beyond it the walk stops with a diagnostic.
+inline constexpr size_t kMaxAcquisitionFiles = 5'000'000;
+/// Bytes of one file of an acquisition read into memory (a log, a JSON
+/// list, a decompressed SMS backup); a larger one is read up to the cap.
+inline constexpr uint64_t kMaxAcquisitionFileBytes = 512ull << 20;
+/// Bytes of one JSON file of an acquisition parsed into a tree
+/// (packages.json, an SMS backup): a tree costs several times its text.
+inline constexpr uint64_t kMaxAcquisitionJsonBytes = 64ull << 20;
+/// PBKDF2 rounds of an encrypted Android backup (Android writes 10,000): a
+/// crafted header cannot make the key derivation run for minutes.
+inline constexpr unsigned kMaxBackupKdfRounds = 1'000'000;
+
 /// Candidate profile classes scored in full per app class: a class that
 /// shares rare features with more than this many is generic code.
 inline constexpr size_t kMaxProfileCandidates = 16;

@@ -1,0 +1,123 @@
+#include "vigie/check/check.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "vigie/acquisition/file_tree.h"
+#include "vigie/base/mapped_file.h"
+#include "vigie/zip/zip_archive.h"
+#include "vigie/acquisition/android_backup.h"
+#include "module.h"
+
+namespace vigie::check {
+namespace {
+namespace fs = std::filesystem;
+
+// AndroidQF's files (github.com/mvt-project/androidqf): any one of them
+// makes a folder or ZIP an AndroidQF acquisition.
+constexpr std::string_view kAndroidQfFiles[] = {"packages.json", "ps.txt",    "processes.json", "getprop.txt",
+                                                "files.json",    "dumpsys.txt", "root_binaries.json",
+                                                "mounts.json",   "backup.ab"};
+
+AcquisitionKind KindOfTree(const acquisition::FileTree& tree) {
+  if (tree.Find("Manifest.db") && tree.Find("Info.plist")) return AcquisitionKind::kIosBackup;
+  if (!tree.Glob("private/var/*").empty() || !tree.Glob("private/var/*/*").empty()) return AcquisitionKind::kIosFilesystem;
+  if (tree.Find("main_entry.txt") || !tree.Glob("dumpstate*.txt").empty() || !tree.Glob("bugreport-*.txt").empty())
+    return AcquisitionKind::kBugreport;
+  // An Android backup unpacked (`apps/<package>/…`), before AndroidQF's
+  // files: such a folder may also hold the .ab it came from.
+  if (!tree.Glob("apps/*/*/*").empty() || !tree.Glob("apps/*/*").empty()) return AcquisitionKind::kAndroidBackup;
+  for (std::string_view f : kAndroidQfFiles)
+    if (tree.Find(f)) return AcquisitionKind::kAndroidQf;
+  if (!tree.Glob("settings_*.txt").empty()) return AcquisitionKind::kAndroidQf;
+  return AcquisitionKind::kUnknown;
+}
+
+Result<std::unique_ptr<acquisition::FileTree>> OpenTree(const std::string& path, Diagnostics& diags) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return acquisition::OpenFolder(path, diags);
+  return acquisition::OpenZip(path, diags);
+}
+
+void RunModules(const std::vector<Module>& modules, const acquisition::FileTree& tree,
+                const indicators::IndicatorSet& iocs, CheckResult& result) {
+  for (const Module& m : modules) {
+    ModuleContext ctx(tree, iocs, result, m.slug, m.timeline_name);
+    m.run(ctx);
+  }
+}
+
+// MVT's timeline: sorted by time, each row once.
+void FinishTimeline(std::vector<TimelineRow>& rows) {
+  auto key = [](const TimelineRow& r) { return std::tie(r.timestamp, r.module, r.event, r.description); };
+  std::stable_sort(rows.begin(), rows.end(), [&](const TimelineRow& a, const TimelineRow& b) { return key(a) < key(b); });
+  rows.erase(std::unique(rows.begin(), rows.end(), [&](const TimelineRow& a, const TimelineRow& b) { return key(a) == key(b); }),
+             rows.end());
+}
+
+}  // namespace
+
+AcquisitionKind DetectKind(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return AcquisitionKind::kUnknown;
+  if (!fs::is_directory(path, ec)) {
+    auto file = MappedFile::Open(path);
+    if (!file) return AcquisitionKind::kUnknown;
+    if (acquisition::LooksLikeAndroidBackup(file->view().AsString())) return AcquisitionKind::kAndroidBackup;
+    if (!zip::LooksLikeZip(file->view())) return AcquisitionKind::kUnknown;
+  }
+  Diagnostics ignored;
+  auto tree = OpenTree(path, ignored);
+  return tree ? KindOfTree(**tree) : AcquisitionKind::kUnknown;
+}
+
+CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs, const CheckOptions& options) {
+  CheckResult result;
+  result.path = path;
+  result.kind = options.kind == AcquisitionKind::kUnknown ? DetectKind(path) : options.kind;
+  if (result.kind == AcquisitionKind::kUnknown) {
+    result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, path,
+                           "no iOS backup or filesystem dump, AndroidQF acquisition, bugreport or Android backup here "
+                           "(--kind names one)");
+    return result;
+  }
+  std::error_code ec;
+  const bool folder = fs::is_directory(path, ec);
+  if (result.kind == AcquisitionKind::kAndroidBackup && !folder) {
+    auto tree = acquisition::ReadAndroidBackupFile(path, options.password, result.diagnostics);
+    if (tree) RunModules(AndroidBackupModules(), *tree, iocs, result);
+    FinishTimeline(result.timeline);
+    return result;
+  }
+  auto tree = OpenTree(path, result.diagnostics);
+  if (!tree) {
+    result.diagnostics.AddError(Level::kError, tree.error(), path);
+    return result;
+  }
+  switch (result.kind) {
+    case AcquisitionKind::kAndroidQf:
+      RunModules(AndroidQfModules(), **tree, iocs, result);
+      // AndroidQF saves the phone's backup as backup.ab: MVT reads its SMS.
+      if (const acquisition::FileEntry* ab = (*tree)->Find("backup.ab")) {
+        if (auto bytes = (*tree)->Read(*ab, result.diagnostics)) {
+          if (auto inner = acquisition::ReadAndroidBackup(*bytes, ab->path, options.password, result.diagnostics))
+            RunModules(AndroidBackupModules(), *inner, iocs, result);
+        }
+      }
+      break;
+    case AcquisitionKind::kBugreport:
+      RunModules(BugreportModules(), **tree, iocs, result);
+      break;
+    case AcquisitionKind::kAndroidBackup:
+      RunModules(AndroidBackupModules(), **tree, iocs, result);
+      break;
+    default:
+      result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, path,
+                             std::string(AcquisitionKindName(result.kind)) + " is not read by this version of vigie check yet");
+      break;
+  }
+  FinishTimeline(result.timeline);
+  return result;
+}
+
+}  // namespace vigie::check

@@ -1,0 +1,50 @@
+#include "module.h"
+
+namespace vigie::check {
+
+ModuleContext::ModuleContext(const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
+                             CheckResult& result, std::string slug, std::string timeline_name)
+    : files_(files), iocs_(iocs), result_(result), slug_(std::move(slug)), timeline_name_(std::move(timeline_name)) {}
+
+std::optional<std::string> ModuleContext::Read(const acquisition::FileEntry& file) {
+  auto bytes = files_.Read(file, result_.diagnostics);
+  if (!bytes) {
+    result_.diagnostics.AddError(Level::kError, bytes.error(), file.path);
+    return std::nullopt;
+  }
+  return std::move(bytes.value());
+}
+
+ModuleResult& ModuleContext::Module() {
+  if (!module_) {
+    module_ = result_.modules.size();
+    result_.modules.push_back({slug_, {}});
+  }
+  return result_.modules[*module_];
+}
+
+Record& ModuleContext::AddRecord() { return Module().records.emplace_back(); }
+
+size_t ModuleContext::records() const { return module_ ? result_.modules[*module_].records.size() : 0; }
+
+void ModuleContext::Alert(AlertLevel level, std::string message, std::string event_time, std::string evidence) {
+  result_.alerts.push_back({level, slug_, std::move(message), std::move(event_time), std::move(evidence), std::nullopt});
+}
+
+void ModuleContext::Matched(const indicators::Indicator& hit, std::string_view what, std::string_view value,
+                            std::string event_time) {
+  const indicators::Collection& c = iocs_.collections()[hit.collection];
+  std::string message = "Found a known suspicious " + std::string(what) + " \"" + std::string(value) +
+                        "\" matching indicator \"" + std::string(hit.value) + "\" from \"" + c.name + "\"";
+  if (hit.conjunct) message += " (one term of a pattern that asks for more)";
+  result_.alerts.push_back({AlertLevel::kCritical, slug_, std::move(message), std::move(event_time),
+                            std::string(value),
+                            IndicatorMatch{std::string(indicators::TypeName(hit.type)), std::string(hit.value), c.name,
+                                           c.file, hit.conjunct}});
+}
+
+void ModuleContext::Timeline(std::string timestamp, std::string event, std::string description) {
+  result_.timeline.push_back({std::move(timestamp), timeline_name_, std::move(event), std::move(description)});
+}
+
+}  // namespace vigie::check
