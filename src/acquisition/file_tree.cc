@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -110,6 +111,20 @@ class FolderTree : public FileTree {
   }
 };
 
+// An MS-DOS date and time as seconds since the epoch, read as UTC (a ZIP
+// records no zone); 0 for an unset date.
+int64_t DosTime(uint16_t date, uint16_t time) {
+  if (date == 0) return 0;
+  std::tm t{};
+  t.tm_year = 80 + (date >> 9);
+  t.tm_mon = ((date >> 5) & 0xF) - 1;
+  t.tm_mday = date & 0x1F;
+  t.tm_hour = time >> 11;
+  t.tm_min = (time >> 5) & 0x3F;
+  t.tm_sec = (time & 0x1F) * 2;
+  return timegm(&t);
+}
+
 class ZipTree : public FileTree {
  public:
   ZipTree(std::string path, MappedFile file) : file_(std::move(file)) { where_ = std::move(path); }
@@ -123,7 +138,7 @@ class ZipTree : public FileTree {
     archive_ = std::make_unique<zip::Archive>(std::move(archive.value()));
     for (const zip::Entry& e : archive_->entries()) {
       if (e.is_directory()) continue;
-      files_.push_back({std::string(e.name), e.uncompressed_size, 0});
+      files_.push_back({std::string(e.name), e.uncompressed_size, DosTime(e.dos_date, e.dos_time)});
     }
     // Acquisition tools zip a folder: "androidqf_20230724/getprop.txt" is
     // "getprop.txt" of the acquisition.

@@ -7,9 +7,10 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <sstream>
 
+#include "android_common.h"
 #include "json_file.h"
+#include "text_lines.h"
 #include "vigie/base/limits.h"
 #include "module.h"
 #include "time_text.h"
@@ -18,16 +19,6 @@ namespace vigie::check {
 namespace {
 
 // MVT's lists (mvt/android/utils.py @ dac4acb).
-const std::set<std::string, std::less<>> kRootPackages = {
-    "com.noshufou.android.su",         "com.noshufou.android.su.elite",   "eu.chainfire.supersu",
-    "com.koushikdutta.superuser",      "com.thirdparty.superuser",        "com.yellowes.su",
-    "com.koushikdutta.rommanager",     "com.koushikdutta.rommanager.license", "com.dimonvideo.luckypatcher",
-    "com.chelpus.lackypatch",          "com.ramdroid.appquarantine",      "com.ramdroid.appquarantinepro",
-    "com.devadvance.rootcloak",        "com.devadvance.rootcloakplus",    "de.robv.android.xposed.installer",
-    "com.saurik.substrate",            "com.zachspong.temprootremovejb",  "com.amphoras.hidemyroot",
-    "com.amphoras.hidemyrootadfree",   "com.formyhm.hiderootPremium",     "com.formyhm.hideroot",
-    "me.phh.superuser",                "eu.chainfire.supersu.pro",        "com.kingouser.com",
-    "com.topjohnwu.magisk"};
 const std::set<std::string, std::less<>> kSecurityPackages = {"com.policydm", "com.samsung.android.app.omcagent",
                                                               "com.samsung.android.securitylogagent",
                                                               "com.sec.android.soagent"};
@@ -89,28 +80,6 @@ std::optional<nlohmann::json> ReadJsonList(ModuleContext& ctx, std::string_view 
   return json;
 }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const size_t nl = text.find_first_of("\r\n");
-    lines.push_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + ((text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n') ? 2 : 1));
-  }
-  return lines;
-}
-
-std::string_view Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n\f\v");
-  if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n\f\v") - b + 1);
-}
-
-void CheckAppId(ModuleContext& ctx, std::string_view id, std::string_view what) {
-  if (id.empty()) return;
-  if (const indicators::Indicator* hit = ctx.iocs().MatchAppId(id)) ctx.Matched(*hit, what, id, "");
-}
-
 void Packages(ModuleContext& ctx) {
   auto packages = ReadJsonList(ctx, "packages.json");
   if (!packages) return;
@@ -120,7 +89,7 @@ void Packages(ModuleContext& ctx) {
     AddFields(r, p);
     const std::string name = Text(p, "name"), installer = Text(p, "installer");
     const bool system = p.value("system", false) == true, disabled = p.value("disabled", false) == true;
-    if (kRootPackages.contains(name)) {
+    if (IsRootPackage(name)) {
       ctx.Alert(AlertLevel::kMedium, "Found an installed package related to rooting/jailbreaking: \"" + name + "\"", "",
                 name);
       continue;
@@ -161,11 +130,10 @@ void Packages(ModuleContext& ctx) {
 void Processes(ModuleContext& ctx) {
   auto file = ReadNamed(ctx, "ps.txt");
   if (!file) return;
-  const std::vector<std::string_view> lines = Lines(file->text);
+  const std::vector<std::string_view> lines = SplitLines(file->text);
   for (size_t i = 1; i < lines.size(); ++i) {  // The first line is ps's header.
     std::vector<std::string> t;
-    std::istringstream words{std::string(lines[i])};
-    for (std::string w; words >> w;) t.push_back(w);
+    for (std::string_view w : Words(lines[i])) t.emplace_back(w);
     if (t.empty()) continue;
     if (t.size() == 8) t.insert(t.begin() + 5, "");  // An empty WCHAN column.
     std::string label;
@@ -173,7 +141,7 @@ void Processes(ModuleContext& ctx) {
       label = t[0];
       t.erase(t.begin());
     }
-    if (t.size() < 9) t.insert(t.begin() + 5, "");
+    if (t.size() < 9) t.insert(t.begin() + static_cast<long>(std::min<size_t>(5, t.size())), "");  // Python appends past the end.
     if (t.size() < 9) {
       ctx.diagnostics().Add(Level::kWarning, ErrorCode::kAcquisitionMalformed, file->entry->path,
                             "line " + std::to_string(i + 1) + " has too few columns: left out");
@@ -186,45 +154,15 @@ void Processes(ModuleContext& ctx) {
     r.Set("user", t[0]).Set("pid", t[1]).Set("ppid", t[2]).Set("virtual_memory_size", t[3]).Set("resident_set_size", t[4]);
     r.Set("wchan", t[5]).Set("aprocress", t[6]).Set("stat", t[7]).Set("proc_name", name).Set("label", label);
     if (name.empty() || name == "gatekeeperd") continue;  // MVT: gatekeeperd is a known false positive.
-    if (const indicators::Indicator* hit = ctx.iocs().MatchAppId(name)) {
-      ctx.Matched(*hit, "app id", name, "");
-      continue;
-    }
+    if (CheckAppId(ctx, name)) continue;
     if (const indicators::Indicator* hit = ctx.iocs().MatchProcess(name)) ctx.Matched(*hit, "process name", name, "");
   }
-}
-
-// getprop's "[name]: [value]" lines; MVT leaves out empty values.
-std::vector<std::pair<std::string, std::string>> ReadProperties(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> props;
-  static const std::regex kLine(R"(\[(.+?)\]: \[(.+?)\])");
-  for (std::string_view line : Lines(text)) {
-    line = Trim(line);
-    std::cmatch m;
-    if (line.empty() || !std::regex_search(line.begin(), line.end(), m, kLine)) continue;
-    props.emplace_back(m[1].str(), m[2].str());
-  }
-  return props;
 }
 
 void GetProp(ModuleContext& ctx) {
   auto file = ReadNamed(ctx, "getprop.txt");
   if (!file) return;
-  const auto props = ReadProperties(file->text);
-  for (const auto& [name, value] : props) {
-    ctx.AddRecord().Set("name", name).Set("value", value);
-    if (name != "ro.build.version.security_patch") continue;
-    std::tm patch{};
-    if (!strptime(value.c_str(), "%Y-%m-%d", &patch)) continue;
-    const std::time_t when = timegm(&patch);
-    if (std::time(nullptr) - when > 186 * 86400)
-      ctx.Alert(AlertLevel::kMedium,
-                "This phone has not received security updates for more than six months (last update: " + value + ").",
-                "", value);
-  }
-  for (const auto& [name, value] : props)
-    if (const indicators::Indicator* hit = ctx.iocs().MatchAndroidProperty(name))
-      ctx.Matched(*hit, "Android property", name, "");
+  CheckProperties(ctx, ReadProperties(file->text));
 }
 
 void Settings(ModuleContext& ctx) {
@@ -234,7 +172,7 @@ void Settings(ModuleContext& ctx) {
     auto text = ctx.Read(*f);
     if (!text) continue;
     std::vector<std::pair<std::string, std::string>> values;
-    for (std::string_view line : Lines(*text)) {
+    for (std::string_view line : SplitLines(*text)) {
       line = Trim(line);
       const size_t eq = line.find('=');
       if (eq == std::string_view::npos) continue;
@@ -268,7 +206,7 @@ void Files(ModuleContext& ctx) {
   if (!whole.is_discarded() && whole.is_array()) {
     files.assign(whole.begin(), whole.end());
   } else {  // AndroidQF also writes one object per line.
-    for (std::string_view line : Lines(text)) {
+    for (std::string_view line : SplitLines(text)) {
       if (Trim(line).empty()) continue;
       auto j = nlohmann::json::parse(line, nullptr, false);
       if (j.is_object()) files.push_back(std::move(j));
@@ -354,7 +292,8 @@ void Mounts(ModuleContext& ctx) {
   if (!list) return;
   for (const nlohmann::json& entry : *list) {
     if (!entry.is_string()) continue;
-    for (std::string_view line : Lines(entry.get<std::string>())) {
+    const std::string text = entry.get<std::string>();  // Outlives the views into it.
+    for (std::string_view line : SplitLines(text)) {
       line = Trim(line);
       const size_t on = line.find(" on ");
       if (on == std::string_view::npos) continue;
@@ -415,11 +354,6 @@ const std::vector<Module>& AndroidQfModules() {
       {"aqf_files", "AQFFiles", Files},                  {"aqf_log_timestamps", "AQFLogTimestamps", LogTimestamps},
       {"root_binaries", "RootBinaries", RootBinaries},   {"mounts", "Mounts", Mounts},
   };
-  return modules;
-}
-
-const std::vector<Module>& BugreportModules() {
-  static const std::vector<Module> modules = {};
   return modules;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "vigie/acquisition/file_tree.h"
 #include "vigie/base/mapped_file.h"
@@ -41,8 +42,10 @@ Result<std::unique_ptr<acquisition::FileTree>> OpenTree(const std::string& path,
 
 void RunModules(const std::vector<Module>& modules, const acquisition::FileTree& tree,
                 const indicators::IndicatorSet& iocs, CheckResult& result) {
+  std::map<std::string, std::optional<std::string>> shared;
   for (const Module& m : modules) {
     ModuleContext ctx(tree, iocs, result, m.slug, m.timeline_name);
+    ctx.set_shared(&shared);
     m.run(ctx);
   }
 }
@@ -94,30 +97,34 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
     result.diagnostics.AddError(Level::kError, tree.error(), path);
     return result;
   }
-  switch (result.kind) {
-    case AcquisitionKind::kAndroidQf:
-      RunModules(AndroidQfModules(), **tree, iocs, result);
-      // AndroidQF saves the phone's backup as backup.ab: MVT reads its SMS.
-      if (const acquisition::FileEntry* ab = (*tree)->Find("backup.ab")) {
-        if (auto bytes = (*tree)->Read(*ab, result.diagnostics)) {
-          if (auto inner = acquisition::ReadAndroidBackup(*bytes, ab->path, options.password, result.diagnostics))
-            RunModules(AndroidBackupModules(), *inner, iocs, result);
-        }
-      }
-      break;
-    case AcquisitionKind::kBugreport:
-      RunModules(BugreportModules(), **tree, iocs, result);
-      break;
-    case AcquisitionKind::kAndroidBackup:
-      RunModules(AndroidBackupModules(), **tree, iocs, result);
-      break;
-    default:
-      result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, path,
-                             std::string(AcquisitionKindName(result.kind)) + " is not read by this version of vigie check yet");
-      break;
-  }
+  CheckFiles(result.kind, **tree, iocs, result);
+  // AndroidQF saves the phone's backup as backup.ab: MVT reads its SMS.
+  if (result.kind == AcquisitionKind::kAndroidQf)
+    if (const acquisition::FileEntry* ab = (*tree)->Find("backup.ab"))
+      if (auto bytes = (*tree)->Read(*ab, result.diagnostics))
+        if (auto inner = acquisition::ReadAndroidBackup(*bytes, ab->path, options.password, result.diagnostics))
+          RunModules(AndroidBackupModules(), *inner, iocs, result);
   FinishTimeline(result.timeline);
   return result;
+}
+
+void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
+                CheckResult& result) {
+  switch (kind) {
+    case AcquisitionKind::kAndroidQf:
+      RunModules(AndroidQfModules(), files, iocs, result);
+      break;
+    case AcquisitionKind::kBugreport:
+      RunModules(BugreportModules(), files, iocs, result);
+      break;
+    case AcquisitionKind::kAndroidBackup:
+      RunModules(AndroidBackupModules(), files, iocs, result);
+      break;
+    default:
+      result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, files.where(),
+                             std::string(AcquisitionKindName(kind)) + " is not read by this version of vigie check yet");
+      break;
+  }
 }
 
 }  // namespace vigie::check

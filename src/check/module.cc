@@ -15,6 +15,13 @@ std::optional<std::string> ModuleContext::Read(const acquisition::FileEntry& fil
   return std::move(bytes.value());
 }
 
+const std::string* ModuleContext::ReadShared(const acquisition::FileEntry& file) {
+  if (!shared_) return nullptr;
+  auto it = shared_->find(file.path);
+  if (it == shared_->end()) it = shared_->emplace(file.path, Read(file)).first;
+  return it->second ? &*it->second : nullptr;
+}
+
 ModuleResult& ModuleContext::Module() {
   if (!module_) {
     module_ = result_.modules.size();

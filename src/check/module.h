@@ -3,6 +3,7 @@
 // Private to the check library.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,11 @@ class ModuleContext {
 
   /// A file's bytes, or nullopt with a diagnostic naming it.
   std::optional<std::string> Read(const acquisition::FileEntry& file);
+  /// The same, read once for all the modules of a run (a bugreport's
+  /// dumpstate, which a dozen modules cut sections from); null when it
+  /// cannot be read.
+  const std::string* ReadShared(const acquisition::FileEntry& file);
+  void set_shared(std::map<std::string, std::optional<std::string>>* shared) { shared_ = shared; }
 
   /// Adds a record to the module (which then appears in the result).
   Record& AddRecord();
@@ -50,6 +56,7 @@ class ModuleContext {
   CheckResult& result_;
   std::string slug_, timeline_name_;
   std::optional<size_t> module_;  // Index into result_.modules once a record is added.
+  std::map<std::string, std::optional<std::string>>* shared_ = nullptr;
 };
 
 /// A module: its MVT slug and timeline name, and what it runs.

@@ -57,7 +57,8 @@ std::string Quote(std::string_view name) {
 void ReadSharedFields(Reader& r, Entry& e) {
   e.flags = r.U16();
   e.method = r.U16();
-  r.Skip(4);  // time, date
+  e.dos_time = r.U16();
+  e.dos_date = r.U16();
   e.crc32 = r.U32();
   e.compressed_size = r.U32();
   e.uncompressed_size = r.U32();

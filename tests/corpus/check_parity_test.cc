@@ -3,8 +3,9 @@
 // test indicators): the same records per module and the same alerts, in
 // MVT's order, with MVT's level and message.
 //
-// Covered so far: the Android backup and AndroidQF runs. The bugreport and
-// iOS runs of the oracle are not read by vigie check yet (issue 18).
+// Covered so far: the Android backup, AndroidQF and bugreport runs, and the
+// per-artifact counts of ../shared/MVT.md §4 for Android. The iOS runs of
+// the oracle are not read by vigie check yet (issue 18).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
+#include "vigie/acquisition/file_tree.h"
 #include "vigie/check/check.h"
 
 namespace vigie::check {
@@ -52,6 +54,7 @@ TEST(CheckParity, AndroidRunsGiveWhatMvtGives) {
       {"android_backup2_ab", "android_backup/backup2.ab", "123456"},
       {"android_backup3_ab", "android_backup/backup3.ab", ""},
       {"android_backup_dir", "android_backup", ""},
+      {"bugreport", "android_data/bugreport", ""},
   };
   for (const OracleRun& run : runs) {
     for (const char* with : {"ioc", "noioc"}) {
@@ -72,6 +75,164 @@ TEST(CheckParity, AndroidRunsGiveWhatMvtGives) {
       EXPECT_FALSE(result.diagnostics.HasErrors()) << result.diagnostics.items().front().message;
     }
   }
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+size_t Records(const CheckResult& r, std::string_view module) {
+  for (const ModuleResult& m : r.modules)
+    if (m.name == module) return m.records.size();
+  return 0;
+}
+
+size_t Alerts(const CheckResult& r, std::string_view module, AlertLevel level) {
+  size_t n = 0;
+  for (const Alert& a : r.alerts) n += a.module == module && a.level == level;
+  return n;
+}
+
+// MVT's tests read one dumpsys artifact at a time; here each becomes the
+// dumpstate of a bugreport (under its service's heading when the file has
+// none), and the indicators are MVT's test ones plus the one its test adds.
+class Artifacts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = vigie::testing::CorpusDir() + "/mvt/mvt-tests/artifacts/";
+    if (!std::filesystem::exists(dir_)) GTEST_SKIP() << "corpus not found at " << dir_ << " (set VIGIE_CORPUS_DIR)";
+  }
+
+  CheckResult Bugreport(const std::string& artifact, const std::string& service,
+                        const std::vector<std::pair<indicators::IndicatorType, std::string>>& iocs = {}) {
+    std::string text = ReadAll(dir_ + "android_data/" + artifact);
+    const std::string heading = "DUMP OF SERVICE " + service + ":";
+    if (text.find(heading) == std::string::npos) text = heading + "\n" + text;
+    std::vector<std::pair<acquisition::FileEntry, std::string>> files = {
+        {{"main_entry.txt", 13, 0}, "dumpstate.txt"}, {{"dumpstate.txt", text.size(), 0}, text}};
+    return Run(AcquisitionKind::kBugreport, std::move(files), iocs);
+  }
+
+  CheckResult Run(AcquisitionKind kind, std::vector<std::pair<acquisition::FileEntry, std::string>> files,
+                  const std::vector<std::pair<indicators::IndicatorType, std::string>>& iocs) {
+    indicators::IndicatorSet set;
+    const uint32_t c = set.AddCollection("TestMalware", "test");
+    for (const auto& [type, value] : iocs) set.Add(type, value, c);
+    CheckResult result;
+    CheckFiles(kind, *acquisition::InMemory("artifact", std::move(files)), set, result);
+    return result;
+  }
+
+  std::string dir_;
+};
+
+using indicators::IndicatorType;
+
+TEST_F(Artifacts, DumpsysParsersCountAsMvtsTests) {
+  auto r = Bugreport("dumpsys_accessibility.txt", "accessibility");
+  EXPECT_EQ(Records(r, "dumpsys_accessibility"), 4u);
+  EXPECT_EQ(Alerts(r, "dumpsys_accessibility", AlertLevel::kMedium), 4u);
+  r = Bugreport("dumpsys_accessibility.txt", "accessibility", {{IndicatorType::kAppId, "com.sec.android.app.camera"}});
+  EXPECT_EQ(Alerts(r, "dumpsys_accessibility", AlertLevel::kMedium), 3u);
+  EXPECT_EQ(Alerts(r, "dumpsys_accessibility", AlertLevel::kCritical), 1u);
+  r = Bugreport("dumpsys_accessibility_v14_or_later.txt", "accessibility");
+  EXPECT_EQ(Records(r, "dumpsys_accessibility"), 1u);
+  EXPECT_EQ(Alerts(r, "dumpsys_accessibility", AlertLevel::kMedium), 1u);
+
+  r = Bugreport("dumpsys_appops.txt", "appops");
+  EXPECT_EQ(Records(r, "dumpsys_appops"), 13u);
+  EXPECT_EQ(Alerts(r, "dumpsys_appops", AlertLevel::kMedium), 2u) << "firefox and F-Droid may install packages";
+  r = Bugreport("dumpsys_appops.txt", "appops", {{IndicatorType::kAppId, "com.facebook.katana"}});
+  EXPECT_EQ(r.alerts.size(), 3u);
+  EXPECT_EQ(Alerts(r, "dumpsys_appops", AlertLevel::kCritical), 1u);
+
+  r = Bugreport("dumpsys_battery.txt", "batterystats", {{IndicatorType::kAppId, "com.facebook.system"}});
+  EXPECT_EQ(Records(r, "dumpsys_battery_daily"), 3u);
+  EXPECT_EQ(Records(r, "dumpsys_battery_history"), 5u);
+  EXPECT_EQ(Alerts(r, "dumpsys_battery_daily", AlertLevel::kCritical), 1u);
+  r = Bugreport("dumpsys_battery.txt", "batterystats", {{IndicatorType::kAppId, "com.samsung.android.app.reminder"}});
+  EXPECT_EQ(Alerts(r, "dumpsys_battery_history", AlertLevel::kCritical), 2u);
+
+  r = Bugreport("dumpsys_dbinfo.txt", "dbinfo", {{IndicatorType::kAppId, "com.wssyncmldm"}});
+  EXPECT_EQ(Records(r, "dbinfo"), 5u);
+  EXPECT_EQ(Alerts(r, "dbinfo", AlertLevel::kCritical), 5u);
+
+  r = Bugreport("dumpsys_packages.txt", "package",
+                {{IndicatorType::kAppId, "com.sec.android.app.DataCreate"},
+                 {IndicatorType::kAppId, "com.google.android.gms"},
+                 {IndicatorType::kAppId, "com.android.storagemanager"}});
+  EXPECT_EQ(Records(r, "dumpsys_packages"), 2u);
+  EXPECT_EQ(Records(r, "dumpsys_activities"), 4u);
+  EXPECT_EQ(Records(r, "dumpsys_receivers"), 4u);
+  EXPECT_EQ(Alerts(r, "dumpsys_packages", AlertLevel::kCritical), 1u);
+  EXPECT_EQ(Alerts(r, "dumpsys_activities", AlertLevel::kCritical), 1u);
+  EXPECT_EQ(Alerts(r, "dumpsys_receivers", AlertLevel::kCritical), 1u);
+
+  r = Bugreport("dumpsys_platform_compat.txt", "platform_compat",
+                {{IndicatorType::kAppId, "org.torproject.torbrowser"}, {IndicatorType::kAppId, "org.article19.circulo.next"}});
+  EXPECT_EQ(Records(r, "dumpsys_platform_compat"), 2u);
+  EXPECT_EQ(Alerts(r, "dumpsys_platform_compat", AlertLevel::kCritical), 2u);
+
+  for (const char* adb : {"dumpsys_adb.txt", "dumpsys_adb_wifi.txt", "dumpsys_adb_xml.txt"}) {
+    r = Bugreport(adb, "adb");
+    EXPECT_EQ(Records(r, "dumpsys_adb_state"), 1u) << adb;
+    EXPECT_TRUE(r.alerts.empty()) << adb;
+  }
+}
+
+TEST_F(Artifacts, GetpropProcessesAndTombstonesCountAsMvtsTests) {
+  const std::string getprop = ReadAll(dir_ + "android_data/getprop.txt"), ps = ReadAll(dir_ + "android_data/ps.txt");
+  auto r = Run(AcquisitionKind::kAndroidQf,
+               {{{"getprop.txt", getprop.size(), 0}, getprop}, {{"ps.txt", ps.size(), 0}, ps}},
+               {{IndicatorType::kAndroidProperty, "dalvik.vm.appimageformat"}, {IndicatorType::kProcess, "lru-add-drain"}});
+  EXPECT_EQ(Records(r, "aqf_get_prop"), 13u);
+  EXPECT_EQ(Records(r, "aqf_processes"), 17u);
+  EXPECT_EQ(Alerts(r, "aqf_get_prop", AlertLevel::kCritical), 1u);
+  EXPECT_EQ(Alerts(r, "aqf_processes", AlertLevel::kCritical), 1u);
+
+  const std::string text = ReadAll(dir_ + "android_data/tombstone_process.txt");
+  const std::string proto = ReadAll(dir_ + "android_data/tombstone_process.pb");
+  r = Run(AcquisitionKind::kBugreport,
+          {{{"FS/data/tombstones/tombstone_process.txt", text.size(), 0}, text},
+           {{"FS/data/tombstones/tombstone_process.pb", proto.size(), 0}, proto}},
+          {});
+  ASSERT_EQ(Records(r, "tombstones"), 2u);
+  for (const ModuleResult& m : r.modules) {
+    if (m.name != "tombstones") continue;
+    for (const Record& t : m.records) {
+      EXPECT_EQ(t.Get("pid"), "25541");
+      EXPECT_EQ(t.Get("tid"), "21307");
+      EXPECT_EQ(t.Get("uid"), "1046");
+      EXPECT_EQ(t.Get("signal"), "SIGSEGV");
+      EXPECT_EQ(t.Get("code"), "SEGV_MAPERR");
+      EXPECT_EQ(t.Get("timestamp"), "2023-04-12 12:32:40.518290");
+      EXPECT_EQ(t.Get("cause"), "null pointer dereference");
+    }
+    EXPECT_EQ(m.records[0].Get("process_name"), "mtk.ape.decoder");
+    EXPECT_EQ(m.records[0].Get("arch"), "ARM32") << "the protobuf's default architecture";
+  }
+}
+
+// MVT's AndroidQF package tests add an app id, an APK hash and a signing
+// certificate: each gives one more critical alert.
+TEST_F(Artifacts, AndroidQfPackagesMatchIdsHashesAndCertificates) {
+  const std::string packages = ReadAll(dir_ + "androidqf/packages.json");
+  const std::vector<std::pair<IndicatorType, std::string>> iocs[] = {
+      {{IndicatorType::kAppId, "com.malware.blah"}},
+      {{IndicatorType::kSha256, "31037a27af59d4914906c01ad14a318eee2f3e31d48da8954dca62a99174e3fa"}},
+      {{IndicatorType::kAppCertificate, "c7e56178748be1441370416d4c10e34817ea0c961eb636c8e9d98e0fd79bf730"}},
+  };
+  for (const auto& extra : iocs) {
+    auto r = Run(AcquisitionKind::kAndroidQf, {{{"packages.json", packages.size(), 0}, packages}}, extra);
+    EXPECT_EQ(Records(r, "aqf_packages"), 7u);
+    EXPECT_EQ(Alerts(r, "aqf_packages", AlertLevel::kCritical), 1u) << extra[0].second;
+    EXPECT_EQ(r.alerts.size(), 6u) << "the 5 heuristic alerts, and the match";
+  }
+  const std::string getprop = ReadAll(dir_ + "androidqf/getprop.txt");
+  auto r = Run(AcquisitionKind::kAndroidQf, {{{"getprop.txt", getprop.size(), 0}, getprop}},
+               {{IndicatorType::kAndroidProperty, "dalvik.vm.heapmaxfree"}});
+  EXPECT_EQ(Alerts(r, "aqf_get_prop", AlertLevel::kCritical), 1u);
 }
 
 }  // namespace

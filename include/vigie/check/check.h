@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "vigie/acquisition/file_tree.h"
 #include "vigie/indicators/indicator_set.h"
 #include "vigie/model/check_result.h"
 
@@ -25,5 +26,10 @@ AcquisitionKind DetectKind(const std::string& path);
 /// diagnostics (an input that cannot be read at all has an error and no
 /// modules); the result is partial, never absent.
 CheckResult Check(const std::string& path, const indicators::IndicatorSet& indicators, const CheckOptions& options);
+
+/// Runs the modules of `kind` on files already opened (an AndroidQF
+/// acquisition, a bugreport or an Android backup's members).
+void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const indicators::IndicatorSet& indicators,
+                CheckResult& result);
 
 }  // namespace vigie::check

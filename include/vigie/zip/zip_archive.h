@@ -31,6 +31,8 @@ struct Entry {
   uint64_t compressed_size = 0;
   uint64_t uncompressed_size = 0;
   uint64_t local_header_offset = 0;  ///< Absolute offset in the archive bytes.
+  uint16_t dos_time = 0;             ///< MS-DOS time and date of last change, in the zipping machine's zone.
+  uint16_t dos_date = 0;
 
   bool encrypted() const { return flags & 0x0001; }
   bool is_directory() const { return !name.empty() && name.back() == '/'; }
