@@ -1,6 +1,7 @@
 // Fuzzes the modules of `vigie check` (check/): the input is cut into
 // files at "\n====\n" lines, each "path\n" then its bytes, and read as an
-// AndroidQF acquisition, a bugreport and an Android backup's members, with
+// AndroidQF acquisition, a bugreport, an Android backup's members, an iOS
+// backup and an iOS filesystem dump (SQLite files read from memory), with
 // indicators of every type loaded so that every check runs.
 #include <cstddef>
 #include <cstdint>
@@ -34,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     files.push_back({{path, body.size(), 1600000000}, body});
   }
   for (auto kind : {vigie::AcquisitionKind::kAndroidQf, vigie::AcquisitionKind::kBugreport,
-                    vigie::AcquisitionKind::kAndroidBackup}) {
+                    vigie::AcquisitionKind::kAndroidBackup, vigie::AcquisitionKind::kIosBackup,
+                    vigie::AcquisitionKind::kIosFilesystem}) {
     vigie::CheckResult result;
     vigie::check::CheckFiles(kind, *vigie::acquisition::InMemory("fuzz", files), *iocs, result);
   }

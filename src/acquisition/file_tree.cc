@@ -60,9 +60,18 @@ void FileTree::Sort() {
 
 namespace {
 
+int64_t ModifiedTime(const fs::directory_entry& e) {
+  std::error_code ec;
+  const auto written = e.last_write_time(ec);
+  if (ec) return 0;
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(written).time_since_epoch())
+      .count();
+}
+
 class FolderTree : public FileTree {
  public:
   explicit FolderTree(std::string root) { where_ = std::move(root); }
+  std::string DiskPath(const FileEntry& file) const override { return where_ + "/" + file.path; }
 
   Result<std::string> Read(const FileEntry& file, Diagnostics& diags) const override {
     const std::string path = where_ + "/" + file.path;
@@ -91,6 +100,10 @@ class FolderTree : public FileTree {
       }
       const fs::directory_entry& e = *it;
       std::error_code kind_error;
+      if (e.is_directory(kind_error) && !e.is_symlink(kind_error)) {
+        directories_.push_back({fs::relative(e.path(), where_, kind_error).generic_string(), 0, ModifiedTime(e)});
+        continue;
+      }
       if (!e.is_regular_file(kind_error) || e.is_symlink(kind_error)) continue;
       if (files_.size() >= limits::kMaxAcquisitionFiles) {
         diags.Add(Level::kError, ErrorCode::kAcquisitionTooLarge, where_,
@@ -100,14 +113,12 @@ class FolderTree : public FileTree {
       FileEntry f;
       f.path = fs::relative(e.path(), where_, kind_error).generic_string();
       f.size = e.file_size(kind_error);
-      const auto written = e.last_write_time(kind_error);
-      if (!kind_error)
-        f.modified = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::file_clock::to_sys(written).time_since_epoch())
-                         .count();
+      f.modified = ModifiedTime(e);
       files_.push_back(std::move(f));
     }
     Sort();
+    std::sort(directories_.begin(), directories_.end(),
+              [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   }
 };
 

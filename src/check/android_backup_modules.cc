@@ -1,33 +1,14 @@
 // The module MVT runs on an Android backup (`mvt-android check-backup`):
 // SMS and MMS saved by the telephony provider, their links checked against
 // indicators.
-#include <regex>
-
 #include "json_file.h"
 #include "module.h"
+#include "text_lines.h"
 #include "time_text.h"
 #include "vigie/acquisition/android_backup.h"
 
 namespace vigie::check {
 namespace {
-
-// Links in a message: "http://" or "https://" (any case) up to whitespace.
-std::vector<std::string> Links(std::string_view body) {
-  std::vector<std::string> links;
-  for (size_t i = 0; i + 7 <= body.size(); ++i) {
-    auto lower = [&](size_t j) { return static_cast<char>(std::tolower(static_cast<unsigned char>(body[j]))); };
-    if (lower(i) != 'h' || lower(i + 1) != 't' || lower(i + 2) != 't' || lower(i + 3) != 'p') continue;
-    size_t j = i + 4;
-    if (j < body.size() && lower(j) == 's') ++j;
-    if (body.substr(j, 3) != "://") continue;
-    size_t end = j + 3;
-    while (end < body.size() && !std::isspace(static_cast<unsigned char>(body[end]))) ++end;
-    if (end == j + 3) continue;  // MVT's pattern needs one character after "://".
-    links.emplace_back(body.substr(i, end - i));
-    i = end - 1;
-  }
-  return links;
-}
 
 void Sms(ModuleContext& ctx) {
   for (const char* kind : {"sms", "mms"}) {
@@ -59,7 +40,7 @@ void Sms(ModuleContext& ctx) {
         const std::string when = TimeFromMillis(date);
         r.Set("isodate", when);
         r.Set("direction", Text(m, "date_sent").empty() || Text(m, "date_sent") == "0" ? "received" : "sent");
-        const std::vector<std::string> links = Links(body);
+        const std::vector<std::string> links = FindLinks(body);
         std::string list;
         for (const std::string& link : links) list += (list.empty() ? "" : " ") + link;
         if (!links.empty()) r.Set("links", list);

@@ -110,6 +110,7 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
 
 void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
                 CheckResult& result) {
+  if (result.kind == AcquisitionKind::kUnknown) result.kind = kind;
   switch (kind) {
     case AcquisitionKind::kAndroidQf:
       RunModules(AndroidQfModules(), files, iocs, result);
@@ -119,6 +120,12 @@ void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const 
       break;
     case AcquisitionKind::kAndroidBackup:
       RunModules(AndroidBackupModules(), files, iocs, result);
+      break;
+    case AcquisitionKind::kIosBackup:
+      RunModules(IosBackupModules(), files, iocs, result);
+      break;
+    case AcquisitionKind::kIosFilesystem:
+      RunModules(IosFilesystemModules(), files, iocs, result);
       break;
     default:
       result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, files.where(),

@@ -39,12 +39,12 @@ void ModuleContext::Alert(AlertLevel level, std::string message, std::string eve
 }
 
 void ModuleContext::Matched(const indicators::Indicator& hit, std::string_view what, std::string_view value,
-                            std::string event_time) {
+                            std::string event_time, AlertLevel level) {
   const indicators::Collection& c = iocs_.collections()[hit.collection];
   std::string message = "Found a known suspicious " + std::string(what) + " \"" + std::string(value) +
                         "\" matching indicator \"" + std::string(hit.value) + "\" from \"" + c.name + "\"";
   if (hit.conjunct) message += " (one term of a pattern that asks for more)";
-  result_.alerts.push_back({AlertLevel::kCritical, slug_, std::move(message), std::move(event_time),
+  result_.alerts.push_back({level, slug_, std::move(message), std::move(event_time),
                             std::string(value),
                             IndicatorMatch{std::string(indicators::TypeName(hit.type)), std::string(hit.value), c.name,
                                            c.file, hit.conjunct}});

@@ -43,10 +43,13 @@ class ModuleContext {
   /// An alert for a record value that matched an indicator (critical, as
   /// MVT's): the message says which indicator, from which collection.
   void Matched(const indicators::Indicator& hit, std::string_view what, std::string_view value,
-               std::string event_time);
+               std::string event_time, AlertLevel level = AlertLevel::kCritical);
   void Timeline(std::string timestamp, std::string event, std::string description);
 
   const std::string& slug() const { return slug_; }
+  /// What kind of acquisition the files are (an iOS module reads a backup
+  /// and a filesystem dump differently).
+  AcquisitionKind kind() const { return result_.kind; }
 
  private:
   ModuleResult& Module();
@@ -70,5 +73,7 @@ struct Module {
 const std::vector<Module>& AndroidQfModules();
 const std::vector<Module>& BugreportModules();
 const std::vector<Module>& AndroidBackupModules();
+const std::vector<Module>& IosBackupModules();
+const std::vector<Module>& IosFilesystemModules();
 
 }  // namespace vigie::check

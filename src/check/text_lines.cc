@@ -1,5 +1,7 @@
 #include "text_lines.h"
 
+#include <cctype>
+
 namespace vigie::check {
 namespace {
 
@@ -52,6 +54,23 @@ std::vector<std::string_view> Words(std::string_view s) {
     if (i > start) words.push_back(s.substr(start, i - start));
   }
   return words;
+}
+
+std::vector<std::string> FindLinks(std::string_view body) {
+  std::vector<std::string> links;
+  auto lower = [&](size_t j) { return static_cast<char>(std::tolower(static_cast<unsigned char>(body[j]))); };
+  for (size_t i = 0; i + 7 <= body.size(); ++i) {
+    if (lower(i) != 'h' || lower(i + 1) != 't' || lower(i + 2) != 't' || lower(i + 3) != 'p') continue;
+    size_t j = i + 4;
+    if (j < body.size() && lower(j) == 's') ++j;
+    if (body.substr(j, 3) != "://") continue;
+    size_t end = j + 3;
+    while (end < body.size() && !std::isspace(static_cast<unsigned char>(body[end]))) ++end;
+    if (end == j + 3) continue;  // MVT's pattern needs one character after "://".
+    links.emplace_back(body.substr(i, end - i));
+    i = end - 1;
+  }
+  return links;
 }
 
 }  // namespace vigie::check

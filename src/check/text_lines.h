@@ -3,6 +3,7 @@
 // so that records line up with MVT's. Private to the check library.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,5 +14,9 @@ std::vector<std::string_view> SplitLines(std::string_view text);
 std::string_view Trim(std::string_view s);
 /// Python's str.split(): runs of whitespace, none empty.
 std::vector<std::string_view> Words(std::string_view s);
+
+/// Links in a message: "http://" or "https://" (any case) to the next
+/// whitespace, as MVT's pattern finds them.
+std::vector<std::string> FindLinks(std::string_view text);
 
 }  // namespace vigie::check

@@ -3,14 +3,18 @@
 // test indicators): the same records per module and the same alerts, in
 // MVT's order, with MVT's level and message.
 //
-// Covered so far: the Android backup, AndroidQF and bugreport runs, and the
-// per-artifact counts of ../shared/MVT.md §4 for Android. The iOS runs of
-// the oracle are not read by vigie check yet (issue 18).
+// Every run of the oracle is covered: Android backups, AndroidQF,
+// bugreport, the iOS backup, and the iOS backup read as a filesystem dump
+// (MVT's check-fs on the backup folder). An alert for an indicator is
+// compared by level, module and the indicator's value (MVT words its
+// messages per matching function); a heuristic's by its whole message.
+// Also the per-artifact counts of ../shared/MVT.md §4 for Android.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -35,9 +39,19 @@ struct OracleRun {
   const char* oracle_key;
   const char* artifact;
   const char* password;
+  AcquisitionKind kind = AcquisitionKind::kUnknown;  // Read from the layout.
 };
 
-TEST(CheckParity, AndroidRunsGiveWhatMvtGives) {
+// The indicator's value in an alert of MVT's: 'matching indicator "v"', or
+// the value quoted first ('process name "Launch" matching indicators').
+std::string MvtMatchedValue(const std::string& message) {
+  static const std::regex kIndicator(R"re(matching indicator "([^"]+)")re"), kQuoted(R"re("([^"]+)")re");
+  std::smatch m;
+  if (std::regex_search(message, m, kIndicator) || std::regex_search(message, m, kQuoted)) return m[1].str();
+  return message;
+}
+
+TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
   namespace fs = std::filesystem;
   const std::string mvt = vigie::testing::CorpusDir() + "/mvt";
   if (!fs::exists(mvt)) GTEST_SKIP() << "corpus not found at " << mvt << " (set VIGIE_CORPUS_DIR)";
@@ -55,6 +69,8 @@ TEST(CheckParity, AndroidRunsGiveWhatMvtGives) {
       {"android_backup3_ab", "android_backup/backup3.ab", ""},
       {"android_backup_dir", "android_backup", ""},
       {"bugreport", "android_data/bugreport", ""},
+      {"ios_backup", "ios_backup", ""},
+      {"ios_fs_on_backup_dir", "ios_backup", "", AcquisitionKind::kIosFilesystem},
   };
   for (const OracleRun& run : runs) {
     for (const char* with : {"ioc", "noioc"}) {
@@ -62,14 +78,20 @@ TEST(CheckParity, AndroidRunsGiveWhatMvtGives) {
       const nlohmann::json& expected = oracle.at(run.oracle_key).at(with);
       CheckOptions options;
       options.password = run.password;
+      options.kind = run.kind;
       const CheckResult result = Check(artifacts + run.artifact, std::string(with) == "ioc" ? test : none, options);
       std::map<std::string, size_t> records, want_records;
       for (const ModuleResult& m : result.modules) records[m.name] = m.records.size();
       for (const auto& [name, m] : expected.at("modules").items()) want_records[name] = m.at("records").get<size_t>();
       EXPECT_EQ(records, want_records);
       std::vector<std::vector<std::string>> alerts, want_alerts;
-      for (const Alert& a : result.alerts) alerts.push_back({MvtLevel(a.level), a.module, a.message});
-      for (const auto& a : expected.at("alerts")) want_alerts.push_back(a.get<std::vector<std::string>>());
+      for (const Alert& a : result.alerts)
+        alerts.push_back({MvtLevel(a.level), a.module, a.matched ? a.matched->value : a.message});
+      for (const auto& a : expected.at("alerts")) {
+        auto want = a.get<std::vector<std::string>>();
+        if (want[2].find("matching indicator") != std::string::npos) want[2] = MvtMatchedValue(want[2]);
+        want_alerts.push_back(want);
+      }
       EXPECT_EQ(alerts, want_alerts);
       EXPECT_EQ(result.timeline.size(), expected.at("timeline_rows").get<size_t>());
       EXPECT_FALSE(result.diagnostics.HasErrors()) << result.diagnostics.items().front().message;
@@ -211,6 +233,38 @@ TEST_F(Artifacts, GetpropProcessesAndTombstonesCountAsMvtsTests) {
     }
     EXPECT_EQ(m.records[0].Get("process_name"), "mtk.ape.decoder");
     EXPECT_EQ(m.records[0].Get("arch"), "ARM32") << "the protobuf's default architecture";
+  }
+}
+
+// MVT's iOS tests add one indicator each to the backup: a file name in
+// Manifest.db, the calendar organiser's address, the DataUsage process
+// without a bundle, the Safari tab's host, the SMS's host, and (read as a
+// filesystem dump) a file named like a process.
+TEST_F(Artifacts, IosBackupMatchesWhatMvtsTestsAdd) {
+  struct Case {
+    IndicatorType type;
+    const char* value;
+    AcquisitionKind kind;
+    const char* module;
+    AlertLevel level;
+    size_t alerts;
+  };
+  const Case cases[] = {
+      {IndicatorType::kFileName, "com.apple.CoreBrightness.plist", AcquisitionKind::kIosBackup, "manifest", AlertLevel::kHigh, 1},
+      {IndicatorType::kEmail, "user@example.org", AcquisitionKind::kIosBackup, "calendar", AlertLevel::kCritical, 1},
+      {IndicatorType::kProcess, "CumulativeUsageTracker", AcquisitionKind::kIosBackup, "datausage", AlertLevel::kCritical, 2},
+      {IndicatorType::kDomain, "en.wikipedia.org", AcquisitionKind::kIosBackup, "safari_browser_state", AlertLevel::kCritical, 1},
+      {IndicatorType::kDomain, "badbadbad.example.org", AcquisitionKind::kIosBackup, "sms", AlertLevel::kCritical, 1},
+      {IndicatorType::kProcess, "64d0019cb3d46bfc8cce545a8ba54b93e7ea9347", AcquisitionKind::kIosFilesystem, "filesystem",
+       AlertLevel::kHigh, 1},
+  };
+  for (const Case& c : cases) {
+    indicators::IndicatorSet set;
+    set.Add(c.type, c.value, set.AddCollection("TestMalware", "test"));
+    CheckOptions options;
+    options.kind = c.kind;
+    const CheckResult r = Check(dir_ + "ios_backup", set, options);
+    EXPECT_EQ(Alerts(r, c.module, c.level), c.alerts) << c.value;
   }
 }
 

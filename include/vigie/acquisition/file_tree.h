@@ -27,6 +27,8 @@ class FileTree {
 
   /// Every file, sorted by path.
   const std::vector<FileEntry>& files() const { return files_; }
+  /// Every folder of a tree on disk, sorted by path (size 0).
+  const std::vector<FileEntry>& directories() const { return directories_; }
   const FileEntry* Find(std::string_view path) const;
   /// Files whose path matches `pattern`: '*' stands for any run of
   /// characters but '/', '?' for one; sorted by path.
@@ -36,10 +38,13 @@ class FileTree {
   virtual Result<std::string> Read(const FileEntry& file, Diagnostics& diags) const = 0;
   /// Where this tree is, for messages: the folder or archive's path.
   const std::string& where() const { return where_; }
+  /// The file's path on disk when the tree is a folder (SQLite opens it
+  /// there), else empty.
+  virtual std::string DiskPath(const FileEntry&) const { return {}; }
 
  protected:
   void Sort();
-  std::vector<FileEntry> files_;
+  std::vector<FileEntry> files_, directories_;
   std::string where_;
 };
 

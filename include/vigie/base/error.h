@@ -63,6 +63,7 @@ namespace vigie {
   X(kDexBadClass, "dex.bad_class", "a class definition or class data is malformed")           \
   X(kDexTooMany, "dex.too_many", "more DEX files than limits::kMaxDexFiles")                   \
   X(kClassFileMalformed, "classfile.malformed", "a JVM .class file is malformed")              \
+  X(kPlistMalformed, "plist.malformed", "a property list (binary or XML) is malformed")          \
   X(kProfileMalformed, "profile.malformed", "an SDK profile (data/profiles, vigie profile) is malformed")  \
   X(kSignatureDb, "signatures.invalid", "a signature database could not be loaded or compiled")  \
   X(kIndicatorsInvalid, "indicators.invalid", "an indicator file is not a STIX2 bundle")       \

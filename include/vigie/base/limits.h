@@ -141,6 +141,10 @@ inline constexpr uint64_t kMaxAcquisitionFileBytes = 512ull << 20;
 /// Bytes of one JSON file of an acquisition parsed into a tree
 /// (packages.json, an SMS backup): a tree costs several times its text.
 inline constexpr uint64_t kMaxAcquisitionJsonBytes = 64ull << 20;
+/// Values one property list may expand to (references repeat objects), and
+/// its nesting.
+inline constexpr size_t kMaxPlistValues = 2'000'000;
+inline constexpr size_t kMaxPlistDepth = 128;
 /// PBKDF2 rounds of an encrypted Android backup (Android writes 10,000): a
 /// crafted header cannot make the key derivation run for minutes.
 inline constexpr unsigned kMaxBackupKdfRounds = 1'000'000;
