@@ -22,7 +22,10 @@ constexpr std::string_view kAndroidQfFiles[] = {"packages.json", "ps.txt",    "p
 
 AcquisitionKind KindOfTree(const acquisition::FileTree& tree) {
   if (tree.Find("Manifest.db") && tree.Find("Info.plist")) return AcquisitionKind::kIosBackup;
-  if (!tree.Glob("private/var/*").empty() || !tree.Glob("private/var/*/*").empty()) return AcquisitionKind::kIosFilesystem;
+  const auto& files = tree.files();
+  const auto var = std::lower_bound(files.begin(), files.end(), std::string_view("private/var/"),
+                                    [](const acquisition::FileEntry& f, std::string_view p) { return f.path < p; });
+  if (var != files.end() && var->path.starts_with("private/var/")) return AcquisitionKind::kIosFilesystem;
   if (tree.Find("main_entry.txt") || !tree.Glob("dumpstate*.txt").empty() || !tree.Glob("bugreport-*.txt").empty())
     return AcquisitionKind::kBugreport;
   // An Android backup unpacked (`apps/<package>/…`), before AndroidQF's

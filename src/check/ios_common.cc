@@ -40,8 +40,13 @@ std::vector<const acquisition::FileEntry*> FindFsFiles(ModuleContext& ctx, std::
   return out;
 }
 
-std::vector<const acquisition::FileEntry*> FindInManifest(ModuleContext& ctx, std::string_view relative_path) {
-  std::vector<const acquisition::FileEntry*> out;
+namespace {
+
+// The backup's files that Manifest.db lists and `keep(domain, path)` wants,
+// with their relative paths.
+template <typename Keep>
+std::vector<std::pair<const acquisition::FileEntry*, std::string>> ManifestFiles(ModuleContext& ctx, Keep&& keep) {
+  std::vector<std::pair<const acquisition::FileEntry*, std::string>> out;
   if (ctx.kind() != AcquisitionKind::kIosBackup) return out;
   const acquisition::FileEntry* manifest = ctx.files().Find("Manifest.db");
   if (!manifest) return out;
@@ -50,12 +55,28 @@ std::vector<const acquisition::FileEntry*> FindInManifest(ModuleContext& ctx, st
   auto rows = QueryFirst(ctx, *db, *manifest, {"SELECT fileID, domain, relativePath FROM Files"});
   if (!rows) return out;
   for (size_t r = 0; r < rows->rows.size(); ++r) {
-    if (!acquisition::GlobMatch(relative_path, rows->At(r, "relativePath").text)) continue;
+    if (!keep(rows->At(r, "domain").text, rows->At(r, "relativePath").text)) continue;
     const std::string& id = rows->At(r, "fileID").text;
     if (id.size() < 2) continue;
-    if (const acquisition::FileEntry* f = ctx.files().Find(id.substr(0, 2) + "/" + id)) out.push_back(f);
+    if (const acquisition::FileEntry* f = ctx.files().Find(id.substr(0, 2) + "/" + id))
+      out.emplace_back(f, rows->At(r, "relativePath").text);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<const acquisition::FileEntry*> FindInManifest(ModuleContext& ctx, std::string_view relative_path) {
+  std::vector<const acquisition::FileEntry*> out;
+  for (const auto& [f, path] : ManifestFiles(ctx, [&](const std::string&, const std::string& p) {
+         return acquisition::GlobMatch(relative_path, p);
+       }))
+    out.push_back(f);
+  return out;
+}
+
+std::vector<std::pair<const acquisition::FileEntry*, std::string>> FindDomainInManifest(ModuleContext& ctx, std::string_view domain) {
+  return ManifestFiles(ctx, [&](const std::string& d, const std::string&) { return d == domain; });
 }
 
 std::optional<acquisition::SqliteDb> OpenDatabase(ModuleContext& ctx, const acquisition::FileEntry& file) {

@@ -30,6 +30,8 @@ std::vector<const acquisition::FileEntry*> FindFsFiles(ModuleContext& ctx, std::
 /// The backup's files whose relative path matches (any domain), through
 /// Manifest.db; empty for a filesystem dump.
 std::vector<const acquisition::FileEntry*> FindInManifest(ModuleContext& ctx, std::string_view relative_path);
+/// The backup's files of one domain, with their relative paths.
+std::vector<std::pair<const acquisition::FileEntry*, std::string>> FindDomainInManifest(ModuleContext& ctx, std::string_view domain);
 std::string BackupFileId(std::string_view domain, std::string_view relative_path);
 
 /// The database, opened read-only, or nullopt with a diagnostic.
@@ -38,6 +40,17 @@ std::optional<acquisition::SqliteDb> OpenDatabase(ModuleContext& ctx, const acqu
 /// damaged database keeps the rows read and adds a diagnostic.
 std::optional<acquisition::Table> QueryFirst(ModuleContext& ctx, const acquisition::SqliteDb& db,
                                              const acquisition::FileEntry& file, std::initializer_list<std::string_view> queries);
+/// Runs `fn(table)` on the first of `queries` that the file's database
+/// answers; nothing when the file is absent or unreadable.
+template <typename Fn>
+void WithTable(ModuleContext& ctx, const acquisition::FileEntry* file, std::initializer_list<std::string_view> queries,
+               Fn&& fn) {
+  if (!file) return;
+  auto db = OpenDatabase(ctx, *file);
+  if (!db) return;
+  if (auto t = QueryFirst(ctx, *db, *file, queries)) fn(*t);
+}
+
 /// The file read as a property list, or nullopt with a diagnostic.
 std::optional<plist::Value> ReadPlist(ModuleContext& ctx, const acquisition::FileEntry& file);
 

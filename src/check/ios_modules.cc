@@ -8,6 +8,7 @@
 #include <set>
 
 #include "ios_common.h"
+#include "ios_modules.h"
 #include "module.h"
 #include "text_lines.h"
 #include "time_text.h"
@@ -22,14 +23,6 @@ using acquisition::Table;
 constexpr std::string_view kAppGroup = "private/var/mobile/Containers/Shared/AppGroup/*/";
 constexpr std::string_view kWhatsappDomain = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared";
 
-// Runs `fn` on the first query of `queries` that the file's database answers.
-template <typename Fn>
-void WithTable(ModuleContext& ctx, const FileEntry* file, std::initializer_list<std::string_view> queries, Fn&& fn) {
-  if (!file) return;
-  auto db = OpenDatabase(ctx, *file);
-  if (!db) return;
-  if (auto t = QueryFirst(ctx, *db, *file, queries)) fn(*t);
-}
 
 // Python's str() of a value in MVT's messages: None for NULL.
 std::string Py(const Cell& c) { return c.Text(); }
@@ -734,31 +727,63 @@ void Filesystem(ModuleContext& ctx) {
     }
 }
 
-}  // namespace
-
-const std::vector<Module>& IosBackupModules() {
-  static const std::vector<Module> modules = {
-      {"backup_info", "BackupInfo", BackupInfo},
-      {"manifest", "Manifest", Manifest},
+// MVT's order (its mixed modules after the backup's or the dump's own;
+// InteractionC after WhatsappContacts, whose contacts name its peers).
+std::vector<Module> MixedModules() {
+  return {
+      {"calls", "Calls", Calls},
+      {"chrome_favicon", "ChromeFavicon", ChromeFavicon},
+      {"chrome_history", "ChromeHistory", ChromeHistory},
+      {"contacts", "Contacts", Contacts},
+      {"firefox_favicon", "FirefoxFavicon", FirefoxFavicon},
+      {"firefox_history", "FirefoxHistory", FirefoxHistory},
+      {"id_status_cache", "IDStatusCache", IdStatusCache},
+      {"locationd_clients", "LocationdClients", LocationdClients},
+      {"os_analytics_ad_daily", "OSAnalyticsADDaily", OsAnalyticsAdDaily},
       {"datausage", "Datausage", Datausage},
       {"safari_browser_state", "SafariBrowserState", SafariBrowserState},
+      {"safari_history", "SafariHistory", SafariHistory},
       {"tcc", "TCC", Tcc},
       {"sms", "SMS", Sms},
+      {"sms_attachments", "SMSAttachments", SmsAttachments},
       {"webkit_resource_load_statistics", "WebkitResourceLoadStatistics", WebkitResourceLoadStatistics},
+      {"webkit_session_resource_log", "WebkitSessionResourceLog", WebkitSessionResourceLog},
       {"whatsapp", "Whatsapp", Whatsapp},
       {"whatsapp_contacts", "WhatsappContacts", WhatsappContactsModule},
       {"interaction_c", "InteractionC", InteractionC},
+      {"shortcuts", "Shortcuts", Shortcuts},
+      {"applications", "Applications", Applications},
       {"calendar", "Calendar", Calendar},
       {"global_preferences", "GlobalPreferences", GlobalPreferences},
   };
+}
+
+}  // namespace
+
+const std::vector<Module>& IosBackupModules() {
+  static const std::vector<Module> modules = [] {
+    std::vector<Module> m = {{"backup_info", "BackupInfo", BackupInfo},
+                             {"configuration_profiles", "ConfigurationProfiles", ConfigurationProfiles},
+                             {"manifest", "Manifest", Manifest},
+                             {"profile_events", "ProfileEvents", ProfileEvents}};
+    for (const Module& mixed : MixedModules()) m.push_back(mixed);
+    return m;
+  }();
   return modules;
 }
 
 const std::vector<Module>& IosFilesystemModules() {
   static const std::vector<Module> modules = [] {
-    std::vector<Module> m = {{"filesystem", "Filesystem", Filesystem}, {"netusage", "Netusage", Netusage}};
-    for (const Module& mixed : IosBackupModules())
-      if (std::string_view(mixed.slug) != "backup_info" && std::string_view(mixed.slug) != "manifest") m.push_back(mixed);
+    std::vector<Module> m = {{"cache_files", "CacheFiles", CacheFiles},
+                             {"filesystem", "Filesystem", Filesystem},
+                             {"netusage", "Netusage", Netusage},
+                             {"analytics", "Analytics", Analytics},
+                             {"safari_favicon", "SafariFavicon", SafariFavicon},
+                             {"shutdown_log", "ShutdownLog", ShutdownLog},
+                             {"webkit_indexeddb", "WebkitIndexedDB", WebkitIndexedDb},
+                             {"webkit_local_storage", "WebkitLocalStorage", WebkitLocalStorage},
+                             {"webkit_safari_view_service", "WebkitSafariViewService", WebkitSafariViewService}};
+    for (const Module& mixed : MixedModules()) m.push_back(mixed);
     return m;
   }();
   return modules;

@@ -8,18 +8,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include "check_support.h"
 #include "test_support.h"
 #include "vigie/check/check.h"
 
 namespace vigie::check {
 namespace {
+
+using vigie::testing::Alerts;
+using vigie::testing::Records;
 namespace fs = std::filesystem;
 
-size_t Records(const CheckResult& r, std::string_view module) {
-  for (const ModuleResult& m : r.modules)
-    if (m.name == module) return m.records.size();
-  return 0;
-}
 
 bool Names(const CheckResult& r, std::string_view part, ErrorCode code) {
   for (const Diagnostic& d : r.diagnostics.items())

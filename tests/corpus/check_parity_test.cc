@@ -17,12 +17,16 @@
 #include <regex>
 #include <nlohmann/json.hpp>
 
+#include "check_support.h"
 #include "test_support.h"
 #include "vigie/acquisition/file_tree.h"
 #include "vigie/check/check.h"
 
 namespace vigie::check {
 namespace {
+
+using vigie::testing::Alerts;
+using vigie::testing::Records;
 
 std::string MvtLevel(AlertLevel level) {
   switch (level) {
@@ -104,17 +108,7 @@ std::string ReadAll(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-size_t Records(const CheckResult& r, std::string_view module) {
-  for (const ModuleResult& m : r.modules)
-    if (m.name == module) return m.records.size();
-  return 0;
-}
 
-size_t Alerts(const CheckResult& r, std::string_view module, AlertLevel level) {
-  size_t n = 0;
-  for (const Alert& a : r.alerts) n += a.module == module && a.level == level;
-  return n;
-}
 
 // MVT's tests read one dumpsys artifact at a time; here each becomes the
 // dumpstate of a bugreport (under its service's heading when the file has
