@@ -132,7 +132,11 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path) {
 Result<SqliteDb> SqliteDb::FromBytes(std::string bytes) {
   SqliteDb db;
   db.bytes_ = std::move(bytes);
-  if (sqlite3_open_v2(":memory:", &db.db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+  // A database in WAL mode (header bytes 18 and 19 are 2) cannot be read
+  // from memory, which has no shared-memory index: this copy is marked as a
+  // rollback-journal database, which it is once its log is applied.
+  if (db.bytes_.size() >= 100 && db.bytes_[18] == 2 && db.bytes_[19] == 2) db.bytes_[18] = db.bytes_[19] = 1;
+  if (sqlite3_open_v2(":memory:", &db.db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK)
     return SqliteError("in-memory database", db.db_);
   const auto size = static_cast<sqlite3_int64>(db.bytes_.size());
   if (sqlite3_deserialize(db.db_, "main", reinterpret_cast<unsigned char*>(db.bytes_.data()), size, size,

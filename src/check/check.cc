@@ -8,6 +8,7 @@
 #include "vigie/base/mapped_file.h"
 #include "vigie/zip/zip_archive.h"
 #include "vigie/acquisition/android_backup.h"
+#include "vigie/acquisition/ios_backup.h"
 #include "module.h"
 
 namespace vigie::check {
@@ -98,6 +99,19 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
   auto tree = OpenTree(path, result.diagnostics);
   if (!tree) {
     result.diagnostics.AddError(Level::kError, tree.error(), path);
+    return result;
+  }
+  if (result.kind == AcquisitionKind::kIosBackup && acquisition::IsEncryptedIosBackup(**tree, result.diagnostics)) {
+    auto clear = acquisition::DecryptIosBackup(std::move(tree.value()), options.password, result.diagnostics);
+    if (!clear) {
+      // Info.plist is never encrypted: what the backup says of the phone.
+      if (auto plain = OpenTree(path, result.diagnostics))
+        RunModules({IosBackupModules().front()}, **plain, iocs, result);
+      FinishTimeline(result.timeline);
+      return result;
+    }
+    CheckFiles(result.kind, *clear, iocs, result);
+    FinishTimeline(result.timeline);
     return result;
   }
   CheckFiles(result.kind, **tree, iocs, result);

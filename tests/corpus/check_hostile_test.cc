@@ -89,5 +89,36 @@ TEST_F(Damaged, TruncatedBackupKeepsItsFirstMembers) {
   EXPECT_TRUE(r.diagnostics.Has(ErrorCode::kAcquisitionMalformed));
 }
 
+// MVT's test backup encrypted as iTunes does (tests/fixtures/ios_encrypt.py):
+// with its password it reads as the clear backup does; without it, or with
+// a wrong one, only what Info.plist says is read, and the error says why.
+TEST_F(Damaged, EncryptedIosBackupNeedsItsPassword) {
+  const std::string encrypted = vigie::testing::Fixture("ios_backup_encrypted");
+  if (!fs::exists(encrypted)) GTEST_SKIP() << "fixture not built (build_fixtures.sh needs the corpus)";
+  indicators::IndicatorSet iocs;
+  ASSERT_FALSE(iocs.AddStix2File(vigie::testing::CorpusDir() + "/mvt/generated/test.stix2").has_value());
+  const CheckResult clear = Check(artifacts_ + "ios_backup", iocs, {});
+  CheckOptions right;
+  right.password = "vigie-test-password";
+  const CheckResult opened = Check(encrypted, iocs, right);
+  EXPECT_FALSE(opened.diagnostics.HasErrors());
+  ASSERT_EQ(opened.modules.size(), clear.modules.size());
+  for (size_t i = 0; i < clear.modules.size(); ++i) {
+    EXPECT_EQ(opened.modules[i].name, clear.modules[i].name);
+    EXPECT_EQ(opened.modules[i].records.size(), clear.modules[i].records.size()) << clear.modules[i].name;
+  }
+  EXPECT_EQ(opened.alerts.size(), clear.alerts.size());
+  EXPECT_EQ(opened.timeline.size(), clear.timeline.size());
+
+  for (const char* password : {"", "wrong"}) {
+    CheckOptions options;
+    options.password = password;
+    const CheckResult locked = Check(encrypted, iocs, options);
+    EXPECT_TRUE(locked.diagnostics.Has(ErrorCode::kBackupPassword)) << password;
+    ASSERT_EQ(locked.modules.size(), 1u) << password;
+    EXPECT_EQ(locked.modules[0].name, "backup_info");
+  }
+}
+
 }  // namespace
 }  // namespace vigie::check

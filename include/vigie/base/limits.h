@@ -149,6 +149,10 @@ inline constexpr size_t kMaxPlistDepth = 128;
 /// crafted header cannot make the key derivation run for minutes.
 inline constexpr unsigned kMaxBackupKdfRounds = 1'000'000;
 
+/// PBKDF2 rounds of an encrypted iOS backup's keybag (Apple writes 10
+/// million for the first stage).
+inline constexpr uint32_t kMaxIosBackupKdfRounds = 20'000'000;
+
 /// Candidate profile classes scored in full per app class: a class that
 /// shares rare features with more than this many is generic code.
 inline constexpr size_t kMaxProfileCandidates = 16;
