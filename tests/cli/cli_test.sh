@@ -72,4 +72,19 @@ rm -rf "$tmp"
 "$vigie" >/dev/null 2>&1; check "no command exits 2" 2 $?
 "$vigie" scan --help | grep -q -- '--policy-countries'; check "scan --help lists the options" 0 $?
 "$vigie" --help | grep -q '^Usage: vigie scan'; check "--help" 0 $?
+# vigie check on the bundled AndroidQF sample (demo/androidqf-sample).
+demo=$(cd "$(dirname "$0")/../../demo" && pwd)
+"$vigie" check "$demo/androidqf-sample" >/dev/null; check "check: heuristics below high exit 0" 0 $?
+"$vigie" check --iocs "$demo/demo-iocs.stix2" "$demo/androidqf-sample" >/dev/null; check "check: a match exits 6" 6 $?
+VIGIE_IOCS="$demo/demo-iocs.stix2" "$vigie" check "$demo/androidqf-sample" >/dev/null; check "check: VIGIE_IOCS" 6 $?
+matched=$("$vigie" check --iocs "$demo/demo-iocs.stix2" --format json "$demo/androidqf-sample" |
+  python3 -c 'import sys,json; d=json.load(sys.stdin); print(d["input"]["kind"], d["indicators"]["count"], sorted({a["matched"]["value"] for a in d["alerts"] if a["matched"]}))')
+check "check: json names kind, indicators and matches" "androidqf 3 ['com.example.stalker', 'stalkerd']" "$matched"
+outdir=$(mktemp -d)
+"$vigie" check --iocs "$demo/demo-iocs.stix2" -o "$outdir" "$demo/androidqf-sample" >/dev/null
+check "check: -o writes MVT's files" "alerts.json aqf_get_prop.json aqf_packages.json aqf_processes.json aqf_settings.json timeline.csv" "$(ls "$outdir" | tr '\n' ' ' | sed 's/ $//')"
+rm -rf "$outdir"
+"$vigie" check "$fx/notzip.apk" >/dev/null 2>&1; check "check: not an acquisition exits 3" 3 $?
+"$vigie" check --iocs "$fx/notzip.apk" "$demo/androidqf-sample" >/dev/null 2>&1; check "check: bad indicator file exits 2" 2 $?
+
 exit $fail
