@@ -9,7 +9,7 @@ namespace vigie::testing {
 
 inline size_t Records(const CheckResult& r, std::string_view module) {
   for (const ModuleResult& m : r.modules)
-    if (m.name == module) return m.records.size();
+    if (m.name == module) return m.count;
   return 0;
 }
 

@@ -98,6 +98,7 @@ int RunCheckCommand(const std::vector<std::string_view>& args) {
   check::CheckOptions options;
   options.kind = raw.kind == "auto" ? AcquisitionKind::kUnknown : ParseKind(raw.kind);
   options.password = raw.password;
+  options.keep_records = !raw.output_dir.empty();  // Only <module>.json needs them.
   CheckResult result = check::Check(raw.inputs[0], iocs, options);
   result.indicators.files = iocs.files();
   result.indicators.count = iocs.size();

@@ -145,7 +145,9 @@ Result<SqliteDb> SqliteDb::FromBytes(std::string bytes) {
   return db;
 }
 
-Result<Table> SqliteDb::Query(std::string_view sql) const {
+Result<Table> SqliteDb::Query(std::string_view sql) const { return Query(sql, 0, nullptr); }
+
+Result<Table> SqliteDb::Query(std::string_view sql, size_t batch_rows, const std::function<void(const Table&)>& on_rows) const {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
     Error e = SqliteError("query", db_);
@@ -183,8 +185,16 @@ Result<Table> SqliteDb::Query(std::string_view sql) const {
           break;
       }
     }
+    if (on_rows && t.rows.size() >= batch_rows) {
+      on_rows(t);
+      t.rows.clear();
+    }
   }
   if (rc != SQLITE_DONE) t.error = sqlite3_errmsg(db_);
+  if (on_rows && !t.rows.empty()) {
+    on_rows(t);
+    t.rows.clear();
+  }
   sqlite3_finalize(stmt);
   return t;
 }

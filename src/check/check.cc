@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <unordered_set>
 
 #include "vigie/acquisition/file_tree.h"
 #include "vigie/base/mapped_file.h"
@@ -45,11 +46,13 @@ Result<std::unique_ptr<acquisition::FileTree>> OpenTree(const std::string& path,
 }
 
 void RunModules(const std::vector<Module>& modules, const acquisition::FileTree& tree,
-                const indicators::IndicatorSet& iocs, CheckResult& result) {
+                const indicators::IndicatorSet& iocs, CheckResult& result, bool keep_records = true) {
   std::map<std::string, std::optional<std::string>> shared;
+  std::unordered_set<uint64_t> timeline_seen;
   for (const Module& m : modules) {
     ModuleContext ctx(tree, iocs, result, m.slug, m.timeline_name);
     ctx.set_shared(&shared);
+    ctx.set_keep_records(keep_records, &timeline_seen);
     m.run(ctx);
   }
 }
@@ -92,7 +95,7 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
   const bool folder = fs::is_directory(path, ec);
   if (result.kind == AcquisitionKind::kAndroidBackup && !folder) {
     auto tree = acquisition::ReadAndroidBackupFile(path, options.password, result.diagnostics);
-    if (tree) RunModules(AndroidBackupModules(), *tree, iocs, result);
+    if (tree) RunModules(AndroidBackupModules(), *tree, iocs, result, options.keep_records);
     FinishTimeline(result.timeline);
     return result;
   }
@@ -110,39 +113,39 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
       FinishTimeline(result.timeline);
       return result;
     }
-    CheckFiles(result.kind, *clear, iocs, result);
+    CheckFiles(result.kind, *clear, iocs, result, options.keep_records);
     FinishTimeline(result.timeline);
     return result;
   }
-  CheckFiles(result.kind, **tree, iocs, result);
+  CheckFiles(result.kind, **tree, iocs, result, options.keep_records);
   // AndroidQF saves the phone's backup as backup.ab: MVT reads its SMS.
   if (result.kind == AcquisitionKind::kAndroidQf)
     if (const acquisition::FileEntry* ab = (*tree)->Find("backup.ab"))
       if (auto bytes = (*tree)->Read(*ab, result.diagnostics))
         if (auto inner = acquisition::ReadAndroidBackup(*bytes, ab->path, options.password, result.diagnostics))
-          RunModules(AndroidBackupModules(), *inner, iocs, result);
+          RunModules(AndroidBackupModules(), *inner, iocs, result, options.keep_records);
   FinishTimeline(result.timeline);
   return result;
 }
 
 void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
-                CheckResult& result) {
+                CheckResult& result, bool keep_records) {
   if (result.kind == AcquisitionKind::kUnknown) result.kind = kind;
   switch (kind) {
     case AcquisitionKind::kAndroidQf:
-      RunModules(AndroidQfModules(), files, iocs, result);
+      RunModules(AndroidQfModules(), files, iocs, result, keep_records);
       break;
     case AcquisitionKind::kBugreport:
-      RunModules(BugreportModules(), files, iocs, result);
+      RunModules(BugreportModules(), files, iocs, result, keep_records);
       break;
     case AcquisitionKind::kAndroidBackup:
-      RunModules(AndroidBackupModules(), files, iocs, result);
+      RunModules(AndroidBackupModules(), files, iocs, result, keep_records);
       break;
     case AcquisitionKind::kIosBackup:
-      RunModules(IosBackupModules(), files, iocs, result);
+      RunModules(IosBackupModules(), files, iocs, result, keep_records);
       break;
     case AcquisitionKind::kIosFilesystem:
-      RunModules(IosFilesystemModules(), files, iocs, result);
+      RunModules(IosFilesystemModules(), files, iocs, result, keep_records);
       break;
     default:
       result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, files.where(),

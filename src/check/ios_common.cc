@@ -115,6 +115,20 @@ std::optional<acquisition::Table> QueryFirst(ModuleContext& ctx, const acquisiti
   return std::nullopt;
 }
 
+void WithTableInBatches(ModuleContext& ctx, const acquisition::FileEntry* file, std::string_view query,
+                        const std::function<void(const acquisition::Table&)>& fn) {
+  if (!file) return;
+  auto db = OpenDatabase(ctx, *file);
+  if (!db) return;
+  auto t = db->Query(query, 4096, fn);
+  if (!t) {
+    if (t.error().message.find("no such") == std::string::npos)
+      ctx.diagnostics().Add(Level::kError, ErrorCode::kAcquisitionMalformed, file->path, t.error().message);
+  } else if (!t->error.empty()) {
+    ctx.diagnostics().Add(Level::kError, ErrorCode::kAcquisitionMalformed, file->path, "reading stopped: " + t->error);
+  }
+}
+
 std::optional<plist::Value> ReadPlist(ModuleContext& ctx, const acquisition::FileEntry& file) {
   auto bytes = ctx.Read(file);
   if (!bytes) return std::nullopt;

@@ -4,6 +4,7 @@
 // Private to the check library.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -50,6 +51,11 @@ void WithTable(ModuleContext& ctx, const acquisition::FileEntry* file, std::init
   if (!db) return;
   if (auto t = QueryFirst(ctx, *db, *file, queries)) fn(*t);
 }
+
+/// WithTable() for a table that may hold millions of rows (messages,
+/// Manifest.db): `fn(table)` is called once per batch of rows.
+void WithTableInBatches(ModuleContext& ctx, const acquisition::FileEntry* file, std::string_view query,
+                        const std::function<void(const acquisition::Table&)>& fn);
 
 /// The file read as a property list, or nullopt with a diagnostic.
 std::optional<plist::Value> ReadPlist(ModuleContext& ctx, const acquisition::FileEntry& file);

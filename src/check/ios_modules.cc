@@ -59,7 +59,7 @@ void Manifest(ModuleContext& ctx) {
   if (ctx.kind() != AcquisitionKind::kIosBackup) return;
   const FileEntry* f = ctx.files().Find("Manifest.db");
   if (!f) return;
-  WithTable(ctx, f, {"SELECT * FROM Files"}, [&](const Table& t) {
+  WithTableInBatches(ctx, f, "SELECT * FROM Files", [&](const Table& t) {
     for (size_t row = 0; row < t.rows.size(); ++row) {
       const std::string& id = t.At(row, "fileID").text;
       const std::string& domain = t.At(row, "domain").text;
@@ -370,8 +370,7 @@ void Tcc(ModuleContext& ctx) {
 
 void Sms(ModuleContext& ctx) {
   const FileEntry* f = FindIosFile(ctx, {"HomeDomain", "Library/SMS/sms.db", {"private/var/mobile/Library/SMS/sms.db"}});
-  WithTable(ctx, f,
-            {"SELECT message.*, handle.id AS phone_number FROM message, handle WHERE handle.rowid = message.handle_id"},
+  WithTableInBatches(ctx, f, "SELECT message.*, handle.id AS phone_number FROM message, handle WHERE handle.rowid = message.handle_id",
             [&](const Table& t) {
               for (size_t row = 0; row < t.rows.size(); ++row) {
                 Record& r = ctx.AddRecord();

@@ -1,5 +1,10 @@
 #include "module.h"
 
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL  // Header-only use of Debian's libxxhash-dev.
+#endif
+#include <xxhash.h>
+
 namespace vigie::check {
 
 ModuleContext::ModuleContext(const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
@@ -25,14 +30,20 @@ const std::string* ModuleContext::ReadShared(const acquisition::FileEntry& file)
 ModuleResult& ModuleContext::Module() {
   if (!module_) {
     module_ = result_.modules.size();
-    result_.modules.push_back({slug_, {}});
+    result_.modules.push_back({slug_, 0, {}});
   }
   return result_.modules[*module_];
 }
 
-Record& ModuleContext::AddRecord() { return Module().records.emplace_back(); }
+Record& ModuleContext::AddRecord() {
+  ModuleResult& m = Module();
+  ++m.count;
+  if (keep_records_) return m.records.emplace_back();
+  scratch_.fields.clear();  // Filled and dropped: only the count is kept.
+  return scratch_;
+}
 
-size_t ModuleContext::records() const { return module_ ? result_.modules[*module_].records.size() : 0; }
+size_t ModuleContext::records() const { return module_ ? result_.modules[*module_].count : 0; }
 
 void ModuleContext::Alert(AlertLevel level, std::string message, std::string event_time, std::string evidence) {
   result_.alerts.push_back({level, slug_, std::move(message), std::move(event_time), std::move(evidence), std::nullopt});
@@ -51,7 +62,12 @@ void ModuleContext::Matched(const indicators::Indicator& hit, std::string_view w
 }
 
 void ModuleContext::Timeline(std::string timestamp, std::string event, std::string description) {
-  result_.timeline.push_back({std::move(timestamp), timeline_name_, std::move(event), std::move(description)});
+  if (timeline_seen_) {
+    std::string key = timestamp + '\0' + timeline_name_ + '\0' + event + '\0' + description;
+    if (timeline_seen_->insert(XXH3_64bits(key.data(), key.size())).second) ++result_.timeline_rows;
+  }
+  if (keep_records_ || !timeline_seen_)
+    result_.timeline.push_back({std::move(timestamp), timeline_name_, std::move(event), std::move(description)});
 }
 
 }  // namespace vigie::check

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <unordered_set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ class ModuleContext {
   /// cannot be read.
   const std::string* ReadShared(const acquisition::FileEntry& file);
   void set_shared(std::map<std::string, std::optional<std::string>>* shared) { shared_ = shared; }
+  /// Whether records (and timeline rows) are kept whole, or only counted;
+  /// `seen` holds the hashes of the run's timeline rows, to count them once.
+  void set_keep_records(bool keep, std::unordered_set<uint64_t>* seen) {
+    keep_records_ = keep;
+    timeline_seen_ = seen;
+  }
 
   /// Adds a record to the module (which then appears in the result).
   Record& AddRecord();
@@ -60,6 +67,9 @@ class ModuleContext {
   std::string slug_, timeline_name_;
   std::optional<size_t> module_;  // Index into result_.modules once a record is added.
   std::map<std::string, std::optional<std::string>>* shared_ = nullptr;
+  bool keep_records_ = true;
+  std::unordered_set<uint64_t>* timeline_seen_ = nullptr;
+  Record scratch_;
 };
 
 /// A module: its MVT slug and timeline name, and what it runs.

@@ -56,7 +56,7 @@ std::string_view Record::Get(std::string_view key) const {
 
 size_t CheckResult::records() const {
   size_t n = 0;
-  for (const ModuleResult& m : modules) n += m.records.size();
+  for (const ModuleResult& m : modules) n += m.count;
   return n;
 }
 

@@ -72,12 +72,12 @@ std::string CheckToJson(const CheckResult& r, JsonStyle style) {
       .Field("warnings", r.indicators.warnings)
       .EndObject();
   w.Key("modules").BeginArray();
-  for (const ModuleResult& m : r.modules) w.BeginObject().Field("name", m.name).Field("records", m.records.size()).EndObject();
+  for (const ModuleResult& m : r.modules) w.BeginObject().Field("name", m.name).Field("records", m.count).EndObject();
   w.EndArray();
   w.Key("alerts").BeginArray();
   for (const Alert& a : r.alerts) WriteAlert(w, a);
   w.EndArray();
-  w.Field("timeline_rows", r.timeline.size());
+  w.Field("timeline_rows", r.timeline_rows);
   w.Key("diagnostics").BeginArray();
   for (const Diagnostic& d : r.diagnostics.items())
     w.BeginObject()
@@ -167,7 +167,7 @@ std::string CheckToText(const CheckResult& r, const TextOptions& options) {
     }
   }
   out += std::string("\n") + bold + "Modules" + reset + "\n";
-  for (const ModuleResult& m : r.modules) out += "  " + m.name + ": " + Plural(m.records.size(), "record", "records") + "\n";
+  for (const ModuleResult& m : r.modules) out += "  " + m.name + ": " + Plural(m.count, "record", "records") + "\n";
   if (!r.indicators.warnings.empty()) {
     out += std::string("\n") + bold + "Indicators left out" + reset + "\n";
     for (const std::string& w : r.indicators.warnings) out += "  " + w + "\n";

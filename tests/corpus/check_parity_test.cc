@@ -85,7 +85,7 @@ TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
       options.kind = run.kind;
       const CheckResult result = Check(artifacts + run.artifact, std::string(with) == "ioc" ? test : none, options);
       std::map<std::string, size_t> records, want_records;
-      for (const ModuleResult& m : result.modules) records[m.name] = m.records.size();
+      for (const ModuleResult& m : result.modules) records[m.name] = m.count;
       for (const auto& [name, m] : expected.at("modules").items()) want_records[name] = m.at("records").get<size_t>();
       EXPECT_EQ(records, want_records);
       std::vector<std::vector<std::string>> alerts, want_alerts;
@@ -99,6 +99,18 @@ TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
       EXPECT_EQ(alerts, want_alerts);
       EXPECT_EQ(result.timeline.size(), expected.at("timeline_rows").get<size_t>());
       EXPECT_FALSE(result.diagnostics.HasErrors()) << result.diagnostics.items().front().message;
+      // Counting without keeping the records (the CLI without -o) counts the same.
+      options.keep_records = false;
+      const CheckResult counted = Check(artifacts + run.artifact, std::string(with) == "ioc" ? test : none, options);
+      std::map<std::string, size_t> counts;
+      for (const ModuleResult& m : counted.modules) {
+        counts[m.name] = m.count;
+        EXPECT_TRUE(m.records.empty()) << m.name;
+      }
+      EXPECT_EQ(counts, want_records);
+      EXPECT_EQ(counted.alerts.size(), result.alerts.size());
+      EXPECT_EQ(counted.timeline_rows, expected.at("timeline_rows").get<size_t>());
+      EXPECT_EQ(result.timeline_rows, result.timeline.size());
     }
   }
 }

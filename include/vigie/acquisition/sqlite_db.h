@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,11 @@ class SqliteDb {
   /// table) is an Error; rows read before a damaged page are kept, with
   /// Table::error set.
   Result<Table> Query(std::string_view sql) const;
+  /// The same, the rows handed to `on_rows` in batches of at most
+  /// `batch_rows` (the Table's rows are cleared between batches), so that a
+  /// table of a million rows needs the memory of one batch. The returned
+  /// Table has the columns and the error, not the rows.
+  Result<Table> Query(std::string_view sql, size_t batch_rows, const std::function<void(const Table&)>& on_rows) const;
   /// The columns of a table (PRAGMA table_info), empty when it is absent.
   std::vector<std::string> Columns(std::string_view table) const;
 

@@ -16,6 +16,9 @@ namespace vigie::check {
 struct CheckOptions {
   AcquisitionKind kind = AcquisitionKind::kUnknown;  ///< kUnknown: from the input's layout.
   std::string password;                              ///< Of an encrypted backup.
+  /// Keep every record (for <module>.json), or only count them, so that
+  /// memory stays bounded whatever the acquisition's size.
+  bool keep_records = true;
 };
 
 /// What kind of acquisition `path` is, from its layout; kUnknown when it is
@@ -30,6 +33,6 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& indic
 /// Runs the modules of `kind` on files already opened (an AndroidQF
 /// acquisition, a bugreport or an Android backup's members).
 void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const indicators::IndicatorSet& indicators,
-                CheckResult& result);
+                CheckResult& result, bool keep_records = true);
 
 }  // namespace vigie::check

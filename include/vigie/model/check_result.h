@@ -74,6 +74,10 @@ struct TimelineRow {
 
 struct ModuleResult {
   std::string name;  ///< MVT's slug.
+  size_t count = 0;  ///< Records read.
+  /// The records themselves, when the check keeps them (for -o's
+  /// <module>.json); otherwise empty, so that memory does not grow with
+  /// the acquisition.
   std::vector<Record> records;
 };
 
@@ -90,7 +94,8 @@ struct CheckResult {
   IndicatorSummary indicators;
   std::vector<ModuleResult> modules;  ///< In the order they ran; only those that found their files.
   std::vector<Alert> alerts;          ///< In the order modules raised them.
-  std::vector<TimelineRow> timeline;  ///< Sorted by timestamp, duplicates removed.
+  std::vector<TimelineRow> timeline;  ///< Sorted by timestamp, duplicates removed (when records are kept).
+  size_t timeline_rows = 0;           ///< Distinct rows, also when they are not kept.
   Diagnostics diagnostics;            ///< What could not be read, and where.
 
   size_t records() const;
