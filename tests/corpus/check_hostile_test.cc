@@ -89,6 +89,25 @@ TEST_F(Damaged, TruncatedBackupKeepsItsFirstMembers) {
   EXPECT_TRUE(r.diagnostics.Has(ErrorCode::kAcquisitionMalformed));
 }
 
+// A huge file (a process list of 600 MB, sparse) is read up to
+// limits::kMaxAcquisitionFileBytes with a diagnostic naming it; the other
+// files are read whole.
+TEST(HugeFile, IsReadUpToTheCap) {
+  const fs::path dir = fs::temp_directory_path() / ("vigie_huge_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "getprop.txt") << "[ro.product.model]: [Demo]\n";
+  {
+    std::ofstream ps(dir / "ps.txt");
+    ps << "USER PID PPID VSZ RSS WCHAN ADDR S NAME\nroot 1 0 1 1 0 0 S init\n";
+  }
+  fs::resize_file(dir / "ps.txt", 600ull << 20);
+  const CheckResult r = Check(dir.string(), indicators::IndicatorSet(), {});
+  fs::remove_all(dir);
+  EXPECT_TRUE(r.diagnostics.Has(ErrorCode::kAcquisitionTooLarge));
+  EXPECT_EQ(Records(r, "aqf_processes"), 1u) << "init, before the zeros";
+  EXPECT_EQ(Records(r, "aqf_get_prop"), 1u);
+}
+
 // MVT's test backup encrypted as iTunes does (tests/fixtures/ios_encrypt.py):
 // with its password it reads as the clear backup does; without it, or with
 // a wrong one, only what Info.plist says is read, and the error says why.
