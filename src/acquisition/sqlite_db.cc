@@ -129,6 +129,33 @@ Result<SqliteDb> SqliteDb::Open(const std::string& path) {
   return db;
 }
 
+Result<SqliteDb> SqliteDb::Recover(const std::string& path, std::string_view bytes) {
+  char dir[] = "/tmp/vigie_recover_XXXXXX";
+  if (!mkdtemp(dir)) return MakeError(ErrorCode::kIoError, 0, "cannot make a temporary folder to recover a database");
+  const std::string source = std::string(dir) + "/source.db", target = std::string(dir) + "/recovered.db";
+  std::error_code ec;
+  if (!path.empty()) {
+    fs::copy_file(path, source, ec);
+  } else {
+    std::FILE* f = std::fopen(source.c_str(), "wb");
+    if (f) {
+      std::fwrite(bytes.data(), 1, bytes.size(), f);
+      std::fclose(f);
+    }
+  }
+  // The folder is ours (mkdtemp): the names in the command are fixed.
+  const std::string command = "sqlite3 '" + source + "' '.clone " + target + "' >/dev/null 2>&1";
+  const int rc = ec ? -1 : std::system(command.c_str());
+  auto db = rc == 0 && fs::exists(target, ec) ? Open(target) : Result<SqliteDb>(MakeError(
+      ErrorCode::kAcquisitionMalformed, 0, "sqlite3 .clone failed (is Debian's sqlite3 installed?)"));
+  if (!db) {
+    fs::remove_all(dir, ec);
+    return db;
+  }
+  db->temp_dir_ = dir;  // Removed with the recovered copy.
+  return db;
+}
+
 Result<SqliteDb> SqliteDb::FromBytes(std::string bytes) {
   SqliteDb db;
   db.bytes_ = std::move(bytes);

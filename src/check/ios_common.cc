@@ -94,6 +94,31 @@ std::optional<acquisition::SqliteDb> OpenDatabase(ModuleContext& ctx, const acqu
   return std::move(db.value());
 }
 
+namespace {
+
+bool Damaged(std::string_view why) {
+  return why.find("malformed") != std::string_view::npos || why.find("corrupt") != std::string_view::npos;
+}
+
+// The database copied row by row by sqlite3 (.clone), or nullopt.
+std::optional<acquisition::SqliteDb> Recovered(ModuleContext& ctx, const acquisition::FileEntry& file) {
+  const std::string disk = ctx.files().DiskPath(file);
+  std::string bytes;
+  if (disk.empty()) {
+    auto read = ctx.Read(file);
+    if (!read) return std::nullopt;
+    bytes = std::move(*read);
+  }
+  auto db = acquisition::SqliteDb::Recover(disk, bytes);
+  if (!db) {
+    ctx.diagnostics().AddError(Level::kWarning, db.error(), file.path);
+    return std::nullopt;
+  }
+  return std::move(db.value());
+}
+
+}  // namespace
+
 std::optional<acquisition::Table> QueryFirst(ModuleContext& ctx, const acquisition::SqliteDb& db,
                                              const acquisition::FileEntry& file, std::initializer_list<std::string_view> queries) {
   std::string why;
@@ -101,11 +126,23 @@ std::optional<acquisition::Table> QueryFirst(ModuleContext& ctx, const acquisiti
     auto t = db.Query(q);
     if (!t) {
       why = t.error().message;
-      continue;
+      if (!Damaged(why)) continue;
+      t = acquisition::Table{{}, {}, why};  // Damaged before the first row: copied below.
     }
-    if (!t->error.empty())
+    if (!t->error.empty() && Damaged(t->error))
+      if (auto recovered = Recovered(ctx, file))
+        if (auto again = recovered->Query(q); again && again->rows.size() >= t->rows.size()) {
+          ctx.diagnostics().Add(Level::kWarning, ErrorCode::kAcquisitionMalformed, file.path,
+                                "damaged (" + t->error + "): " + std::to_string(again->rows.size()) +
+                                    " rows recovered by sqlite3 .clone, " + std::to_string(t->rows.size()) +
+                                    " readable without it");
+          return std::move(again.value());
+        }
+    if (!t->error.empty()) {
       ctx.diagnostics().Add(Level::kError, ErrorCode::kAcquisitionMalformed, file.path,
                             "read " + std::to_string(t->rows.size()) + " rows, then: " + t->error);
+      if (t->columns.empty()) return std::nullopt;
+    }
     return std::move(t.value());
   }
   // A database without the module's tables is ordinary (another iOS version,
@@ -120,10 +157,37 @@ void WithTableInBatches(ModuleContext& ctx, const acquisition::FileEntry* file, 
   if (!file) return;
   auto db = OpenDatabase(ctx, *file);
   if (!db) return;
-  auto t = db->Query(query, 4096, fn);
+  size_t delivered = 0;
+  auto t = db->Query(query, 4096, [&](const acquisition::Table& batch) {
+    delivered += batch.rows.size();
+    fn(batch);
+  });
+  const std::string why = t ? t->error : t.error().message;
+  if (!why.empty() && Damaged(why)) {
+    // Rows past those already read, from sqlite3's row-by-row copy of the file.
+    if (auto recovered = Recovered(ctx, *file)) {
+      size_t skip = delivered, added = 0;
+      auto again = recovered->Query(query, 4096, [&](const acquisition::Table& batch) {
+        if (skip >= batch.rows.size()) {
+          skip -= batch.rows.size();
+          return;
+        }
+        acquisition::Table rest{batch.columns, {batch.rows.begin() + static_cast<long>(skip), batch.rows.end()}, {}};
+        skip = 0;
+        added += rest.rows.size();
+        fn(rest);
+      });
+      if (again) {
+        ctx.diagnostics().Add(Level::kWarning, ErrorCode::kAcquisitionMalformed, file->path,
+                              "damaged (" + why + "): " + std::to_string(added) +
+                                  " more rows recovered by sqlite3 .clone after " + std::to_string(delivered));
+        return;
+      }
+    }
+  }
   if (!t) {
-    if (t.error().message.find("no such") == std::string::npos)
-      ctx.diagnostics().Add(Level::kError, ErrorCode::kAcquisitionMalformed, file->path, t.error().message);
+    if (why.find("no such") == std::string::npos)
+      ctx.diagnostics().Add(Level::kError, ErrorCode::kAcquisitionMalformed, file->path, why);
   } else if (!t->error.empty()) {
     ctx.diagnostics().Add(Level::kError, ErrorCode::kAcquisitionMalformed, file->path, "reading stopped: " + t->error);
   }

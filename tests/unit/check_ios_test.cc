@@ -83,6 +83,20 @@ TEST_F(IosModules, FilesystemDumpModulesFindWhatWasPlanted) {
   EXPECT_EQ(Alerts(clean, "safari_history", AlertLevel::kMedium), 1u);
 }
 
+// sms.db with junk over a page of its messages: reading stops there, and
+// the rows after it come from sqlite3's row-by-row copy (.clone), as MVT
+// recovers a damaged database; the diagnostic says how many.
+TEST_F(IosModules, DamagedDatabaseIsRecoveredRowByRow) {
+  const CheckResult r = Check(vigie::testing::Fixture("ios_fs_damaged"), iocs_, {});
+  const size_t sms = Records(r, "sms");
+  EXPECT_GT(sms, 2900u) << "the rows on undamaged pages";
+  EXPECT_LT(sms, 3000u) << "the damaged page's rows are lost";
+  bool said = false;
+  for (const Diagnostic& d : r.diagnostics.items())
+    said |= d.code == ErrorCode::kAcquisitionMalformed && d.message.find("recovered by sqlite3 .clone") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 TEST_F(IosModules, BackupProfilesEventsAndApps) {
   const CheckResult r = Check(vigie::testing::Fixture("ios_backup"), iocs_, {});
   ASSERT_EQ(r.kind, AcquisitionKind::kIosBackup);

@@ -57,6 +57,13 @@ class SqliteDb {
   /// A database held in memory (a member of an archive), read-only.
   static Result<SqliteDb> FromBytes(std::string bytes);
 
+  /// A damaged database copied table by table and row by row by SQLite's
+  /// shell (`sqlite3 … .clone`, Debian's sqlite3 package, as MVT does) into
+  /// a temporary database: rows on damaged pages are left out, those after
+  /// them kept. `path` names the database on disk, else `bytes` hold it. An
+  /// Error when the program is missing or the copy fails.
+  static Result<SqliteDb> Recover(const std::string& path, std::string_view bytes);
+
   /// Runs one statement. A statement that cannot be prepared (no such
   /// table) is an Error; rows read before a damaged page are kept, with
   /// Table::error set.
