@@ -11,7 +11,9 @@
 // Also the per-artifact counts of ../shared/MVT.md §4 for Android.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -24,6 +26,7 @@
 
 namespace vigie::check {
 namespace {
+namespace fs = std::filesystem;
 
 using vigie::testing::Alerts;
 using vigie::testing::Records;
@@ -56,7 +59,6 @@ std::string MvtMatchedValue(const std::string& message) {
 }
 
 TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
-  namespace fs = std::filesystem;
   const std::string mvt = vigie::testing::CorpusDir() + "/mvt";
   if (!fs::exists(mvt)) GTEST_SKIP() << "corpus not found at " << mvt << " (set VIGIE_CORPUS_DIR)";
   std::ifstream in(mvt + "/generated/oracle_cli.json");
@@ -75,7 +77,13 @@ TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
       {"bugreport", "android_data/bugreport", ""},
       {"ios_backup", "ios_backup", ""},
       {"ios_fs_on_backup_dir", "ios_backup", "", AcquisitionKind::kIosFilesystem},
+      {"bugreport", "bugreport.zip", ""},  // The same bugreport zipped, as phones write it (made below).
   };
+  // A bugreport as Android writes it: a ZIP of the folder.
+  const std::string zipped = (fs::temp_directory_path() / ("vigie_bugreport_" + std::to_string(::getpid()))).string();
+  fs::create_directories(zipped);
+  ASSERT_EQ(std::system(("cd '" + artifacts + "android_data/bugreport' && zip -qr '" + zipped + "/bugreport.zip' .").c_str()), 0)
+      << "Debian's zip (scripts/bootstrap)";
   for (const OracleRun& run : runs) {
     for (const char* with : {"ioc", "noioc"}) {
       SCOPED_TRACE(std::string(run.oracle_key) + " " + with);
@@ -83,7 +91,9 @@ TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
       CheckOptions options;
       options.password = run.password;
       options.kind = run.kind;
-      const CheckResult result = Check(artifacts + run.artifact, std::string(with) == "ioc" ? test : none, options);
+      const std::string input =
+          std::string(run.artifact) == "bugreport.zip" ? zipped + "/bugreport.zip" : artifacts + run.artifact;
+      const CheckResult result = Check(input, std::string(with) == "ioc" ? test : none, options);
       std::map<std::string, size_t> records, want_records;
       for (const ModuleResult& m : result.modules) records[m.name] = m.count;
       for (const auto& [name, m] : expected.at("modules").items()) want_records[name] = m.at("records").get<size_t>();
@@ -101,7 +111,7 @@ TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
       EXPECT_FALSE(result.diagnostics.HasErrors()) << result.diagnostics.items().front().message;
       // Counting without keeping the records (the CLI without -o) counts the same.
       options.keep_records = false;
-      const CheckResult counted = Check(artifacts + run.artifact, std::string(with) == "ioc" ? test : none, options);
+      const CheckResult counted = Check(input, std::string(with) == "ioc" ? test : none, options);
       std::map<std::string, size_t> counts;
       for (const ModuleResult& m : counted.modules) {
         counts[m.name] = m.count;
@@ -113,6 +123,7 @@ TEST(CheckParity, EveryOracleRunGivesWhatMvtGives) {
       EXPECT_EQ(result.timeline_rows, result.timeline.size());
     }
   }
+  fs::remove_all(zipped);
 }
 
 std::string ReadAll(const std::string& path) {
