@@ -157,6 +157,16 @@ Result<SqliteDb> SqliteDb::Recover(const std::string& path, std::string_view byt
 }
 
 Result<SqliteDb> SqliteDb::FromBytes(std::string bytes) {
+  // SQLite's in-memory reader trusts the header's page size: a buffer that
+  // is no database, or shorter than its first page, is refused here.
+  if (bytes.size() < 512 || std::string_view(bytes).substr(0, 16) != std::string_view("SQLite format 3\0", 16))
+    return MakeError(ErrorCode::kAcquisitionMalformed, 0, "not a SQLite database");
+  const uint32_t page = (static_cast<unsigned char>(bytes[16]) << 8 | static_cast<unsigned char>(bytes[17])) == 1
+                            ? 65536
+                            : static_cast<unsigned char>(bytes[16]) << 8 | static_cast<unsigned char>(bytes[17]);
+  if (page < 512 || (page & (page - 1)) != 0 || bytes.size() < page)
+    return MakeError(ErrorCode::kAcquisitionMalformed, 0, "a SQLite header with a bad page size");
+  if (bytes.size() % page != 0) bytes.resize(bytes.size() + page - bytes.size() % page, '\0');  // Whole pages.
   SqliteDb db;
   db.bytes_ = std::move(bytes);
   // A database in WAL mode (header bytes 18 and 19 are 2) cannot be read

@@ -88,7 +88,7 @@ void Packages(ModuleContext& ctx) {
     Record& r = ctx.AddRecord();
     AddFields(r, p);
     const std::string name = Text(p, "name"), installer = Text(p, "installer");
-    const bool system = p.value("system", false) == true, disabled = p.value("disabled", false) == true;
+    const bool system = Flag(p, "system"), disabled = Flag(p, "disabled");
     if (IsRootPackage(name)) {
       ctx.Alert(AlertLevel::kMedium, "Found an installed package related to rooting/jailbreaking: \"" + name + "\"", "",
                 name);

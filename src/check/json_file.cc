@@ -29,6 +29,12 @@ std::string Text(const nlohmann::json& object, std::string_view key) {
   return {};
 }
 
+bool Flag(const nlohmann::json& object, std::string_view key) {
+  if (!object.is_object()) return false;
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
 void AddFields(Record& record, const nlohmann::json& object) {
   if (!object.is_object()) return;
   for (const auto& [key, value] : object.items()) {

@@ -19,6 +19,9 @@ std::optional<nlohmann::json> ParseJson(ModuleContext& ctx, std::string_view tex
 /// anything else empty.
 std::string Text(const nlohmann::json& object, std::string_view key);
 
+/// Whether a member is the boolean true (false when absent or of another type).
+bool Flag(const nlohmann::json& object, std::string_view key);
+
 /// Adds a JSON object's members to a record, typed.
 void AddFields(Record& record, const nlohmann::json& object);
 
