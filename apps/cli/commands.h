@@ -14,6 +14,7 @@ enum ExitCode : int {
   kExitInputFailed = 3,  ///< At least one input could not be read at all.
   kExitInternal = 4,     ///< A bug in Vigie.
   kExitCompromised = 6,  ///< vigie check: an alert at level high or critical.
+  kExitStore = 7,        ///< vigie corpus: the database could not be opened, written or queried.
 };
 
 /// `vigie scan`: its arguments after the command name. Throws UsageError.
@@ -25,9 +26,13 @@ int RunProfileCommand(const std::vector<std::string_view>& args);
 /// `vigie check`: checks a phone's backup or dump for spyware.
 int RunCheckCommand(const std::vector<std::string_view>& args);
 
+/// `vigie corpus`: scans folders of apps into a database and queries it.
+int RunCorpusCommand(const std::vector<std::string_view>& args);
+
 /// The one-line summaries of the commands, for the main help.
 extern const char* const kScanSummary;
 extern const char* const kProfileSummary;
 extern const char* const kCheckSummary;
+extern const char* const kCorpusSummary;
 
 }  // namespace vigie::cli

@@ -17,14 +17,15 @@ std::string MainHelp() {
                      "Usage: vigie scan [OPTIONS] FILE...\n"
                      "       vigie profile [OPTIONS] SDK.jar|.aar|.dex|.apk\n"
                      "       vigie check [OPTIONS] INPUT\n"
+                     "       vigie corpus scan|query|slurm [OPTIONS] ...\n"
                      "       vigie --version\n"
                      "       vigie --help\n"
                      "\n"
                      "Commands:\n"
                      "  scan                        ") +
          kScanSummary + "\n  profile                     " + kProfileSummary +
-         "\n  check                       " + kCheckSummary +
-         "\n\nRun 'vigie scan --help', 'vigie profile --help' or 'vigie check --help' for their options.\n";
+         "\n  check                       " + kCheckSummary + "\n  corpus                      " + kCorpusSummary +
+         "\n\nRun 'vigie COMMAND --help' (e.g. 'vigie scan --help', 'vigie corpus scan --help') for their options.\n";
 }
 
 int Usage(const std::string& message) {
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (args[0] == "scan") return RunScanCommand({args.begin() + 1, args.end()});
     if (args[0] == "profile") return RunProfileCommand({args.begin() + 1, args.end()});
     if (args[0] == "check") return RunCheckCommand({args.begin() + 1, args.end()});
+    if (args[0] == "corpus") return RunCorpusCommand({args.begin() + 1, args.end()});
     return Usage("unknown command '" + std::string(args[0]) + "'");
   } catch (const UsageError& e) {
     return Usage(e.what());

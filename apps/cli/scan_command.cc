@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "flags.h"
+#include "knowledge_flags.h"
 #include "vigie/base/task_pool.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
@@ -31,11 +32,7 @@ enum class Format { kText, kJson, kJsonl };
 
 struct RawArgs {
   std::vector<std::string> inputs;
-  std::vector<std::string> signatures;  // FORMAT:FILE
-  std::string policy_countries;         // "RU,CN"
-  std::vector<std::string> entities;    // FORMAT:FILE
-  bool no_default_kb = false;
-  bool deep = false;
+  KnowledgeArgs knowledge;
   std::string format = "text";
   std::string output;
   std::string color = "auto";
@@ -52,36 +49,10 @@ struct Config {
   unsigned jobs = 1;
 };
 
-// "FORMAT:FILE" of `flag`, split.
-std::pair<std::string, std::string> FormatAndFile(const std::string& flag, const std::string& value,
-                                                  const char* example) {
-  const size_t colon = value.find(':');
-  if (colon == std::string::npos || colon == 0)
-    throw UsageError(flag + " takes FORMAT:FILE (e.g. " + example + "), got '" + value + "'");
-  return {value.substr(0, colon), value.substr(colon + 1)};
-}
-
 Config MakeConfig(const RawArgs& raw) {
   Config c;
   c.inputs = raw.inputs;
-  c.knowledge.builtin_kb = !raw.no_default_kb;
-  for (const auto& s : raw.signatures)
-    c.knowledge.signatures.push_back(FormatAndFile("--signatures", s, "exodus:trackers.json"));
-  for (const auto& e : raw.entities)
-    c.knowledge.entities.push_back(FormatAndFile("--entities", e, "xray:companies.json"));
-  c.scan.deep = raw.deep;
-  for (size_t start = 0; start < raw.policy_countries.size();) {
-    size_t comma = raw.policy_countries.find(',', start);
-    if (comma == std::string::npos) comma = raw.policy_countries.size();
-    std::string code = raw.policy_countries.substr(start, comma - start);
-    for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    if (code.size() != 2 || !std::isalpha(static_cast<unsigned char>(code[0])) ||
-        !std::isalpha(static_cast<unsigned char>(code[1])))
-      throw UsageError("--policy-countries takes ISO 3166-1 alpha-2 codes separated by commas (e.g. RU,CN), got '" +
-                       raw.policy_countries + "'");
-    c.scan.policy_countries.push_back(code);
-    start = comma + 1;
-  }
+  raw.knowledge.Apply(c.knowledge, c.scan);
   c.format = raw.format == "json" ? Format::kJson : raw.format == "jsonl" ? Format::kJsonl : Format::kText;
   c.output = raw.output;
   const bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
@@ -119,15 +90,9 @@ void ReportProblems(const ScanResult& r) {
 // Scans the inputs on `jobs` threads and writes the reports in input order,
 // each as soon as those before it are out.
 int RunScan(Config& c) {
-  auto knowledge = LoadKnowledge(c.knowledge);
-  if (!knowledge) {
-    std::fprintf(stderr, "vigie: %s\n", knowledge.error().message.c_str());
-    return kExitUsage;
-  }
-  // The knowledge lives as long as the process: freeing its many small
-  // objects one by one as the process ends is work nobody needs.
-  static const auto* kept = new Knowledge(std::move(*knowledge));
-  c.scan.knowledge = *kept;
+  const Knowledge* knowledge = LoadKnowledgeOrReport(c.knowledge);
+  if (!knowledge) return kExitUsage;
+  c.scan.knowledge = *knowledge;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   if (!c.output.empty()) {
     file.reset(std::fopen(c.output.c_str(), "wb"));
@@ -188,22 +153,7 @@ FlagSet ScanFlags(RawArgs& raw) {
            "Threads to use (default: one per core): inputs are scanned in parallel, and threads left over share each "
            "input's DEX files",
            [&](std::string_view v) { raw.jobs = ParseUnsigned("--jobs", v, 1, 1024); });
-  f.Option({"--signatures"}, "FORMAT:FILE",
-           "Also load a signature database, FORMAT:FILE; FORMAT is exodus (Exodus Privacy's tracker export) or vigie "
-           "(the built-in KB format). Repeatable",
-           [&](std::string_view v) { raw.signatures.emplace_back(v); });
-  f.Flag({"--no-default-kb"}, "Do not load Vigie's built-in SDK knowledge base", &raw.no_default_kb);
-  f.Flag({"--deep"},
-         "Also read text assets and native libraries for endpoints and secrets (slower where an app ships web content "
-         "or large libraries)",
-         &raw.deep);
-  f.Option({"--entities"}, "FORMAT:FILE",
-           "Also load who owns which domains, FORMAT:FILE; FORMAT is xray (the X-Ray company data) or disconnect "
-           "(Disconnect's entities.json). Repeatable; endpoints get their owners",
-           [&](std::string_view v) { raw.entities.emplace_back(v); });
-  f.Option({"--policy-countries"}, "CC[,CC...]",
-           "Countries whose ties an SDK vendor's findings report, as ISO codes (e.g. RU,CN)",
-           [&](std::string_view v) { raw.policy_countries = v; });
+  raw.knowledge.AddTo(f);
   return f;
 }
 

@@ -91,4 +91,13 @@ std::string Sha256File(const MappedFile& file) {
   return ToHex(ByteView(digest, sizeof digest));
 }
 
+std::string Sha256Hex(ByteView bytes) {
+  sha256_ctx ctx;
+  sha256_init(&ctx);
+  sha256_update(&ctx, bytes.size(), bytes.data());
+  uint8_t digest[SHA256_DIGEST_SIZE];
+  sha256_digest(&ctx, sizeof digest, digest);
+  return ToHex(ByteView(digest, sizeof digest));
+}
+
 }  // namespace vigie

@@ -328,6 +328,10 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Scan
   return Scan(bytes, display_path, options, nullptr);
 }
 
+ScanResult ScanMapped(const MappedFile& file, const std::string& display_path, const ScanOptions& options) {
+  return Scan(file.view(), display_path, options, &file);
+}
+
 ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
   auto file = MappedFile::Open(path);
   if (!file) {
@@ -337,7 +341,7 @@ ScanResult ScanFile(const std::string& path, const ScanOptions& options) {
     r.status = ScanStatus::kFailed;
     return r;
   }
-  ScanResult r = Scan(file->view(), path, options, &*file);
+  ScanResult r = ScanMapped(*file, path, options);
   r.file.sha256 = Sha256File(*file);
   return r;
 }

@@ -9,6 +9,8 @@
 //    data/permissions.tsv and data/permission_groups.tsv are parsed as the
 //    scan parses them, strictly; the rules' data kinds must be those of
 //    data_access.tsv.
+//  - OUT/data_digest.txt: a hash of every file read, which names this
+//    knowledge in the corpus store (pipeline/knowledge.h).
 // Any error fails the build with a message naming the file and the entry.
 //   vigie_kbc --data DIR --out DIR
 #include <algorithm>
@@ -18,6 +20,9 @@
 #include <set>
 #include <sstream>
 #include <string>
+
+#define XXH_INLINE_ALL  // Header-only use of Debian's libxxhash-dev.
+#include <xxhash.h>
 
 #include "vigie/android/permissions.h"
 #include "vigie/assess/rules.h"
@@ -30,12 +35,28 @@
 
 namespace {
 
+// Every file read, in order, hashed as it is read.
+XXH3_state_t* DataDigest() {
+  static XXH3_state_t* state = [] {
+    auto* s = XXH3_createState();
+    XXH3_64bits_reset(s);
+    return s;
+  }();
+  return state;
+}
+
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::stringstream text;
   text << in.rdbuf();
-  return text.str();
+  std::string bytes = text.str();
+  const std::string name = std::filesystem::path(path).filename().string();
+  XXH3_64bits_update(DataDigest(), name.data(), name.size() + 1);  // With its NUL: names end.
+  const uint64_t size = bytes.size();
+  XXH3_64bits_update(DataDigest(), &size, sizeof size);
+  XXH3_64bits_update(DataDigest(), bytes.data(), bytes.size());
+  return bytes;
 }
 
 void Write(const std::string& path, const std::string& bytes) {
@@ -94,6 +115,10 @@ void Compile(const std::string& data, const std::string& out) {
   Write(out + "/sdk_kb.bin", vigie::sig::EncodeDb(sdks));
   Write(out + "/profiles.bin", vigie::profile::ProfileIndex::Build(std::move(profiles)).Encode());
   Write(out + "/vendors.bin", vigie::intel::EncodeVendors(vendors));
+  char digest[24];
+  std::snprintf(digest, sizeof digest, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits_digest(DataDigest())));
+  Write(out + "/data_digest.txt", digest);
 }
 
 }  // namespace

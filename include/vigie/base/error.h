@@ -75,6 +75,8 @@ namespace vigie {
   X(kAcquisitionMalformed, "check.malformed", "a file of a phone's backup or dump is malformed; what it held before the damage is read") \
   X(kAcquisitionTooLarge, "check.too_large", "a file of a phone's backup or dump exceeds a cap of limits.h; it is read up to the cap") \
   X(kBackupPassword, "check.password", "an encrypted backup needs its password, or the password given is wrong") \
+  X(kStore, "store.failed", "the corpus database could not be opened, written or queried")     \
+  X(kStoreSchema, "store.schema", "the corpus database has a schema this Vigie does not know (a newer Vigie wrote it)") \
   X(kDiagnosticsTruncated, "diagnostics.truncated", "more diagnostics than limits::kMaxDiagnostics")
 
 /// Identifies one kind of problem. Stable across releases.

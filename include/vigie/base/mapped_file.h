@@ -48,5 +48,7 @@ class MappedFile {
 
 /// SHA-256 of the whole file, hex-encoded (ReadInChunks).
 std::string Sha256File(const MappedFile& file);
+/// SHA-256 of `bytes`, hex-encoded.
+std::string Sha256Hex(ByteView bytes);
 
 }  // namespace vigie

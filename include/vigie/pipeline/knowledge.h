@@ -34,6 +34,10 @@ struct Knowledge {
   std::shared_ptr<const intel::VendorDb> vendors;
   /// Owners of domains; null when no entity list was given.
   std::shared_ptr<const intel::EntityDb> entities;
+  /// Names this knowledge, built-in tables and imported files alike, by a
+  /// hash of their bytes ("kb-3f2a9c01d4e5b6a7"): the corpus store records
+  /// which knowledge each app was judged with.
+  std::string version;
 };
 
 /// Loads `spec`. Fails with the first database that cannot be read or

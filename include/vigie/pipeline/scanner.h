@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "vigie/base/bytes.h"
+#include "vigie/base/mapped_file.h"
 #include "vigie/model/scan_result.h"
 #include "vigie/pipeline/knowledge.h"
 
@@ -30,6 +31,10 @@ struct ScanOptions {
 /// throws on bad input: every problem is a diagnostic in the result, whose
 /// status says how much could be read.
 ScanResult ScanFile(const std::string& path, const ScanOptions& options = {});
+
+/// Scans a file its caller mapped (and may have hashed already, to decide
+/// whether to scan it), as ScanFile does; the result has no SHA-256.
+ScanResult ScanMapped(const MappedFile& file, const std::string& display_path, const ScanOptions& options = {});
 
 /// Scans bytes already in memory (fuzzing, tests), as ScanFile does once the
 /// file is mapped; the result has no SHA-256.

@@ -1,0 +1,86 @@
+// The corpus database: every scanned app's results, in one documented
+// schema (docs/corpus.md) kept in SQLite (the embedded default) or
+// PostgreSQL. A sink like report/: it reads the app model and nothing else.
+//
+// Each app is written in one transaction, keyed by its SHA-256: a process
+// killed at any moment leaves every app either stored whole or not at all,
+// and an app is never stored twice, whatever number of processes write.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "vigie/base/error.h"
+#include "vigie/model/scan_result.h"
+
+namespace vigie::store {
+
+/// The schema version this Vigie writes (docs/corpus.md lists each).
+int CurrentSchemaVersion();
+
+/// The time now, UTC, as the store writes it: "2026-12-06T16:07:08Z".
+std::string UtcTimestamp();
+
+/// Where the database is: "postgresql://…" or "postgres://…" (libpq's URI
+/// form, or "postgresql:" followed by a libpq key=value string), else a
+/// path to an SQLite file, "sqlite:PATH" included.
+struct StoreUrl {
+  enum class Backend { kSqlite, kPostgres } backend = Backend::kSqlite;
+  std::string target;  ///< The SQLite path, or the libpq connection string.
+  static StoreUrl Parse(std::string_view url);
+  /// The URL with any password replaced by "***", for messages.
+  std::string Display() const;
+};
+
+/// A query's answer: column names and rows of text cells (nullopt: NULL).
+struct Table {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+/// What a stored app was scanned with.
+struct ScanProvenance {
+  std::string scanned_at;     ///< UTC, "2026-12-06T16:07:08Z".
+  double scan_seconds = 0;    ///< Reading and detection, storing excluded.
+  std::string vigie_version;  ///< vigie::kVersion.
+  std::string kb_version;     ///< Knowledge::version.
+};
+
+enum class PutOutcome {
+  kStored,         ///< A new app.
+  kReplaced,       ///< An app stored before, rescanned.
+  kAlreadyStored,  ///< Another writer stored the same SHA-256 first.
+};
+
+class Store {
+ public:
+  /// Opens (creating when needed) and migrates the database at `url` to
+  /// the current schema. Fails with store.failed when it cannot be reached
+  /// or written, and with store.schema when a newer Vigie wrote it.
+  static Result<std::unique_ptr<Store>> Open(const StoreUrl& url);
+  virtual ~Store();
+
+  /// "sqlite" or "postgresql".
+  virtual std::string_view backend() const = 0;
+  /// The schema version of the database, after migration.
+  virtual int schema_version() const = 0;
+
+  /// The SHA-256 of every stored app.
+  virtual Result<std::unordered_set<std::string>> StoredApps() = 0;
+
+  /// Stores `app` (its file.sha256 must be set) in one transaction. With
+  /// `replace`, an app stored before under that SHA-256 is replaced;
+  /// without, it is kept and the outcome is kAlreadyStored.
+  virtual Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace) = 0;
+
+  /// Runs `sql` with `?` placeholders bound to `params`, as a read-only
+  /// transaction: a statement that writes fails (store.query).
+  virtual Result<Table> Query(std::string_view sql, const std::vector<std::string>& params = {}) = 0;
+};
+
+}  // namespace vigie::store

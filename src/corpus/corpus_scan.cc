@@ -1,0 +1,130 @@
+// A corpus scan: each worker takes the next file, hashes it, skips it when
+// its SHA-256 is stored or being scanned, else scans it and stores the
+// result in one transaction. Storing is serialised (one connection); it is
+// a small share of a scan.
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+
+#include "vigie/base/version.h"
+#include "vigie/corpus/corpus.h"
+
+namespace vigie::corpus {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+class CorpusScan {
+ public:
+  CorpusScan(const std::vector<std::string>& files, const ScanCorpusOptions& options, store::Store& store,
+             const std::function<void(const CorpusProgress&)>& progress,
+             const std::function<void(const std::string&)>& problem)
+      : files_(files), options_(options), store_(store), on_progress_(progress), problem_(problem) {}
+
+  Result<CorpusProgress> Run() {
+    auto stored = store_.StoredApps();
+    if (!stored) return stored.error();
+    known_ = std::move(*stored);
+    for (const std::string& f : files_)
+      if (ShardOf(f, options_.shards) == options_.shard) mine_.push_back(&f);
+    progress_.total = mine_.size();
+    {
+      std::vector<std::jthread> workers;
+      for (unsigned t = 1; t < options_.jobs; ++t) workers.emplace_back([this] { Work(); });
+      Work();
+    }
+    if (store_error_) return *store_error_;
+    progress_.seconds = SecondsSince(start_);
+    return progress_;
+  }
+
+ private:
+  void Work() {
+    for (size_t i; !stop_.load() && (i = next_.fetch_add(1)) < mine_.size();) Take(*mine_[i]);
+  }
+
+  void Take(const std::string& path) {
+    auto file = MappedFile::Open(path);
+    if (!file) return Done([](CorpusProgress& p) { ++p.failed; }, path + ": " + file.error().message);
+    const std::string sha256 = Sha256File(*file);
+    if (!Claim(sha256)) return Done([](CorpusProgress& p) { ++p.skipped; });
+    const Clock::time_point begun = Clock::now();
+    ScanResult r = ScanMapped(*file, path, options_.scan);
+    r.file.sha256 = sha256;
+    const store::ScanProvenance provenance{store::UtcTimestamp(), SecondsSince(begun), kVersion,
+                                           options_.kb_version};
+    std::optional<Result<store::PutOutcome>> put;
+    {
+      std::lock_guard lock(store_mu_);
+      if (!store_error_) put.emplace(store_.Put(r, provenance, options_.rescan));
+    }
+    if (!put) return;
+    if (!*put) {
+      std::lock_guard lock(store_mu_);
+      if (!store_error_) store_error_ = put->error();
+      stop_ = true;
+      return;
+    }
+    if (**put == store::PutOutcome::kAlreadyStored) return Done([](CorpusProgress& p) { ++p.skipped; });
+    const ScanStatus status = r.status;
+    Done([status](CorpusProgress& p) {
+      ++p.stored;
+      if (status == ScanStatus::kFailed) ++p.failed;
+      if (status == ScanStatus::kPartial) ++p.partial;
+    });
+  }
+
+  // Whether this worker scans the app `sha256`: not stored yet (or being
+  // rescanned), and not taken by another worker under another path.
+  bool Claim(const std::string& sha256) {
+    std::lock_guard lock(claim_mu_);
+    if (!options_.rescan && known_.count(sha256)) return false;
+    return claimed_.insert(sha256).second;
+  }
+
+  // One file done: `count` says how, `problem` (when not empty) why it
+  // could not be read.
+  template <typename Count>
+  void Done(Count count, const std::string& problem = {}) {
+    std::lock_guard lock(progress_mu_);
+    if (!problem.empty()) problem_(problem);
+    ++progress_.done;
+    count(progress_);
+    progress_.seconds = SecondsSince(start_);
+    on_progress_(progress_);
+  }
+
+  const std::vector<std::string>& files_;
+  const ScanCorpusOptions& options_;
+  store::Store& store_;
+  const std::function<void(const CorpusProgress&)>& on_progress_;
+  const std::function<void(const std::string&)>& problem_;
+  const Clock::time_point start_ = Clock::now();
+
+  std::vector<const std::string*> mine_;  // This shard's files.
+  std::atomic<size_t> next_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex claim_mu_;
+  std::unordered_set<std::string> known_, claimed_;
+  std::mutex store_mu_;
+  std::optional<Error> store_error_;
+  std::mutex progress_mu_;
+  CorpusProgress progress_;
+};
+
+}  // namespace
+
+Result<CorpusProgress> ScanCorpus(const std::vector<std::string>& files, const ScanCorpusOptions& options,
+                                  store::Store& store, const std::function<void(const CorpusProgress&)>& progress,
+                                  const std::function<void(const std::string&)>& problem) {
+  return CorpusScan(files, options, store, progress, problem).Run();
+}
+
+}  // namespace vigie::corpus

@@ -1,0 +1,293 @@
+// The store over either backend: an app becomes one row of `apps` and rows
+// of the child tables, written in one transaction with multi-row INSERTs
+// (a few statements per app, not one per row: PostgreSQL answers each over
+// the network).
+#include "vigie/store/store.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "connection.h"
+#include "schema.h"
+
+namespace vigie::store {
+namespace {
+
+// Parameters per INSERT statement, within both SQLite's (32766) and
+// PostgreSQL's (65535) caps.
+constexpr size_t kMaxParamsPerStatement = 4000;
+
+std::string Join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+Value TextOrNull(const std::string& s) { return s.empty() ? Value{} : Value{s}; }
+Value Flag(bool b) { return int64_t{b ? 1 : 0}; }
+Value Count(uint64_t n) { return static_cast<int64_t>(std::min<uint64_t>(n, INT64_MAX)); }
+
+bool Has(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// The rows of one child table for one app, written as few INSERTs.
+class Rows {
+ public:
+  Rows(std::string_view table, std::vector<std::string_view> columns) : table_(table), columns_(std::move(columns)) {}
+
+  void Add(std::vector<Value> row) {
+    values_.insert(values_.end(), std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
+  }
+
+  Status Write(Connection& c, int64_t app_id) {
+    const size_t width = columns_.size() + 1;  // app_id first.
+    const size_t rows = values_.size() / columns_.size();
+    const size_t per_statement = std::max<size_t>(1, kMaxParamsPerStatement / width);
+    for (size_t first = 0; first < rows; first += per_statement) {
+      const size_t n = std::min(per_statement, rows - first);
+      std::string sql = "INSERT INTO " + std::string(table_) + " (app_id";
+      for (auto col : columns_) sql.append(", ").append(col);
+      sql += ") VALUES ";
+      std::vector<Value> params;
+      params.reserve(n * width);
+      for (size_t r = 0; r < n; ++r) {
+        sql += r ? ", (?" : "(?";
+        for (size_t k = 1; k < width; ++k) sql += ", ?";
+        sql += ')';
+        params.emplace_back(app_id);
+        for (size_t k = 0; k < columns_.size(); ++k) params.push_back(values_[(first + r) * columns_.size() + k]);
+      }
+      if (auto r = c.Run(sql, params); !r) return r.error();
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::string_view table_;
+  std::vector<std::string_view> columns_;
+  std::vector<Value> values_;
+};
+
+// Every child row of `app`.
+std::vector<Rows> ChildRows(const ScanResult& app) {
+  Rows permissions("permissions", {"name", "permission_group", "protection", "max_sdk"});
+  for (const UsesPermission& p : app.manifest.permissions)
+    permissions.Add({p.name, p.what.group, p.what.protection, OrNull(p.max_sdk)});
+
+  Rows components("components", {"kind", "name", "exported", "permission"});
+  for (const Component& c : app.manifest.components)
+    components.Add({Text(ComponentKindName(c.kind)), c.name, Flag(c.exported), OrNull(c.permission)});
+
+  Rows sdks("sdks", {"sdk_id", "name", "vendor_id", "category", "categories", "confidence", "basis", "source",
+                     "classes", "renamed_classes", "strings", "shared_strings", "manifest", "permissions",
+                     "structure_profile", "structure_similarity"});
+  Rows evidence("sdk_evidence", {"sdk_id", "kind", "example"});
+  Rows access("data_access",
+              {"sdk_id", "kind", "usable", "apis", "call_sites", "location_precision", "background"});
+  for (const SdkFinding& f : app.sdks) {
+    sdks.Add({f.id, f.name, TextOrNull(f.vendor), f.categories.empty() ? Value{} : Value{f.categories[0]},
+              Join(f.categories, ","), Text(ConfidenceName(f.confidence)), f.basis, f.source, Count(f.classes.count),
+              Count(f.renamed_classes.count), Count(f.strings.count), Count(f.shared_strings.count),
+              Count(f.manifest.count), Count(f.permissions.count),
+              f.structure ? Value{f.structure->profile} : Value{},
+              f.structure ? Value{f.structure->similarity} : Value{}});
+    const std::pair<const char*, const EvidenceList*> lists[] = {
+        {"class", &f.classes},        {"renamed_class", &f.renamed_classes}, {"string", &f.strings},
+        {"shared_string", &f.shared_strings}, {"manifest", &f.manifest}, {"permission", &f.permissions}};
+    for (const auto& [kind, list] : lists)
+      for (const auto& example : list->examples) evidence.Add({f.id, Text(kind), example});
+    for (const DataAccess& d : f.data_access) {
+      access.Add({f.id, d.kind, Flag(d.usable), Join(d.apis, ", "), Count(d.call_sites.count),
+                  TextOrNull(d.precision), Flag(d.background)});
+      for (const auto& site : d.call_sites.examples) evidence.Add({f.id, Text("call_site"), site});
+    }
+  }
+
+  Rows recipients("recipients", {"vendor_id", "name", "hq_country", "confidence", "data_broker", "state_ties",
+                                 "sanctions", "via"});
+  Rows countries("recipient_countries", {"vendor_id", "country"});
+  Rows data("recipient_data", {"vendor_id", "kind"});
+  for (const Recipient& r : app.recipients) {
+    recipients.Add({r.vendor_id, r.name, TextOrNull(r.hq_country), Text(ConfidenceName(r.confidence)),
+                    Flag(Has(r.flags, "data_broker")), Flag(Has(r.flags, "state_ties")),
+                    Flag(Has(r.flags, "sanctions")), Join(r.via, ", ")});
+    for (const auto& country : r.countries) countries.Add({r.vendor_id, country});
+    for (const auto& kind : r.data_kinds) data.Add({r.vendor_id, kind});
+  }
+
+  Rows findings("findings",
+                {"rule_id", "severity", "severity_rank", "title", "subject", "explanation", "evidence"});
+  for (const Finding& f : app.findings)
+    findings.Add({f.id, Text(SeverityName(f.severity)), int64_t{static_cast<int>(f.severity)}, f.title, f.subject,
+                  f.explanation, Join(f.evidence, "\n")});
+
+  Rows endpoints("endpoints", {"url", "host", "sdk_id", "owner", "owner_country", "locations"});
+  for (const Endpoint& e : app.endpoints)
+    endpoints.Add({e.url, e.host, TextOrNull(e.sdk), TextOrNull(e.owner), TextOrNull(e.owner_country),
+                   Join(e.where, ", ")});
+
+  Rows secrets("secrets", {"kind", "redacted_value", "location", "severity", "role"});
+  for (const Secret& s : app.secrets)
+    secrets.Add({s.kind, s.value, s.where, Text(SeverityName(s.severity)), s.role});
+
+  Rows diagnostics("diagnostics", {"level", "code", "location", "message"});
+  for (const Diagnostic& d : app.diagnostics.items())
+    diagnostics.Add({Text(LevelName(d.level)), Text(ErrorCodeName(d.code)), d.where, d.message});
+
+  std::vector<Rows> all;
+  for (Rows* r : {&permissions, &components, &sdks, &evidence, &access, &recipients, &countries, &data, &findings,
+                  &endpoints, &secrets, &diagnostics})
+    all.push_back(std::move(*r));
+  return all;
+}
+
+std::vector<Value> AppRow(const ScanResult& app, const ScanProvenance& p) {
+  const AppIdentity& id = app.manifest.identity;
+  auto level = [](const std::optional<SdkLevel>& l) { return l && l->number ? Value{int64_t{*l->number}} : Value{}; };
+  return {app.file.sha256,
+          app.file.path,
+          Text(PackageKindName(app.file.kind)),
+          Count(app.file.size),
+          Text(ScanStatusName(app.status)),
+          OrNull(id.package),
+          OrNull(id.version_code),
+          OrNull(id.version_name),
+          OrNull(id.label),
+          level(id.min_sdk),
+          level(id.target_sdk),
+          Count(app.code.dex.size()),
+          Count(app.code.class_count),
+          p.scanned_at,
+          p.scan_seconds,
+          p.vigie_version,
+          p.kb_version,
+          Join(app.signature_sources, "; ")};
+}
+
+class SqlStore final : public Store {
+ public:
+  SqlStore(std::unique_ptr<Connection> c, int version) : c_(std::move(c)), version_(version) {}
+
+  std::string_view backend() const override { return c_->backend(); }
+  int schema_version() const override { return version_; }
+
+  Result<std::unordered_set<std::string>> StoredApps() override {
+    auto r = c_->Run("SELECT sha256 FROM apps");
+    if (!r) return r.error();
+    std::unordered_set<std::string> out;
+    out.reserve(r->rows.size());
+    for (auto& row : r->rows) out.insert(std::move(*row[0]));
+    return out;
+  }
+
+  Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace) override {
+    if (app.file.sha256.empty()) return StoreError(app.file.path + ": an app is stored by its SHA-256, and has none");
+    if (auto e = c_->BeginWrite()) return *e;
+    auto outcome = Write(app, provenance, replace);
+    if (!outcome) {
+      (void)c_->Exec("ROLLBACK");
+      return outcome.error();
+    }
+    if (*outcome == PutOutcome::kAlreadyStored) {
+      if (auto e = c_->Exec("ROLLBACK")) return *e;
+      return outcome;
+    }
+    if (auto e = c_->Exec("COMMIT")) {
+      (void)c_->Exec("ROLLBACK");
+      return *e;
+    }
+    return outcome;
+  }
+
+  Result<Table> Query(std::string_view sql, const std::vector<std::string>& params) override {
+    if (auto e = c_->BeginReadOnly()) return *e;
+    std::vector<Value> values(params.begin(), params.end());
+    auto r = c_->Run(sql, values);
+    if (auto e = c_->EndReadOnly(); e && r) return *e;
+    return r;
+  }
+
+ private:
+  Result<PutOutcome> Write(const ScanResult& app, const ScanProvenance& provenance, bool replace) {
+    bool replaced = false;
+    if (replace) {
+      auto gone = c_->Run("DELETE FROM apps WHERE sha256 = ? RETURNING id", {app.file.sha256});
+      if (!gone) return gone.error();
+      replaced = !gone->rows.empty();
+    }
+    auto inserted = c_->Run(
+        "INSERT INTO apps (sha256, path, kind, size, status, package, version_code, version_name, label, min_sdk, "
+        "target_sdk, dex_count, class_count, scanned_at, scan_seconds, vigie_version, kb_version, signatures) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        AppRow(app, provenance));
+    if (!inserted) return inserted.error();
+    if (inserted->rows.empty() || !inserted->rows[0][0]) return PutOutcome::kAlreadyStored;
+    const int64_t app_id = std::stoll(*inserted->rows[0][0]);
+    for (Rows& rows : ChildRows(app))
+      if (auto e = rows.Write(*c_, app_id)) return *e;
+    return replaced ? PutOutcome::kReplaced : PutOutcome::kStored;
+  }
+
+  std::unique_ptr<Connection> c_;
+  int version_;
+};
+
+}  // namespace
+
+std::string UtcTimestamp() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char out[32];
+  std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return out;
+}
+
+StoreUrl StoreUrl::Parse(std::string_view url) {
+  StoreUrl u;
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    u.backend = Backend::kPostgres;
+    u.target = url;
+  } else if (url.starts_with("postgresql:")) {
+    u.backend = Backend::kPostgres;
+    u.target = url.substr(11);
+  } else {
+    u.target = url.starts_with("sqlite:") ? url.substr(7) : url;
+  }
+  return u;
+}
+
+std::string StoreUrl::Display() const {
+  if (backend == Backend::kSqlite) return target;
+  std::string shown = target;
+  // URI form: postgresql://user:password@host/db.
+  if (const size_t scheme = shown.find("://"); scheme != std::string::npos) {
+    const size_t at = shown.find('@', scheme);
+    const size_t colon = shown.find(':', scheme + 3);
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      shown.replace(colon + 1, at - colon - 1, "***");
+    return shown;
+  }
+  // key=value form: password=...
+  if (const size_t key = shown.find("password="); key != std::string::npos) {
+    const size_t end = shown.find(' ', key);
+    shown.replace(key + 9, (end == std::string::npos ? shown.size() : end) - key - 9, "***");
+  }
+  return "postgresql:" + shown;
+}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const StoreUrl& url) {
+  auto c = url.backend == StoreUrl::Backend::kPostgres ? OpenPostgres(url.target) : OpenSqlite(url.target);
+  if (!c) return c.error();
+  auto version = Migrate(**c);
+  if (!version) return version.error();
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(*c), *version));
+}
+
+}  // namespace vigie::store

@@ -1,0 +1,397 @@
+// The corpus store, on SQLite and on a real PostgreSQL server. The same
+// tests run against both: ctest runs this binary once as is (SQLite files
+// in a temporary folder) and once with VIGIE_TEST_POSTGRES naming the
+// file where tests/support/postgres.sh wrote its server's URL (label
+// postgres); each test then gets a database of its own on that server.
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "test_support.h"
+#include "vigie/corpus/corpus.h"
+#include "vigie/pipeline/knowledge.h"
+#include "vigie/pipeline/scanner.h"
+#include "vigie/store/store.h"
+
+namespace vigie {
+namespace {
+
+using store::PutOutcome;
+using store::Store;
+using store::StoreUrl;
+
+// A database for one test: an SQLite file, or a database created on the
+// test server and dropped afterwards.
+class TestDb {
+ public:
+  TestDb() {
+    static std::atomic<int> counter{0};
+    const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    if (const char* file = std::getenv("VIGIE_TEST_POSTGRES")) {
+      std::ifstream in(file);
+      std::string url;
+      std::getline(in, url);
+      if (url.rfind("postgresql:", 0) != 0) throw std::runtime_error(std::string("no server URL in ") + file);
+      server_ = url.substr(11);
+      AdminExec("CREATE DATABASE " + name);
+      name_ = name;
+      url_ = "postgresql:" + server_ + " dbname=" + name;
+    } else {
+      dir_ = std::filesystem::temp_directory_path() / ("vigie-store-" + name);
+      std::filesystem::create_directories(dir_);
+      url_ = (dir_ / "corpus.sqlite").string();
+    }
+  }
+  ~TestDb() {
+    if (!name_.empty()) AdminExec("DROP DATABASE " + name_ + " WITH (FORCE)");
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  bool postgres() const { return !server_.empty(); }
+  const std::string& url() const { return url_; }
+
+  std::unique_ptr<Store> Open() const {
+    auto s = Store::Open(StoreUrl::Parse(url_));
+    if (!s) throw std::runtime_error(s.error().message);
+    return std::move(*s);
+  }
+
+  // Runs `sql` on the database itself, behind the store's back.
+  void Exec(const std::string& sql) const {
+    if (postgres()) return Run(server_ + " dbname=" + name_, sql);
+    sqlite3* db = nullptr;
+    sqlite3_open(url_.c_str(), &db);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK) throw std::runtime_error(message);
+  }
+
+ private:
+  void AdminExec(const std::string& sql) const { Run(server_ + " dbname=postgres", sql); }
+  static void Run(const std::string& conninfo, const std::string& sql) {
+    PGconn* c = PQconnectdb((conninfo + " gssencmode=disable").c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    const std::string message = PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+    if (!ok) throw std::runtime_error(sql + ": " + message);
+  }
+
+  std::string server_, name_, url_;
+  std::filesystem::path dir_;
+};
+
+const Knowledge& BuiltinKnowledge() {
+  static const Knowledge k = [] {
+    auto loaded = LoadKnowledge({});
+    if (!loaded) throw std::runtime_error(loaded.error().message);
+    return std::move(*loaded);
+  }();
+  return k;
+}
+
+ScanResult ScanFixture(const std::string& name) {
+  ScanOptions options;
+  options.knowledge = BuiltinKnowledge();
+  return ScanFile(testing::Fixture(name), options);
+}
+
+store::ScanProvenance Provenance() { return {store::UtcTimestamp(), 0.01, "test", BuiltinKnowledge().version}; }
+
+int64_t Count(Store& s, const std::string& sql, const std::vector<std::string>& params = {}) {
+  auto t = s.Query(sql, params);
+  if (!t) throw std::runtime_error(t.error().message);
+  return std::stoll(t->rows.at(0).at(0).value());
+}
+
+std::vector<std::string> Column(const store::Table& t, const std::string& name) {
+  const auto it = std::find(t.columns.begin(), t.columns.end(), name);
+  if (it == t.columns.end()) throw std::runtime_error("no column " + name);
+  std::vector<std::string> out;
+  for (const auto& row : t.rows) out.push_back(row[it - t.columns.begin()].value_or("NULL"));
+  return out;
+}
+
+// The three fixture apps the questions are asked about: an X-Mode prayer
+// app, an app with Pushwoosh, and one with both and AppsFlyer.
+std::vector<ScanResult> FixtureApps() {
+  std::vector<ScanResult> apps;
+  for (const char* name : {"prayerapp.apk", "pushapp.apk", "sdkapp.apk"}) {
+    if (!std::filesystem::exists(testing::Fixture(name)))
+      throw std::runtime_error("fixture " + testing::Fixture(name) + " missing: run ctest (it builds them)");
+    apps.push_back(ScanFixture(name));
+  }
+  return apps;
+}
+
+TEST(Store, EveryPartOfAScanIsStored) {
+  const std::vector<ScanResult> apps = FixtureApps();
+  TestDb db;
+  auto s = db.Open();
+  EXPECT_EQ(s->backend(), db.postgres() ? "postgresql" : "sqlite");
+  EXPECT_EQ(s->schema_version(), store::CurrentSchemaVersion());
+  size_t sdks = 0, permissions = 0, components = 0, findings = 0, recipients = 0, countries = 0, access = 0,
+         endpoints = 0, diagnostics = 0;
+  for (const ScanResult& r : apps) {
+    ASSERT_EQ(*s->Put(r, Provenance(), false), PutOutcome::kStored);
+    sdks += r.sdks.size();
+    permissions += r.manifest.permissions.size();
+    components += r.manifest.components.size();
+    findings += r.findings.size();
+    recipients += r.recipients.size();
+    for (const auto& rec : r.recipients) countries += rec.countries.size();
+    for (const auto& f : r.sdks) access += f.data_access.size();
+    endpoints += r.endpoints.size();
+    diagnostics += r.diagnostics.items().size();
+  }
+  ASSERT_GT(sdks, 3u);
+  ASSERT_GT(findings, 0u);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 3);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), static_cast<int64_t>(sdks));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM permissions"), static_cast<int64_t>(permissions));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM components"), static_cast<int64_t>(components));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM findings"), static_cast<int64_t>(findings));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM recipients"), static_cast<int64_t>(recipients));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM recipient_countries"), static_cast<int64_t>(countries));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM data_access"), static_cast<int64_t>(access));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM endpoints"), static_cast<int64_t>(endpoints));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM diagnostics"), static_cast<int64_t>(diagnostics));
+
+  // One SDK row read back whole, against the model it came from.
+  const ScanResult& sdkapp = apps[2];
+  const auto xmode = std::find_if(sdkapp.sdks.begin(), sdkapp.sdks.end(),
+                                  [](const SdkFinding& f) { return f.id == "vigie:xmode"; });
+  ASSERT_NE(xmode, sdkapp.sdks.end());
+  auto row = s->Query(
+      "SELECT s.name, s.vendor_id, s.confidence, s.classes, s.strings, s.basis, a.package, a.kb_version "
+      "FROM sdks s JOIN apps a ON a.id = s.app_id WHERE a.sha256 = ? AND s.sdk_id = 'vigie:xmode'",
+      {sdkapp.file.sha256});
+  ASSERT_TRUE(row) << row.error().message;
+  ASSERT_EQ(row->rows.size(), 1u);
+  EXPECT_EQ(row->rows[0][0], xmode->name);
+  EXPECT_EQ(row->rows[0][1], xmode->vendor);
+  EXPECT_EQ(row->rows[0][2], std::string(ConfidenceName(xmode->confidence)));
+  EXPECT_EQ(row->rows[0][3], std::to_string(xmode->classes.count));
+  EXPECT_EQ(row->rows[0][4], std::to_string(xmode->strings.count));
+  EXPECT_EQ(row->rows[0][5], xmode->basis);
+  EXPECT_EQ(row->rows[0][6], sdkapp.manifest.identity.package);
+  EXPECT_EQ(row->rows[0][7], BuiltinKnowledge().version);
+  // Its evidence: the example classes, as the report shows them.
+  auto examples = s->Query(
+      "SELECT e.example FROM sdk_evidence e JOIN apps a ON a.id = e.app_id "
+      "WHERE a.sha256 = ? AND e.sdk_id = 'vigie:xmode' AND e.kind = 'class'",
+      {sdkapp.file.sha256});
+  ASSERT_TRUE(examples);
+  std::vector<std::string> stored = Column(*examples, examples->columns[0]);
+  std::sort(stored.begin(), stored.end());
+  std::vector<std::string> expected = xmode->classes.examples;
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(stored, expected);
+}
+
+TEST(Store, AnAppIsStoredOnceBySha256AndReplacedOnRescan) {
+  const ScanResult app = ScanFixture("sdkapp.apk");
+  TestDb db;
+  auto s = db.Open();
+  ASSERT_EQ(*s->Put(app, Provenance(), false), PutOutcome::kStored);
+  const int64_t sdks = Count(*s, "SELECT COUNT(*) FROM sdks");
+  EXPECT_EQ(*s->Put(app, Provenance(), false), PutOutcome::kAlreadyStored);
+  EXPECT_EQ(*s->Put(app, Provenance(), true), PutOutcome::kReplaced);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 1);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), sdks);  // Replaced, not added to.
+  auto stored = s->StoredApps();
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(*stored, std::unordered_set<std::string>{app.file.sha256});
+
+  ScanResult unhashed = app;
+  unhashed.file.sha256.clear();
+  EXPECT_FALSE(s->Put(unhashed, Provenance(), false));
+}
+
+TEST(Store, FailedAppsAreStoredWithTheirDiagnostics) {
+  REQUIRE_FIXTURE(testing::Fixture("notzip.apk"));
+  const ScanResult failed = ScanFixture("notzip.apk");
+  ASSERT_EQ(failed.status, ScanStatus::kFailed);
+  TestDb db;
+  auto s = db.Open();
+  ASSERT_EQ(*s->Put(failed, Provenance(), false), PutOutcome::kStored);
+  auto answer = corpus::Ask(*s, "failures", {});
+  ASSERT_TRUE(answer) << answer.error().message;
+  ASSERT_EQ(answer->rows.size(), 1u);
+  EXPECT_EQ(Column(*answer, "status")[0], "failed");
+  EXPECT_EQ(Column(*answer, "code")[0], "input.unknown_format");
+  EXPECT_EQ(Column(*answer, "path")[0], failed.file.path);
+}
+
+TEST(Store, NamedQuestionsAnswerFromTheStoredApps) {
+  const std::vector<ScanResult> apps = FixtureApps();
+  TestDb db;
+  auto s = db.Open();
+  for (const ScanResult& r : apps) ASSERT_TRUE(s->Put(r, Provenance(), false));
+  const std::string prayer = apps[0].file.path, push = apps[1].file.path, both = apps[2].file.path;
+  auto paths = [&](const char* question, std::vector<std::string> args) {
+    auto t = corpus::Ask(*s, question, args);
+    if (!t) throw std::runtime_error(t.error().message);
+    std::vector<std::string> p = Column(*t, "path");
+    std::sort(p.begin(), p.end());
+    p.erase(std::unique(p.begin(), p.end()), p.end());
+    return p;
+  };
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  EXPECT_EQ(paths("sdk", {"vigie:xmode"}), sorted({prayer, both}));
+  EXPECT_EQ(paths("sdk", {"xmode"}), sorted({prayer, both}));  // The KB's id without its prefix.
+  EXPECT_EQ(paths("sdk", {"pushwoosh"}), sorted({push, both}));
+  EXPECT_EQ(paths("broker-location", {}), sorted({prayer, both}));
+  EXPECT_EQ(paths("vendor-country", {"ru"}), sorted({push, both}));  // Pushwoosh's ties, in either case.
+  EXPECT_EQ(paths("vendor-country", {"IL"}), std::vector<std::string>{both});  // AppsFlyer's.
+  EXPECT_EQ(paths("finding", {"location-to-data-broker"}), sorted({prayer, both}));
+  EXPECT_TRUE(paths("sdk", {"no-such-sdk"}).empty());
+
+  auto top = corpus::Ask(*s, "top-sdks", {"2"});
+  ASSERT_TRUE(top);
+  EXPECT_EQ(Column(*top, "sdk_id"), (std::vector<std::string>{"vigie:pushwoosh", "vigie:xmode"}));
+  EXPECT_EQ(Column(*top, "apps"), (std::vector<std::string>{"2", "2"}));
+  auto summary = corpus::Ask(*s, "summary", {});
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(Column(*summary, "apps"), std::vector<std::string>{"3"});
+
+  // Wrong use is an error with a message, not an answer.
+  EXPECT_FALSE(corpus::Ask(*s, "sdk", {}));
+  EXPECT_FALSE(corpus::Ask(*s, "no-such-question", {}));
+  EXPECT_FALSE(corpus::Ask(*s, "top-sdks", {"1; DROP TABLE apps"}));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 3);
+}
+
+// Three stored versions of one package: X-Mode enters in the second, the
+// analytics SDK leaves in the third.
+TEST(Store, HistoryTellsWhenAnSdkEnteredAndLeft) {
+  TestDb db;
+  auto s = db.Open();
+  auto version = [&](int64_t code, std::vector<std::string> sdk_ids) {
+    ScanResult r;
+    r.file.path = "prayer-" + std::to_string(code) + ".apk";
+    r.file.sha256 = std::string(63, '0') + std::to_string(code);
+    r.manifest.present = true;
+    r.manifest.identity.package = "com.example.prayer";
+    r.manifest.identity.version_code = code;
+    r.manifest.identity.version_name = "1." + std::to_string(code);
+    for (const auto& id : sdk_ids) {
+      SdkFinding f;
+      f.id = id;
+      f.name = id.substr(6);
+      r.sdks.push_back(f);
+    }
+    ASSERT_EQ(*s->Put(r, Provenance(), false), PutOutcome::kStored);
+  };
+  version(3, {"vigie:xmode"});  // Stored out of order: history sorts by version.
+  version(1, {"vigie:firebase_analytics"});
+  version(2, {"vigie:firebase_analytics", "vigie:xmode"});
+  version(4, {"vigie:xmode"});
+  auto h = corpus::Ask(*s, "history", {"com.example.prayer"});
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ(Column(*h, "version_code"), (std::vector<std::string>{"1", "2", "3", "4"}));
+  EXPECT_EQ(Column(*h, "change"), (std::vector<std::string>{"present", "added", "removed", "unchanged"}));
+  EXPECT_EQ(Column(*h, "sdk_id"),
+            (std::vector<std::string>{"vigie:firebase_analytics", "vigie:xmode", "vigie:firebase_analytics", "NULL"}));
+  auto none = corpus::Ask(*s, "history", {"com.example.absent"});
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->rows.empty());
+}
+
+TEST(Store, RawSqlIsReadOnly) {
+  TestDb db;
+  auto s = db.Open();
+  ASSERT_TRUE(s->Put(ScanFixture("pushapp.apk"), Provenance(), false));
+  auto select = s->Query("SELECT package, status FROM apps");
+  ASSERT_TRUE(select) << select.error().message;
+  EXPECT_EQ(select->rows.size(), 1u);
+  std::vector<std::string> writes = {"DELETE FROM apps", "UPDATE apps SET status = 'x'",
+                                     "INSERT INTO schema_migrations VALUES (99, 'x', 'x')", "DROP TABLE sdks",
+                                     "CREATE TABLE evil (x INTEGER)"};
+  if (!db.postgres()) {
+    writes.push_back("ATTACH DATABASE '/tmp/vigie-store-evil.sqlite' AS evil");
+    writes.push_back("PRAGMA journal_mode = DELETE");
+  }
+  for (const auto& sql : writes) {
+    auto r = s->Query(sql);
+    EXPECT_FALSE(r) << sql;
+    if (!r) EXPECT_EQ(r.error().code, ErrorCode::kStore) << sql;
+  }
+  EXPECT_FALSE(std::filesystem::exists("/tmp/vigie-store-evil.sqlite"));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 1);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks WHERE sdk_id = ?", {"vigie:pushwoosh"}), 1);
+  // And the store still writes afterwards.
+  EXPECT_EQ(*s->Put(ScanFixture("prayerapp.apk"), Provenance(), false), PutOutcome::kStored);
+}
+
+TEST(Store, SchemaIsMigratedOnceAndANewerOneRefused) {
+  TestDb db;
+  { auto s = db.Open(); }
+  auto again = db.Open();  // Opening a current database changes nothing.
+  EXPECT_EQ(Count(*again, "SELECT COUNT(*) FROM schema_migrations"), store::CurrentSchemaVersion());
+  again.reset();
+  db.Exec("INSERT INTO schema_migrations (version, description, applied_at) VALUES (" +
+          std::to_string(store::CurrentSchemaVersion() + 1) + ", 'from the future', 'now')");
+  auto newer = Store::Open(StoreUrl::Parse(db.url()));
+  ASSERT_FALSE(newer);
+  EXPECT_EQ(newer.error().code, ErrorCode::kStoreSchema);
+}
+
+// Writers on connections of their own store the same apps at the same
+// time; each app ends up stored once, whole.
+TEST(Store, ConcurrentWritersStoreEachAppOnce) {
+  const std::vector<ScanResult> apps = FixtureApps();
+  TestDb db;
+  { auto create = db.Open(); }
+  std::atomic<int> stored{0}, already{0}, errors{0};
+  {
+    std::vector<std::jthread> writers;
+    for (int w = 0; w < 4; ++w)
+      writers.emplace_back([&, w] {
+        auto s = Store::Open(StoreUrl::Parse(db.url()));
+        if (!s) return void(++errors);
+        for (size_t i = 0; i < apps.size(); ++i) {
+          auto r = (*s)->Put(apps[(i + w) % apps.size()], Provenance(), false);
+          if (!r) ++errors;
+          else if (*r == PutOutcome::kStored) ++stored;
+          else ++already;
+        }
+      });
+  }
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(stored, 3);
+  EXPECT_EQ(already, 9);
+  auto s = db.Open();
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 3);
+  size_t sdks = 0;
+  for (const auto& a : apps) sdks += a.sdks.size();
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), static_cast<int64_t>(sdks));
+}
+
+TEST(StoreUrl, TellsTheBackendAndHidesPasswords) {
+  EXPECT_EQ(StoreUrl::Parse("corpus.sqlite").backend, StoreUrl::Backend::kSqlite);
+  EXPECT_EQ(StoreUrl::Parse("sqlite:/data/c.db").target, "/data/c.db");
+  const StoreUrl uri = StoreUrl::Parse("postgresql://vigie:s3cret@db.example/corpus");
+  EXPECT_EQ(uri.backend, StoreUrl::Backend::kPostgres);
+  EXPECT_EQ(uri.target, "postgresql://vigie:s3cret@db.example/corpus");
+  EXPECT_EQ(uri.Display(), "postgresql://vigie:***@db.example/corpus");
+  const StoreUrl kv = StoreUrl::Parse("postgresql:host=/tmp/pg user=vigie password=s3cret dbname=c");
+  EXPECT_EQ(kv.target, "host=/tmp/pg user=vigie password=s3cret dbname=c");
+  EXPECT_EQ(kv.Display(), "postgresql:host=/tmp/pg user=vigie password=*** dbname=c");
+  EXPECT_EQ(StoreUrl::Parse("postgres://h/db").backend, StoreUrl::Backend::kPostgres);
+}
+
+}  // namespace
+}  // namespace vigie
