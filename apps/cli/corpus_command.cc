@@ -259,7 +259,8 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
   f.Option({"-o", "--output"}, "FILE", "Where to write the script (default vigie-corpus.sbatch)",
            [&](std::string_view v) { output = v; });
   f.Flag({"--submit"}, "Submit the script with sbatch", &submit);
-  f.Flag({"--wait"}, "With --submit: wait until every task has ended (sbatch --wait); the exit code is the job's",
+  f.Flag({"--wait"}, "With --submit: wait until every task has ended (sbatch --wait); the exit code is then the highest of the "
+         "tasks', as vigie corpus scan gives them",
          &wait);
   knowledge_args.AddTo(f);
   if (!f.Parse(args)) {
@@ -310,7 +311,9 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
     std::fprintf(stderr, "vigie: cannot run sbatch: %s\n", std::strerror(errno));
     return kExitUsage;
   }
-  return rc == 0 ? kExitOk : kExitInputFailed;
+  // sbatch --wait exits with the highest exit code of the array's tasks:
+  // those of `vigie corpus scan`.
+  return rc;
 }
 
 }  // namespace

@@ -87,4 +87,31 @@ rm -rf "$outdir"
 "$vigie" check "$fx/notzip.apk" >/dev/null 2>&1; check "check: not an acquisition exits 3" 3 $?
 "$vigie" check --iocs "$fx/notzip.apk" "$demo/androidqf-sample" >/dev/null 2>&1; check "check: bad indicator file exits 2" 2 $?
 
+# vigie corpus: a folder of apps into SQLite, resumed, then questions.
+tmp=$(mktemp -d)
+mkdir "$tmp/apps" "$tmp/apps/sub"
+cp "$fx/prayerapp.apk" "$fx/pushapp.apk" "$tmp/apps/"
+cp "$fx/sdkapp.apk" "$fx/notzip.apk" "$tmp/apps/sub/"
+cp "$fx/sdkapp.apk" "$tmp/apps/sub/copy-of-sdkapp.APK"  # The same app twice: stored once.
+echo "not an app" > "$tmp/apps/readme.txt"
+(cd "$tmp" && "$vigie" corpus scan -j 2 apps >/dev/null 2>"$tmp/err"); check "corpus: a failed app exits 3" 3 $?
+summary=$(tail -1 "$tmp/err")
+[[ $summary == *"5 file(s): 4 stored (0 partial, 1 failed), 1 skipped"* ]]; check "corpus: summary line" 0 $?
+check "corpus: default database here" 1 "$(ls "$tmp"/vigie-corpus.sqlite | wc -l)"
+(cd "$tmp" && "$vigie" corpus scan apps 2>"$tmp/err" >/dev/null); check "corpus: nothing new exits 0" 0 $?
+[[ $(tail -1 "$tmp/err") == *"0 stored"*"5 skipped"* ]]; check "corpus: a second run skips every app" 0 $?
+db=$tmp/vigie-corpus.sqlite
+check "corpus: query counts apps" "4" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM apps' | tail -1 | tr -d '\r')"
+pkgs=$("$vigie" corpus query --db "$db" -f jsonl broker-location | python3 -c 'import sys,json; print(sorted(json.loads(l)["path"].rsplit("/",1)[1].lower().replace("copy-of-","") for l in sys.stdin))')
+check "corpus: broker-location as JSON lines" "['prayerapp.apk', 'sdkapp.apk']" "$pkgs"
+"$vigie" corpus query --db "$db" sdk pushwoosh | grep -q "(2 rows)"; check "corpus: sdk question as a table" 0 $?
+"$vigie" corpus query --db "$db" --sql 'DELETE FROM apps' >/dev/null 2>&1; check "corpus: --sql cannot write (exit 7)" 7 $?
+"$vigie" corpus query --db "$db" no-such-question >/dev/null 2>&1; check "corpus: unknown question exits 2" 2 $?
+"$vigie" corpus query --db "$tmp/absent.sqlite" summary >/dev/null 2>&1; check "corpus: no database exits 7" 7 $?
+check "corpus: query makes no database" 0 "$(ls "$tmp"/absent.sqlite 2>/dev/null | wc -l)"
+echo "garbage" > "$tmp/bad.sqlite"
+"$vigie" corpus scan --db "$tmp/bad.sqlite" "$tmp/apps" >/dev/null 2>&1; check "corpus: a file that is no database exits 7" 7 $?
+"$vigie" corpus slurm --db "$db" --tasks 2 "$tmp/apps" >/dev/null 2>&1; check "corpus slurm: SQLite refused (exit 2)" 2 $?
+rm -rf "$tmp"
+
 exit $fail
