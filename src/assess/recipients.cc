@@ -24,6 +24,8 @@ std::vector<Recipient> BuildRecipients(const std::vector<SdkFinding>& sdks) {
       r.name = f.vendor_info && !f.vendor_info->name.empty() ? f.vendor_info->name : f.vendor;
       if (f.vendor_info) {
         r.hq_country = f.vendor_info->hq_country;
+        r.parent = f.vendor_info->parent;
+        r.ultimate_parent = f.vendor_info->ultimate_parent;
         AddUnique(r.countries, r.hq_country);
         for (const auto& t : f.vendor_info->jurisdictions) AddUnique(r.countries, t.country);
         r.flags = f.vendor_info->flags;

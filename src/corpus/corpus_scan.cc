@@ -1,7 +1,7 @@
 // A corpus scan: each worker takes the next file, hashes it, skips it when
 // its SHA-256 is stored or being scanned, else scans it and stores the
-// result in one transaction. Storing is serialised (one connection); it is
-// a small share of a scan.
+// result in one transaction. The store is asked and written through one
+// connection, one worker at a time; that is a small share of a scan.
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -29,9 +29,6 @@ class CorpusScan {
       : files_(files), options_(options), store_(store), on_progress_(progress), problem_(problem) {}
 
   Result<CorpusProgress> Run() {
-    auto stored = store_.StoredApps();
-    if (!stored) return stored.error();
-    known_ = std::move(*stored);
     for (const std::string& f : files_)
       if (ShardOf(f, options_.shards) == options_.shard) mine_.push_back(&f);
     progress_.total = mine_.size();
@@ -54,6 +51,16 @@ class CorpusScan {
     auto file = MappedFile::Open(path);
     if (!file) return Done([](CorpusProgress& p) { ++p.failed; }, path + ": " + file.error().message);
     const std::string sha256 = Sha256File(*file);
+    if (!options_.rescan) {
+      std::optional<Result<bool>> stored;
+      {
+        std::lock_guard lock(store_mu_);
+        if (!store_error_) stored.emplace(store_.Has(sha256));
+      }
+      if (!stored) return;
+      if (!*stored) return Fail(stored->error());
+      if (**stored) return Done([](CorpusProgress& p) { ++p.skipped; });
+    }
     if (!Claim(sha256)) return Done([](CorpusProgress& p) { ++p.skipped; });
     const Clock::time_point begun = Clock::now();
     ScanResult r = ScanMapped(*file, path, options_.scan);
@@ -66,12 +73,7 @@ class CorpusScan {
       if (!store_error_) put.emplace(store_.Put(r, provenance, options_.rescan));
     }
     if (!put) return;
-    if (!*put) {
-      std::lock_guard lock(store_mu_);
-      if (!store_error_) store_error_ = put->error();
-      stop_ = true;
-      return;
-    }
+    if (!*put) return Fail(put->error());
     if (**put == store::PutOutcome::kAlreadyStored) return Done([](CorpusProgress& p) { ++p.skipped; });
     const ScanStatus status = r.status;
     Done([status](CorpusProgress& p) {
@@ -81,12 +83,18 @@ class CorpusScan {
     });
   }
 
-  // Whether this worker scans the app `sha256`: not stored yet (or being
-  // rescanned), and not taken by another worker under another path.
+  // Whether this worker scans the app `sha256`: not taken by another
+  // worker under another path.
   bool Claim(const std::string& sha256) {
     std::lock_guard lock(claim_mu_);
-    if (!options_.rescan && known_.count(sha256)) return false;
     return claimed_.insert(sha256).second;
+  }
+
+  // The store failed: the run stops, and says why.
+  void Fail(const Error& e) {
+    std::lock_guard lock(store_mu_);
+    if (!store_error_) store_error_ = e;
+    stop_ = true;
   }
 
   // One file done: `count` says how, `problem` (when not empty) why it
@@ -112,7 +120,7 @@ class CorpusScan {
   std::atomic<size_t> next_{0};
   std::atomic<bool> stop_{false};
   std::mutex claim_mu_;
-  std::unordered_set<std::string> known_, claimed_;
+  std::unordered_set<std::string> claimed_;  // SHA-256 of this run's apps.
   std::mutex store_mu_;
   std::optional<Error> store_error_;
   std::mutex progress_mu_;

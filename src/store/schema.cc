@@ -108,6 +108,8 @@ CREATE TABLE recipients (
   app_id BIGINT NOT NULL REFERENCES apps (id) ON DELETE CASCADE,
   vendor_id TEXT NOT NULL,
   name TEXT NOT NULL,
+  parent TEXT,
+  ultimate_parent TEXT,
   hq_country TEXT,
   confidence TEXT NOT NULL,
   data_broker SMALLINT NOT NULL,

@@ -107,12 +107,13 @@ std::vector<Rows> ChildRows(const ScanResult& app) {
     }
   }
 
-  Rows recipients("recipients", {"vendor_id", "name", "hq_country", "confidence", "data_broker", "state_ties",
-                                 "sanctions", "via"});
+  Rows recipients("recipients", {"vendor_id", "name", "parent", "ultimate_parent", "hq_country", "confidence",
+                                 "data_broker", "state_ties", "sanctions", "via"});
   Rows countries("recipient_countries", {"vendor_id", "country"});
   Rows data("recipient_data", {"vendor_id", "kind"});
   for (const Recipient& r : app.recipients) {
-    recipients.Add({r.vendor_id, r.name, TextOrNull(r.hq_country), Text(ConfidenceName(r.confidence)),
+    recipients.Add({r.vendor_id, r.name, TextOrNull(r.parent), TextOrNull(r.ultimate_parent), TextOrNull(r.hq_country),
+                    Text(ConfidenceName(r.confidence)),
                     Flag(Has(r.flags, "data_broker")), Flag(Has(r.flags, "state_ties")),
                     Flag(Has(r.flags, "sanctions")), Join(r.via, ", ")});
     for (const auto& country : r.countries) countries.Add({r.vendor_id, country});
@@ -175,13 +176,10 @@ class SqlStore final : public Store {
   std::string_view backend() const override { return c_->backend(); }
   int schema_version() const override { return version_; }
 
-  Result<std::unordered_set<std::string>> StoredApps() override {
-    auto r = c_->Run("SELECT sha256 FROM apps");
+  Result<bool> Has(const std::string& sha256) override {
+    auto r = c_->Run("SELECT 1 FROM apps WHERE sha256 = ?", {sha256});
     if (!r) return r.error();
-    std::unordered_set<std::string> out;
-    out.reserve(r->rows.size());
-    for (auto& row : r->rows) out.insert(std::move(*row[0]));
-    return out;
+    return !r->rows.empty();
   }
 
   Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace) override {

@@ -14,6 +14,7 @@ namespace vigie {
 struct Recipient {
   std::string vendor_id;
   std::string name;                    ///< The vendor's name, or its id when the KB lacks it.
+  std::string parent, ultimate_parent;  ///< Who owns the vendor; empty: none, or not public.
   std::string hq_country;              ///< Empty when unknown.
   std::vector<std::string> countries;  ///< HQ first, then every other jurisdiction with ties.
   std::vector<std::string> flags;      ///< The vendor's flags (data_broker, ...).

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "vigie/base/error.h"
@@ -70,8 +69,9 @@ class Store {
   /// The schema version of the database, after migration.
   virtual int schema_version() const = 0;
 
-  /// The SHA-256 of every stored app.
-  virtual Result<std::unordered_set<std::string>> StoredApps() = 0;
+  /// Whether an app of this SHA-256 is stored. Asked per file, so that a
+  /// run's memory does not grow with the database.
+  virtual Result<bool> Has(const std::string& sha256) = 0;
 
   /// Stores `app` (its file.sha256 must be set) in one transaction. With
   /// `replace`, an app stored before under that SHA-256 is replaced;
