@@ -326,7 +326,9 @@ TEST(Store, RawSqlIsReadOnly) {
   for (const auto& sql : writes) {
     auto r = s->Query(sql);
     EXPECT_FALSE(r) << sql;
-    if (!r) EXPECT_EQ(r.error().code, ErrorCode::kStore) << sql;
+    if (!r) {
+      EXPECT_EQ(r.error().code, ErrorCode::kStore) << sql;
+    }
   }
   EXPECT_FALSE(std::filesystem::exists("/tmp/vigie-store-evil.sqlite"));
   EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 1);
