@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "commands.h"
 #include "flags.h"
@@ -99,7 +100,7 @@ std::pair<uint32_t, uint32_t> ParseShard(std::string_view v) {
 
 int RunCorpusScan(const std::vector<std::string_view>& args) {
   std::vector<std::string> paths;
-  std::string db = kDefaultDb, shard;
+  std::string db = kDefaultDb, shard, files_from;
   KnowledgeArgs knowledge_args;
   unsigned jobs = 0;
   bool rescan = false;
@@ -107,7 +108,10 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   FlagSet f("vigie corpus scan [OPTIONS] PATH...",
             "Scan the apps in PATH (folders, recursively, and files) into the database. Apps stored already, by "
             "SHA-256, are skipped: an interrupted scan resumes where it stopped");
-  f.Positionals("PATH...", "Folders of apps (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and app files", &paths, true);
+  f.Positionals("PATH...", "Folders of apps (APK, AAB, XAPK, APKS, JAR, AAR, DEX) and app files", &paths, false);
+  f.Option({"--files-from"}, "FILE",
+           "Also scan the paths listed in FILE, one per line ('-': standard input), as an AndroZoo-style list",
+           [&](std::string_view v) { files_from = v; });
   f.Option({"--db"}, "URL", kDbHelp, [&](std::string_view v) { db = v; });
   f.Option({"-j", "--jobs"}, "N", "Apps scanned at once (default: one per core)",
            [&](std::string_view v) { jobs = ParseUnsigned("--jobs", v, 1, 1024); });
@@ -124,6 +128,19 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
     std::fwrite(help.data(), 1, help.size(), stdout);
     return kExitOk;
   }
+  if (!files_from.empty()) {
+    std::ifstream list;
+    if (files_from != "-") {
+      list.open(files_from);
+      if (!list) throw UsageError("--files-from: cannot read " + files_from);
+    }
+    std::istream& in = files_from == "-" ? std::cin : list;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) paths.push_back(line);
+    }
+  }
+  if (paths.empty()) throw UsageError("no PATH given (nor --files-from)");
   corpus::ScanCorpusOptions options;
   KnowledgeSpec spec;
   knowledge_args.Apply(spec, options.scan);

@@ -112,6 +112,12 @@ check "corpus: query makes no database" 0 "$(ls "$tmp"/absent.sqlite 2>/dev/null
 echo "garbage" > "$tmp/bad.sqlite"
 "$vigie" corpus scan --db "$tmp/bad.sqlite" "$tmp/apps" >/dev/null 2>&1; check "corpus: a file that is no database exits 7" 7 $?
 "$vigie" corpus slurm --db "$db" --tasks 2 "$tmp/apps" >/dev/null 2>&1; check "corpus slurm: SQLite refused (exit 2)" 2 $?
+printf '%s\n' "$tmp/apps/prayerapp.apk" "$tmp/apps/sub/sdkapp.apk" | "$vigie" corpus scan --db "$tmp/list.sqlite" --files-from - 2>"$tmp/err" >/dev/null
+check "corpus: --files-from reads a list" 0 $?
+[[ $(tail -1 "$tmp/err") == *"2 file(s): 2 stored"* ]]; check "corpus: the listed files only" 0 $?
+"$vigie" corpus scan --db "$db" --rescan "$tmp/apps/pushapp.apk" 2>"$tmp/err" >/dev/null
+[[ $(tail -1 "$tmp/err") == *"1 file(s): 1 stored"* ]]; check "corpus: --rescan scans a stored app again" 0 $?
+check "corpus: --rescan replaces, not adds" "4" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM apps' | tail -1 | tr -d '\r')"
 rm -rf "$tmp"
 
 exit $fail
