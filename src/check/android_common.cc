@@ -55,11 +55,4 @@ void CheckProperties(ModuleContext& ctx, const Properties& props) {
       ctx.Matched(*hit, "Android property", name, "");
 }
 
-bool CheckAppId(ModuleContext& ctx, std::string_view id, std::string_view what) {
-  if (id.empty()) return false;
-  const indicators::Indicator* hit = ctx.iocs().MatchAppId(id);
-  if (hit) ctx.Matched(*hit, what, id, "");
-  return hit != nullptr;
-}
-
 }  // namespace vigie::check

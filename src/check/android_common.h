@@ -22,7 +22,4 @@ Properties ReadProperties(std::string_view text);
 /// days) and each name against property indicators.
 void CheckProperties(ModuleContext& ctx, const Properties& props);
 
-/// An app id against indicators; true when it matched (and was reported).
-bool CheckAppId(ModuleContext& ctx, std::string_view id, std::string_view what = "app id");
-
 }  // namespace vigie::check

@@ -108,7 +108,7 @@ void Packages(ModuleContext& ctx) {
       ctx.Alert(AlertLevel::kMedium, "Security package \"" + name + "\" disabled on the phone", "", name);
     if (disabled && kSystemUpdatePackages.contains(name))
       ctx.Alert(AlertLevel::kMedium, "System OTA update package \"" + name + "\" disabled on the phone", "", name);
-    CheckAppId(ctx, name, "app id");
+    ctx.CheckAppId(name, "app id");
     if (!p.contains("files") || !p["files"].is_array()) continue;
     for (const nlohmann::json& file : p["files"]) {
       const std::string sha256 = Text(file, "sha256");
@@ -154,8 +154,8 @@ void Processes(ModuleContext& ctx) {
     r.Set("user", t[0]).Set("pid", t[1]).Set("ppid", t[2]).Set("virtual_memory_size", t[3]).Set("resident_set_size", t[4]);
     r.Set("wchan", t[5]).Set("aprocress", t[6]).Set("stat", t[7]).Set("proc_name", name).Set("label", label);
     if (name.empty() || name == "gatekeeperd") continue;  // MVT: gatekeeperd is a known false positive.
-    if (CheckAppId(ctx, name)) continue;
-    if (const indicators::Indicator* hit = ctx.iocs().MatchProcess(name)) ctx.Matched(*hit, "process name", name, "");
+    if (ctx.CheckAppId(name)) continue;
+    ctx.CheckProcess(name, "process name", "");
   }
 }
 

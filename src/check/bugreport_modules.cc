@@ -105,7 +105,7 @@ void Accessibility(ModuleContext& ctx) {
   }
   for (const auto& [package, service] : services) {
     ctx.AddRecord().Set("package_name", package).Set("service", service);
-    if (!CheckAppId(ctx, package))
+    if (!ctx.CheckAppId(package))
       ctx.Alert(AlertLevel::kMedium, "Found accessibility service: \"" + service + "\"", "", service);
   }
 }
@@ -163,7 +163,7 @@ void Activities(ModuleContext& ctx) {
     const std::string_view activity = SecondToken(line);
     const std::string package(Before(activity, '/'));
     ctx.AddRecord().Set("intent", intent).Set("package_name", package).Set("activity", std::string(activity));
-    CheckAppId(ctx, package);
+    ctx.CheckAppId(package);
   }
 }
 
@@ -204,7 +204,7 @@ void Receivers(ModuleContext& ctx) {
     std::string list;
     for (const std::string& receiver : receivers) list += (list.empty() ? "" : " ") + receiver;
     r.Set("receivers", list);
-    for (const std::string& receiver : receivers) CheckAppId(ctx, Before(receiver, '/'));
+    for (const std::string& receiver : receivers) ctx.CheckAppId(Before(receiver, '/'));
   }
 }
 
@@ -317,7 +317,7 @@ void Packages(ModuleContext& ctx) {
                 name);
       continue;
     }
-    CheckAppId(ctx, name);
+    ctx.CheckAppId(name);
   }
 }
 
@@ -412,7 +412,7 @@ void Appops(ModuleContext& ctx) {
     for (const AppopsPermission& perm : p.permissions)
       for (const AppopsEntry& e : perm.entries)
         if (!e.timestamp.empty()) ctx.Timeline(e.timestamp, e.access, p.name + " access to " + perm.name + ": " + e.access);
-    if (CheckAppId(ctx, p.name)) continue;
+    if (ctx.CheckAppId(p.name)) continue;
     for (const AppopsPermission& perm : p.permissions) {
       const bool risky = perm.name == "REQUEST_INSTALL_PACKAGES";
       if (!risky && p.name != "com.android.shell") continue;
@@ -506,7 +506,7 @@ void BatteryDaily(ModuleContext& ctx) {
                  : u.action == "downgrade" ? "Recorded downgrade of package " + u.package + " from vers " + u.previous +
                                                  " to vers " + u.vers
                                            : "Recorded update of package " + u.package + " with vers " + u.vers);
-    CheckAppId(ctx, u.package);
+    ctx.CheckAppId(u.package);
   }
 }
 
@@ -559,7 +559,7 @@ void BatteryHistory(ModuleContext& ctx) {
       continue;
     }
     ctx.AddRecord().Set("time_elapsed", elapsed).Set("event", event).Set("uid", uid).Set("package_name", package).Set("service", service);
-    CheckAppId(ctx, package);
+    ctx.CheckAppId(package);
   }
 }
 
@@ -595,7 +595,7 @@ void DbInfo(ModuleContext& ctx) {
     if (m[2].matched) r.Set("pid", m[2].str());
     for (std::string_view part = *pool; !part.empty();) {
       const size_t slash = part.find('/');
-      CheckAppId(ctx, part.substr(0, slash));
+      ctx.CheckAppId(part.substr(0, slash));
       if (slash == std::string_view::npos) break;
       part.remove_prefix(slash + 1);
     }
@@ -616,7 +616,7 @@ void PlatformCompat(ModuleContext& ctx) {
       const size_t sep = overrides.find(", ");
       const std::string package(Trim(Before(overrides.substr(0, sep), '=')));
       ctx.AddRecord().Set("package_name", package);
-      CheckAppId(ctx, package);
+      ctx.CheckAppId(package);
       if (sep == std::string_view::npos) break;
       overrides.remove_prefix(sep + 2);
     }

@@ -47,12 +47,10 @@ Result<std::unique_ptr<acquisition::FileTree>> OpenTree(const std::string& path,
 
 void RunModules(const std::vector<Module>& modules, const acquisition::FileTree& tree,
                 const indicators::IndicatorSet& iocs, CheckResult& result, bool keep_records = true) {
-  std::map<std::string, std::optional<std::string>> shared;
-  std::unordered_set<uint64_t> timeline_seen;
+  RunState run;
   for (const Module& m : modules) {
-    ModuleContext ctx(tree, iocs, result, m.slug, m.timeline_name);
-    ctx.set_shared(&shared);
-    ctx.set_keep_records(keep_records, &timeline_seen);
+    ModuleContext ctx(tree, iocs, result, run, m.slug, m.timeline_name);
+    ctx.set_keep_records(keep_records);
     m.run(ctx);
   }
 }
@@ -81,6 +79,56 @@ AcquisitionKind DetectKind(const std::string& path) {
   return tree ? KindOfTree(**tree) : AcquisitionKind::kUnknown;
 }
 
+namespace {
+
+// The modules of each kind of acquisition, in MVT's order; null for a kind
+// vigie check does not read.
+const std::vector<Module>* ModulesOf(AcquisitionKind kind) {
+  switch (kind) {
+    case AcquisitionKind::kAndroidQf: return &AndroidQfModules();
+    case AcquisitionKind::kBugreport: return &BugreportModules();
+    case AcquisitionKind::kAndroidBackup: return &AndroidBackupModules();
+    case AcquisitionKind::kIosBackup: return &IosBackupModules();
+    case AcquisitionKind::kIosFilesystem: return &IosFilesystemModules();
+    default: return nullptr;
+  }
+}
+
+// Opens the acquisition at `path` (of result.kind) whatever holds it, and
+// runs its modules into `result`.
+void CheckAcquisition(const std::string& path, const indicators::IndicatorSet& iocs, const CheckOptions& options,
+                      CheckResult& result) {
+  std::error_code ec;
+  const bool folder = fs::is_directory(path, ec);
+  if (result.kind == AcquisitionKind::kAndroidBackup && !folder) {
+    auto tree = acquisition::ReadAndroidBackupFile(path, options.password, result.diagnostics);
+    if (tree) RunModules(AndroidBackupModules(), *tree, iocs, result, options.keep_records);
+    return;
+  }
+  auto tree = OpenTree(path, result.diagnostics);
+  if (!tree) {
+    result.diagnostics.AddError(Level::kError, tree.error(), path);
+    return;
+  }
+  if (result.kind == AcquisitionKind::kIosBackup && acquisition::IsEncryptedIosBackup(**tree, result.diagnostics)) {
+    auto clear = acquisition::DecryptIosBackup(std::move(tree.value()), options.password, result.diagnostics);
+    if (clear) return CheckFiles(result.kind, *clear, iocs, result, options.keep_records);
+    // Info.plist is never encrypted: what the backup says of the phone.
+    if (auto plain = OpenTree(path, result.diagnostics))
+      RunModules({IosBackupModules().front()}, **plain, iocs, result);
+    return;
+  }
+  CheckFiles(result.kind, **tree, iocs, result, options.keep_records);
+  // AndroidQF saves the phone's backup as backup.ab: MVT reads its SMS.
+  if (result.kind == AcquisitionKind::kAndroidQf)
+    if (const acquisition::FileEntry* ab = (*tree)->Find("backup.ab"))
+      if (auto bytes = (*tree)->Read(*ab, result.diagnostics))
+        if (auto inner = acquisition::ReadAndroidBackup(*bytes, ab->path, options.password, result.diagnostics))
+          RunModules(AndroidBackupModules(), *inner, iocs, result, options.keep_records);
+}
+
+}  // namespace
+
 CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs, const CheckOptions& options) {
   CheckResult result;
   result.path = path;
@@ -91,39 +139,7 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
                            "(--kind names one)");
     return result;
   }
-  std::error_code ec;
-  const bool folder = fs::is_directory(path, ec);
-  if (result.kind == AcquisitionKind::kAndroidBackup && !folder) {
-    auto tree = acquisition::ReadAndroidBackupFile(path, options.password, result.diagnostics);
-    if (tree) RunModules(AndroidBackupModules(), *tree, iocs, result, options.keep_records);
-    FinishTimeline(result.timeline);
-    return result;
-  }
-  auto tree = OpenTree(path, result.diagnostics);
-  if (!tree) {
-    result.diagnostics.AddError(Level::kError, tree.error(), path);
-    return result;
-  }
-  if (result.kind == AcquisitionKind::kIosBackup && acquisition::IsEncryptedIosBackup(**tree, result.diagnostics)) {
-    auto clear = acquisition::DecryptIosBackup(std::move(tree.value()), options.password, result.diagnostics);
-    if (!clear) {
-      // Info.plist is never encrypted: what the backup says of the phone.
-      if (auto plain = OpenTree(path, result.diagnostics))
-        RunModules({IosBackupModules().front()}, **plain, iocs, result);
-      FinishTimeline(result.timeline);
-      return result;
-    }
-    CheckFiles(result.kind, *clear, iocs, result, options.keep_records);
-    FinishTimeline(result.timeline);
-    return result;
-  }
-  CheckFiles(result.kind, **tree, iocs, result, options.keep_records);
-  // AndroidQF saves the phone's backup as backup.ab: MVT reads its SMS.
-  if (result.kind == AcquisitionKind::kAndroidQf)
-    if (const acquisition::FileEntry* ab = (*tree)->Find("backup.ab"))
-      if (auto bytes = (*tree)->Read(*ab, result.diagnostics))
-        if (auto inner = acquisition::ReadAndroidBackup(*bytes, ab->path, options.password, result.diagnostics))
-          RunModules(AndroidBackupModules(), *inner, iocs, result, options.keep_records);
+  CheckAcquisition(path, iocs, options, result);
   FinishTimeline(result.timeline);
   return result;
 }
@@ -131,27 +147,9 @@ CheckResult Check(const std::string& path, const indicators::IndicatorSet& iocs,
 void CheckFiles(AcquisitionKind kind, const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
                 CheckResult& result, bool keep_records) {
   if (result.kind == AcquisitionKind::kUnknown) result.kind = kind;
-  switch (kind) {
-    case AcquisitionKind::kAndroidQf:
-      RunModules(AndroidQfModules(), files, iocs, result, keep_records);
-      break;
-    case AcquisitionKind::kBugreport:
-      RunModules(BugreportModules(), files, iocs, result, keep_records);
-      break;
-    case AcquisitionKind::kAndroidBackup:
-      RunModules(AndroidBackupModules(), files, iocs, result, keep_records);
-      break;
-    case AcquisitionKind::kIosBackup:
-      RunModules(IosBackupModules(), files, iocs, result, keep_records);
-      break;
-    case AcquisitionKind::kIosFilesystem:
-      RunModules(IosFilesystemModules(), files, iocs, result, keep_records);
-      break;
-    default:
-      result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, files.where(),
-                             std::string(AcquisitionKindName(kind)) + " is not read by this version of vigie check yet");
-      break;
-  }
+  if (const std::vector<Module>* modules = ModulesOf(kind)) return RunModules(*modules, files, iocs, result, keep_records);
+  result.diagnostics.Add(Level::kError, ErrorCode::kAcquisitionUnknown, files.where(),
+                         std::string(AcquisitionKindName(kind)) + " is not read by this version of vigie check yet");
 }
 
 }  // namespace vigie::check

@@ -38,22 +38,6 @@ std::string Field(const plist::Value& v, std::string_view key) {
   return f ? f->Text() : "";
 }
 
-bool CheckProcess(ModuleContext& ctx, std::string_view name, std::string_view what, const std::string& when,
-                  AlertLevel level = AlertLevel::kCritical) {
-  if (name.empty()) return false;
-  const indicators::Indicator* hit = ctx.iocs().MatchProcess(name);
-  if (hit) ctx.Matched(*hit, what, name, when, level);
-  return hit != nullptr;
-}
-
-bool CheckPath(ModuleContext& ctx, std::string_view path, std::string_view what, const std::string& when,
-               AlertLevel level = AlertLevel::kCritical) {
-  if (path.empty()) return false;
-  const indicators::Indicator* hit = ctx.iocs().MatchFileName(path);
-  if (!hit) hit = ctx.iocs().MatchFilePath(path);
-  if (hit) ctx.Matched(*hit, what, path, when, level);
-  return hit != nullptr;
-}
 
 
 }  // namespace
@@ -105,7 +89,7 @@ void ProfileEvents(ModuleContext& ctx) {
         ctx.Alert(AlertLevel::kLow,
                   "On " + when + " process \"" + process + "\" started operation \"" + operation + "\" of profile \"" + profile + "\"",
                   when, profile);
-        if (CheckProcess(ctx, process, "process changing a profile", when)) continue;
+        if (ctx.CheckProcess(process, "process changing a profile", when)) continue;
         if (const indicators::Indicator* hit = ctx.iocs().MatchConfigurationProfile(profile))
           ctx.Matched(*hit, "configuration profile", profile, when);
       }
@@ -205,12 +189,12 @@ void LocationdClients(ModuleContext& ctx) {
       }
     if (!ctx.has_indicators()) continue;
     const std::string last_part = package.substr(package.rfind('/') == std::string::npos ? 0 : package.rfind('/') + 1);
-    if (CheckProcess(ctx, last_part, "process using location", first, AlertLevel::kHigh)) continue;
-    CheckProcess(ctx, Field(client, "BundleId"), "process using location", first, AlertLevel::kHigh);
-    if (CheckPath(ctx, Field(client, "BundlePath"), "bundle using location", first, AlertLevel::kHigh)) continue;
-    if (CheckPath(ctx, Field(client, "Executable"), "executable using location", first, AlertLevel::kHigh)) continue;
+    if (ctx.CheckProcess(last_part, "process using location", first, AlertLevel::kHigh)) continue;
+    ctx.CheckProcess(Field(client, "BundleId"), "process using location", first, AlertLevel::kHigh);
+    if (ctx.CheckPath(Field(client, "BundlePath"), "bundle using location", first, AlertLevel::kHigh)) continue;
+    if (ctx.CheckPath(Field(client, "Executable"), "executable using location", first, AlertLevel::kHigh)) continue;
     if (const plist::Value* reg = client.Find("Registered"); reg && reg->kind == plist::Value::Kind::kString)
-      CheckPath(ctx, reg->bytes, "executable using location", first, AlertLevel::kHigh);
+      ctx.CheckPath(reg->bytes, "executable using location", first, AlertLevel::kHigh);
   }
 }
 
@@ -230,7 +214,7 @@ void OsAnalyticsAdDaily(ModuleContext& ctx) {
     ctx.Timeline(when, "osanalytics_addaily",
                  package + " WIFI IN: " + values.array[1].Text() + ", WIFI OUT: " + values.array[2].Text() +
                      " - WWAN IN: " + values.array[3].Text() + ", WWAN OUT: " + values.array[4].Text());
-    CheckProcess(ctx, package, "process using the network", when);
+    ctx.CheckProcess(package, "process using the network", when);
   }
 }
 
@@ -254,7 +238,7 @@ void SmsAttachments(ModuleContext& ctx) {
                                  " from " + t.At(row, "phone_number").Text() + " with " + t.At(row, "total_bytes").Text() +
                                  " bytes (is_sticker: " + t.At(row, "is_sticker").Text() + ", has_user_info: " +
                                  (t.At(row, "user_info").truthy() ? "True" : "False") + ")");
-                CheckPath(ctx, filename, "attachment path", when, AlertLevel::kHigh);
+                ctx.CheckPath(filename, "attachment path", when, AlertLevel::kHigh);
                 // An iMessage exploit's attachment lands in /var/tmp with a "-1" name.
                 if (filename.starts_with("/var/tmp/") && filename.ends_with("-1") && received)
                   ctx.Alert(AlertLevel::kMedium, "Suspicious iMessage attachment " + filename + " on " + when, when, filename);
@@ -293,7 +277,7 @@ void Shortcuts(ModuleContext& ctx) {
                 ctx.Timeline(created, "shortcut_created", data);
                 ctx.Timeline(modified, "shortcut_modified", data);
                 for (const std::string& u : urls)
-                  if (CheckUrl(ctx, u, "URL in a shortcut", created)) break;
+                  if (ctx.CheckUrl(u, "URL in a shortcut", created)) break;
               }
             });
 }
@@ -343,7 +327,7 @@ void Applications(ModuleContext& ctx) {
         ctx.Alert(AlertLevel::kMedium, "Suspicious application identified without softwareVersionBundleId", when, a.name);
         continue;
       }
-      if (CheckProcess(ctx, id, "app", when)) continue;
+      if (ctx.CheckProcess(id, "app", when)) continue;
       if (const indicators::Indicator* hit = ctx.iocs().MatchAppId(id)) {
         ctx.Matched(*hit, "app", id, when);
         continue;
@@ -401,17 +385,8 @@ void ShutdownLog(ModuleContext& ctx) {
   for (const Client& c : records) {
     ctx.AddRecord().Set("isodate", c.when).Set("pid", c.pid).Set("client", c.client);
     ctx.Timeline(c.when, "shutdown", "Client " + c.client + " with PID " + c.pid + " was running when the device was shut down");
-    if (CheckPath(ctx, c.client, "process running at shutdown", c.when)) continue;
-    for (std::string_view rest = c.client; !rest.empty();) {
-      const size_t slash = rest.find('/');
-      const std::string_view part = rest.substr(0, slash);
-      if (const indicators::Indicator* hit = ctx.iocs().MatchProcess(part); hit && hit->value == part) {
-        ctx.Matched(*hit, "process running at shutdown", c.client, c.when);
-        break;
-      }
-      if (slash == std::string_view::npos) break;
-      rest.remove_prefix(slash + 1);
-    }
+    if (ctx.CheckPath(c.client, "process running at shutdown", c.when)) continue;
+    ctx.CheckProcessInPath(c.client, "process running at shutdown", c.when);
   }
 }
 
@@ -442,7 +417,7 @@ void Analytics(ModuleContext& ctx) {
             ctx.Matched(*hit, "process named in " + artifact, value.bytes, when);
             continue;
           }
-          CheckUrl(ctx, value.bytes, "URL in " + artifact, when);
+          ctx.CheckUrl(value.bytes, "URL in " + artifact, when);
         }
       ctx.Timeline(when, artifact, summary);
     }

@@ -271,9 +271,7 @@ void NetUsage(ModuleContext& ctx, const FileEntry* f) {
         ctx.Timeline(n.first_isodate, "first_usage", who);
         ctx.Timeline(n.isodate, "current_usage", who);
       }
-      if (n.proc_id.truthy())
-        if (const indicators::Indicator* hit = ctx.iocs().MatchProcess(n.proc_name))
-          ctx.Matched(*hit, "process name", n.proc_name, n.first_isodate);
+      if (n.proc_id.truthy()) ctx.CheckProcess(n.proc_name, "process name", n.first_isodate);
     }
   });
 }
@@ -318,12 +316,8 @@ void SafariBrowserState(ModuleContext& ctx) {
                   r.Set("last_viewed_timestamp", when).SetNumber("session_entries", static_cast<int64_t>(entries.size()));
                   r.Set("safari_browser_state_db", f->path);
                   ctx.Timeline(when, "tab", title + " - " + url);
-                  if (const indicators::Indicator* hit = ctx.iocs().MatchUrl(url)) {
-                    ctx.Matched(*hit, "URL of an open tab", url, when);
-                    continue;
-                  }
-                  for (const std::string& e : entries)
-                    if (const indicators::Indicator* hit = ctx.iocs().MatchUrl(e)) ctx.Matched(*hit, "URL in a tab's history", e, when);
+                  if (ctx.CheckUrl(url, "URL of an open tab", when)) continue;
+                  for (const std::string& e : entries) ctx.CheckUrl(e, "URL in a tab's history", when);
                 }
               });
 }
@@ -362,8 +356,7 @@ void Tcc(ModuleContext& ctx) {
                   r.Set("last_modified", when);
                   ctx.Timeline(when, "AccessRequest", "Access to " + service + " by " + client + " " + value);
                 }
-                if (const indicators::Indicator* hit = ctx.iocs().MatchProcess(client))
-                  ctx.Matched(*hit, "process name", client, when);
+                ctx.CheckProcess(client, "process name", when);
               }
             });
 }
@@ -389,10 +382,7 @@ void Sms(ModuleContext& ctx) {
                     text.starts_with("ALERT: Apple detected a targeted mercenary spyware attack against your iPhone"))
                   ctx.Alert(AlertLevel::kHigh, "Apple warning about state-sponsored attack received on " + when, when, text);
                 for (const std::string& link : FindLinks(text))
-                  if (const indicators::Indicator* hit = ctx.iocs().MatchUrl(link)) {
-                    ctx.Matched(*hit, "link in a message", link, when);
-                    break;
-                  }
+                  if (ctx.CheckUrl(link, "link in a message", when)) break;
               }
             });
 }
@@ -416,7 +406,7 @@ void WebkitResourceLoadStatistics(ModuleContext& ctx) {
                   r.Set("last_seen_isodate", when).SetBool("had_user_interaction", t.At(row, "hadUserInteraction").truthy());
                   r.Set("path", f->path);
                   ctx.Timeline(when, "visit", "Webkit resource loaded from " + domain);
-                  if (const indicators::Indicator* hit = ctx.iocs().MatchUrl(domain)) ctx.Matched(*hit, "domain", domain, when);
+                  ctx.CheckUrl(domain, "domain", when);
                 }
               });
 }
@@ -450,10 +440,7 @@ void Whatsapp(ModuleContext& ctx) {
       ctx.Timeline(when, "message",
                    "'" + escaped + "' from " + Py(t->At(row, "ZFROMJID")) + (links.empty() ? "" : " - Embedded links: " + list));
       for (const std::string& link : links)
-        if (const indicators::Indicator* hit = ctx.iocs().MatchUrl(link)) {
-          ctx.Matched(*hit, "link in a message", link, when);
-          break;
-        }
+        if (ctx.CheckUrl(link, "link in a message", when)) break;
     }
   }
   // The phone numbers WhatsApp paired with its private ids (LIDs).
@@ -505,18 +492,10 @@ void Whatsapp(ModuleContext& ctx) {
   }
 }
 
-// WhatsApp's address book, which InteractionC uses to name WhatsApp peers.
-struct WhatsappContact {
-  std::string whatsapp_id, lid, phone, name;
-};
-
-std::vector<WhatsappContact>& WhatsappContacts() {
-  thread_local std::vector<WhatsappContact> contacts;  // From the last run's WhatsappContacts, for InteractionC.
-  return contacts;
-}
+std::vector<WhatsappContact>& WhatsappContacts(ModuleContext& ctx) { return ctx.run().whatsapp_contacts; }
 
 void WhatsappContactsModule(ModuleContext& ctx) {
-  WhatsappContacts().clear();
+  WhatsappContacts(ctx).clear();
   const std::string pattern = std::string(kAppGroup) + "ContactsV2.sqlite";
   const FileEntry* f = FindIosFile(ctx, {kWhatsappDomain, "ContactsV2.sqlite", {pattern}});
   if (!f) return;
@@ -544,7 +523,7 @@ void WhatsappContactsModule(ModuleContext& ctx) {
     AddCells(r, *t, row);
     WhatsappContact c{t->At(row, "whatsapp_id").text, t->At(row, "lid").text, t->At(row, "phone_number").text,
                       !t->At(row, "full_name").text.empty() ? t->At(row, "full_name").text : t->At(row, "given_name").text};
-    WhatsappContacts().push_back(c);
+    WhatsappContacts(ctx).push_back(c);
     std::string contact = !c.whatsapp_id.empty() ? c.whatsapp_id : !c.lid.empty() ? c.lid : !c.phone.empty() ? c.phone : "unknown";
     if (!t->At(row, "full_name").text.empty()) contact += " (" + t->At(row, "full_name").text + ")";
     const Cell& duration = t->At(row, "disappearing_mode_duration");
@@ -600,7 +579,7 @@ void InteractionC(ModuleContext& ctx) {
   const std::string senders_only = base + " FROM ZINTERACTIONS LEFT JOIN ZCONTACTS ON ZINTERACTIONS.ZSENDER = ZCONTACTS.Z_PK";
   // WhatsApp peers named from WhatsApp's address book.
   std::map<std::string, std::pair<std::string, std::string>> by_lid, by_phone;
-  for (const WhatsappContact& c : WhatsappContacts()) {
+  for (const WhatsappContact& c : WhatsappContacts(ctx)) {
     if (!c.lid.empty()) by_lid[c.lid] = {c.phone, c.name};
     if (!c.phone.empty()) by_phone[Digits(c.phone)] = {c.phone, c.name};
     if (!c.whatsapp_id.empty()) by_phone.emplace(c.whatsapp_id.substr(0, c.whatsapp_id.find('@')), std::pair(c.phone, c.name));
@@ -713,16 +692,7 @@ void Filesystem(ModuleContext& ctx) {
         ctx.Matched(*path_hit, "file path", e.path, when, AlertLevel::kHigh);
       }
       // A process indicator as a folder or file name.
-      for (std::string_view rest = e.path; !rest.empty();) {
-        const size_t slash = rest.find('/');
-        const std::string_view part = rest.substr(0, slash);
-        if (const indicators::Indicator* hit = ctx.iocs().MatchProcess(part); hit && hit->value == part) {
-          ctx.Matched(*hit, "process name in a file's path", e.path, when, AlertLevel::kHigh);
-          break;
-        }
-        if (slash == std::string_view::npos) break;
-        rest.remove_prefix(slash + 1);
-      }
+      ctx.CheckProcessInPath(e.path, "process name in a file's path", when, AlertLevel::kHigh);
     }
 }
 

@@ -11,9 +11,6 @@
 
 namespace vigie::check {
 
-// A URL against indicators: reported (critical) and true when it matched.
-bool CheckUrl(ModuleContext& ctx, std::string_view url, std::string_view what, const std::string& when);
-
 void SafariHistory(ModuleContext& ctx);
 void SafariFavicon(ModuleContext& ctx);
 void ChromeHistory(ModuleContext& ctx);

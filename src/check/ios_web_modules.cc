@@ -14,13 +14,6 @@ using acquisition::Cell;
 using acquisition::FileEntry;
 using acquisition::Table;
 
-bool CheckUrl(ModuleContext& ctx, std::string_view url, std::string_view what, const std::string& when) {
-  if (url.empty()) return false;
-  const indicators::Indicator* hit = ctx.iocs().MatchUrl(url);
-  if (hit) ctx.Matched(*hit, what, url, when);
-  return hit != nullptr;
-}
-
 namespace {
 
 constexpr std::string_view kApps = "private/var/mobile/Containers/Data/Application/*/";
@@ -91,7 +84,7 @@ void SafariHistory(ModuleContext& ctx) {
                                      when, url + " -> " + target);
                        }
                      }
-                   CheckUrl(ctx, url, "URL visited", when);
+                   ctx.CheckUrl(url, "URL visited", when);
                  }
                });
 }
@@ -111,7 +104,7 @@ void SafariFavicon(ModuleContext& ctx) {
                    AddCells(ctx.AddRecord(), t, row);
                    ctx.Timeline(when, "safari_favicon",
                                 "Safari favicon from " + url + " with icon URL " + icon + " (" + t.At(row, "type").text + ")");
-                   if (!CheckUrl(ctx, url, "page with a favicon", when)) CheckUrl(ctx, icon, "favicon URL", when);
+                   if (!ctx.CheckUrl(url, "page with a favicon", when)) ctx.CheckUrl(icon, "favicon URL", when);
                  }
                });
 }
@@ -132,7 +125,7 @@ void ChromeHistory(ModuleContext& ctx) {
                    ctx.Timeline(when, "visit",
                                 t.At(row, "id").Text() + " - " + url + " (visit ID: " + t.At(row, "visit_id").Text() +
                                     ", redirect source: " + t.At(row, "from_visit").Text() + ")");
-                   CheckUrl(ctx, url, "URL visited", when);
+                   ctx.CheckUrl(url, "URL visited", when);
                  }
                });
 }
@@ -152,7 +145,7 @@ void ChromeFavicon(ModuleContext& ctx) {
                    const std::string when = ChromeTime(stamp);
                    AddCells(ctx.AddRecord(), t, row);
                    ctx.Timeline(when, "new_favicon", icon + " from " + url);
-                   if (!CheckUrl(ctx, url, "page with a favicon", when)) CheckUrl(ctx, icon, "favicon URL", when);
+                   if (!ctx.CheckUrl(url, "page with a favicon", when)) ctx.CheckUrl(icon, "favicon URL", when);
                  }
                });
 }
@@ -171,7 +164,7 @@ void FirefoxHistory(ModuleContext& ctx) {
                    AddCells(r, t, row);
                    r.Set("isodate", when);
                    ctx.Timeline(when, "firefox_history", "Firefox visit with ID " + t.At(row, "id").Text() + " to URL: " + url);
-                   CheckUrl(ctx, url, "URL visited", when);
+                   ctx.CheckUrl(url, "URL visited", when);
                  }
                });
 }
@@ -190,7 +183,7 @@ void FirefoxFavicon(ModuleContext& ctx) {
                    const std::string when = UnixTime(t.At(row, "date"));
                    AddCells(ctx.AddRecord(), t, row);
                    ctx.Timeline(when, "firefox_history", "Firefox favicon " + url + " when visiting " + page);
-                   if (!CheckUrl(ctx, url, "favicon URL", when)) CheckUrl(ctx, page, "page with a favicon", when);
+                   if (!ctx.CheckUrl(url, "favicon URL", when)) ctx.CheckUrl(page, "page with a favicon", when);
                  }
                });
 }
@@ -229,7 +222,7 @@ void WebkitSessionResourceLog(ModuleContext& ctx) {
                               "subresourceUnderTopFrameOrigins"})
         for (std::string& d : domains(key)) batch.push_back(std::move(d));
       for (const std::string& d : batch) {
-        if (!CheckUrl(ctx, d, "domain in a WebKit session", "")) continue;
+        if (!ctx.CheckUrl(d, "domain in a WebKit session", "")) continue;
         std::string path;
         for (const std::string& s : sources) path += (path.empty() ? "SOURCE: \"" : ", \"") + s + "\"";
         if (!path.empty()) path += " -> ";
@@ -261,7 +254,7 @@ void WebkitFolders(ModuleContext& ctx, std::string_view pattern, const char* eve
         const std::string url = name.substr(0, name.find('_'));
         ctx.AddRecord().Set("folder", folder.path).Set("url", url).Set("isodate", when);
         if (event) ctx.Timeline(when, event, std::string(label) + " folder " + folder.path + " containing file for URL " + url);
-        CheckUrl(ctx, url, "site with WebKit storage", when);
+        ctx.CheckUrl(url, "site with WebKit storage", when);
       }
   }
 }
@@ -289,7 +282,7 @@ void CacheFiles(ModuleContext& ctx) {
       const std::string url = t.rows[row][4].text, when = t.rows[row][5].text;
       ctx.AddRecord().Set("cache_file", f.path).Set("url", url).Set("isodate", when);
       ctx.Timeline(when, "cache_response", f.path + " recorded visit to URL " + url);
-      CheckUrl(ctx, url, "URL in a cache", when);
+      ctx.CheckUrl(url, "URL in a cache", when);
     }
   });
 }

@@ -8,8 +8,13 @@
 namespace vigie::check {
 
 ModuleContext::ModuleContext(const acquisition::FileTree& files, const indicators::IndicatorSet& iocs,
-                             CheckResult& result, std::string slug, std::string timeline_name)
-    : files_(files), iocs_(iocs), result_(result), slug_(std::move(slug)), timeline_name_(std::move(timeline_name)) {}
+                             CheckResult& result, RunState& run, std::string slug, std::string timeline_name)
+    : files_(files),
+      iocs_(iocs),
+      result_(result),
+      slug_(std::move(slug)),
+      timeline_name_(std::move(timeline_name)),
+      run_(run) {}
 
 std::optional<std::string> ModuleContext::Read(const acquisition::FileEntry& file) {
   auto bytes = files_.Read(file, result_.diagnostics);
@@ -21,9 +26,8 @@ std::optional<std::string> ModuleContext::Read(const acquisition::FileEntry& fil
 }
 
 const std::string* ModuleContext::ReadShared(const acquisition::FileEntry& file) {
-  if (!shared_) return nullptr;
-  auto it = shared_->find(file.path);
-  if (it == shared_->end()) it = shared_->emplace(file.path, Read(file)).first;
+  auto it = run_.files.find(file.path);
+  if (it == run_.files.end()) it = run_.files.emplace(file.path, Read(file)).first;
   return it->second ? &*it->second : nullptr;
 }
 
@@ -62,12 +66,58 @@ void ModuleContext::Matched(const indicators::Indicator& hit, std::string_view w
 }
 
 void ModuleContext::Timeline(std::string timestamp, std::string event, std::string description) {
-  if (timeline_seen_) {
+  {
     std::string key = timestamp + '\0' + timeline_name_ + '\0' + event + '\0' + description;
-    if (timeline_seen_->insert(XXH3_64bits(key.data(), key.size())).second) ++result_.timeline_rows;
+    if (run_.timeline_seen.insert(XXH3_64bits(key.data(), key.size())).second) ++result_.timeline_rows;
   }
-  if (keep_records_ || !timeline_seen_)
+  if (keep_records_)
     result_.timeline.push_back({std::move(timestamp), timeline_name_, std::move(event), std::move(description)});
+}
+
+bool ModuleContext::CheckAppId(std::string_view id, std::string_view what) {
+  if (id.empty()) return false;
+  const indicators::Indicator* hit = iocs_.MatchAppId(id);
+  if (hit) Matched(*hit, what, id, "");
+  return hit != nullptr;
+}
+
+bool ModuleContext::CheckUrl(std::string_view url, std::string_view what, const std::string& when) {
+  if (url.empty()) return false;
+  const indicators::Indicator* hit = iocs_.MatchUrl(url);
+  if (hit) Matched(*hit, what, url, when);
+  return hit != nullptr;
+}
+
+bool ModuleContext::CheckProcess(std::string_view name, std::string_view what, const std::string& when,
+                                 AlertLevel level) {
+  if (name.empty()) return false;
+  const indicators::Indicator* hit = iocs_.MatchProcess(name);
+  if (hit) Matched(*hit, what, name, when, level);
+  return hit != nullptr;
+}
+
+bool ModuleContext::CheckPath(std::string_view path, std::string_view what, const std::string& when,
+                              AlertLevel level) {
+  if (path.empty()) return false;
+  const indicators::Indicator* hit = iocs_.MatchFileName(path);
+  if (!hit) hit = iocs_.MatchFilePath(path);
+  if (hit) Matched(*hit, what, path, when, level);
+  return hit != nullptr;
+}
+
+bool ModuleContext::CheckProcessInPath(std::string_view path, std::string_view what, const std::string& when,
+                                       AlertLevel level) {
+  for (std::string_view rest = path; !rest.empty();) {
+    const size_t slash = rest.find('/');
+    const std::string_view part = rest.substr(0, slash);
+    if (const indicators::Indicator* hit = iocs_.MatchProcess(part); hit && hit->value == part) {
+      Matched(*hit, what, path, when, level);
+      return true;
+    }
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return false;
 }
 
 }  // namespace vigie::check

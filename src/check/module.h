@@ -16,10 +16,23 @@
 
 namespace vigie::check {
 
+/// WhatsApp's address book, which InteractionC uses to name WhatsApp peers.
+struct WhatsappContact {
+  std::string whatsapp_id, lid, phone, name;
+};
+
+/// What the modules of one run share: files several of them read, the
+/// timeline rows counted so far, and what one module learns for a later one.
+struct RunState {
+  std::map<std::string, std::optional<std::string>> files;  // By path; nullopt: unreadable.
+  std::unordered_set<uint64_t> timeline_seen;              // Hashes of the timeline rows.
+  std::vector<WhatsappContact> whatsapp_contacts;          // Read by WhatsappContacts.
+};
+
 class ModuleContext {
  public:
   ModuleContext(const acquisition::FileTree& files, const indicators::IndicatorSet& iocs, CheckResult& result,
-                std::string slug, std::string timeline_name);
+                RunState& run, std::string slug, std::string timeline_name);
 
   const acquisition::FileTree& files() const { return files_; }
   const indicators::IndicatorSet& iocs() const { return iocs_; }
@@ -33,13 +46,11 @@ class ModuleContext {
   /// dumpstate, which a dozen modules cut sections from); null when it
   /// cannot be read.
   const std::string* ReadShared(const acquisition::FileEntry& file);
-  void set_shared(std::map<std::string, std::optional<std::string>>* shared) { shared_ = shared; }
-  /// Whether records (and timeline rows) are kept whole, or only counted;
-  /// `seen` holds the hashes of the run's timeline rows, to count them once.
-  void set_keep_records(bool keep, std::unordered_set<uint64_t>* seen) {
-    keep_records_ = keep;
-    timeline_seen_ = seen;
-  }
+  /// What the run's modules share.
+  RunState& run() { return run_; }
+  /// Whether records (and timeline rows) are kept whole, or only counted
+  /// (timeline rows once each, through the run's hashes).
+  void set_keep_records(bool keep) { keep_records_ = keep; }
 
   /// Adds a record to the module (which then appears in the result).
   Record& AddRecord();
@@ -52,6 +63,21 @@ class ModuleContext {
   void Matched(const indicators::Indicator& hit, std::string_view what, std::string_view value,
                std::string event_time, AlertLevel level = AlertLevel::kCritical);
   void Timeline(std::string timestamp, std::string event, std::string description);
+
+  // Record values against the indicators of their type. Each raises the
+  // Matched alert (critical unless `level` says otherwise) and returns
+  // whether the value matched; an empty value never does.
+  bool CheckAppId(std::string_view id, std::string_view what = "app id");
+  bool CheckUrl(std::string_view url, std::string_view what, const std::string& when);
+  bool CheckProcess(std::string_view name, std::string_view what, const std::string& when,
+                    AlertLevel level = AlertLevel::kCritical);
+  /// A file name, else a file path, indicator.
+  bool CheckPath(std::string_view path, std::string_view what, const std::string& when,
+                 AlertLevel level = AlertLevel::kCritical);
+  /// A process indicator that is a whole folder or file name of `path`
+  /// (MVT's test of processes against paths).
+  bool CheckProcessInPath(std::string_view path, std::string_view what, const std::string& when,
+                          AlertLevel level = AlertLevel::kCritical);
 
   const std::string& slug() const { return slug_; }
   /// What kind of acquisition the files are (an iOS module reads a backup
@@ -66,9 +92,8 @@ class ModuleContext {
   CheckResult& result_;
   std::string slug_, timeline_name_;
   std::optional<size_t> module_;  // Index into result_.modules once a record is added.
-  std::map<std::string, std::optional<std::string>>* shared_ = nullptr;
+  RunState& run_;
   bool keep_records_ = true;
-  std::unordered_set<uint64_t>* timeline_seen_ = nullptr;
   Record scratch_;
 };
 
