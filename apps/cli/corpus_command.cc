@@ -213,19 +213,25 @@ int RunCorpusQuery(const std::vector<std::string_view>& args) {
   }
   const auto store = OpenStoreOrReport(db);
   if (!store) return kExitStore;
-  Result<store::Table> answer =
-      sql.empty() ? corpus::Ask(*store, words[0], {words.begin() + 1, words.end()}) : store->Query(sql);
-  if (!answer) {
-    if (answer.error().code == ErrorCode::kOk) throw UsageError(answer.error().message);
-    std::fprintf(stderr, "vigie: %s [%s]\n", answer.error().message.c_str(),
-                 std::string(ErrorCodeName(answer.error().code)).c_str());
-    return kExitStore;
-  }
   const auto fmt = format == "csv" ? corpus::TableFormat::kCsv
                    : format == "jsonl" ? corpus::TableFormat::kJsonl
                                        : corpus::TableFormat::kTable;
-  const std::string out = corpus::FormatTable(*answer, fmt);
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  corpus::TableWriter writer(fmt, [](std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); });
+  auto fail = [](const Error& e) {
+    if (e.code == ErrorCode::kOk) throw UsageError(e.message);
+    std::fprintf(stderr, "vigie: %s [%s]\n", e.message.c_str(), std::string(ErrorCodeName(e.code)).c_str());
+    return kExitStore;
+  };
+  if (!sql.empty()) {
+    // Raw SQL may answer millions of rows: they are written as they come.
+    if (auto e = store->QueryEach(sql, {}, writer)) return fail(*e);
+  } else {
+    auto answer = corpus::Ask(*store, words[0], {words.begin() + 1, words.end()});
+    if (!answer) return fail(answer.error());
+    writer.Columns(answer->columns);
+    for (auto& row : answer->rows) writer.Add(std::move(row));
+  }
+  writer.Finish();
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 // The named questions: SQL both backends run alike (no dialect functions,
-// case folded with lower()), and one answer worked out from the rows
+// case folded with lower(), NULLs sorted last explicitly: SQLite puts them
+// first, PostgreSQL last), and one answer worked out from the rows
 // (history).
 #include <algorithm>
 #include <map>
@@ -15,7 +16,7 @@ SELECT a.package, a.version_name, a.version_code, s.sdk_id, s.name AS sdk, s.ven
        s.classes, s.strings, s.basis, a.path, a.sha256
 FROM sdks s JOIN apps a ON a.id = s.app_id
 WHERE s.sdk_id = ? OR s.sdk_id = 'vigie:' || CAST(? AS TEXT) OR lower(s.name) = lower(?)
-ORDER BY a.package, a.version_code, a.path)sql";
+ORDER BY a.package IS NULL, a.package, a.version_code IS NULL, a.version_code, a.path)sql";
 
 constexpr std::string_view kVendorCountry = R"sql(
 SELECT a.package, a.version_name, a.version_code, r.vendor_id, r.name AS vendor, r.hq_country,
@@ -24,13 +25,13 @@ FROM recipient_countries c
 JOIN recipients r ON r.app_id = c.app_id AND r.vendor_id = c.vendor_id
 JOIN apps a ON a.id = c.app_id
 WHERE c.country = upper(?)
-ORDER BY a.package, a.version_code, a.path, r.vendor_id)sql";
+ORDER BY a.package IS NULL, a.package, a.version_code IS NULL, a.version_code, a.path, r.vendor_id)sql";
 
 constexpr std::string_view kFinding = R"sql(
 SELECT a.package, a.version_name, a.version_code, f.rule_id, f.severity, f.subject, f.title, a.path, a.sha256
 FROM findings f JOIN apps a ON a.id = f.app_id
 WHERE f.rule_id = ?
-ORDER BY f.severity_rank, a.package, a.version_code, a.path, f.subject)sql";
+ORDER BY f.severity_rank, a.package IS NULL, a.package, a.version_code IS NULL, a.version_code, a.path, f.subject)sql";
 
 constexpr std::string_view kBrokerLocation = R"sql(
 SELECT a.package, a.version_name, a.version_code, r.vendor_id, r.name AS vendor, r.hq_country, r.via,
@@ -39,7 +40,7 @@ FROM recipients r
 JOIN recipient_data d ON d.app_id = r.app_id AND d.vendor_id = r.vendor_id
 JOIN apps a ON a.id = r.app_id
 WHERE r.data_broker = 1 AND d.kind = 'location'
-ORDER BY a.package, a.version_code, a.path, r.vendor_id)sql";
+ORDER BY a.package IS NULL, a.package, a.version_code IS NULL, a.version_code, a.path, r.vendor_id)sql";
 
 constexpr std::string_view kTopSdks = R"sql(
 SELECT s.sdk_id, s.name AS sdk, s.vendor_id, s.category, COUNT(DISTINCT s.app_id) AS apps,
@@ -69,7 +70,7 @@ FROM apps)sql";
 constexpr std::string_view kVersions = R"sql(
 SELECT a.id, a.version_code, a.version_name, a.scanned_at, a.sha256
 FROM apps a WHERE a.package = ?
-ORDER BY a.version_code, a.scanned_at, a.sha256)sql";
+ORDER BY a.version_code IS NULL, a.version_code, a.scanned_at, a.sha256)sql";
 
 constexpr std::string_view kVersionSdks = R"sql(
 SELECT s.app_id, s.sdk_id, s.name FROM sdks s JOIN apps a ON a.id = s.app_id WHERE a.package = ?)sql";

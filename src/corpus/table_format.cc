@@ -70,62 +70,95 @@ std::string Shown(std::string_view s, size_t width) {
 
 }  // namespace
 
-std::string FormatTable(const store::Table& table, TableFormat format) {
-  std::string out;
-  const size_t n = table.columns.size();
-  switch (format) {
+void TableWriter::Columns(const std::vector<std::string>& names) {
+  columns_ = names;
+  std::string line;
+  switch (format_) {
     case TableFormat::kCsv:
-      for (size_t c = 0; c < n; ++c) {
-        if (c) out += ',';
-        CsvCell(out, table.columns[c]);
+      for (size_t c = 0; c < names.size(); ++c) {
+        if (c) line += ',';
+        CsvCell(line, names[c]);
       }
-      out += "\r\n";
-      for (const auto& row : table.rows) {
-        for (size_t c = 0; c < n; ++c) {
-          if (c) out += ',';
-          CsvCell(out, row[c]);
-        }
-        out += "\r\n";
-      }
-      return out;
+      out_(line + "\r\n");
+      break;
     case TableFormat::kJsonl:
-      for (const auto& row : table.rows) {
-        out += '{';
-        for (size_t c = 0; c < n; ++c) {
-          if (c) out += ',';
-          JsonString(out, table.columns[c]);
-          out += ':';
-          if (row[c]) JsonString(out, *row[c]);
-          else out += "null";
-        }
-        out += "}\n";
+      break;
+    case TableFormat::kTable:
+      held_.push_back(names);
+      break;
+  }
+}
+
+void TableWriter::Add(store::Row row) {
+  ++rows_;
+  std::string line;
+  switch (format_) {
+    case TableFormat::kCsv:
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (c) line += ',';
+        CsvCell(line, row[c]);
       }
-      return out;
+      out_(line + "\r\n");
+      return;
+    case TableFormat::kJsonl:
+      line += '{';
+      for (size_t c = 0; c < row.size() && c < columns_.size(); ++c) {
+        if (c) line += ',';
+        JsonString(line, columns_[c]);
+        line += ':';
+        if (row[c]) JsonString(line, *row[c]);
+        else line += "null";
+      }
+      out_(line + "}\n");
+      return;
     case TableFormat::kTable:
       break;
   }
-  std::vector<std::vector<std::string>> cells;
-  cells.push_back(table.columns);
-  for (const auto& row : table.rows) {
-    auto& shown = cells.emplace_back();
-    for (const auto& cell : row) shown.push_back(Shown(cell ? *cell : "", kMaxTableCell));
+  std::vector<std::string> cells;
+  for (const auto& cell : row) cells.push_back(Shown(cell ? *cell : "", kMaxTableCell));
+  if (!widths_.empty()) return WriteAligned(cells);
+  held_.push_back(std::move(cells));
+  if (held_.size() > kAlignedRows) Flush();
+}
+
+void TableWriter::WriteAligned(const std::vector<std::string>& cells) {
+  std::string line;
+  for (size_t c = 0; c < cells.size(); ++c) {
+    line += cells[c];
+    if (c + 1 < cells.size()) line.append(std::max(widths_[c], Width(cells[c])) - Width(cells[c]) + 2, ' ');
   }
-  std::vector<size_t> widths(n, 0);
-  for (const auto& row : cells)
-    for (size_t c = 0; c < n; ++c) widths[c] = std::max(widths[c], Width(row[c]));
-  for (size_t r = 0; r < cells.size(); ++r) {
-    std::string line;
-    for (size_t c = 0; c < n; ++c) {
-      line += cells[r][c];
-      if (c + 1 < n) line.append(widths[c] - Width(cells[r][c]) + 2, ' ');
-    }
-    out += line + "\n";
+  while (!line.empty() && line.back() == ' ') line.pop_back();  // An empty last cell.
+  out_(line + "\n");
+}
+
+void TableWriter::Flush() {
+  if (held_.empty()) return;
+  widths_.assign(held_[0].size(), 0);
+  for (const auto& row : held_)
+    for (size_t c = 0; c < row.size() && c < widths_.size(); ++c) widths_[c] = std::max(widths_[c], Width(row[c]));
+  for (size_t r = 0; r < held_.size(); ++r) {
+    WriteAligned(held_[r]);
     if (r == 0) {
-      for (size_t c = 0; c < n; ++c) out.append(widths[c], '-').append(c + 1 < n ? "  " : "");
-      out += "\n";
+      std::string rule;
+      for (size_t c = 0; c < widths_.size(); ++c) rule.append(widths_[c], '-').append(c + 1 < widths_.size() ? "  " : "");
+      out_(rule + "\n");
     }
   }
-  out += "(" + std::to_string(table.rows.size()) + (table.rows.size() == 1 ? " row)\n" : " rows)\n");
+  held_.clear();
+}
+
+void TableWriter::Finish() {
+  if (format_ != TableFormat::kTable) return;
+  Flush();
+  out_("(" + std::to_string(rows_) + (rows_ == 1 ? " row)\n" : " rows)\n"));
+}
+
+std::string FormatTable(const store::Table& table, TableFormat format) {
+  std::string out;
+  TableWriter w(format, [&](std::string_view s) { out.append(s); });
+  w.Columns(table.columns);
+  for (const auto& row : table.rows) w.Add(row);
+  w.Finish();
   return out;
 }
 

@@ -36,9 +36,12 @@ class Connection {
   virtual std::string_view backend() const = 0;
   /// Runs a script of statements without parameters.
   virtual Status Exec(std::string_view script) = 0;
-  /// Runs one statement, `?` placeholders bound to `params` in order, and
-  /// returns its rows (none for a statement that returns none).
-  virtual Result<Table> Run(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  /// Runs one statement, `?` placeholders bound to `params` in order, its
+  /// rows to `sink` as they are read (none for a statement that returns
+  /// none).
+  virtual Status Stream(std::string_view sql, const std::vector<Value>& params, RowSink& sink) = 0;
+  /// The same, the rows held whole.
+  Result<Table> Run(std::string_view sql, const std::vector<Value>& params = {});
   /// Opens a transaction that writes, taking the lock writers queue on
   /// before they read (SQLite's BEGIN IMMEDIATE; PostgreSQL's rows lock as
   /// they are written).
@@ -55,6 +58,20 @@ class Connection {
   virtual std::string_view IdColumnType() const = 0;
   virtual std::string_view BlobColumnType() const = 0;
 };
+
+/// Collects an answer into a Table.
+class TableSink final : public RowSink {
+ public:
+  void Columns(const std::vector<std::string>& names) override { table.columns = names; }
+  void Add(Row row) override { table.rows.push_back(std::move(row)); }
+  Table table;
+};
+
+inline Result<Table> Connection::Run(std::string_view sql, const std::vector<Value>& params) {
+  TableSink sink;
+  if (auto e = Stream(sql, params, sink)) return *e;
+  return std::move(sink.table);
+}
 
 /// Opens an SQLite database file (created when absent) in WAL mode.
 Result<std::unique_ptr<Connection>> OpenSqlite(const std::string& path);

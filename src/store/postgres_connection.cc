@@ -3,8 +3,6 @@
 // types from where they go.
 #include <libpq-fe.h>
 
-#include <charconv>
-
 #include "connection.h"
 
 namespace vigie::store {
@@ -55,7 +53,9 @@ class PostgresConnection final : public Connection {
     return Check(r.get());
   }
 
-  Result<Table> Run(std::string_view sql, const std::vector<Value>& params) override {
+  // Single-row mode: libpq hands over each row as it arrives instead of
+  // holding the whole answer.
+  Status Stream(std::string_view sql, const std::vector<Value>& params, RowSink& sink) override {
     const std::string numbered = NumberPlaceholders(sql);
     std::vector<std::string> text(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -66,20 +66,38 @@ class PostgresConnection final : public Connection {
       else continue;
       values[i] = text[i].c_str();
     }
-    Owned r(PQexecParams(conn_, numbered.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
-                         nullptr, 0));
-    if (auto e = Check(r.get())) return *e;
-    Table out;
-    const int columns = PQnfields(r.get()), rows = PQntuples(r.get());
-    for (int c = 0; c < columns; ++c) out.columns.emplace_back(PQfname(r.get(), c));
-    out.rows.reserve(static_cast<size_t>(rows));
-    for (int i = 0; i < rows; ++i) {
-      auto& row = out.rows.emplace_back(columns);
-      for (int c = 0; c < columns; ++c)
-        if (!PQgetisnull(r.get(), i, c))
-          row[c].emplace(PQgetvalue(r.get(), i, c), static_cast<size_t>(PQgetlength(r.get(), i, c)));
+    if (!PQsendQueryParams(conn_, numbered.c_str(), static_cast<int>(params.size()), nullptr, values.data(), nullptr,
+                           nullptr, 0))
+      return StoreError("postgresql: " + OneLine(PQerrorMessage(conn_)));
+    PQsetSingleRowMode(conn_);
+    Status failed;
+    bool named = false;
+    // Every result is read, to the last, even after an error: the
+    // connection is then ready for the next statement.
+    while (PGresult* raw = PQgetResult(conn_)) {
+      Owned r(raw);
+      const ExecStatusType status = PQresultStatus(r.get());
+      if (failed) continue;
+      if (status != PGRES_SINGLE_TUPLE && status != PGRES_TUPLES_OK) {
+        failed = Check(r.get());
+        continue;
+      }
+      const int columns = PQnfields(r.get());
+      if (!named) {
+        std::vector<std::string> names;
+        for (int c = 0; c < columns; ++c) names.emplace_back(PQfname(r.get(), c));
+        sink.Columns(names);
+        named = true;
+      }
+      for (int i = 0; i < PQntuples(r.get()); ++i) {
+        Row row(static_cast<size_t>(columns));
+        for (int c = 0; c < columns; ++c)
+          if (!PQgetisnull(r.get(), i, c))
+            row[c].emplace(PQgetvalue(r.get(), i, c), static_cast<size_t>(PQgetlength(r.get(), i, c)));
+        sink.Add(std::move(row));
+      }
     }
-    return out;
+    return failed;
   }
 
   Status BeginWrite() override { return Exec("BEGIN"); }

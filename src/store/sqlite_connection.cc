@@ -31,13 +31,13 @@ class SqliteConnection final : public Connection {
     return e;
   }
 
-  Result<Table> Run(std::string_view sql, const std::vector<Value>& params) override {
+  Status Stream(std::string_view sql, const std::vector<Value>& params, RowSink& sink) override {
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
       return Failure(sqlite3_errmsg(db_));
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(stmt, sqlite3_finalize);
-    if (!stmt) return Table{};  // Only whitespace or a comment.
+    if (!stmt) return std::nullopt;  // Only whitespace or a comment.
     if (tail && std::string_view(tail).find_first_not_of(" \t\r\n;") != std::string_view::npos)
       return Failure("one statement at a time");
     if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt)) != params.size())
@@ -53,21 +53,23 @@ class SqliteConnection final : public Connection {
       else rc = sqlite3_bind_null(stmt, at);
       if (rc != SQLITE_OK) return Failure(sqlite3_errmsg(db_));
     }
-    Table out;
     const int columns = sqlite3_column_count(stmt);
-    for (int c = 0; c < columns; ++c) out.columns.emplace_back(sqlite3_column_name(stmt, c));
+    std::vector<std::string> names;
+    for (int c = 0; c < columns; ++c) names.emplace_back(sqlite3_column_name(stmt, c));
+    sink.Columns(names);
     for (;;) {
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return Failure(sqlite3_errmsg(db_));
-      auto& row = out.rows.emplace_back(columns);
+      Row row(static_cast<size_t>(columns));
       for (int c = 0; c < columns; ++c) {
         if (sqlite3_column_type(stmt, c) == SQLITE_NULL) continue;
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
         row[c].emplace(text, static_cast<size_t>(sqlite3_column_bytes(stmt, c)));
       }
+      sink.Add(std::move(row));
     }
-    return out;
+    return std::nullopt;
   }
 
   Status BeginWrite() override { return Exec("BEGIN IMMEDIATE"); }

@@ -201,12 +201,13 @@ class SqlStore final : public Store {
     return outcome;
   }
 
-  Result<Table> Query(std::string_view sql, const std::vector<std::string>& params) override {
-    if (auto e = c_->BeginReadOnly()) return *e;
+  std::optional<Error> QueryEach(std::string_view sql, const std::vector<std::string>& params,
+                                 RowSink& sink) override {
+    if (auto e = c_->BeginReadOnly()) return e;
     std::vector<Value> values(params.begin(), params.end());
-    auto r = c_->Run(sql, values);
-    if (auto e = c_->EndReadOnly(); e && r) return *e;
-    return r;
+    Status failed = c_->Stream(sql, values, sink);
+    Status ended = c_->EndReadOnly();
+    return failed ? failed : ended;
   }
 
  private:
@@ -279,6 +280,12 @@ std::string StoreUrl::Display() const {
 }
 
 Store::~Store() = default;
+
+Result<Table> Store::Query(std::string_view sql, const std::vector<std::string>& params) {
+  TableSink sink;
+  if (auto e = QueryEach(sql, params, sink)) return *e;
+  return std::move(sink.table);
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const StoreUrl& url) {
   auto c = url.backend == StoreUrl::Backend::kPostgres ? OpenPostgres(url.target) : OpenSqlite(url.target);

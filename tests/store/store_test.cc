@@ -278,14 +278,16 @@ TEST(Store, NamedQuestionsAnswerFromTheStoredApps) {
 TEST(Store, HistoryTellsWhenAnSdkEnteredAndLeft) {
   TestDb db;
   auto s = db.Open();
-  auto version = [&](int64_t code, std::vector<std::string> sdk_ids) {
+  // A version without a version code comes last, on either backend.
+  auto version = [&](std::optional<int64_t> code, std::vector<std::string> sdk_ids) {
     ScanResult r;
-    r.file.path = "prayer-" + std::to_string(code) + ".apk";
-    r.file.sha256 = std::string(63, '0') + std::to_string(code);
+    const std::string n = code ? std::to_string(*code) : "x";
+    r.file.path = "prayer-" + n + ".apk";
+    r.file.sha256 = std::string(63, '0') + n;
     r.manifest.present = true;
     r.manifest.identity.package = "com.example.prayer";
     r.manifest.identity.version_code = code;
-    r.manifest.identity.version_name = "1." + std::to_string(code);
+    r.manifest.identity.version_name = "1." + n;
     for (const auto& id : sdk_ids) {
       SdkFinding f;
       f.id = id;
@@ -294,16 +296,17 @@ TEST(Store, HistoryTellsWhenAnSdkEnteredAndLeft) {
     }
     ASSERT_EQ(*s->Put(r, Provenance(), false), PutOutcome::kStored);
   };
+  version(std::nullopt, {"vigie:xmode", "vigie:adjust"});
   version(3, {"vigie:xmode"});  // Stored out of order: history sorts by version.
   version(1, {"vigie:firebase_analytics"});
   version(2, {"vigie:firebase_analytics", "vigie:xmode"});
   version(4, {"vigie:xmode"});
   auto h = corpus::Ask(*s, "history", {"com.example.prayer"});
   ASSERT_TRUE(h) << h.error().message;
-  EXPECT_EQ(Column(*h, "version_code"), (std::vector<std::string>{"1", "2", "3", "4"}));
-  EXPECT_EQ(Column(*h, "change"), (std::vector<std::string>{"present", "added", "removed", "unchanged"}));
-  EXPECT_EQ(Column(*h, "sdk_id"),
-            (std::vector<std::string>{"vigie:firebase_analytics", "vigie:xmode", "vigie:firebase_analytics", "NULL"}));
+  EXPECT_EQ(Column(*h, "version_code"), (std::vector<std::string>{"1", "2", "3", "4", "NULL"}));
+  EXPECT_EQ(Column(*h, "change"), (std::vector<std::string>{"present", "added", "removed", "unchanged", "added"}));
+  EXPECT_EQ(Column(*h, "sdk_id"), (std::vector<std::string>{"vigie:firebase_analytics", "vigie:xmode",
+                                                            "vigie:firebase_analytics", "NULL", "vigie:adjust"}));
   auto none = corpus::Ask(*s, "history", {"com.example.absent"});
   ASSERT_TRUE(none);
   EXPECT_TRUE(none->rows.empty());
@@ -392,6 +395,70 @@ TEST(StoreUrl, TellsTheBackendAndHidesPasswords) {
   EXPECT_EQ(kv.target, "host=/tmp/pg user=vigie password=s3cret dbname=c");
   EXPECT_EQ(kv.Display(), "postgresql:host=/tmp/pg user=vigie password=*** dbname=c");
   EXPECT_EQ(StoreUrl::Parse("postgres://h/db").backend, StoreUrl::Backend::kPostgres);
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// Counts what a query streams, without holding it.
+struct CountingSink final : store::RowSink {
+  void Columns(const std::vector<std::string>& names) override { columns = names; }
+  void Add(store::Row row) override {
+    ++rows;
+    last = std::move(row);
+  }
+  std::vector<std::string> columns;
+  size_t rows = 0;
+  store::Row last;
+};
+
+TEST(Store, AnswersStreamRowByRow) {
+  TestDb db;
+  auto s = db.Open();
+  for (const char* name : {"prayerapp.apk", "pushapp.apk", "sdkapp.apk"}) ASSERT_TRUE(s->Put(ScanFixture(name), Provenance(), false));
+  CountingSink sink;
+  ASSERT_FALSE(s->QueryEach("SELECT s.sdk_id, a.package FROM sdks s JOIN apps a ON a.id = s.app_id ORDER BY 1, 2", {},
+                            sink));
+  EXPECT_EQ(sink.columns, (std::vector<std::string>{"sdk_id", "package"}));
+  EXPECT_EQ(sink.rows, static_cast<size_t>(Count(*s, "SELECT COUNT(*) FROM sdks")));
+  EXPECT_EQ(sink.last[0], "vigie:xmode");
+  CountingSink refused;
+  auto e = s->QueryEach("DELETE FROM sdks", {}, refused);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->code, ErrorCode::kStore);
+  EXPECT_EQ(refused.rows, 0u);
+}
+
+TEST(TableWriter, WritesEachFormatAsRowsCome) {
+  store::Table t;
+  t.columns = {"name", "note"};
+  t.rows = {{std::string("a,b"), std::nullopt}, {std::string("say \"hi\"\n"), std::string("x")}};
+  EXPECT_EQ(corpus::FormatTable(t, corpus::TableFormat::kCsv),
+            "name,note\r\n\"a,b\",\r\n\"say \"\"hi\"\"\n\",x\r\n");
+  EXPECT_EQ(corpus::FormatTable(t, corpus::TableFormat::kJsonl),
+            "{\"name\":\"a,b\",\"note\":null}\n{\"name\":\"say \\\"hi\\\"\\n\",\"note\":\"x\"}\n");
+  // The text table: control characters shown as '?', columns aligned.
+  EXPECT_EQ(corpus::FormatTable(t, corpus::TableFormat::kTable),
+            "name       note\n---------  ----\na,b\nsay \"hi\"?  x\n(2 rows)\n");
+
+  // Past the rows it aligns on, the table keeps their widths and goes on.
+  std::string out;
+  size_t writes = 0;
+  corpus::TableWriter w(corpus::TableFormat::kTable, [&](std::string_view s) {
+    out.append(s);
+    ++writes;
+  });
+  w.Columns({"n"});
+  for (size_t i = 0; i < corpus::TableWriter::kAlignedRows + 500; ++i) {
+    w.Add({std::to_string(i)});
+    if (i == corpus::TableWriter::kAlignedRows + 10) EXPECT_GT(writes, corpus::TableWriter::kAlignedRows);
+  }
+  w.Finish();
+  EXPECT_NE(out.find("\n1499\n"), std::string::npos);
+  EXPECT_TRUE(out.ends_with("(1500 rows)\n"));
 }
 
 }  // namespace

@@ -71,8 +71,33 @@ const std::vector<Question>& Questions();
 /// the store's error otherwise.
 Result<store::Table> Ask(store::Store& store, std::string_view name, const std::vector<std::string>& args);
 
-/// `table` as an aligned text table, CSV (RFC 4180) or JSON lines.
+/// An answer written as it comes, as an aligned text table, CSV (RFC 4180)
+/// or JSON lines. The text table aligns its columns on the first rows
+/// (TableWriter::kAlignedRows); later ones keep those widths, so a long
+/// answer is never held whole.
 enum class TableFormat { kTable, kCsv, kJsonl };
+class TableWriter final : public store::RowSink {
+ public:
+  static constexpr size_t kAlignedRows = 1000;
+  TableWriter(TableFormat format, std::function<void(std::string_view)> out)
+      : format_(format), out_(std::move(out)) {}
+  void Columns(const std::vector<std::string>& names) override;
+  void Add(store::Row row) override;
+  /// Writes what is held, and the row count of the text table.
+  void Finish();
+
+ private:
+  void Flush();
+  void WriteAligned(const std::vector<std::string>& cells);
+
+  TableFormat format_;
+  std::function<void(std::string_view)> out_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::string>> held_;  // The text table's first rows, shown as cells.
+  std::vector<size_t> widths_;                  // Set once the first rows are written.
+  size_t rows_ = 0;
+};
+/// `table` in `format`, whole.
 std::string FormatTable(const store::Table& table, TableFormat format);
 
 /// A Slurm job array that scans `paths` in `tasks` shards into `db_url`:

@@ -36,10 +36,22 @@ struct StoreUrl {
   std::string Display() const;
 };
 
-/// A query's answer: column names and rows of text cells (nullopt: NULL).
+/// One row of an answer: text cells, nullopt for NULL.
+using Row = std::vector<std::optional<std::string>>;
+
+/// A query's answer: column names and rows.
 struct Table {
   std::vector<std::string> columns;
-  std::vector<std::vector<std::optional<std::string>>> rows;
+  std::vector<Row> rows;
+};
+
+/// Receives an answer as it comes: its column names once, then each row.
+/// An answer of millions of rows is never held whole.
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual void Columns(const std::vector<std::string>& names) = 0;
+  virtual void Add(Row row) = 0;
 };
 
 /// What a stored app was scanned with.
@@ -79,8 +91,12 @@ class Store {
   virtual Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace) = 0;
 
   /// Runs `sql` with `?` placeholders bound to `params`, as a read-only
-  /// transaction: a statement that writes fails (store.query).
-  virtual Result<Table> Query(std::string_view sql, const std::vector<std::string>& params = {}) = 0;
+  /// transaction: a statement that writes fails (store.failed), and
+  /// changes nothing. The rows go to `sink` as they are read.
+  virtual std::optional<Error> QueryEach(std::string_view sql, const std::vector<std::string>& params,
+                                         RowSink& sink) = 0;
+  /// The same, the answer held whole.
+  Result<Table> Query(std::string_view sql, const std::vector<std::string>& params = {});
 };
 
 }  // namespace vigie::store
