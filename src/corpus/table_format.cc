@@ -68,6 +68,17 @@ std::string Shown(std::string_view s, size_t width) {
   return out;
 }
 
+// One CSV record of `cells` (strings, or optional ones: NULL is empty).
+template <typename Cells>
+std::string CsvLine(const Cells& cells) {
+  std::string line;
+  for (size_t c = 0; c < cells.size(); ++c) {
+    if (c) line += ',';
+    CsvCell(line, cells[c]);
+  }
+  return line + "\r\n";
+}
+
 }  // namespace
 
 void TableWriter::Columns(const std::vector<std::string>& names) {
@@ -75,11 +86,7 @@ void TableWriter::Columns(const std::vector<std::string>& names) {
   std::string line;
   switch (format_) {
     case TableFormat::kCsv:
-      for (size_t c = 0; c < names.size(); ++c) {
-        if (c) line += ',';
-        CsvCell(line, names[c]);
-      }
-      out_(line + "\r\n");
+      out_(CsvLine(names));
       break;
     case TableFormat::kJsonl:
       break;
@@ -94,11 +101,7 @@ void TableWriter::Add(store::Row row) {
   std::string line;
   switch (format_) {
     case TableFormat::kCsv:
-      for (size_t c = 0; c < row.size(); ++c) {
-        if (c) line += ',';
-        CsvCell(line, row[c]);
-      }
-      out_(line + "\r\n");
+      out_(CsvLine(row));
       return;
     case TableFormat::kJsonl:
       line += '{';
