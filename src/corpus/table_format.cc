@@ -83,7 +83,6 @@ std::string CsvLine(const Cells& cells) {
 
 void TableWriter::Columns(const std::vector<std::string>& names) {
   columns_ = names;
-  std::string line;
   switch (format_) {
     case TableFormat::kCsv:
       out_(CsvLine(names));
