@@ -9,6 +9,7 @@
 
 #include "connection.h"
 #include "schema.h"
+#include "vigie/base/utf8.h"
 
 namespace vigie::store {
 namespace {
@@ -34,12 +35,20 @@ bool Has(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// Text as both backends store it alike: well-formed UTF-8 without NUL
+// (PostgreSQL refuses anything else, and libpq would cut at a NUL).
+void MakeStorable(std::vector<Value>& values) {
+  for (Value& v : values)
+    if (auto* s = std::get_if<std::string>(&v); s && !IsCleanUtf8(*s)) *s = CleanUtf8(*s);
+}
+
 // The rows of one child table for one app, written as few INSERTs.
 class Rows {
  public:
   Rows(std::string_view table, std::vector<std::string_view> columns) : table_(table), columns_(std::move(columns)) {}
 
   void Add(std::vector<Value> row) {
+    MakeStorable(row);
     values_.insert(values_.end(), std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
   }
 
@@ -149,7 +158,7 @@ std::vector<Rows> ChildRows(const ScanResult& app) {
 std::vector<Value> AppRow(const ScanResult& app, const ScanProvenance& p) {
   const AppIdentity& id = app.manifest.identity;
   auto level = [](const std::optional<SdkLevel>& l) { return l && l->number ? Value{int64_t{*l->number}} : Value{}; };
-  return {app.file.sha256,
+  std::vector<Value> row = {app.file.sha256,
           app.file.path,
           Text(PackageKindName(app.file.kind)),
           Count(app.file.size),
@@ -167,6 +176,8 @@ std::vector<Value> AppRow(const ScanResult& app, const ScanProvenance& p) {
           p.vigie_version,
           p.kb_version,
           Join(app.signature_sources, "; ")};
+  MakeStorable(row);
+  return row;
 }
 
 class SqlStore final : public Store {

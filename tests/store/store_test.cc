@@ -216,6 +216,26 @@ TEST(Store, AnAppIsStoredOnceBySha256AndReplacedOnRescan) {
   EXPECT_FALSE(s->Put(unhashed, Provenance(), false));
 }
 
+// Hostile apps put any bytes in names and labels: invalid UTF-8, encoded
+// surrogates, NUL. Both backends store them alike, each bad byte as
+// U+FFFD, and the app is stored rather than failing the run.
+TEST(Store, BytesThatAreNoTextAreStoredAsReplacementCharacters) {
+  ScanResult app = ScanFixture("pushapp.apk");
+  app.manifest.identity.label = std::string("caf\xC3\xA9 \xFF\xED\xA0\x80x\0y", 13);
+  app.manifest.permissions.push_back({std::string("android.permission.\xC0\xAF", 21), std::nullopt, false, {}});
+  app.diagnostics.Add(Level::kWarning, ErrorCode::kZipInvalidName, std::string("a\0b.dex", 7), "name with NUL");
+  TestDb db;
+  auto s = db.Open();
+  ASSERT_EQ(*s->Put(app, Provenance(), false), PutOutcome::kStored);
+  auto label = s->Query("SELECT label FROM apps");
+  ASSERT_TRUE(label) << label.error().message;
+  EXPECT_EQ(label->rows[0][0], "caf\xC3\xA9 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx\xEF\xBF\xBDy");
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM permissions WHERE name = ?",
+                  {"android.permission.\xEF\xBF\xBD\xEF\xBF\xBD"}),
+            1);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM diagnostics WHERE location = ?", {"a\xEF\xBF\xBD" "b.dex"}), 1);
+}
+
 TEST(Store, FailedAppsAreStoredWithTheirDiagnostics) {
   REQUIRE_FIXTURE(testing::Fixture("notzip.apk"));
   const ScanResult failed = ScanFixture("notzip.apk");

@@ -1,4 +1,5 @@
 #include "vigie/base/bytes.h"
+#include "vigie/base/utf8.h"
 
 #include <cstdint>
 #include <string>
@@ -92,6 +93,29 @@ TEST(Diagnostics, AppendKeepsOrderCapAndErrorCount) {
   EXPECT_EQ(early.items().back().code, ErrorCode::kDiagnosticsTruncated);
   EXPECT_EQ(early.items().size(), limits::kMaxDiagnostics + 1);
   EXPECT_TRUE(early.HasErrors());
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+TEST(Utf8, CleanTextIsWellFormedWithoutNul) {
+  EXPECT_TRUE(IsCleanUtf8("plain ascii"));
+  EXPECT_TRUE(IsCleanUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\xB1 \xF4\x8F\xBF\xBF"));  // é € 📱 U+10FFFF
+  EXPECT_FALSE(IsCleanUtf8(std::string("a\0b", 3)));
+  EXPECT_FALSE(IsCleanUtf8("\xC0\xAF"));          // Overlong '/'.
+  EXPECT_FALSE(IsCleanUtf8("\xE0\x80\xAF"));      // Overlong, 3 bytes.
+  EXPECT_FALSE(IsCleanUtf8("\xED\xA0\x80"));      // A surrogate (MUTF-8 and CESU-8 write them).
+  EXPECT_FALSE(IsCleanUtf8("\xF4\x90\x80\x80"));  // Past U+10FFFF.
+  EXPECT_FALSE(IsCleanUtf8("\xE2\x82"));          // Cut short.
+  EXPECT_FALSE(IsCleanUtf8("\x80"));              // A lone continuation byte.
+  // Each byte that starts no sequence becomes one U+FFFD; the rest stays.
+  EXPECT_EQ(CleanUtf8("\xE2\x82" "x"), "\xEF\xBF\xBD\xEF\xBF\xBDx");
+  EXPECT_EQ(CleanUtf8("ok\xC3\xA9"), "ok\xC3\xA9");
+  EXPECT_EQ(CleanUtf8(std::string("\0", 1)), "\xEF\xBF\xBD");
+  EXPECT_TRUE(IsCleanUtf8(CleanUtf8("\xFF\xED\xA0\x80\xF4\x90\x80\x80")));
 }
 
 }  // namespace
