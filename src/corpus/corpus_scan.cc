@@ -71,6 +71,12 @@ class CorpusScan {
     {
       std::lock_guard lock(store_mu_);
       if (!store_error_) put.emplace(store_.Put(r, provenance, options_.rescan));
+      // A result the database refuses is the app's problem until a bare
+      // record of it is refused too: then the database is.
+      if (put && !*put) {
+        r = Unstorable(r, put->error());
+        put.emplace(store_.Put(r, provenance, options_.rescan));
+      }
     }
     if (!put) return;
     if (!*put) return Fail(put->error());
@@ -81,6 +87,17 @@ class CorpusScan {
       if (status == ScanStatus::kFailed) ++p.failed;
       if (status == ScanStatus::kPartial) ++p.partial;
     });
+  }
+
+  // What is stored of an app whose result the database refused: the file,
+  // failed, with why.
+  static ScanResult Unstorable(const ScanResult& r, const Error& e) {
+    ScanResult bare;
+    bare.file = r.file;
+    bare.status = ScanStatus::kFailed;
+    bare.diagnostics.Add(Level::kError, ErrorCode::kStore, "store",
+                         "the database refused this app's result: " + e.message);
+    return bare;
   }
 
   // Whether this worker scans the app `sha256`: not taken by another

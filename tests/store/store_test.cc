@@ -483,3 +483,50 @@ TEST(TableWriter, WritesEachFormatAsRowsCome) {
 
 }  // namespace
 }  // namespace vigie
+
+namespace vigie {
+namespace {
+
+corpus::ScanCorpusOptions CorpusOptions() {
+  corpus::ScanCorpusOptions o;
+  o.scan.knowledge = BuiltinKnowledge();
+  o.kb_version = BuiltinKnowledge().version;
+  o.jobs = 2;
+  return o;
+}
+
+// The database refuses one app's rows (a constraint added behind the
+// store's back): that app is stored bare, as failed with why, and the
+// run goes on. When it refuses every app, the run stops with its error.
+TEST(ScanCorpus, AnAppTheDatabaseRefusesIsStoredBareAndTheRunGoesOn) {
+  const std::vector<std::string> files = {testing::Fixture("prayerapp.apk"), testing::Fixture("pushapp.apk"),
+                                          testing::Fixture("sdkapp.apk")};
+  TestDb db;
+  auto s = db.Open();
+  db.Exec(db.postgres() ? "ALTER TABLE sdks ADD CONSTRAINT no_pushwoosh CHECK (sdk_id <> 'vigie:pushwoosh')"
+                        : "CREATE TRIGGER no_pushwoosh BEFORE INSERT ON sdks WHEN NEW.sdk_id = 'vigie:pushwoosh' "
+                          "BEGIN SELECT RAISE(ABORT, 'no Pushwoosh here'); END");
+  std::vector<std::string> problems;
+  auto done = corpus::ScanCorpus(files, CorpusOptions(), *s, [](const corpus::CorpusProgress&) {},
+                                 [&](const std::string& p) { problems.push_back(p); });
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->stored, 3u);
+  EXPECT_EQ(done->failed, 2u);  // pushapp and sdkapp carry Pushwoosh.
+  auto failures = corpus::Ask(*s, "failures", {});
+  ASSERT_TRUE(failures);
+  ASSERT_EQ(failures->rows.size(), 2u);
+  for (const auto& code : Column(*failures, "code")) EXPECT_EQ(code, "store.failed");
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks WHERE sdk_id = 'vigie:xmode'"), 1);  // prayerapp, whole.
+
+  TestDb full;
+  auto f = full.Open();
+  full.Exec(full.postgres() ? "ALTER TABLE apps ADD CONSTRAINT refuse_all CHECK (sha256 = '')"
+                            : "CREATE TRIGGER refuse_all BEFORE INSERT ON apps BEGIN SELECT RAISE(ABORT, 'full'); END");
+  auto stopped = corpus::ScanCorpus(files, CorpusOptions(), *f, [](const corpus::CorpusProgress&) {},
+                                    [](const std::string&) {});
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, ErrorCode::kStore);
+}
+
+}  // namespace
+}  // namespace vigie
