@@ -152,8 +152,16 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   if (!knowledge) return kExitUsage;
   options.scan.knowledge = *knowledge;
   options.kb_version = knowledge->version;
-  const auto store = OpenStoreOrReport(db);
-  if (!store) return kExitStore;
+  // PostgreSQL takes a connection per worker, so that their writes overlap;
+  // SQLite has one writer at a time whatever the connections.
+  std::vector<std::unique_ptr<store::Store>> stores;
+  const bool postgres = store::StoreUrl::Parse(db).backend == store::StoreUrl::Backend::kPostgres;
+  for (unsigned i = 0; i < (postgres ? options.jobs : 1u); ++i) {
+    stores.push_back(OpenStoreOrReport(db));
+    if (!stores.back()) return kExitStore;
+  }
+  std::vector<store::Store*> connections;
+  for (auto& s : stores) connections.push_back(s.get());
 
   const bool live = progress == "live" || (progress == "auto" && ::isatty(STDERR_FILENO));
   ProgressLine line(live);
@@ -165,7 +173,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   auto on_progress = [&](const corpus::CorpusProgress& p) {
     if (progress != "never") line.Update(p);
   };
-  auto done = corpus::ScanCorpus(files, options, *store, on_progress, problem);
+  auto done = corpus::ScanCorpus(files, options, connections, on_progress, problem);
   line.Break();
   if (!done) {
     std::fprintf(stderr, "vigie: %s [%s]; every app committed before it is stored, run again to resume\n",

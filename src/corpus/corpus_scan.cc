@@ -1,9 +1,11 @@
 // A corpus scan: each worker takes the next file, hashes it, skips it when
 // its SHA-256 is stored or being scanned, else scans it and stores the
-// result in one transaction. The store is asked and written through one
-// connection, one worker at a time; that is a small share of a scan.
+// result in one transaction. Each connection to the store serves one
+// worker at a time: SQLite takes one writer anyway, and PostgreSQL gets a
+// connection per worker, so their round trips overlap.
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -23,10 +25,12 @@ double SecondsSince(Clock::time_point start) {
 
 class CorpusScan {
  public:
-  CorpusScan(const std::vector<std::string>& files, const ScanCorpusOptions& options, store::Store& store,
-             const std::function<void(const CorpusProgress&)>& progress,
+  CorpusScan(const std::vector<std::string>& files, const ScanCorpusOptions& options,
+             const std::vector<store::Store*>& stores, const std::function<void(const CorpusProgress&)>& progress,
              const std::function<void(const std::string&)>& problem)
-      : files_(files), options_(options), store_(store), on_progress_(progress), problem_(problem) {}
+      : files_(files), options_(options), on_progress_(progress), problem_(problem) {
+    for (store::Store* s : stores) connections_.emplace_back(s);
+  }
 
   Result<CorpusProgress> Run() {
     for (const std::string& f : files_)
@@ -34,8 +38,8 @@ class CorpusScan {
     progress_.total = mine_.size();
     {
       std::vector<std::jthread> workers;
-      for (unsigned t = 1; t < options_.jobs; ++t) workers.emplace_back([this] { Work(); });
-      Work();
+      for (unsigned t = 1; t < options_.jobs; ++t) workers.emplace_back([this, t] { Work(connections_[t % connections_.size()]); });
+      Work(connections_[0]);
     }
     if (store_error_) return *store_error_;
     progress_.seconds = SecondsSince(start_);
@@ -43,19 +47,26 @@ class CorpusScan {
   }
 
  private:
-  void Work() {
-    for (size_t i; !stop_.load() && (i = next_.fetch_add(1)) < mine_.size();) Take(*mine_[i]);
+  // A connection to the store, which one worker at a time uses.
+  struct Connection {
+    explicit Connection(store::Store* s) : store(*s) {}
+    store::Store& store;
+    std::mutex mu;
+  };
+
+  void Work(Connection& c) {
+    for (size_t i; !stop_.load() && (i = next_.fetch_add(1)) < mine_.size();) Take(*mine_[i], c);
   }
 
-  void Take(const std::string& path) {
+  void Take(const std::string& path, Connection& c) {
     auto file = MappedFile::Open(path);
     if (!file) return Done([](CorpusProgress& p) { ++p.failed; }, path + ": " + file.error().message);
     const std::string sha256 = Sha256File(*file);
     if (!options_.rescan) {
       std::optional<Result<bool>> stored;
       {
-        std::lock_guard lock(store_mu_);
-        if (!store_error_) stored.emplace(store_.Has(sha256));
+        std::lock_guard lock(c.mu);
+        if (!stop_) stored.emplace(c.store.Has(sha256));
       }
       if (!stored) return;
       if (!*stored) return Fail(stored->error());
@@ -69,13 +80,13 @@ class CorpusScan {
                                            options_.kb_version};
     std::optional<Result<store::PutOutcome>> put;
     {
-      std::lock_guard lock(store_mu_);
-      if (!store_error_) put.emplace(store_.Put(r, provenance, options_.rescan));
+      std::lock_guard lock(c.mu);
+      if (!stop_) put.emplace(c.store.Put(r, provenance, options_.rescan));
       // A result the database refuses is the app's problem until a bare
       // record of it is refused too: then the database is.
       if (put && !*put) {
         r = Unstorable(r, put->error());
-        put.emplace(store_.Put(r, provenance, options_.rescan));
+        put.emplace(c.store.Put(r, provenance, options_.rescan));
       }
     }
     if (!put) return;
@@ -109,7 +120,7 @@ class CorpusScan {
 
   // The store failed: the run stops, and says why.
   void Fail(const Error& e) {
-    std::lock_guard lock(store_mu_);
+    std::lock_guard lock(error_mu_);
     if (!store_error_) store_error_ = e;
     stop_ = true;
   }
@@ -128,7 +139,6 @@ class CorpusScan {
 
   const std::vector<std::string>& files_;
   const ScanCorpusOptions& options_;
-  store::Store& store_;
   const std::function<void(const CorpusProgress&)>& on_progress_;
   const std::function<void(const std::string&)>& problem_;
   const Clock::time_point start_ = Clock::now();
@@ -138,8 +148,9 @@ class CorpusScan {
   std::atomic<bool> stop_{false};
   std::mutex claim_mu_;
   std::unordered_set<std::string> claimed_;  // SHA-256 of this run's apps.
-  std::mutex store_mu_;
-  std::optional<Error> store_error_;
+  std::deque<Connection> connections_;
+  std::mutex error_mu_;
+  std::optional<Error> store_error_;  // The first; the run stops.
   std::mutex progress_mu_;
   CorpusProgress progress_;
 };
@@ -147,9 +158,11 @@ class CorpusScan {
 }  // namespace
 
 Result<CorpusProgress> ScanCorpus(const std::vector<std::string>& files, const ScanCorpusOptions& options,
-                                  store::Store& store, const std::function<void(const CorpusProgress&)>& progress,
+                                  const std::vector<store::Store*>& stores,
+                                  const std::function<void(const CorpusProgress&)>& progress,
                                   const std::function<void(const std::string&)>& problem) {
-  return CorpusScan(files, options, store, progress, problem).Run();
+  if (stores.empty()) return MakeError(ErrorCode::kStore, 0, "no connection to the store");
+  return CorpusScan(files, options, stores, progress, problem).Run();
 }
 
 }  // namespace vigie::corpus

@@ -507,7 +507,7 @@ TEST(ScanCorpus, AnAppTheDatabaseRefusesIsStoredBareAndTheRunGoesOn) {
                         : "CREATE TRIGGER no_pushwoosh BEFORE INSERT ON sdks WHEN NEW.sdk_id = 'vigie:pushwoosh' "
                           "BEGIN SELECT RAISE(ABORT, 'no Pushwoosh here'); END");
   std::vector<std::string> problems;
-  auto done = corpus::ScanCorpus(files, CorpusOptions(), *s, [](const corpus::CorpusProgress&) {},
+  auto done = corpus::ScanCorpus(files, CorpusOptions(), {s.get()}, [](const corpus::CorpusProgress&) {},
                                  [&](const std::string& p) { problems.push_back(p); });
   ASSERT_TRUE(done) << done.error().message;
   EXPECT_EQ(done->stored, 3u);
@@ -522,7 +522,7 @@ TEST(ScanCorpus, AnAppTheDatabaseRefusesIsStoredBareAndTheRunGoesOn) {
   auto f = full.Open();
   full.Exec(full.postgres() ? "ALTER TABLE apps ADD CONSTRAINT refuse_all CHECK (sha256 = '')"
                             : "CREATE TRIGGER refuse_all BEFORE INSERT ON apps BEGIN SELECT RAISE(ABORT, 'full'); END");
-  auto stopped = corpus::ScanCorpus(files, CorpusOptions(), *f, [](const corpus::CorpusProgress&) {},
+  auto stopped = corpus::ScanCorpus(files, CorpusOptions(), {f.get()}, [](const corpus::CorpusProgress&) {},
                                     [](const std::string&) {});
   ASSERT_FALSE(stopped);
   EXPECT_EQ(stopped.error().code, ErrorCode::kStore);

@@ -45,8 +45,10 @@ struct CorpusProgress {
   double seconds = 0;  ///< Since the run began.
 };
 
-/// Scans the files `files` (FindPackages) into `store`, options.jobs at a
-/// time, each app committed on its own. A file whose SHA-256 is stored
+/// Scans the files `files` (FindPackages) into the store, options.jobs at a
+/// time, each app committed on its own. Worker i writes through
+/// stores[i % stores.size()], connections to one database (SQLite: one is
+/// enough; PostgreSQL: one per worker lets their writes overlap). A file whose SHA-256 is stored
 /// already is skipped unless options.rescan. A file that cannot be opened
 /// is counted as failed and told to `problem`. `progress` is called after
 /// each file, and `problem`, from the thread that did it, one call at a
@@ -54,7 +56,8 @@ struct CorpusProgress {
 /// when the store does: the files in flight are then lost, and every other
 /// app is stored whole or not at all.
 Result<CorpusProgress> ScanCorpus(const std::vector<std::string>& files, const ScanCorpusOptions& options,
-                                  store::Store& store, const std::function<void(const CorpusProgress&)>& progress,
+                                  const std::vector<store::Store*>& stores,
+                                  const std::function<void(const CorpusProgress&)>& progress,
                                   const std::function<void(const std::string&)>& problem);
 
 /// A named question (docs/corpus.md): its name, its argument, and what it
