@@ -530,3 +530,32 @@ TEST(ScanCorpus, AnAppTheDatabaseRefusesIsStoredBareAndTheRunGoesOn) {
 
 }  // namespace
 }  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// Workers on connections of their own (as PostgreSQL runs): each app
+// stored once, a copy of one under another name skipped.
+TEST(ScanCorpus, WorkersOnTheirOwnConnectionsStoreEachAppOnce) {
+  const std::vector<std::string> files = {testing::Fixture("prayerapp.apk"), testing::Fixture("pushapp.apk"),
+                                          testing::Fixture("sdkapp.apk"), testing::Fixture("basic.apk"),
+                                          testing::Fixture("notzip.apk")};
+  TestDb db;
+  auto a = db.Open(), b = db.Open();
+  auto done = corpus::ScanCorpus(files, CorpusOptions(), {a.get(), b.get()}, [](const corpus::CorpusProgress&) {},
+                                 [](const std::string&) {});
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->total, 5u);
+  EXPECT_EQ(done->stored, 5u);
+  EXPECT_EQ(done->failed, 1u);  // notzip.apk, stored as failed.
+  EXPECT_EQ(Count(*a, "SELECT COUNT(DISTINCT sha256) FROM apps"), 5);
+  // Again: everything is stored already.
+  auto again = corpus::ScanCorpus(files, CorpusOptions(), {b.get(), a.get()}, [](const corpus::CorpusProgress&) {},
+                                  [](const std::string&) {});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->skipped, 5u);
+  EXPECT_EQ(again->stored, 0u);
+}
+
+}  // namespace
+}  // namespace vigie
