@@ -3,6 +3,8 @@
 // power cut can lose the last commits, never corrupt the file).
 #include <sqlite3.h>
 
+#include <unordered_map>
+
 #include "connection.h"
 
 namespace vigie::store {
@@ -16,7 +18,10 @@ int ReadOnlyAuthorizer(void*, int action, const char*, const char* value, const 
 class SqliteConnection final : public Connection {
  public:
   SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteConnection() override { sqlite3_close_v2(db_); }
+  ~SqliteConnection() override {
+    for (auto& [sql, st] : prepared_) sqlite3_finalize(st);
+    sqlite3_close_v2(db_);
+  }
 
   std::string_view backend() const override { return "sqlite"; }
   std::string_view IdColumnType() const override { return "INTEGER PRIMARY KEY"; }
@@ -32,11 +37,16 @@ class SqliteConnection final : public Connection {
   }
 
   Status Stream(std::string_view sql, const std::vector<Value>& params, RowSink& sink) override {
-    sqlite3_stmt* stmt = nullptr;
+    // The store runs the same few statements for every app: they are kept
+    // prepared. Not while read-only: the authorizer judges a statement
+    // when it is prepared.
+    std::string key(sql);
+    sqlite3_stmt* stmt = read_only_ ? nullptr : TakePrepared(key);
     const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
+    if (!stmt && sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, &tail) != SQLITE_OK)
       return Failure(sqlite3_errmsg(db_));
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owned(stmt, sqlite3_finalize);
+    auto give_back = [&](sqlite3_stmt* st) { KeepPrepared(std::move(key), st); };
+    std::unique_ptr<sqlite3_stmt, decltype(give_back)> owned(stmt, give_back);
     if (!stmt) return std::nullopt;  // Only whitespace or a comment.
     if (tail && std::string_view(tail).find_first_not_of(" \t\r\n;") != std::string_view::npos)
       return Failure("one statement at a time");
@@ -76,10 +86,12 @@ class SqliteConnection final : public Connection {
   Status BeginReadOnly() override {
     if (auto e = Exec("BEGIN")) return e;
     sqlite3_set_authorizer(db_, ReadOnlyAuthorizer, nullptr);
+    read_only_ = true;
     return std::nullopt;
   }
   Status EndReadOnly() override {
     sqlite3_set_authorizer(db_, nullptr, nullptr);
+    read_only_ = false;
     return Exec("ROLLBACK");
   }
   Status LockSchema() override { return std::nullopt; }  // BEGIN IMMEDIATE holds the only write lock.
@@ -87,8 +99,32 @@ class SqliteConnection final : public Connection {
  private:
   Error Failure(const std::string& what) const { return StoreError(path_ + ": " + what); }
 
+  sqlite3_stmt* TakePrepared(const std::string& sql) {
+    const auto it = prepared_.find(sql);
+    if (it == prepared_.end()) return nullptr;
+    sqlite3_stmt* st = it->second;
+    prepared_.erase(it);
+    return st;
+  }
+  void KeepPrepared(std::string sql, sqlite3_stmt* st) {
+    if (!st) return;
+    if (read_only_ || prepared_.size() >= kMaxPrepared) {
+      sqlite3_finalize(st);
+      return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    prepared_.emplace(std::move(sql), st);
+  }
+
+  // Statements kept prepared: the store's own (an INSERT per table and
+  // row count, a few queries) fit, a long run of other SQL does not grow it.
+  static constexpr size_t kMaxPrepared = 128;
+
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> prepared_;
+  bool read_only_ = false;
 };
 
 // While a read-only transaction is open, statements may read and call
