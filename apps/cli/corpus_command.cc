@@ -290,7 +290,8 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
   f.Option({"-o", "--output"}, "FILE", "Where to write the script (default vigie-corpus.sbatch)",
            [&](std::string_view v) { output = v; });
   f.Flag({"--submit"}, "Submit the script with sbatch", &submit);
-  f.Flag({"--wait"}, "With --submit: wait until every task has ended (sbatch --wait); the exit code is then the highest of the "
+  f.Flag({"--wait"},
+         "With --submit: wait until every task has ended (sbatch --wait); the exit code is then the highest of the "
          "tasks', as vigie corpus scan gives them",
          &wait);
   knowledge_args.AddTo(f);

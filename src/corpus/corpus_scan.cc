@@ -38,7 +38,8 @@ class CorpusScan {
     progress_.total = mine_.size();
     {
       std::vector<std::jthread> workers;
-      for (unsigned t = 1; t < options_.jobs; ++t) workers.emplace_back([this, t] { Work(connections_[t % connections_.size()]); });
+      for (unsigned t = 1; t < options_.jobs; ++t)
+        workers.emplace_back([this, t] { Work(connections_[t % connections_.size()]); });
       Work(connections_[0]);
     }
     if (store_error_) return *store_error_;

@@ -1,5 +1,6 @@
 // Finding a corpus's packages, and sharding them across a cluster's tasks.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 
 bool IsPackageName(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::string_view known : {".apk", ".aab", ".xapk", ".apks", ".jar", ".aar", ".dex"})
     if (ext == known) return true;
   return false;

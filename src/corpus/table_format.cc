@@ -142,7 +142,8 @@ void TableWriter::Flush() {
     WriteAligned(held_[r]);
     if (r == 0) {
       std::string rule;
-      for (size_t c = 0; c < widths_.size(); ++c) rule.append(widths_[c], '-').append(c + 1 < widths_.size() ? "  " : "");
+      for (size_t c = 0; c < widths_.size(); ++c)
+        rule.append(widths_[c], '-').append(c + 1 < widths_.size() ? "  " : "");
       out_(rule + "\n");
     }
   }

@@ -438,7 +438,8 @@ struct CountingSink final : store::RowSink {
 TEST(Store, AnswersStreamRowByRow) {
   TestDb db;
   auto s = db.Open();
-  for (const char* name : {"prayerapp.apk", "pushapp.apk", "sdkapp.apk"}) ASSERT_TRUE(s->Put(ScanFixture(name), Provenance(), false));
+  for (const char* name : {"prayerapp.apk", "pushapp.apk", "sdkapp.apk"})
+    ASSERT_TRUE(s->Put(ScanFixture(name), Provenance(), false));
   CountingSink sink;
   ASSERT_FALSE(s->QueryEach("SELECT s.sdk_id, a.package FROM sdks s JOIN apps a ON a.id = s.app_id ORDER BY 1, 2", {},
                             sink));
