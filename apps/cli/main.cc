@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty()) return Usage("a command is required");
   if (args[0] == "--version") {
-    std::printf("vigie %s\n", vigie::kVersion);
+    if (vigie::kBuildId[0]) std::printf("vigie %s (%s)\n", vigie::kVersion, vigie::kBuildId);
+    else std::printf("vigie %s\n", vigie::kVersion);
     return kExitOk;
   }
   if (args[0] == "-h" || args[0] == "--help") {

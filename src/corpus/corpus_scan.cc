@@ -19,6 +19,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// "0.1.0+20688c4": the release and, as semantic versioning's build
+// metadata, the commit; code changes between releases change results.
+std::string VersionName() {
+  return kBuildId[0] ? std::string(kVersion) + "+" + kBuildId : std::string(kVersion);
+}
+
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -77,7 +83,7 @@ class CorpusScan {
     const Clock::time_point begun = Clock::now();
     ScanResult r = ScanMapped(*file, path, options_.scan);
     r.file.sha256 = sha256;
-    const store::ScanProvenance provenance{store::UtcTimestamp(), SecondsSince(begun), kVersion,
+    const store::ScanProvenance provenance{store::UtcTimestamp(), SecondsSince(begun), VersionName(),
                                            options_.kb_version};
     std::optional<Result<store::PutOutcome>> put;
     {

@@ -46,7 +46,7 @@ rm -f /tmp/vigie_cli_out.$$
 text=$("$vigie" scan --color always "$fx/basic.apk")
 [[ "$text" == *$'\033['* && "$text" == *"Location"*"ACCESS_FINE_LOCATION"* ]]; check "text report groups permissions" 0 $?
 
-"$vigie" --version | grep -q '^vigie '; check "--version" 0 $?
+"$vigie" --version | grep -Eq '^vigie [0-9]+\.[0-9]+\.[0-9]+( \([0-9a-f]+(-dirty)?\))?$'; check "--version names the release and the commit" 0 $?
 
 # Signatures compiled on a cache miss, then served from the cache.
 tmp=$(mktemp -d)
@@ -101,6 +101,8 @@ check "corpus: default database here" 1 "$(ls "$tmp"/vigie-corpus.sqlite | wc -l
 (cd "$tmp" && "$vigie" corpus scan apps 2>"$tmp/err" >/dev/null); check "corpus: nothing new exits 0" 0 $?
 [[ $(tail -1 "$tmp/err") == *"0 stored"*"5 skipped"* ]]; check "corpus: a second run skips every app" 0 $?
 db=$tmp/vigie-corpus.sqlite
+release=$("$vigie" --version | sed -E 's/^vigie ([^ ]+)( \((.*)\))?$/\1+\3/; s/\+$//')
+check "corpus: each app records the build that scanned it" "$release" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT DISTINCT vigie_version FROM apps' | tail -1 | tr -d '\r')"
 check "corpus: query counts apps" "4" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM apps' | tail -1 | tr -d '\r')"
 pkgs=$("$vigie" corpus query --db "$db" -f jsonl broker-location | python3 -c 'import sys,json; print(sorted(json.loads(l)["path"].rsplit("/",1)[1].lower().replace("copy-of-","") for l in sys.stdin))')
 check "corpus: broker-location as JSON lines" "['prayerapp.apk', 'sdkapp.apk']" "$pkgs"
