@@ -151,7 +151,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   const Knowledge* knowledge = LoadKnowledgeOrReport(spec);
   if (!knowledge) return kExitUsage;
   options.scan.knowledge = *knowledge;
-  options.kb_version = knowledge->version;
+  options.kb_version = KnowledgeVersion(spec);
   // PostgreSQL takes a connection per worker, so that their writes overlap;
   // SQLite has one writer at a time whatever the connections.
   std::vector<std::unique_ptr<store::Store>> stores;

@@ -1,6 +1,5 @@
 #include "vigie/pipeline/knowledge.h"
 
-
 #include "embedded_pipeline.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/exodus/importer.h"
@@ -17,27 +16,6 @@ sig::DbParser Importer(const std::string& format) {
   return nullptr;
 }
 
-// Names the knowledge by what it is made of, in the order it is loaded:
-// the built-in data/ (vigie_kbc's digest of it), which parts of it, and
-// the SHA-256 of each file imported.
-class VersionName {
- public:
-  void Add(std::string_view what, std::string_view digest) {
-    text_.append(what).append("=").append(digest).append("\n");
-  }
-  // A file given on the command line; one that cannot be read fails its
-  // import right after, with a better message.
-  void AddFile(std::string_view what, const std::string& path) {
-    if (auto file = MappedFile::Open(path)) Add(what, Sha256File(*file));
-  }
-  std::string Name() const {
-    return "kb-" + Sha256Hex(ByteView(reinterpret_cast<const uint8_t*>(text_.data()), text_.size())).substr(0, 16);
-  }
-
- private:
-  std::string text_;
-};
-
 }  // namespace
 
 Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
@@ -46,21 +24,17 @@ Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
   auto vendors = intel::VendorDb::Open(ByteView(embedded::kVendorsBin.data(), embedded::kVendorsBin.size()));
   if (!vendors) return MakeError(vendors.error().code, 0, "built-in vendor KB: " + vendors.error().message);
   k.vendors = std::move(*vendors);
-  VersionName version;
-  version.Add("data", embedded::kDataDigest);
 
   sig::SignatureDb db;
   if (spec.builtin_kb) {
     auto kb = sig::DecodeDb(ByteView(embedded::kSdkKbBin.data(), embedded::kSdkKbBin.size()));
     if (!kb) return MakeError(kb.error().code, 0, "built-in knowledge base: " + kb.error().message);
     db = std::move(*kb);
-    version.Add("kb", "builtin");
   }
   for (const auto& [format, path] : spec.signatures) {
     const sig::DbParser parse = Importer(format);
     if (!parse)
       return MakeError(ErrorCode::kSignatureDb, 0, "unknown signature format '" + format + "' (known: exodus, vigie)");
-    version.AddFile(format, path);
     if (auto error = sig::ImportFile(path, format + ":" + path, parse, db)) return *error;
   }
   if (!db.sdks.empty() || !db.sources.empty()) {
@@ -71,7 +45,6 @@ Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
                                                  "built-in profiles");
       if (!index) return index.error();
       profiles = std::make_shared<const profile::ProfileIndex>(std::move(*index));
-      version.Add("profiles", "builtin");
     }
     auto matcher = sig::SdkMatcher::Compile(std::move(db), std::move(profiles));
     if (!matcher) return matcher.error();
@@ -80,14 +53,23 @@ Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec) {
 
   if (!spec.entities.empty()) {
     auto entities = std::make_shared<intel::EntityDb>();
-    for (const auto& [format, path] : spec.entities) {
-      version.AddFile("entities:" + format, path);
+    for (const auto& [format, path] : spec.entities)
       if (auto err = entities->ImportFile(format, path)) return *err;
-    }
     k.entities = std::move(entities);
   }
-  k.version = version.Name();
   return k;
+}
+
+std::string KnowledgeVersion(const KnowledgeSpec& spec) {
+  std::string text = std::string("data=") + std::string(embedded::kDataDigest) + "\n";
+  if (spec.builtin_kb) text += spec.profiles ? "kb=builtin\nprofiles=builtin\n" : "kb=builtin\n";
+  // A file that cannot be read fails its import, with a better message.
+  auto add_file = [&](const std::string& what, const std::string& path) {
+    if (auto file = MappedFile::Open(path)) text += what + "=" + Sha256File(*file) + "\n";
+  };
+  for (const auto& [format, path] : spec.signatures) add_file(format, path);
+  for (const auto& [format, path] : spec.entities) add_file("entities:" + format, path);
+  return "kb-" + Sha256Hex(ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size())).substr(0, 16);
 }
 
 }  // namespace vigie

@@ -105,7 +105,7 @@ ScanResult ScanFixture(const std::string& name) {
   return ScanFile(testing::Fixture(name), options);
 }
 
-store::ScanProvenance Provenance() { return {store::UtcTimestamp(), 0.01, "test", BuiltinKnowledge().version}; }
+store::ScanProvenance Provenance() { return {store::UtcTimestamp(), 0.01, "test", KnowledgeVersion({})}; }
 
 int64_t Count(Store& s, const std::string& sql, const std::vector<std::string>& params = {}) {
   auto t = s.Query(sql, params);
@@ -184,7 +184,7 @@ TEST(Store, EveryPartOfAScanIsStored) {
   EXPECT_EQ(row->rows[0][4], std::to_string(xmode->strings.count));
   EXPECT_EQ(row->rows[0][5], xmode->basis);
   EXPECT_EQ(row->rows[0][6], sdkapp.manifest.identity.package);
-  EXPECT_EQ(row->rows[0][7], BuiltinKnowledge().version);
+  EXPECT_EQ(row->rows[0][7], KnowledgeVersion({}));
   // Its evidence: the example classes, as the report shows them.
   auto examples = s->Query(
       "SELECT e.example FROM sdk_evidence e JOIN apps a ON a.id = e.app_id "
@@ -493,7 +493,7 @@ namespace {
 corpus::ScanCorpusOptions CorpusOptions() {
   corpus::ScanCorpusOptions o;
   o.scan.knowledge = BuiltinKnowledge();
-  o.kb_version = BuiltinKnowledge().version;
+  o.kb_version = KnowledgeVersion({});
   o.jobs = 2;
   return o;
 }

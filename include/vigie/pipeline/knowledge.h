@@ -34,14 +34,18 @@ struct Knowledge {
   std::shared_ptr<const intel::VendorDb> vendors;
   /// Owners of domains; null when no entity list was given.
   std::shared_ptr<const intel::EntityDb> entities;
-  /// Names this knowledge, built-in tables and imported files alike, by a
-  /// hash of their bytes ("kb-3f2a9c01d4e5b6a7"): the corpus store records
-  /// which knowledge each app was judged with.
-  std::string version;
 };
 
 /// Loads `spec`. Fails with the first database that cannot be read or
 /// compiled, naming it.
 Result<Knowledge> LoadKnowledge(const KnowledgeSpec& spec);
+
+/// Names the knowledge `spec` loads, built-in tables and imported files
+/// alike, by a hash of what it is made of (vigie_kbc's digest of data/,
+/// which parts of it, the SHA-256 of each file imported):
+/// "kb-3f2a9c01d4e5b6a7". The corpus store records which knowledge judged
+/// each app; a single scan never needs it, so LoadKnowledge does not
+/// hash the files.
+std::string KnowledgeVersion(const KnowledgeSpec& spec);
 
 }  // namespace vigie
