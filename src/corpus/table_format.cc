@@ -1,8 +1,8 @@
 // A question's answer as people and programs read it.
 #include <algorithm>
-#include <cstdio>
 
 #include "vigie/corpus/corpus.h"
+#include "vigie/report/json_writer.h"
 
 namespace vigie::corpus {
 namespace {
@@ -26,23 +26,7 @@ void CsvCell(std::string& out, const std::optional<std::string>& cell) {
 
 void JsonString(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char esc[8];
-          std::snprintf(esc, sizeof esc, "\\u%04x", c);
-          out += esc;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  report::AppendJsonEscaped(out, s);
   out += '"';
 }
 
