@@ -6,9 +6,12 @@
 #include <iterator>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 
+#include "embedded_detect.h"
 #include "vigie/base/limits.h"
 #include "vigie/detect/data_access.h"
+#include "vigie/exodus/class_set.h"
 #include "vigie/exodus/dex_matches.h"
 #include "vigie/profile/class_shape.h"
 
@@ -56,6 +59,27 @@ std::string JavaName(std::string_view slash) {
   return out;
 }
 
+// The manifest entries detection and the rules read (features::AppFeatures).
+void KeepManifest(const Manifest& m, Manifest& out) {
+  out.present = m.present;
+  out.identity.target_sdk = m.identity.target_sdk;
+  out.application.debuggable = m.application.debuggable;
+  out.application.allow_backup = m.application.allow_backup;
+  out.application.uses_cleartext_traffic = m.application.uses_cleartext_traffic;
+  out.application.network_security_config = m.application.network_security_config;
+  out.permissions.clear();
+  for (const UsesPermission& p : m.permissions) out.permissions.push_back({p.name, {}, false, {}});
+  out.components.clear();
+  for (const Component& c : m.components) {
+    Component kept;
+    kept.kind = c.kind;
+    kept.name = c.name;
+    kept.meta_data = c.meta_data;
+    out.components.push_back(std::move(kept));
+  }
+  out.meta_data = m.meta_data;
+}
+
 // Hosts in `text` that some signature covers, appended lower-cased.
 template <typename Host>
 void FindHosts(const sig::SdkMatcher& matcher, std::string_view text, std::vector<Host>& out) {
@@ -101,6 +125,123 @@ uint32_t SoleOwner(const sig::SdkMatcher& matcher, std::string_view host) {
   return owners == 1 ? sdk : kNoSdk;
 }
 
+// Hashes folded into the digests of features::Staleness.
+constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ull, kFnvPrime = 0x100000001b3ull;
+uint64_t Fold(uint64_t h, std::string_view bytes) {
+  for (unsigned char c : bytes) h = (h ^ c) * kFnvPrime;
+  return h;
+}
+uint64_t Fold(uint64_t h, uint64_t v) { return Fold(h, std::string_view(reinterpret_cast<const char*>(&v), sizeof v)); }
+
+// ---- Where the code is read from ------------------------------------------
+// The evidence of a DEX is worked out by one implementation (AnalyseCode)
+// over either source: the file itself, or the features a corpus scan kept
+// of it. A rematch thus finds what the scan found, by construction.
+
+// A DEX file, read in place.
+class LiveDex {
+ public:
+  using Use = ApiUse;
+  explicit LiveDex(const dex::DexFile& dex) : dex_(dex), index_(dex) {}
+  uint32_t class_count() const { return dex_.class_count(); }
+  uint32_t string_count() const { return dex_.string_count(); }
+  std::string_view Descriptor(uint32_t i) const { return dex_.TypeDescriptor(dex_.class_def(i).class_idx); }
+  // fn(index, text, has a dot) for each string.
+  template <typename Fn>
+  void ForEachString(Fn&& fn) const {
+    for (uint32_t i = 0; i < dex_.string_count(); ++i)
+      if (const auto s = dex_.MarkedStringAt(i)) fn(i, s->text, s->dot);
+  }
+  std::string_view StringText(uint32_t idx) const { return dex_.String(idx).value_or(""); }
+  void Collect(uint32_t klass, std::vector<Use>& uses, std::vector<std::pair<uint32_t, uint32_t>>* loads) const {
+    index_.CollectUses(klass, uses, loads);
+  }
+  static uint32_t Rule(const Use& u) { return u.rule; }
+  std::string Caller(const Use& u) const { return MethodDisplayName(dex_, u.method_idx); }
+
+  // Structure matches of the classes no package names whose names an
+  // obfuscator gave; they are shaped first, as together they are the app's
+  // background (profile_index.h).
+  std::vector<features::StructureMatch> MatchStructure(const profile::ProfileIndex& profiles,
+                                                       const std::vector<bool>& tied) const {
+    profile::DexShaper shaper(dex_);
+    std::vector<std::pair<uint32_t, profile::AppClass>> renamed;  // (class def, its features)
+    profile::ProfileIndex::Background background(profiles);
+    for (uint32_t i = 0; i < dex_.class_count(); ++i)
+      if (!tied[i] && profile::LooksRenamed(Descriptor(i))) renamed.emplace_back(i, background.Add(shaper.Of(i)));
+    std::vector<features::StructureMatch> out;
+    for (const auto& [i, app_class] : renamed)
+      if (const auto m = profiles.Match(app_class, background))
+        out.push_back({i, m->profile, m->klass, m->shared, m->score, m->strong});
+    return out;
+  }
+
+  exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session) const {
+    return exodus::MatchDex(dex_, entry_name, session);
+  }
+
+  const dex::DexFile& dex() const { return dex_; }
+
+ private:
+  const dex::DexFile& dex_;
+  const DexApiIndex index_;
+};
+
+// A DEX as a corpus scan stored it (features::DexFeatures).
+class StoredDex {
+ public:
+  using Use = std::pair<uint32_t, uint32_t>;  // (rule, caller)
+  explicit StoredDex(const features::DexFeatures& f) : f_(f) {}
+  uint32_t class_count() const { return static_cast<uint32_t>(f_.classes.size()); }
+  uint32_t string_count() const { return f_.strings.empty() ? 0 : f_.strings.back().first + 1; }
+  std::string_view Descriptor(uint32_t i) const { return f_.classes[i]; }
+  template <typename Fn>
+  void ForEachString(Fn&& fn) const {
+    for (const auto& [i, text] : f_.strings) fn(i, std::string_view(text), HasDot(text));
+  }
+  std::string_view StringText(uint32_t idx) const {
+    const auto it = std::lower_bound(f_.strings.begin(), f_.strings.end(), idx,
+                                     [](const auto& s, uint32_t i) { return s.first < i; });
+    return it != f_.strings.end() && it->first == idx ? std::string_view(it->second) : std::string_view();
+  }
+  void Collect(uint32_t klass, std::vector<Use>& uses, std::vector<std::pair<uint32_t, uint32_t>>* loads) const {
+    const auto it = std::lower_bound(f_.code.begin(), f_.code.end(), klass,
+                                     [](const features::ClassCode& c, uint32_t k) { return c.klass < k; });
+    if (it == f_.code.end() || it->klass != klass) return;
+    uses.insert(uses.end(), it->calls.begin(), it->calls.end());
+    if (loads)
+      for (uint32_t s : it->loads) loads->emplace_back(klass, s);
+  }
+  static uint32_t Rule(const Use& u) { return u.first; }
+  std::string Caller(const Use& u) const { return u.second < f_.callers.size() ? f_.callers[u.second] : ""; }
+
+  // The scan's matches; they hold while the tied classes and the profiles
+  // are the scan's (features::Staleness).
+  std::vector<features::StructureMatch> MatchStructure(const profile::ProfileIndex&, const std::vector<bool>& tied) const {
+    std::vector<features::StructureMatch> out;
+    for (const auto& m : f_.structure)
+      if (m.klass < tied.size() && !tied[m.klass]) out.push_back(m);
+    return out;
+  }
+
+  // Exodus' class set: the names of the defined classes and of the entry,
+  // then those the scan kept besides.
+  exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session) const {
+    sig::NameList names;
+    exodus::AddClassNames(names, entry_name);
+    for (const std::string& d : f_.classes) exodus::AddClassNames(names, d);
+    for (const std::string& n : f_.exodus_names) names.Add(n);
+    exodus::Hits hits;
+    session.MatchExodusNames(names, [&](uint32_t sdk, size_t i) { hits.emplace_back(sdk, std::string(names.name(i))); });
+    std::sort(hits.begin(), hits.end());
+    hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
+    return hits;
+  }
+
+ private:
+  const features::DexFeatures& f_;
+};
+
 // Renamed code: a class that no package names and no profile matches, yet
 // loads a string only one SDK's code holds (a host it owns, one of its
 // manifest keys, SharedPreferences names, provider authorities or version
@@ -110,7 +251,8 @@ uint32_t SoleOwner(const sig::SdkMatcher& matcher, std::string_view host) {
 // alone (its strings are loaded by its own obfuscated internals), so the
 // rest of the code is walked only when a string points at code no name
 // shows.
-void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
+template <typename Code>
+void AttributeRenamedCode(const sig::SdkMatcher& matcher, const Code& code,
                           const std::vector<std::pair<uint32_t, uint32_t>>& owned,
                           const std::vector<bool>& structure_hits, DexEvidence& out,
                           const std::vector<uint32_t>& host_strings,
@@ -127,18 +269,17 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
   }
   for (const auto& [idx, marker] : sdk_strings)
     if (!string_owner.count(idx) && !named.count(marker.sdk))
-      orphan.try_emplace(idx, marker.sdk,
-                         std::string(marker.KindName()) + " " + std::string(dex.String(idx).value_or("")));
+      orphan.try_emplace(idx, marker.sdk, std::string(marker.KindName()) + " " + std::string(code.StringText(idx)));
   if (orphan.empty()) return;
   std::vector<bool> is_owned = structure_hits;  // Structure speaks for those.
   for (const auto& [class_def, sdk] : owned) is_owned[class_def] = true;
-  std::vector<ApiUse> uses;
+  std::vector<typename Code::Use> uses;
   std::vector<std::pair<uint32_t, uint32_t>> refs;
-  for (uint32_t i = 0; i < dex.class_count(); ++i) {
+  for (uint32_t i = 0; i < code.class_count(); ++i) {
     if (is_owned[i]) continue;
     uses.clear();
     refs.clear();
-    index.CollectUses(i, uses, &refs);
+    code.Collect(i, uses, &refs);
     const std::pair<uint32_t, std::string>* match = nullptr;
     for (auto [unused, idx] : refs)
       if (auto it = orphan.find(idx); it != orphan.end()) {
@@ -147,51 +288,38 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const dex::DexFile& de
       }
     if (!match) continue;
     const uint32_t sdk = match->first;
-    out.renamed.emplace_back(sdk, dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)) +
-                                      " (loads " + match->second + ")");
-    for (const ApiUse& use : uses) out.api_calls.push_back({sdk, use.rule, MethodDisplayName(dex, use.method_idx)});
+    out.renamed.emplace_back(sdk, dex::DescriptorToJavaName(code.Descriptor(i)) + " (loads " + match->second + ")");
+    for (const auto& use : uses) out.api_calls.push_back({sdk, Code::Rule(use), code.Caller(use)});
     for (auto [unused, idx] : refs) string_owner.try_emplace(idx, sdk);
   }
 }
 
-// Renamed code by structure: each class no package names, and whose name
-// an obfuscator gave, is shaped and looked up in the SDK profiles. A hit
-// ties the class to the SDK for its strings (as a named class would) and
-// keeps its calls; the detector
-// decides over the whole input whether the hits make a finding. Returns
-// the classes hit, which endpoint attribution then leaves alone.
-std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const dex::DexFile& dex, const DexApiIndex& index,
+// Renamed code by structure: a structure match ties the class to the SDK
+// for its strings (as a named class would) and keeps its calls; the
+// detector decides over the whole input whether the hits make a finding.
+// Returns the classes hit, which endpoint attribution then leaves alone.
+template <typename Code>
+std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const Code& code,
                                  const std::vector<std::pair<uint32_t, uint32_t>>& owned,
                                  const std::vector<bool>& found_in, std::unordered_map<uint32_t, uint32_t>& string_owner,
                                  DexEvidence& out) {
-  std::vector<bool> hit_classes(dex.class_count());
+  std::vector<bool> hit_classes(code.class_count());
   const profile::ProfileIndex* profiles = matcher.profiles();
   if (!profiles) return hit_classes;
-  std::vector<bool> tied(dex.class_count());
+  std::vector<bool> tied(code.class_count());
   for (const auto& [class_def, sdk] : owned) tied[class_def] = true;
-  // They are shaped first: together they are the app's background
-  // (profile_index.h).
-  profile::DexShaper shaper(dex);
-  std::vector<std::pair<uint32_t, profile::AppClass>> renamed;  // (class def, its features)
-  profile::ProfileIndex::Background background(*profiles);
-  for (uint32_t i = 0; i < dex.class_count(); ++i)
-    if (!tied[i] && profile::LooksRenamed(dex.TypeDescriptor(dex.class_def(i).class_idx)))
-      renamed.emplace_back(i, background.Add(shaper.Of(i)));
-  std::vector<ApiUse> uses;
+  std::vector<typename Code::Use> uses;
   std::vector<std::pair<uint32_t, uint32_t>> string_refs;
-  for (const auto& [i, features] : renamed) {
-    const auto match = profiles->Match(features, background);
-    if (!match) continue;
-    const uint32_t sdk = matcher.ProfileSdk(match->profile);
+  for (const features::StructureMatch& m : code.MatchStructure(*profiles, tied)) {
+    const uint32_t sdk = matcher.ProfileSdk(m.profile);
     if (sdk == kNoSdk) continue;
-    hit_classes[i] = true;
-    StructureHit hit{sdk,           match->profile, match->klass,
-                     match->shared, match->score,   match->strong,
-                     dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)), {}};
+    hit_classes[m.klass] = true;
+    StructureHit hit{sdk, m.profile, m.profile_class, m.shared, m.score, m.strong,
+                     dex::DescriptorToJavaName(code.Descriptor(m.klass)), {}};
     uses.clear();
     string_refs.clear();
-    index.CollectUses(i, uses, found_in.empty() ? nullptr : &string_refs);
-    for (const ApiUse& use : uses) hit.calls.emplace_back(use.rule, MethodDisplayName(dex, use.method_idx));
+    code.Collect(m.klass, uses, found_in.empty() ? nullptr : &string_refs);
+    for (const auto& use : uses) hit.calls.emplace_back(Code::Rule(use), code.Caller(use));
     for (auto [unused, idx] : string_refs)
       if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
     out.structure.push_back(std::move(hit));
@@ -199,68 +327,182 @@ std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const dex::DexF
   return hit_classes;
 }
 
-}  // namespace
+// The classes each SDK's signatures own: each class belongs to the SDK
+// with the longest package prefix of it (a KB regex may name another).
+template <typename Code>
+std::vector<std::pair<uint32_t, uint32_t>> MatchClasses(const Code& code, sig::MatchSession& session,
+                                                        std::map<uint32_t, EvidenceList>* classes) {
+  std::vector<std::pair<uint32_t, uint32_t>> owned;  // (class def, sdk), by class def
+  for (uint32_t i = 0; i < code.class_count(); ++i) {
+    uint32_t last = kNoSdk;
+    session.MatchDefinedClass(code.Descriptor(i), [&](uint32_t sdk) {
+      if (sdk == last) return;
+      last = sdk;
+      if (classes) (*classes)[sdk].AddLazily([&] { return dex::DescriptorToJavaName(code.Descriptor(i)); });
+    });
+    if (last != kNoSdk) owned.emplace_back(i, last);
+  }
+  return owned;
+}
 
-DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session) {
+template <typename Code>
+DexEvidence AnalyseCode(const Code& code, std::string_view entry_name, sig::MatchSession& session) {
   const sig::SdkMatcher& matcher = session.matcher();
   DexEvidence out;
   out.where = entry_name.empty() ? std::string("dex") : std::string(entry_name);
 
-  // Defined classes. Each class belongs to the SDK with the longest package
-  // prefix of it (a KB regex may name another).
   std::map<uint32_t, EvidenceList> classes;
-  std::vector<std::pair<uint32_t, uint32_t>> owned;  // (class def, sdk), by class def
-  for (uint32_t i = 0; i < dex.class_count(); ++i) {
-    uint32_t last = kNoSdk;
-    session.MatchDefinedClass(dex.TypeDescriptor(dex.class_def(i).class_idx), [&](uint32_t sdk) {
-      if (sdk == last) return;
-      last = sdk;
-      classes[sdk].AddLazily([&] { return dex::DescriptorToJavaName(dex.TypeDescriptor(dex.class_def(i).class_idx)); });
-    });
-    if (last != kNoSdk) owned.emplace_back(i, last);
-  }
+  const std::vector<std::pair<uint32_t, uint32_t>> owned = MatchClasses(code, session, &classes);
   out.classes.assign(std::make_move_iterator(classes.begin()), std::make_move_iterator(classes.end()));
+  // Which renamed-looking classes names tie: the structure matches were
+  // made among the others (features::Staleness).
+  if (matcher.profiles()) {
+    out.tied = kFnvBasis;
+    for (const auto& [class_def, sdk] : owned)
+      if (profile::LooksRenamed(code.Descriptor(class_def))) out.tied = Fold(out.tied, class_def);
+  }
 
   // Strings: hosts, URLs, secrets and the SDKs' own strings.
   std::vector<uint32_t> find_strings, host_strings;  // The string each find or host came from.
   std::vector<std::pair<uint32_t, sig::SdkMatcher::SdkString>> sdk_strings;  // (string index, what it is)
-  for (uint32_t i = 0; i < dex.string_count(); ++i) {
-    const auto s = dex.MarkedStringAt(i);
-    if (!s) continue;
-    ScanString(matcher, s->text, s->dot, out.hosts, out.finds);
+  code.ForEachString([&](uint32_t i, std::string_view text, bool dot) {
+    ScanString(matcher, text, dot, out.hosts, out.finds);
     find_strings.resize(out.finds.size(), i);
     host_strings.resize(out.hosts.size(), i);
-    if (const auto marker = matcher.SdkStringOf(s->text)) sdk_strings.emplace_back(i, *marker);
-  }
+    if (const auto marker = matcher.SdkStringOf(text)) sdk_strings.emplace_back(i, *marker);
+  });
 
   // The SDKs' code: what it calls, and which strings it loads. A string with
   // a host, an endpoint or a secret, loaded by an SDK's class, belongs to
   // that SDK (the first one, in class order, when several load it).
-  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() && sdk_strings.empty() ? 0 : dex.string_count());
+  std::vector<bool> found_in(out.finds.empty() && out.hosts.empty() && sdk_strings.empty() ? 0 : code.string_count());
   for (uint32_t idx : find_strings) found_in[idx] = true;
   for (uint32_t idx : host_strings) found_in[idx] = true;
   for (const auto& [idx, marker] : sdk_strings) found_in[idx] = true;
   std::unordered_map<uint32_t, uint32_t> string_owner;
-  const DexApiIndex index(dex);
-  std::vector<ApiUse> uses;
+  std::vector<typename Code::Use> uses;
   std::vector<std::pair<uint32_t, uint32_t>> string_refs;  // (class def, string index)
   for (const auto& [class_def, sdk] : owned) {
     uses.clear();
     string_refs.clear();
-    index.CollectUses(class_def, uses, found_in.empty() ? nullptr : &string_refs);
-    for (const ApiUse& use : uses) out.api_calls.push_back({sdk, use.rule, MethodDisplayName(dex, use.method_idx)});
+    code.Collect(class_def, uses, found_in.empty() ? nullptr : &string_refs);
+    for (const auto& use : uses) out.api_calls.push_back({sdk, Code::Rule(use), code.Caller(use)});
     for (auto [unused, idx] : string_refs)
       if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
   }
-  const std::vector<bool> structure_hits = MatchStructure(matcher, dex, index, owned, found_in, string_owner, out);
-  AttributeRenamedCode(matcher, dex, index, owned, structure_hits, out, host_strings, sdk_strings, string_owner);
+  const std::vector<bool> structure_hits = MatchStructure(matcher, code, owned, found_in, string_owner, out);
+  AttributeRenamedCode(matcher, code, owned, structure_hits, out, host_strings, sdk_strings, string_owner);
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
   for (size_t k = 0; k < out.hosts.size(); ++k)
     if (auto it = string_owner.find(host_strings[k]); it != string_owner.end()) out.hosts[k].carrier = it->second;
 
-  if (matcher.has_exodus()) out.exodus_hits = exodus::MatchDex(dex, entry_name, session);
+  if (matcher.has_exodus()) out.exodus_hits = code.Exodus(entry_name, session);
   return out;
+}
+
+// The names Exodus' class set holds beyond those of the defined classes'
+// descriptors and of the entry's name: everything dexdump prints, code
+// items included, since other signatures may match what these did not.
+std::vector<std::string> ExtraExodusNames(const LiveDex& code, std::string_view entry_name) {
+  const dex::DexFile& dex = code.dex();
+  const exodus::PrintedItems printed = exodus::MarkPrintedItems(dex);
+  exodus::IndexSet defined_types(dex.type_count());
+  for (uint32_t i = 0; i < dex.class_count(); ++i) defined_types.Insert(dex.class_def(i).class_idx);
+  sig::NameList all, given;
+  printed.types.ForEach([&](uint32_t t) {
+    if (!defined_types.Contains(t)) exodus::AddClassNames(all, dex.TypeDescriptor(t));
+  });
+  exodus::AddPrintedStrings(all, dex, printed.strings);
+  exodus::AddClassNames(given, entry_name);
+  for (uint32_t i = 0; i < dex.class_count(); ++i) exodus::AddClassNames(given, code.Descriptor(i));
+  std::vector<std::string_view> known;
+  for (size_t i = 0; i < given.size(); ++i) known.push_back(given.name(i));
+  std::sort(known.begin(), known.end());
+  std::vector<std::string> out;
+  for (size_t i = 0; i < all.size(); ++i)
+    if (!std::binary_search(known.begin(), known.end(), all.name(i))) out.emplace_back(all.name(i));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
+bool KeepString(std::string_view s, bool dot) {
+  if (dot) {
+    if (s.find("://") != std::string_view::npos) return true;
+    bool host = false;
+    ForEachHostToken(s, [&](std::string_view) { host = true; });
+    if (host) return true;
+  }
+  return StartsLikeSecret(s);
+}
+
+uint64_t EvidenceRulesDigest() {
+  static const uint64_t digest = [] {
+    uint64_t h = Fold(kFnvBasis, features::kFormat);
+    h = Fold(h, embedded::kDataAccessTsv);
+    return Fold(h, embedded::kSecretsTsv);
+  }();
+  return digest;
+}
+
+DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session) {
+  return AnalyseCode(LiveDex(dex), entry_name, session);
+}
+
+DexEvidence AnalyseDexFeatures(const features::DexFeatures& f, sig::MatchSession& session) {
+  return AnalyseCode(StoredDex(f), f.where, session);
+}
+
+features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_view entry_name,
+                                         sig::MatchSession& session) {
+  const sig::SdkMatcher& matcher = session.matcher();
+  const LiveDex code(dex);
+  features::DexFeatures f;
+  f.where = std::string(entry_name);
+  f.classes.reserve(dex.class_count());
+  for (uint32_t i = 0; i < dex.class_count(); ++i) f.classes.emplace_back(code.Descriptor(i));
+
+  std::vector<bool> kept(dex.string_count());
+  code.ForEachString([&](uint32_t i, std::string_view text, bool dot) {
+    if (!KeepString(text, dot) && !matcher.IsSdkStringText(text)) return;
+    kept[i] = true;
+    f.strings.emplace_back(i, std::string(text));
+  });
+
+  // Every class's calls and loads of kept strings: any class may be an
+  // SDK's under other knowledge.
+  std::unordered_map<std::string, uint32_t> callers;
+  std::vector<uint32_t> loaded_by(dex.string_count(), UINT32_MAX);  // The class that last loaded each string.
+  std::vector<ApiUse> uses;
+  std::vector<std::pair<uint32_t, uint32_t>> refs;
+  for (uint32_t i = 0; i < dex.class_count(); ++i) {
+    uses.clear();
+    refs.clear();
+    code.Collect(i, uses, &refs);
+    features::ClassCode c{i, {}, {}};
+    for (const ApiUse& use : uses) {
+      const auto [it, fresh] = callers.try_emplace(code.Caller(use), static_cast<uint32_t>(f.callers.size()));
+      if (fresh) f.callers.push_back(it->first);
+      c.calls.emplace_back(use.rule, it->second);
+    }
+    for (auto [unused, idx] : refs)
+      if (idx < kept.size() && kept[idx] && loaded_by[idx] != i) {
+        loaded_by[idx] = i;
+        c.loads.push_back(idx);
+      }
+    if (!c.calls.empty() || !c.loads.empty()) f.code.push_back(std::move(c));
+  }
+
+  f.exodus_names = ExtraExodusNames(code, entry_name);
+  if (const profile::ProfileIndex* profiles = matcher.profiles()) {
+    std::vector<bool> tied(dex.class_count());
+    for (const auto& [class_def, sdk] : MatchClasses(code, session, nullptr)) tied[class_def] = true;
+    f.structure = code.MatchStructure(*profiles, tied);
+  }
+  return f;
 }
 
 BlobFinds FindInBlob(std::string_view blob) {
@@ -356,7 +598,7 @@ void SdkDetector::AddDataAccess(uint32_t sdk, uint32_t rule_index, const std::st
   it->call_sites.Add(caller + " -> " + rule.display);
 }
 
-void SdkDetector::AddDex(const DexEvidence& evidence) {
+void SdkDetector::AddDex(DexEvidence evidence) {
   for (const auto& [sdk, list] : evidence.classes) Finding(sdk).classes.Append(list);
   for (const auto& [sdk, name] : evidence.renamed) Finding(sdk).renamed_classes.Add(name);
   for (const auto& host : evidence.hosts) AddHost(host.name, host.carrier);
@@ -364,33 +606,54 @@ void SdkDetector::AddDex(const DexEvidence& evidence) {
   for (const auto& call : evidence.api_calls) AddDataAccess(call.sdk, call.rule, call.caller);
   for (const auto& f : evidence.finds) AddFind(f, evidence.where);
   structure_.insert(structure_.end(), evidence.structure.begin(), evidence.structure.end());
+  if (matcher_.profiles()) tied_ = Fold(tied_ ? tied_ : kFnvBasis, evidence.tied);
+  if (features_ && evidence.features) features_->records.emplace_back(std::move(*evidence.features));
 }
 
 void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::ClassFile* parsed) {
+  features::JvmClass c;
+  c.entry_name = std::string(entry_name);
+  c.parsed = parsed != nullptr;
   // The class's own name where the file could be read (an entry can be
   // named anything), else the entry name.
-  std::string_view name = parsed ? parsed->this_class() : entry_name;
+  c.name = std::string(parsed ? parsed->this_class() : entry_name);
+  profile::Shape shape;
+  if (parsed) {
+    parsed->ForEachStringConstant([&](std::string_view s) {
+      if (KeepString(s, HasDot(s)) || matcher_.IsSdkStringText(s)) c.strings.emplace_back(s);
+    });
+    c.rules = ClassFileApiRules(*parsed);
+    // Only a name an obfuscator gave is looked up by structure.
+    if (matcher_.profiles() && profile::LooksRenamed(JavaName(c.name))) shape = profile::ShapeOfClassFile(*parsed);
+  }
+  AddJvmClass(std::move(c), std::move(shape), /*replayed=*/false);
+}
+
+void SdkDetector::AddJvmClass(features::JvmClass c, profile::Shape shape, bool replayed) {
   std::string desc;
-  desc.reserve(name.size() + 2);
-  desc.append("L").append(name).append(";");
+  desc.reserve(c.name.size() + 2);
+  desc.append("L").append(c.name).append(";");
+  const std::string java = JavaName(c.name);
   uint32_t last = kNoSdk;
   session_.MatchDefinedClass(desc, [&](uint32_t sdk) {
     if (sdk == last) return;
     last = sdk;
-    Finding(sdk).classes.Add(JavaName(name));
+    Finding(sdk).classes.Add(java);
   });
-  if (parsed) {
+  if (last != kNoSdk && matcher_.profiles() && profile::LooksRenamed(java))
+    tied_ = Fold(Fold(tied_ ? tied_ : kFnvBasis, java), uint64_t{0});
+  if (c.parsed) {
     std::vector<std::string> hosts;
     std::vector<StringFind> found;
     std::vector<std::string> keys;  // SDKs' own strings the class loads (SdkStringOf).
-    parsed->ForEachStringConstant([&](std::string_view s) {
+    for (const std::string& s : c.strings) {
       ScanString(matcher_, s, HasDot(s), hosts, found);
-      if (matcher_.SdkStringOf(s)) keys.emplace_back(s);
-    });
-    const std::string where = std::string(entry_name) + ".class";
-    const std::string java = JavaName(name);
+      if (matcher_.SdkStringOf(s)) keys.push_back(s);
+    }
+    const std::string where = c.entry_name + ".class";
     std::vector<std::pair<uint32_t, std::string>> calls;
-    for (uint32_t rule : ClassFileApiRules(*parsed)) calls.emplace_back(rule, java);
+    for (uint32_t rule : c.rules)
+      if (rule < ApiRules().size()) calls.emplace_back(rule, java);
     if (last != kNoSdk) {
       for (const auto& f : found) AddFind({f.text, f.secret, last}, where);
       for (const auto& host : hosts) AddHost(host, last);
@@ -401,19 +664,26 @@ void SdkDetector::AddClassFile(std::string_view entry_name, const classfile::Cla
       // Unnamed: its structure may tie it to an SDK, as a name would, once
       // every class is read and the app's background known; else its
       // strings may (FinishJvm).
-      // Only a name an obfuscator gave is looked up by structure.
-      profile::Shape shape;
-      if (profile::LooksRenamed(java)) shape = profile::ShapeOfClassFile(*parsed);
-      JvmCandidate c{java, std::move(shape), std::move(hosts), std::move(keys), std::move(calls), {}, where};
-      for (auto& f : found) c.finds.push_back(std::move(f));
-      jvm_unowned_.push_back(std::move(c));
+      JvmCandidate candidate{java, std::move(shape), {}, SIZE_MAX, std::move(hosts), std::move(keys), std::move(calls),
+                             {}, where};
+      if (replayed) candidate.stored = c.structure;
+      if (features_) candidate.record = features_->records.size();
+      for (auto& f : found) candidate.finds.push_back(std::move(f));
+      jvm_unowned_.push_back(std::move(candidate));
     }
   }
   // Exodus' tooling applies its regexes to JAR entry names directly.
-  if (matcher_.has_exodus()) jar_entry_names_.Add(entry_name);
+  if (matcher_.has_exodus()) jar_entry_names_.Add(c.entry_name);
+  if (features_) features_->records.emplace_back(std::move(c));
 }
 
 void SdkDetector::AddBlob(const BlobFinds& finds, const std::string& where) {
+  if (features_) {
+    features::Blob b{where, finds.urls, {}};
+    for (const auto& [rule, token] : finds.secrets)
+      b.secrets.emplace_back(static_cast<uint32_t>(rule - SecretRules().data()), token);
+    features_->records.emplace_back(std::move(b));
+  }
   for (const auto& url : finds.urls) {
     AddFind({url, nullptr, kNoSdk}, where);
     // A URL's host counts as network evidence; bare host-like tokens of a
@@ -430,8 +700,11 @@ void SdkDetector::AddManifest(const Manifest& m, const std::vector<std::string>&
     // The pool also holds the paths of file resources ("res/drawable/a.png"):
     // neither hosts nor secrets.
     if (s.compare(0, 4, "res/") == 0) continue;
-    ScanString(matcher_, s, HasDot(s), hosts, found);
+    const bool dot = HasDot(s);
+    if (features_ && KeepString(s, dot)) features_->resource_strings.push_back(s);
+    ScanString(matcher_, s, dot, hosts, found);
   }
+  if (features_) KeepManifest(m, features_->manifest);
   for (const auto& f : found) AddFind(f, "resources.arsc");
   for (const auto& host : hosts) AddHost(host);
 
@@ -484,23 +757,29 @@ bool SdkDetector::NamedByCode(uint32_t sdk) const {
 }
 
 void SdkDetector::FinishJvm() {
-  // Structure first, against the background of every renamed class.
+  // Structure first, against the background of every renamed class; a
+  // replayed class brings the scan's match instead.
   const profile::ProfileIndex* profiles = matcher_.profiles();
   std::optional<profile::ProfileIndex::Background> background;
-  std::vector<profile::AppClass> features(jvm_unowned_.size());
+  std::vector<profile::AppClass> app_classes(jvm_unowned_.size());
   if (profiles) {
     background.emplace(*profiles);
     for (size_t i = 0; i < jvm_unowned_.size(); ++i)
-      if (!jvm_unowned_[i].shape.empty()) features[i] = background->Add(jvm_unowned_[i].shape);
+      if (!jvm_unowned_[i].shape.empty()) app_classes[i] = background->Add(jvm_unowned_[i].shape);
   }
   for (size_t i = 0; i < jvm_unowned_.size(); ++i) {
     JvmCandidate& c = jvm_unowned_[i];
-    uint32_t sdk = kNoSdk;
+    std::optional<features::StructureMatch> match = c.stored;
     if (background && !c.shape.empty())
-      if (const auto match = profiles->Match(features[i], *background))
-        if (sdk = matcher_.ProfileSdk(match->profile); sdk != kNoSdk)
-          structure_.push_back(
-              {sdk, match->profile, match->klass, match->shared, match->score, match->strong, c.name, c.calls});
+      if (const auto m = profiles->Match(app_classes[i], *background))
+        match = features::StructureMatch{0, m->profile, m->klass, m->shared, m->score, m->strong};
+    if (features_ && c.record < features_->records.size())
+      std::get<features::JvmClass>(features_->records[c.record]).structure = match;
+    uint32_t sdk = kNoSdk;
+    if (profiles && match)
+      if (sdk = matcher_.ProfileSdk(match->profile); sdk != kNoSdk)
+        structure_.push_back({sdk, match->profile, match->profile_class, match->shared, match->score, match->strong,
+                              c.name, c.calls});
     for (const auto& f : c.finds) AddFind({f.text, f.secret, sdk}, c.where);
     for (const auto& host : c.hosts) AddHost(host, sdk);
     if (sdk != kNoSdk) c.hosts.clear(), c.keys.clear();
@@ -585,6 +864,27 @@ void SdkDetector::FinishStructure() {
     }
   }
   structure_.clear();
+}
+
+void SdkDetector::Replay(const features::AppFeatures& f) {
+  for (const features::Record& record : f.records) {
+    if (const auto* d = std::get_if<features::DexFeatures>(&record)) {
+      AddDex(AnalyseDexFeatures(*d, session_));
+    } else if (const auto* c = std::get_if<features::JvmClass>(&record)) {
+      AddJvmClass(*c, {}, /*replayed=*/true);
+    } else {
+      const auto& b = std::get<features::Blob>(record);
+      BlobFinds finds{b.urls, {}};
+      for (const auto& [rule, token] : b.secrets)
+        if (rule < SecretRules().size()) finds.secrets.emplace_back(&SecretRules()[rule], token);
+      AddBlob(finds, b.where);
+    }
+  }
+  AddManifest(f.manifest, f.resource_strings);
+}
+
+features::Staleness SdkDetector::Knowledge() const {
+  return {EvidenceRulesDigest(), matcher_.profiles_digest(), tied_};
 }
 
 std::vector<SdkFinding> SdkDetector::Finish() {

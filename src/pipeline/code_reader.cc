@@ -41,7 +41,7 @@ void CountPackages(const dex::DexFile& d, PackageClasses& out) {
 }  // namespace
 
 void ReadDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, std::string_view entry_name,
-                  sig::MatchSession* session, DexPart& part) {
+                  sig::MatchSession* session, bool keep_features, DexPart& part) {
   for (const dex::DexFile& d : dex::DexFile::OpenAll(bytes, where, part.diagnostics)) {
     DexSummary s;
     s.path = where;
@@ -57,7 +57,15 @@ void ReadDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, st
     part.dex.push_back(std::move(s));
     if (origin == DexOrigin::kJanusPrefix) continue;
     CountPackages(d, part.package_classes);
-    if (session) part.evidence.push_back(detect::AnalyseDex(d, entry_name, *session));
+    if (!session) continue;
+    if (!keep_features) {
+      part.evidence.push_back(detect::AnalyseDex(d, entry_name, *session));
+      continue;
+    }
+    features::DexFeatures f = detect::ExtractDexFeatures(d, entry_name, *session);
+    detect::DexEvidence evidence = detect::AnalyseDexFeatures(f, *session);
+    evidence.features = std::move(f);
+    part.evidence.push_back(std::move(evidence));
   }
 }
 

@@ -31,9 +31,10 @@ struct DexPart {
 /// report, `entry_name` is their entry's path inside its own archive. A
 /// Janus prefix is listed but kept out of the package's classes and SDK
 /// evidence: it is what old Android would run, not what the package
-/// declares. With `session`, SDK evidence is read too.
+/// declares. With `session`, SDK evidence is read too; with
+/// `keep_features`, through the features the evidence carries.
 void ReadDexBytes(ByteView bytes, const std::string& where, DexOrigin origin, std::string_view entry_name,
-                  sig::MatchSession* session, DexPart& part);
+                  sig::MatchSession* session, bool keep_features, DexPart& part);
 
 /// The largest package prefixes, dotted, most classes first.
 std::vector<PackageCount> TopPackages(const PackageClasses& classes);

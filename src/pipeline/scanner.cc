@@ -30,15 +30,54 @@ namespace {
 using pipeline::DexPart;
 using pipeline::JoinPath;
 
+// What the evidence adds up to, once all of it is in `sdks`: SDK findings
+// with their vendors, recipients, endpoints with their owners, secrets.
+void Conclude(detect::SdkDetector& sdks, const ScanOptions& options, ScanResult& out) {
+  out.signature_sources = sdks.matcher().db().sources;
+  out.sdks = sdks.Finish();
+  if (const auto& vendors = options.knowledge.vendors)
+    for (SdkFinding& f : out.sdks)
+      if (const Vendor* v = vendors->Find(f.vendor)) f.vendor_info = *v;
+  out.recipients = assess::BuildRecipients(out.sdks);
+  out.endpoints = sdks.TakeEndpoints();
+  if (const auto& entities = options.knowledge.entities)
+    for (Endpoint& e : out.endpoints)
+      if (const intel::Entity* o = entities->Owner(e.host)) {
+        e.owner = o->name;
+        e.owner_parent = o->root_parent.empty() ? o->parent : o->root_parent;
+        e.owner_country = o->country;
+        e.owner_source = o->source;
+      }
+  out.secrets = sdks.TakeSecrets();
+}
+
+// Why stored features may not give what a rescan under `matcher` would,
+// or empty.
+std::string Staleness(const features::AppFeatures& f, const features::Staleness& now, const sig::SdkMatcher& matcher) {
+  if (f.knowledge.rules != now.rules) return "the data-access or secret rules differ from the scan's";
+  if (now.profiles) {
+    if (f.knowledge.profiles != now.profiles) return "the SDK profiles differ from the scan's";
+    if (f.knowledge.tied != now.tied)
+      return "other renamed-looking classes are tied to SDKs by name, so structure matches may differ";
+  }
+  const auto& known = matcher.SdkStringTexts();
+  if (f.sdk_strings != known && !std::includes(f.sdk_strings.begin(), f.sdk_strings.end(), known.begin(), known.end()))
+    return "the knowledge has SDK strings the scan's did not, which the features did not keep";
+  return {};
+}
+
 class PackageScanner {
  public:
-  PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing)
-      : out_(out), options_(options), pool_(options.threads) {
+  PackageScanner(ScanResult& out, const ScanOptions& options, const MappedFile* backing,
+                 features::AppFeatures* features)
+      : out_(out), options_(options), pool_(options.threads), features_(features) {
     for (unsigned t = 0; t < pool_.threads(); ++t) extractors_.emplace_back(backing, &budget_);
     if (const auto& signatures = options.knowledge.signatures) {
       for (unsigned t = 0; t < pool_.threads(); ++t) sessions_.emplace_back(*signatures);
       sdks_.emplace(sessions_[0]);  // The scan's own thread is worker 0.
+      if (features_) sdks_->KeepFeatures(features_);
     }
+    if (!sdks_) features_ = nullptr;
   }
 
   // A ZIP-based package: its manifest first, then every entry in order, then
@@ -61,7 +100,7 @@ class PackageScanner {
   // A DEX file read whole: the input itself, or a Janus prefix.
   void ScanDex(ByteView bytes, const std::string& where = "dex", DexOrigin origin = DexOrigin::kPackage) {
     DexPart part;
-    pipeline::ReadDexBytes(bytes, where, origin, "", Session(0), part);
+    pipeline::ReadDexBytes(bytes, where, origin, "", Session(0), features_ != nullptr, part);
     MergeDex(std::move(part), where);
   }
 
@@ -78,23 +117,13 @@ class PackageScanner {
                                " .class file(s) could not be read; only their entry names were used");
     }
     if (sdks_) {
-      out_.signature_sources = sdks_->matcher().db().sources;
       sdks_->AddManifest(out_.manifest, resource_strings_);
-      out_.sdks = sdks_->Finish();
-      if (const auto& vendors = options_.knowledge.vendors)
-        for (SdkFinding& f : out_.sdks)
-          if (const Vendor* v = vendors->Find(f.vendor)) f.vendor_info = *v;
-      out_.recipients = assess::BuildRecipients(out_.sdks);
-      out_.endpoints = sdks_->TakeEndpoints();
-      if (const auto& entities = options_.knowledge.entities)
-        for (Endpoint& e : out_.endpoints)
-          if (const intel::Entity* o = entities->Owner(e.host)) {
-            e.owner = o->name;
-            e.owner_parent = o->root_parent.empty() ? o->parent : o->root_parent;
-            e.owner_country = o->country;
-            e.owner_source = o->source;
-          }
-      out_.secrets = sdks_->TakeSecrets();
+      Conclude(*sdks_, options_, out_);
+      if (features_) {
+        features_->knowledge = sdks_->Knowledge();
+        features_->kind = out_.file.kind;
+        features_->sdk_strings = sdks_->matcher().SdkStringTexts();
+      }
     }
     out_.code.top_packages = pipeline::TopPackages(package_classes_);
     out_.findings = assess::EvaluateRules(out_, assess::RuleOptions{options_.policy_countries});
@@ -163,7 +192,7 @@ class PackageScanner {
                                                        part.diagnostics))
               pipeline::ReadDexBytes(*bytes, where,
                                      prefix.empty() ? DexOrigin::kPackage : DexOrigin::kNested, e.name,
-                                     Session(worker), part);
+                                     Session(worker), features_ != nullptr, part);
             return std::make_pair(std::move(part), where);
           },
           [&](std::pair<DexPart, std::string> read) { MergeDex(std::move(read.first), read.second); });
@@ -185,7 +214,7 @@ class PackageScanner {
       out_.code.dex.push_back(std::move(s));
     }
     for (const auto& [name, n] : part.package_classes) package_classes_[name] += n;
-    for (const auto& evidence : part.evidence) sdks_->AddDex(evidence);
+    for (auto& evidence : part.evidence) sdks_->AddDex(std::move(evidence));
   }
 
   // A JVM class of a JAR/AAR: its name and string constants go to SDK
@@ -281,6 +310,7 @@ class PackageScanner {
   zip::InflateBudget budget_;  // Shared by the extractors: one input, one budget.
   std::deque<zip::Extractor> extractors_;   // One per thread of the pool.
   std::vector<sig::MatchSession> sessions_;  // One per thread of the pool, with signatures.
+  features::AppFeatures* features_;          // Kept, with signatures, in a corpus scan.
   std::optional<detect::SdkDetector> sdks_;  // With signatures.
   std::vector<std::string> resource_strings_;  // Of the manifests read, for SDK hosts.
   pipeline::PackageClasses package_classes_;
@@ -292,11 +322,11 @@ class PackageScanner {
 };
 
 ScanResult Scan(ByteView bytes, const std::string& display_path, const ScanOptions& options,
-                const MappedFile* backing) {
+                const MappedFile* backing, features::AppFeatures* features = nullptr) {
   ScanResult r;
   r.file.path = display_path;
   r.file.size = bytes.size();
-  PackageScanner scanner(r, options, backing);
+  PackageScanner scanner(r, options, backing, features);
   std::optional<zip::Archive> package;  // Until Finish(), which reads --deep entries.
   if (zip::LooksLikeZip(bytes)) {
     auto archive = zip::Archive::Open(bytes, "zip", r.diagnostics);
@@ -328,8 +358,25 @@ ScanResult ScanBytes(ByteView bytes, const std::string& display_path, const Scan
   return Scan(bytes, display_path, options, nullptr);
 }
 
-ScanResult ScanMapped(const MappedFile& file, const std::string& display_path, const ScanOptions& options) {
-  return Scan(file.view(), display_path, options, &file);
+ScanResult ScanMapped(const MappedFile& file, const std::string& display_path, const ScanOptions& options,
+                      features::AppFeatures* features) {
+  return Scan(file.view(), display_path, options, &file, features);
+}
+
+Rematched Rematch(const features::AppFeatures& features, const ScanOptions& options) {
+  Rematched out;
+  ScanResult& r = out.result;
+  r.file.kind = features.kind;
+  r.manifest = features.manifest;
+  if (const auto& signatures = options.knowledge.signatures) {
+    sig::MatchSession session(*signatures);
+    detect::SdkDetector sdks(session);
+    sdks.Replay(features);
+    Conclude(sdks, options, r);
+    out.stale = Staleness(features, sdks.Knowledge(), *signatures);
+  }
+  r.findings = assess::EvaluateRules(r, assess::RuleOptions{options.policy_countries});
+  return out;
 }
 
 ScanResult ScanFile(const std::string& path, const ScanOptions& options) {

@@ -4,6 +4,11 @@
 
 #include <algorithm>
 
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL  // Header-only use of Debian's libxxhash-dev.
+#endif
+#include <xxhash.h>
+
 #include "vigie/sig/hs_compiler.h"
 
 namespace vigie::sig {
@@ -82,6 +87,8 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db,
       const auto it = by_id.find("vigie:" + profiles->profile(p).sdk);
       m->profile_sdks_.push_back(it == by_id.end() ? kNobody : it->second);
     }
+    const std::string encoded = profiles->Encode();
+    m->profiles_digest_ = XXH3_64bits(encoded.data(), encoded.size()) | 1;  // Never 0, which means none.
     m->profiles_ = std::move(profiles);
   }
   std::vector<std::pair<std::string, uint32_t>> exodus, kb;
@@ -124,6 +131,8 @@ Result<std::shared_ptr<const SdkMatcher>> SdkMatcher::Compile(SignatureDb db,
     for (const auto& v : s.string_versions) add_string(v, Kind::kVersion);
     for (const auto& p : s.manifest_permissions) m->permissions_[p].push_back(i);
   }
+  for (const auto& [text, unused] : m->sdk_strings_) m->sdk_string_texts_.push_back(text);
+  std::sort(m->sdk_string_texts_.begin(), m->sdk_string_texts_.end());
   m->packages_.Finish();
   m->components_.Finish();
   m->hosts_.Finish();
@@ -181,6 +190,13 @@ std::optional<SdkMatcher::SdkString> SdkMatcher::SdkStringOf(std::string_view s)
   const auto it = sdk_strings_.find(s);
   if (it == sdk_strings_.end() || it->second.sdk == kNobody) return std::nullopt;
   return it->second;
+}
+
+bool SdkMatcher::IsSdkStringText(std::string_view s) const {
+  if (s.empty() || s.size() >= sdk_string_starts_.size() || !(sdk_string_starts_[s.size()] & LabelStartBit(s.front())) ||
+      !(sdk_string_ends_[s.size()] & LabelStartBit(s.back())))
+    return false;
+  return sdk_strings_.find(s) != sdk_strings_.end();
 }
 
 std::string_view SdkMatcher::SdkString::KindName() const {

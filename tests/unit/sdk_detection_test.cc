@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -12,6 +13,8 @@
 
 #include "test_support.h"
 #include "vigie/detect/endpoints.h"
+#include "vigie/features/app_features.h"
+#include "vigie/base/mapped_file.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
@@ -639,6 +642,49 @@ TEST(SdkDetection, AnSdkBinaryIsRecognisedFromItsClassesAndConstants) {
   ScanResult aar = ScanFile(Fixture("library.aar"), WithKb());
   EXPECT_EQ(aar.file.kind, PackageKind::kAar);
   EXPECT_EQ(aar.manifest.identity.package, "com.mixpanel.android") << "the AAR's text manifest is read";
+}
+
+// A corpus scan reads the evidence through the features it keeps, and a
+// rematch replays them: on every fixture (renamed code, JVM classes,
+// hostile packages, --deep), both give what a plain scan gives.
+TEST(SdkDetection, FeaturesAndTheirRematchGiveTheScansVerdicts) {
+  REQUIRE_FIXTURE(Fixture("renamedapp.apk"));
+  auto verdicts = [](const ScanResult& r) {
+    ScanResult v;
+    v.sdks = r.sdks;
+    v.recipients = r.recipients;
+    v.endpoints = r.endpoints;
+    v.secrets = r.secrets;
+    v.findings = r.findings;
+    return report::ToJson(v, report::JsonStyle::kPretty);
+  };
+  size_t inputs = 0, renamed = 0;
+  for (const auto& e : std::filesystem::directory_iterator(testing::FixtureDir())) {
+    if (!e.is_regular_file()) continue;
+    const std::string path = e.path().string();
+    SCOPED_TRACE(path);
+    for (bool deep : {false, true}) {
+      ScanOptions options = WithKb();
+      options.deep = deep;
+      auto file = MappedFile::Open(path);
+      ASSERT_TRUE(file);
+      features::AppFeatures kept;
+      const ScanResult scanned = ScanMapped(*file, path, options);
+      const ScanResult through_features = ScanMapped(*file, path, options, &kept);
+      EXPECT_EQ(verdicts(through_features), verdicts(scanned));
+      if (scanned.status == ScanStatus::kFailed) continue;  // Nothing read, no features: never rematched.
+      const std::string encoded = features::Encode(kept);
+      auto decoded = features::Decode(ByteView(std::string_view(encoded)));
+      ASSERT_TRUE(decoded) << decoded.error().message;
+      const Rematched again = Rematch(*decoded, options);
+      EXPECT_EQ(again.stale, "");
+      EXPECT_EQ(verdicts(again.result), verdicts(scanned));
+      for (const SdkFinding& f : scanned.sdks) renamed += f.renamed_classes.count > 0;
+    }
+    ++inputs;
+  }
+  EXPECT_GE(inputs, 30u);
+  EXPECT_GE(renamed, 4u) << "renamed code is among what is compared";
 }
 
 }  // namespace

@@ -77,6 +77,7 @@ namespace vigie {
   X(kBackupPassword, "check.password", "an encrypted backup needs its password, or the password given is wrong") \
   X(kStore, "store.failed", "the corpus database could not be opened, written or queried")     \
   X(kStoreSchema, "store.schema", "the corpus database has a schema this Vigie does not know (a newer Vigie wrote it)") \
+  X(kFeatures, "features.malformed", "an app's stored features cannot be read back (docs/corpus.md, Rematch)") \
   X(kDiagnosticsTruncated, "diagnostics.truncated", "more diagnostics than limits::kMaxDiagnostics")
 
 /// Identifies one kind of problem. Stable across releases.

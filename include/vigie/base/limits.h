@@ -130,6 +130,12 @@ inline constexpr size_t kMaxPatternLength = 64 * 1024;
 /// Nesting of JSON arrays and objects read by a pull reader.
 inline constexpr size_t kMaxJsonDepth = 256;
 
+// ---- Stored features (corpus rematch) ---------------------------------------
+
+/// An app's features inflated: a corpus-sized app needs about 100 KB, the
+/// largest real apps a few MB.
+inline constexpr uint64_t kMaxFeaturesSize = 256ull << 20;
+
 // ---- Phone acquisitions (vigie check) ---------------------------------------
 
 /// Files of one acquisition listed (a filesystem dump of an iPhone holds a

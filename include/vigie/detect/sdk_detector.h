@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "vigie/detect/endpoints.h"
+#include "vigie/features/app_features.h"
 #include "vigie/format/classfile/class_file.h"
 #include "vigie/format/dex/dex_file.h"
 #include "vigie/model/endpoints.h"
@@ -78,6 +79,12 @@ struct DexEvidence {
   /// against the SDK profiles. Whether they make a finding is decided over
   /// the whole input.
   std::vector<StructureHit> structure;
+  /// With profiles, a digest of the renamed-looking classes names tie to
+  /// SDKs (features::Staleness::tied); 0 without.
+  uint64_t tied = 0;
+  /// With features kept (ExtractDexFeatures), those it was read from, for
+  /// the detector to keep in order.
+  std::optional<features::DexFeatures> features;
 };
 
 /// Reads `dex` (archive entry `entry_name`, its path inside its own archive)
@@ -92,6 +99,25 @@ struct DexEvidence {
 ///    an SDK.
 /// Thread-safe across sessions.
 DexEvidence AnalyseDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session);
+
+/// What AnalyseDex reads of `dex`, kept for a rematch (features/app_features.h):
+/// every class's descriptor, calls and string loads (the whole code is
+/// walked, which AnalyseDex avoids), the strings KeepString keeps and those
+/// the session's knowledge knows as SDK strings, Exodus' class set, and,
+/// with profiles, the structure matches.
+features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_view entry_name,
+                                         sig::MatchSession& session);
+/// AnalyseDex over stored features: the same evidence AnalyseDex finds in
+/// the DEX they were extracted from, while features::Staleness holds.
+DexEvidence AnalyseDexFeatures(const features::DexFeatures& f, sig::MatchSession& session);
+
+/// Whether a string may bear evidence whatever the knowledge: it holds a
+/// host-like token, a URL, or starts like a secret (`dot`: it holds a '.').
+bool KeepString(std::string_view s, bool dot);
+
+/// A digest of the built-in tables the evidence is read with
+/// (data_access.tsv, secrets.tsv) and of the features' format.
+uint64_t EvidenceRulesDigest();
 
 /// The URLs and secret tokens of an asset or a native library.
 struct BlobFinds {
@@ -111,7 +137,16 @@ class SdkDetector {
 
   const sig::SdkMatcher& matcher() const { return matcher_; }
 
-  void AddDex(const DexEvidence& evidence);
+  /// Keeps the features of everything added from now on in `out` (a
+  /// corpus scan): the DEX evidence must then carry its features.
+  void KeepFeatures(features::AppFeatures* out) { features_ = out; }
+  /// Adds the evidence features hold, in their order (a rematch), then
+  /// their manifest; Finish() follows.
+  void Replay(const features::AppFeatures& f);
+  /// The digests of the knowledge the evidence added so far was read with.
+  features::Staleness Knowledge() const;
+
+  void AddDex(DexEvidence evidence);
   /// A JVM class from a JAR/AAR: its entry name (slash form without
   /// ".class", which Exodus' tooling matches) and, when it could be parsed,
   /// the class file (its own name and string constants).
@@ -154,6 +189,8 @@ class SdkDetector {
   struct JvmCandidate {
     std::string name;
     profile::Shape shape;
+    std::optional<features::StructureMatch> stored;  // A replayed class's: instead of its shape.
+    size_t record = SIZE_MAX;                       // Its features record, when kept.
     std::vector<std::string> hosts;  // Hosts some signature covers.
     std::vector<std::string> keys;   // SDKs' manifest keys.
     std::vector<std::pair<uint32_t, std::string>> calls;
@@ -161,6 +198,7 @@ class SdkDetector {
     std::string where;
   };
   std::vector<JvmCandidate> jvm_unowned_;
+  void AddJvmClass(features::JvmClass c, profile::Shape shape, bool replayed);
   std::unordered_set<std::string> jvm_owned_strings_;  // Loaded by some SDK's named class.
   void FinishJvm();
   // Whether the SDK's classes are named in the input: its renamed code needs no guess.
@@ -172,6 +210,8 @@ class SdkDetector {
   std::map<std::string, Endpoint> endpoints_;  // By URL.
   std::vector<Secret> secrets_;
   std::unordered_set<std::string> secrets_seen_;
+  features::AppFeatures* features_ = nullptr;
+  uint64_t tied_ = 0;  // Folded over the inputs (features::Staleness::tied).
 };
 
 }  // namespace vigie::detect

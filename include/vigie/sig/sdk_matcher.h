@@ -101,12 +101,18 @@ class SdkMatcher {
     std::string_view KindName() const;
   };
   std::optional<SdkString> SdkStringOf(std::string_view s) const;
+  /// Whether `s` is an SDK string of any SDK, held by one or by several.
+  bool IsSdkStringText(std::string_view s) const;
+  /// Every SDK string, sorted: what a rematch checks stored features against.
+  const std::vector<std::string>& SdkStringTexts() const { return sdk_string_texts_; }
   void MatchPermission(std::string_view permission, const std::function<void(uint32_t)>& fn) const;
 
   /// The SDK profiles (renamed code), or null.
   const profile::ProfileIndex* profiles() const { return profiles_.get(); }
   /// The SDK of profile `p`, or UINT32_MAX when the database has no such SDK.
   uint32_t ProfileSdk(uint32_t p) const { return p < profile_sdks_.size() ? profile_sdks_[p] : kNobody; }
+  /// A digest of the profile index; 0 without profiles.
+  uint64_t profiles_digest() const { return profiles_digest_; }
 
  private:
   friend class MatchSession;
@@ -127,6 +133,7 @@ class SdkMatcher {
   KeyMap meta_data_, permissions_;
   // SDK strings, by their text; sdk is kNobody when two SDKs hold one.
   ViewMap<SdkString> sdk_strings_;
+  std::vector<std::string> sdk_string_texts_;  // Its keys, sorted.
   // For each length up to 128, the first and the last characters of the SDK
   // strings of that length (LabelStartBit); longer strings are never SDK
   // strings. Every string of the app's code is asked about, and nearly all
@@ -141,6 +148,7 @@ class SdkMatcher {
   std::vector<uint32_t> anchor_ids_, exodus_ids_, kb_ids_;  // pattern id -> anchor id or sdk index
   std::shared_ptr<const profile::ProfileIndex> profiles_;
   std::vector<uint32_t> profile_sdks_;  // Profile -> SDK index, or kNobody.
+  uint64_t profiles_digest_ = 0;
 };
 
 }  // namespace vigie::sig

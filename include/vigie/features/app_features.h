@@ -1,0 +1,125 @@
+// What SDK detection reads of an app, kept so that a corpus can be matched
+// again under other knowledge without reopening a single package
+// (docs/corpus.md, "Rematch").
+//
+// The features are what the knowledge does not change: every defined class
+// name, the strings that may hold a host, a URL or a secret, the framework
+// API calls and string loads of every class, the names of Exodus' class
+// set, the manifest entries SDK detection and the rules read. A few parts
+// depend on the knowledge of the scan that made them (the SDKs' own strings,
+// structure matches of renamed code); digests of that knowledge travel with
+// them, so a rematch knows when they no longer hold (Staleness).
+//
+// The encoding is a compact binary form (varints, length-prefixed text,
+// then deflate), read back with every length and count checked.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "vigie/base/bytes.h"
+#include "vigie/base/error.h"
+#include "vigie/model/manifest.h"
+#include "vigie/model/scan_result.h"
+
+namespace vigie::features {
+
+/// Version of the encoding and of what it holds; a rematch skips (and
+/// reports) features of another version.
+inline constexpr uint32_t kFormat = 1;
+
+/// An app class's structure matched one class of an SDK profile, under the
+/// profiles and the set of tied classes the scan had.
+struct StructureMatch {
+  uint32_t klass = 0;          ///< The app class: its class-def index (DEX) or 0 (JVM).
+  uint32_t profile = 0;        ///< Index into the profile index.
+  uint32_t profile_class = 0;  ///< The profile class it matches.
+  float shared = 0, score = 0;
+  bool strong = false;
+  bool operator==(const StructureMatch&) const = default;
+};
+
+/// What one class's code does: its calls of data_access.tsv's APIs, and
+/// the kept strings it loads.
+struct ClassCode {
+  uint32_t klass = 0;  ///< Class-def index.
+  std::vector<std::pair<uint32_t, uint32_t>> calls;  ///< (API rule, caller: index into DexFeatures::callers)
+  std::vector<uint32_t> loads;  ///< String indices of kept strings, first load first.
+  bool operator==(const ClassCode&) const = default;
+};
+
+/// One DEX file.
+struct DexFeatures {
+  std::string where;  ///< Its entry's path inside its own archive.
+  std::vector<std::string> classes;  ///< Descriptors of the defined classes, in class-def order.
+  /// Kept strings (KeepString), by their index in the DEX, in index order.
+  std::vector<std::pair<uint32_t, std::string>> strings;
+  std::vector<std::string> callers;  ///< Display names of calling methods.
+  std::vector<ClassCode> code;       ///< Classes that call an API or load a kept string, by class.
+  /// Names of Exodus' class set that the defined classes' descriptors and
+  /// the entry's name do not already give.
+  std::vector<std::string> exodus_names;
+  /// Structure matches of the classes nothing tied to an SDK, whose names
+  /// an obfuscator gave (made only with profiles).
+  std::vector<StructureMatch> structure;
+  bool operator==(const DexFeatures&) const = default;
+};
+
+/// One JVM class of a JAR or AAR.
+struct JvmClass {
+  std::string entry_name;  ///< Slash form, without ".class".
+  bool parsed = false;
+  std::string name;  ///< Its own name when parsed (slash form).
+  std::vector<std::string> strings;  ///< Kept string constants, in constant-pool order.
+  std::vector<uint32_t> rules;       ///< data_access.tsv rules it uses.
+  std::optional<StructureMatch> structure;
+  bool operator==(const JvmClass&) const = default;
+};
+
+/// URLs and secret tokens of an asset or native library (--deep).
+struct Blob {
+  std::string where;
+  std::vector<std::string> urls;
+  std::vector<std::pair<uint32_t, std::string>> secrets;  ///< (secret rule index, token)
+  bool operator==(const Blob&) const = default;
+};
+
+/// Evidence in the order the scan met it: the order decides which place
+/// names an endpoint first and which classes are a finding's examples.
+using Record = std::variant<DexFeatures, JvmClass, Blob>;
+
+/// What the knowledge of the scan was, for the parts that depend on it.
+struct Staleness {
+  uint64_t rules = 0;     ///< data_access.tsv and secrets.tsv (EvidenceRulesDigest).
+  uint64_t profiles = 0;  ///< The profile index; 0 without profiles.
+  uint64_t tied = 0;      ///< Renamed-looking classes tied to an SDK by the scan's knowledge.
+  bool operator==(const Staleness&) const = default;
+};
+
+struct AppFeatures {
+  Staleness knowledge;
+  PackageKind kind = PackageKind::kUnknown;
+  std::vector<Record> records;
+  /// The manifest entries detection and the rules read: presence,
+  /// identity's SDK levels, application flags, permissions, components
+  /// with their meta-data, and application meta-data.
+  Manifest manifest;
+  std::vector<std::string> resource_strings;  ///< Kept strings of resources.arsc.
+  /// Every SDK string the scan's knowledge knew (sorted): the strings of
+  /// code kept for being one. A rematch whose knowledge knows another has
+  /// not seen it in the app's code.
+  std::vector<std::string> sdk_strings;
+};
+
+/// The encoded, deflated form.
+std::string Encode(const AppFeatures& f);
+/// Reads what Encode wrote; fails (features.malformed) on anything else,
+/// within limits::kMaxFeaturesSize inflated.
+Result<AppFeatures> Decode(ByteView bytes);
+
+}  // namespace vigie::features
