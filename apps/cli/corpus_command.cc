@@ -24,7 +24,9 @@ extern char** environ;
 
 namespace vigie::cli {
 
-const char* const kCorpusSummary = "Scan folders of apps into a database, query it, or run the scan on a Slurm cluster";
+const char* const kCorpusSummary =
+    "Scan folders of apps into a database, match them again under new knowledge, query it, or run the scan on a "
+    "Slurm cluster";
 
 namespace {
 
@@ -64,18 +66,22 @@ class ProgressLine {
   explicit ProgressLine(bool live) : live_(live) {}
 
   void Update(const corpus::CorpusProgress& p) {
-    const double interval = live_ ? 0.2 : 5.0;
-    if (p.done < p.total && p.seconds - last_ < interval) return;
-    last_ = p.seconds;
+    if (!Due(p.seconds, p.done == p.total)) return;
     const double rate = p.seconds > 0 ? static_cast<double>(p.done) / p.seconds : 0;
     const double eta = rate > 0 ? static_cast<double>(p.total - p.done) / rate : NAN;
     char line[256];
     std::snprintf(line, sizeof line, "%zu/%zu apps, %.1f apps/s, ETA %s, %zu stored, %zu skipped, %zu failed",
                   p.done, p.total, rate, p.done == p.total ? "0s" : Duration(eta).c_str(), p.stored, p.skipped,
                   p.failed);
-    if (live_) std::fprintf(stderr, "\r\033[K%s", line);
-    else std::fprintf(stderr, "vigie: corpus: %s\n", line);
-    shown_ = true;
+    Show(line);
+  }
+  void Update(const corpus::RematchProgress& p) {
+    if (!Due(p.seconds, false)) return;
+    char line[256];
+    std::snprintf(line, sizeof line, "%zu apps rematched, %.0f apps/s, %zu changed, %zu stale, %zu unreadable",
+                  p.done, p.seconds > 0 ? static_cast<double>(p.done) / p.seconds : 0.0, p.changed, p.stale,
+                  p.unreadable);
+    Show(line);
   }
   // Ends the live line before anything else is printed.
   void Break() {
@@ -84,6 +90,18 @@ class ProgressLine {
   }
 
  private:
+  // Whether a line is due: a live one five times a second, else every 5 s.
+  bool Due(double seconds, bool finished) {
+    if (!finished && seconds - last_ < (live_ ? 0.2 : 5.0)) return false;
+    last_ = seconds;
+    return true;
+  }
+  void Show(const char* line) {
+    if (live_) std::fprintf(stderr, "\r\033[K%s", line);
+    else std::fprintf(stderr, "vigie: corpus: %s\n", line);
+    shown_ = true;
+  }
+
   bool live_;
   bool shown_ = false;
   double last_ = -1e9;
@@ -190,6 +208,67 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   if (p.failed > 0) return kExitInputFailed;
   if (p.partial > 0) return kExitPartial;
   return kExitOk;
+}
+
+int RunCorpusRematch(const std::vector<std::string_view>& args) {
+  std::string db = kDefaultDb;
+  KnowledgeArgs knowledge_args;
+  unsigned jobs = 0;
+  std::string progress = "auto";
+  FlagSet f("vigie corpus rematch [OPTIONS]",
+            "Match every stored app again under other knowledge (signatures, entity lists, a newer KB), from the "
+            "features the scan stored, without opening any package; verdicts that change are rewritten");
+  f.Option({"--db"}, "URL", kDbHelp, [&](std::string_view v) { db = v; });
+  f.Option({"-j", "--jobs"}, "N", "Apps matched at once (default: one per core)",
+           [&](std::string_view v) { jobs = ParseUnsigned("--jobs", v, 1, 1024); });
+  f.Option({"--progress"}, "WHEN",
+           "auto (a live line on a terminal, else a line every 5 s), live, lines, or never",
+           [&](std::string_view v) { progress = v; }, {"auto", "live", "lines", "never"});
+  knowledge_args.AddTo(f);
+  if (!f.Parse(args)) {
+    const std::string help = f.Help();
+    std::fwrite(help.data(), 1, help.size(), stdout);
+    return kExitOk;
+  }
+  corpus::RematchOptions options;
+  KnowledgeSpec spec;
+  knowledge_args.Apply(spec, options.scan);
+  options.jobs = jobs ? jobs : CpuCount();
+  const Knowledge* knowledge = LoadKnowledgeOrReport(spec);
+  if (!knowledge) return kExitUsage;
+  options.scan.knowledge = *knowledge;
+  options.kb_version = KnowledgeVersion(spec);
+  std::unique_ptr<store::Store> store = OpenStoreOrReport(db);
+  if (!store) return kExitStore;
+
+  const bool live = progress == "live" || (progress == "auto" && ::isatty(STDERR_FILENO));
+  ProgressLine line(live);
+  auto problem = [&](const std::string& message) {
+    line.Break();
+    std::fprintf(stderr, "vigie: %s\n", message.c_str());
+  };
+  auto on_progress = [&](const corpus::RematchProgress& p) {
+    if (progress != "never") line.Update(p);
+  };
+  auto done = corpus::RematchCorpus(*store, options, on_progress, problem);
+  line.Break();
+  if (!done) {
+    std::fprintf(stderr, "vigie: %s [%s]; the apps of every batch committed before it are rematched\n",
+                 done.error().message.c_str(), std::string(ErrorCodeName(done.error().code)).c_str());
+    return kExitStore;
+  }
+  const corpus::RematchProgress& p = *done;
+  std::fprintf(stderr,
+               "vigie: corpus: %zu app(s) rematched in %.1f s: %zu changed, %zu stale, %zu unreadable, under %s, in "
+               "%s\n",
+               p.done, p.seconds, p.changed, p.stale, p.unreadable, options.kb_version.c_str(),
+               store::StoreUrl::Parse(db).Display().c_str());
+  if (p.stale > 0)
+    std::fprintf(stderr,
+                 "vigie: %zu app(s) have features this knowledge needs more of; `vigie corpus query stale` lists "
+                 "them, and `vigie corpus scan --rescan` on those files brings them up to date\n",
+                 p.stale);
+  return p.unreadable > 0 ? kExitPartial : kExitOk;
 }
 
 int RunCorpusQuery(const std::vector<std::string_view>& args) {
@@ -353,6 +432,7 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
 int RunCorpusCommand(const std::vector<std::string_view>& args) {
   const std::string help =
       "Usage: vigie corpus scan [OPTIONS] PATH...\n"
+      "       vigie corpus rematch [OPTIONS]\n"
       "       vigie corpus query [OPTIONS] QUESTION [ARG]\n"
       "       vigie corpus slurm --db postgresql://... --tasks N [OPTIONS] PATH...\n\n" +
       std::string(kCorpusSummary) + ".\nRun 'vigie corpus COMMAND --help' for its options.\n";
@@ -362,9 +442,10 @@ int RunCorpusCommand(const std::vector<std::string_view>& args) {
   }
   const std::vector<std::string_view> rest(args.begin() + 1, args.end());
   if (args[0] == "scan") return RunCorpusScan(rest);
+  if (args[0] == "rematch") return RunCorpusRematch(rest);
   if (args[0] == "query") return RunCorpusQuery(rest);
   if (args[0] == "slurm") return RunCorpusSlurm(rest);
-  throw UsageError("unknown corpus command '" + std::string(args[0]) + "' (scan, query, slurm)");
+  throw UsageError("unknown corpus command '" + std::string(args[0]) + "' (scan, rematch, query, slurm)");
 }
 
 }  // namespace vigie::cli

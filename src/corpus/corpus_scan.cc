@@ -1,6 +1,6 @@
 // A corpus scan: each worker takes the next file, hashes it, skips it when
 // its SHA-256 is stored or being scanned, else scans it and stores the
-// result in one transaction. Each connection to the store serves one
+// result, with the features a rematch replays, in one transaction. Each connection to the store serves one
 // worker at a time: SQLite takes one writer anyway, and PostgreSQL gets a
 // connection per worker, so their round trips overlap.
 #include <atomic>
@@ -81,14 +81,18 @@ class CorpusScan {
     }
     if (!Claim(sha256)) return Done([](CorpusProgress& p) { ++p.skipped; });
     const Clock::time_point begun = Clock::now();
-    ScanResult r = ScanMapped(*file, path, options_.scan);
+    features::AppFeatures kept;
+    ScanResult r = ScanMapped(*file, path, options_.scan, &kept);
     r.file.sha256 = sha256;
     const store::ScanProvenance provenance{store::UtcTimestamp(), SecondsSince(begun), VersionName(),
                                            options_.kb_version};
+    // An app not read at all has nothing to rematch.
+    const std::string encoded =
+        r.status != ScanStatus::kFailed && options_.scan.knowledge.signatures ? features::Encode(kept) : "";
     std::optional<Result<store::PutOutcome>> put;
     {
       std::lock_guard lock(c.mu);
-      if (!stop_) put.emplace(c.store.Put(r, provenance, options_.rescan));
+      if (!stop_) put.emplace(c.store.Put(r, provenance, options_.rescan, encoded));
       // A result the database refuses is the app's problem until a bare
       // record of it is refused too: then the database is.
       if (put && !*put) {

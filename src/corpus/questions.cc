@@ -56,6 +56,14 @@ FROM apps a JOIN diagnostics d ON d.app_id = a.id
 WHERE a.status <> 'ok' AND d.level = 'error'
 ORDER BY a.path)sql";
 
+// Paths first: `vigie corpus query stale -f csv | cut -d, -f1` feeds
+// `vigie corpus scan --rescan --files-from -`.
+constexpr std::string_view kStale = R"sql(
+SELECT a.path, a.package, a.version_code, a.kb_version, a.rematch_stale AS why
+FROM apps a
+WHERE a.rematch_stale IS NOT NULL
+ORDER BY a.path)sql";
+
 constexpr std::string_view kSummary = R"sql(
 SELECT COUNT(*) AS apps,
        SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok,
@@ -123,6 +131,7 @@ const std::vector<Question>& Questions() {
       {"history", "PACKAGE", "SDKs added and removed across the stored versions of a package"},
       {"top-sdks", "[N]", "the N SDKs found in most apps (20 by default)"},
       {"failures", "", "apps read in part or not at all, with their errors"},
+      {"stale", "", "apps whose last rematch could not stand in for a rescan, and why"},
       {"summary", "", "how many apps, packages, SDK findings and findings are stored"},
   };
   return kQuestions;
@@ -153,6 +162,7 @@ Result<store::Table> Ask(store::Store& store, std::string_view name, const std::
     return store.Query(kTopSdks, {arg.empty() ? "20" : arg});
   }
   if (name == "failures") return store.Query(kFailures);
+  if (name == "stale") return store.Query(kStale);
   return store.Query(kSummary);
 }
 

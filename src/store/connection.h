@@ -16,8 +16,13 @@
 
 namespace vigie::store {
 
-/// A bound parameter: NULL, an integer, a real or text.
-using Value = std::variant<std::monostate, int64_t, double, std::string>;
+/// Bytes bound as a BLOB (SQLite) or bytea (PostgreSQL).
+struct Blob {
+  std::string bytes;
+};
+
+/// A bound parameter: NULL, an integer, a real, text or bytes.
+using Value = std::variant<std::monostate, int64_t, double, std::string, Blob>;
 
 inline Value Text(std::string_view s) { return std::string(s); }
 template <typename T>
@@ -57,6 +62,8 @@ class Connection {
   /// this dialect (the schema's only differences).
   virtual std::string_view IdColumnType() const = 0;
   virtual std::string_view BlobColumnType() const = 0;
+  /// The bytes of a BLOB column as Stream hands its cell over.
+  virtual std::string BlobFromCell(std::string cell) const { return cell; }
 };
 
 /// Collects an answer into a Table.

@@ -179,6 +179,16 @@ CREATE TABLE diagnostics (
 );
 CREATE INDEX diagnostics_app ON diagnostics (app_id);
 )sql"},
+    Migration{2, "features kept for rematch, and what the last rematch wrote", R"sql(
+CREATE TABLE features (
+  app_id BIGINT PRIMARY KEY REFERENCES apps (id) ON DELETE CASCADE,
+  format INTEGER NOT NULL,
+  data {blob} NOT NULL
+);
+ALTER TABLE apps ADD COLUMN verdicts_digest TEXT;
+ALTER TABLE apps ADD COLUMN rematched_at TEXT;
+ALTER TABLE apps ADD COLUMN rematch_stale TEXT;
+)sql"},
 };
 
 std::string Substitute(std::string_view sql, const Connection& c) {

@@ -60,6 +60,8 @@ class SqliteConnection final : public Connection {
       else if (const auto* d = std::get_if<double>(&params[i])) rc = sqlite3_bind_double(stmt, at, *d);
       else if (const auto* s = std::get_if<std::string>(&params[i]))
         rc = sqlite3_bind_text64(stmt, at, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+      else if (const auto* b = std::get_if<Blob>(&params[i]))
+        rc = sqlite3_bind_blob64(stmt, at, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
       else rc = sqlite3_bind_null(stmt, at);
       if (rc != SQLITE_OK) return Failure(sqlite3_errmsg(db_));
     }

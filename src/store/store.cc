@@ -5,11 +5,18 @@
 #include "vigie/store/store.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL  // Header-only use of Debian's libxxhash-dev.
+#endif
+#include <xxhash.h>
 
 #include "connection.h"
 #include "schema.h"
 #include "vigie/base/utf8.h"
+#include "vigie/features/app_features.h"
 
 namespace vigie::store {
 namespace {
@@ -52,6 +59,9 @@ class Rows {
     values_.insert(values_.end(), std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
   }
 
+  std::string_view table() const { return table_; }
+  const std::vector<Value>& values() const { return values_; }
+
   Status Write(Connection& c, int64_t app_id) {
     const size_t width = columns_.size() + 1;  // app_id first.
     const size_t rows = values_.size() / columns_.size();
@@ -81,16 +91,13 @@ class Rows {
   std::vector<Value> values_;
 };
 
-// Every child row of `app`.
-std::vector<Rows> ChildRows(const ScanResult& app) {
-  Rows permissions("permissions", {"name", "permission_group", "protection", "max_sdk"});
-  for (const UsesPermission& p : app.manifest.permissions)
-    permissions.Add({p.name, p.what.group, p.what.protection, OrNull(p.max_sdk)});
+// The tables a rematch rewrites.
+constexpr std::string_view kVerdictTables[] = {"sdks",      "sdk_evidence",        "data_access",
+                                               "recipients", "recipient_countries", "recipient_data",
+                                               "findings",   "endpoints",           "secrets"};
 
-  Rows components("components", {"kind", "name", "exported", "permission"});
-  for (const Component& c : app.manifest.components)
-    components.Add({Text(ComponentKindName(c.kind)), c.name, Flag(c.exported), OrNull(c.permission)});
-
+// The rows of `app`'s verdicts: what knowledge decides (kVerdictTables).
+std::vector<Rows> VerdictRows(const ScanResult& app) {
   Rows sdks("sdks", {"sdk_id", "name", "vendor_id", "category", "categories", "confidence", "basis", "source",
                      "classes", "renamed_classes", "strings", "shared_strings", "manifest", "permissions",
                      "structure_profile", "structure_similarity"});
@@ -144,15 +151,60 @@ std::vector<Rows> ChildRows(const ScanResult& app) {
   for (const Secret& s : app.secrets)
     secrets.Add({s.kind, s.value, s.where, Text(SeverityName(s.severity)), s.role});
 
+  std::vector<Rows> all;
+  for (Rows* r : {&sdks, &evidence, &access, &recipients, &countries, &data, &findings, &endpoints, &secrets})
+    all.push_back(std::move(*r));
+  return all;
+}
+
+// The rows of what the package itself says: manifest and diagnostics.
+std::vector<Rows> PackageRows(const ScanResult& app) {
+  Rows permissions("permissions", {"name", "permission_group", "protection", "max_sdk"});
+  for (const UsesPermission& p : app.manifest.permissions)
+    permissions.Add({p.name, p.what.group, p.what.protection, OrNull(p.max_sdk)});
+
+  Rows components("components", {"kind", "name", "exported", "permission"});
+  for (const Component& c : app.manifest.components)
+    components.Add({Text(ComponentKindName(c.kind)), c.name, Flag(c.exported), OrNull(c.permission)});
+
   Rows diagnostics("diagnostics", {"level", "code", "location", "message"});
   for (const Diagnostic& d : app.diagnostics.items())
     diagnostics.Add({Text(LevelName(d.level)), Text(ErrorCodeName(d.code)), d.where, d.message});
 
   std::vector<Rows> all;
-  for (Rows* r : {&permissions, &components, &sdks, &evidence, &access, &recipients, &countries, &data, &findings,
-                  &endpoints, &secrets, &diagnostics})
-    all.push_back(std::move(*r));
+  for (Rows* r : {&permissions, &components, &diagnostics}) all.push_back(std::move(*r));
   return all;
+}
+
+// A digest of verdict rows and the signatures they were made with: a
+// rematch rewrites an app only when it changes.
+std::string VerdictsDigest(const std::vector<Rows>& rows, const std::string& signatures) {
+  XXH3_state_t state;
+  XXH3_128bits_reset(&state);
+  auto add = [&](const void* p, size_t n) { XXH3_128bits_update(&state, p, n); };
+  auto add_text = [&](std::string_view s) {
+    const uint64_t n = s.size();
+    add(&n, sizeof n);
+    add(s.data(), s.size());
+  };
+  add_text(signatures);
+  for (const Rows& r : rows) {
+    add_text(r.table());
+    const uint64_t n = r.values().size();
+    add(&n, sizeof n);
+    for (const Value& v : r.values()) {
+      const uint8_t tag = static_cast<uint8_t>(v.index());
+      add(&tag, 1);
+      if (const auto* i = std::get_if<int64_t>(&v)) add(i, sizeof *i);
+      else if (const auto* d = std::get_if<double>(&v)) add(d, sizeof *d);
+      else if (const auto* t = std::get_if<std::string>(&v)) add_text(*t);
+    }
+  }
+  const XXH128_hash_t h = XXH3_128bits_digest(&state);
+  char hex[33];
+  std::snprintf(hex, sizeof hex, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return hex;
 }
 
 std::vector<Value> AppRow(const ScanResult& app, const ScanProvenance& p) {
@@ -193,10 +245,11 @@ class SqlStore final : public Store {
     return !r->rows.empty();
   }
 
-  Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace) override {
+  Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,
+                         std::string_view features) override {
     if (app.file.sha256.empty()) return StoreError(app.file.path + ": an app is stored by its SHA-256, and has none");
     if (auto e = c_->BeginWrite()) return *e;
-    auto outcome = Write(app, provenance, replace);
+    auto outcome = Write(app, provenance, replace, features);
     if (!outcome) {
       (void)c_->Exec("ROLLBACK");
       return outcome.error();
@@ -222,24 +275,94 @@ class SqlStore final : public Store {
   }
 
  private:
-  Result<PutOutcome> Write(const ScanResult& app, const ScanProvenance& provenance, bool replace) {
+  Result<PutOutcome> Write(const ScanResult& app, const ScanProvenance& provenance, bool replace,
+                           std::string_view features) {
     bool replaced = false;
     if (replace) {
       auto gone = c_->Run("DELETE FROM apps WHERE sha256 = ? RETURNING id", {app.file.sha256});
       if (!gone) return gone.error();
       replaced = !gone->rows.empty();
     }
+    std::vector<Rows> verdicts = VerdictRows(app);
+    std::vector<Value> row = AppRow(app, provenance);
+    row.push_back(VerdictsDigest(verdicts, std::get<std::string>(row.back())));
     auto inserted = c_->Run(
         "INSERT INTO apps (sha256, path, kind, size, status, package, version_code, version_name, label, min_sdk, "
-        "target_sdk, dex_count, class_count, scanned_at, scan_seconds, vigie_version, kb_version, signatures) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
-        AppRow(app, provenance));
+        "target_sdk, dex_count, class_count, scanned_at, scan_seconds, vigie_version, kb_version, signatures, "
+        "verdicts_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (sha256) DO NOTHING RETURNING id",
+        row);
     if (!inserted) return inserted.error();
     if (inserted->rows.empty() || !inserted->rows[0][0]) return PutOutcome::kAlreadyStored;
     const int64_t app_id = std::stoll(*inserted->rows[0][0]);
-    for (Rows& rows : ChildRows(app))
+    for (Rows& rows : PackageRows(app))
       if (auto e = rows.Write(*c_, app_id)) return *e;
+    for (Rows& rows : verdicts)
+      if (auto e = rows.Write(*c_, app_id)) return *e;
+    if (!features.empty())
+      if (auto r = c_->Run("INSERT INTO features (app_id, format, data) VALUES (?, ?, ?)",
+                           {app_id, int64_t{features::kFormat}, Blob{std::string(features)}});
+          !r)
+        return r.error();
     return replaced ? PutOutcome::kReplaced : PutOutcome::kStored;
+  }
+
+  Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit) override {
+    auto r = c_->Run(
+        "SELECT a.id, a.path, a.verdicts_digest, f.data FROM apps a JOIN features f ON f.app_id = a.id "
+        "WHERE a.id > ? AND f.format = ? ORDER BY a.id LIMIT ?",
+        {after_id, int64_t{features::kFormat}, static_cast<int64_t>(limit)});
+    if (!r) return r.error();
+    std::vector<StoredFeatures> out;
+    out.reserve(r->rows.size());
+    for (Row& row : r->rows) {
+      StoredFeatures f;
+      f.app_id = std::stoll(row[0].value_or("0"));
+      f.path = row[1].value_or("");
+      f.verdicts_digest = row[2].value_or("");
+      f.data = c_->BlobFromCell(std::move(row[3]).value_or(""));
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  Result<size_t> Rewrite(const std::vector<Reverdict>& apps, const std::string& kb_version) override {
+    if (auto e = c_->BeginWrite()) return *e;
+    auto changed = RewriteAll(apps, kb_version);
+    if (!changed) {
+      (void)c_->Exec("ROLLBACK");
+      return changed;
+    }
+    if (auto e = c_->Exec("COMMIT")) {
+      (void)c_->Exec("ROLLBACK");
+      return *e;
+    }
+    return changed;
+  }
+
+  Result<size_t> RewriteAll(const std::vector<Reverdict>& apps, const std::string& kb_version) {
+    const std::string now = UtcTimestamp();
+    size_t changed = 0;
+    for (const Reverdict& app : apps) {
+      std::vector<Rows> rows = VerdictRows(*app.verdicts);
+      std::string signatures = Join(app.verdicts->signature_sources, "; ");
+      if (!IsCleanUtf8(signatures)) signatures = CleanUtf8(signatures);
+      const std::string digest = VerdictsDigest(rows, signatures);
+      if (digest != app.verdicts_digest) {
+        ++changed;
+        for (std::string_view table : kVerdictTables)
+          if (auto r = c_->Run("DELETE FROM " + std::string(table) + " WHERE app_id = ?", {app.app_id}); !r)
+            return r.error();
+        for (Rows& r : rows)
+          if (auto e = r.Write(*c_, app.app_id)) return *e;
+      }
+      auto updated = c_->Run(
+          "UPDATE apps SET kb_version = ?, signatures = ?, verdicts_digest = ?, rematched_at = ?, rematch_stale = ? "
+          "WHERE id = ?",
+          {kb_version, signatures, digest, now, TextOrNull(app.stale), app.app_id});
+      if (!updated) return updated.error();
+    }
+    return changed;
   }
 
   std::unique_ptr<Connection> c_;

@@ -28,7 +28,7 @@ KILL_AFTER = [40, 180, 420]  # Apps stored when each run is killed.
 CHILD_TABLES = ["permissions", "components", "sdks", "sdk_evidence", "data_access", "recipients",
                 "recipient_countries", "recipient_data", "findings", "endpoints", "secrets", "diagnostics"]
 # Columns that differ between two scans of the same app by design.
-RUN_COLUMNS = {"id", "app_id", "scanned_at", "scan_seconds"}
+RUN_COLUMNS = {"id", "app_id", "scanned_at", "scan_seconds", "rematched_at"}
 
 
 def columns(db, table):

@@ -13,7 +13,9 @@
 #include <thread>
 
 #include "test_support.h"
+#include "vigie/base/mapped_file.h"
 #include "vigie/corpus/corpus.h"
+#include "vigie/features/app_features.h"
 #include "vigie/pipeline/knowledge.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/store/store.h"
@@ -558,6 +560,94 @@ TEST(ScanCorpus, WorkersOnTheirOwnConnectionsStoreEachAppOnce) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->skipped, 5u);
   EXPECT_EQ(again->stored, 0u);
+}
+
+}  // namespace
+}  // namespace vigie
+
+namespace vigie {
+namespace {
+
+// A rematch on either backend: features come back byte for byte, verdicts
+// are rewritten only where they change, and an app whose features made
+// under narrower knowledge is marked stale, with why, and listed.
+TEST(RematchCorpus, RewritesWhatChangesAndMarksWhatIsStale) {
+  const std::vector<std::string> files = {testing::Fixture("prayerapp.apk"), testing::Fixture("pushapp.apk"),
+                                          testing::Fixture("sdkapp.apk"), testing::Fixture("notzip.apk")};
+  TestDb db;
+  auto s = db.Open();
+  ASSERT_TRUE(corpus::ScanCorpus(files, CorpusOptions(), {s.get()}, [](const corpus::CorpusProgress&) {},
+                                 [](const std::string&) {}));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM features"), 3) << "notzip.apk was not read: nothing to rematch";
+  auto stored = s->FeaturesAfter(0, 10);
+  ASSERT_TRUE(stored) << stored.error().message;
+  ASSERT_EQ(stored->size(), 3u);
+  for (const store::StoredFeatures& f : *stored) {
+    auto file = MappedFile::Open(f.path);
+    ASSERT_TRUE(file);
+    features::AppFeatures kept;
+    ScanMapped(*file, f.path, CorpusOptions().scan, &kept);
+    EXPECT_EQ(f.data, features::Encode(kept)) << f.path << ": the bytes come back as stored";
+  }
+  const int64_t sdk_rows = Count(*s, "SELECT COUNT(*) FROM sdks");
+
+  auto no_progress = [](const corpus::RematchProgress&) {};
+  std::vector<std::string> problems;
+  auto collect = [&](const std::string& p) { problems.push_back(p); };
+  corpus::RematchOptions same{CorpusOptions().scan, KnowledgeVersion({}), 2};
+  auto again = corpus::RematchCorpus(*s, same, no_progress, collect);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->done, 3u);
+  EXPECT_EQ(again->changed, 0u) << "the scan's own knowledge changes nothing";
+  EXPECT_EQ(again->stale, 0u);
+
+  // Without SDK signatures, every verdict changes.
+  ScanOptions bare;
+  bare.knowledge.vendors = BuiltinKnowledge().vendors;
+  corpus::RematchOptions without{bare, "kb-none", 1};
+  auto emptied = corpus::RematchCorpus(*s, without, no_progress, collect);
+  ASSERT_TRUE(emptied) << emptied.error().message;
+  EXPECT_EQ(emptied->changed, 3u);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), 0);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps WHERE kb_version = 'kb-none'"), 3);
+  // And back: the rows are those of the scan.
+  ASSERT_TRUE(corpus::RematchCorpus(*s, same, no_progress, collect));
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), sdk_rows);
+
+  // A damaged blob is reported and skipped; the others are rematched.
+  db.Exec("UPDATE features SET data = " + std::string(db.postgres() ? "'\\x00'::bytea" : "x'00'") +
+          " WHERE app_id = (SELECT MIN(app_id) FROM features)");
+  problems.clear();
+  auto damaged = corpus::RematchCorpus(*s, same, no_progress, collect);
+  ASSERT_TRUE(damaged);
+  EXPECT_EQ(damaged->unreadable, 1u);
+  EXPECT_EQ(damaged->done, 2u);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("stored features: not Vigie features"), std::string::npos) << problems[0];
+}
+
+// Features made without the KB's profiles cannot stand in for a rescan
+// under the KB: those apps are stale, and the stale question lists them.
+TEST(RematchCorpus, StaleAppsAreMarkedAndListed) {
+  TestDb db;
+  auto s = db.Open();
+  corpus::ScanCorpusOptions narrow = CorpusOptions();
+  KnowledgeSpec no_profiles;
+  no_profiles.profiles = false;
+  auto k = LoadKnowledge(no_profiles);
+  ASSERT_TRUE(k);
+  narrow.scan.knowledge = *k;
+  ASSERT_TRUE(corpus::ScanCorpus({testing::Fixture("sdkapp.apk")}, narrow, {s.get()},
+                                 [](const corpus::CorpusProgress&) {}, [](const std::string&) {}));
+  corpus::RematchOptions full{CorpusOptions().scan, KnowledgeVersion({}), 1};
+  auto done = corpus::RematchCorpus(*s, full, [](const corpus::RematchProgress&) {}, [](const std::string&) {});
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->stale, 1u);
+  auto stale = corpus::Ask(*s, "stale", {});
+  ASSERT_TRUE(stale) << stale.error().message;
+  ASSERT_EQ(stale->rows.size(), 1u);
+  EXPECT_EQ(Column(*stale, "why")[0], "the SDK profiles differ from the scan's");
+  EXPECT_EQ(Column(*stale, "path")[0], testing::Fixture("sdkapp.apk"));
 }
 
 }  // namespace

@@ -60,6 +60,31 @@ Result<CorpusProgress> ScanCorpus(const std::vector<std::string>& files, const S
                                   const std::function<void(const CorpusProgress&)>& progress,
                                   const std::function<void(const std::string&)>& problem);
 
+struct RematchOptions {
+  ScanOptions scan;        ///< The knowledge to match with.
+  std::string kb_version;  ///< KnowledgeVersion of it, recorded with each app.
+  unsigned jobs = 1;       ///< Apps matched at once.
+};
+
+/// Where a rematch is.
+struct RematchProgress {
+  size_t done = 0;        ///< Apps rematched.
+  size_t changed = 0;     ///< Of those, apps whose verdicts changed (and were rewritten).
+  size_t stale = 0;       ///< Apps whose features cannot stand in for a rescan under this knowledge.
+  size_t unreadable = 0;  ///< Apps whose stored features could not be read back.
+  double seconds = 0;
+};
+
+/// Matches every app stored with features again, under options.scan's
+/// knowledge, without opening a package (pipeline::Rematch), and rewrites
+/// the verdicts that change. Apps are read and written in batches, one
+/// transaction each; `progress` is called after each batch and `problem`
+/// for each app whose features cannot be read. Fails only when the store
+/// does.
+Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions& options,
+                                      const std::function<void(const RematchProgress&)>& progress,
+                                      const std::function<void(const std::string&)>& problem);
+
 /// A named question (docs/corpus.md): its name, its argument, and what it
 /// answers.
 struct Question {

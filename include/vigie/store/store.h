@@ -62,6 +62,22 @@ struct ScanProvenance {
   std::string kb_version;     ///< Knowledge::version.
 };
 
+/// An app's features as a corpus scan stored them, for a rematch.
+struct StoredFeatures {
+  int64_t app_id = 0;
+  std::string path;
+  std::string verdicts_digest;  ///< Of the verdict rows last written for it.
+  std::string data;             ///< features::Encode's bytes.
+};
+
+/// An app's verdicts under other knowledge (pipeline::Rematch).
+struct Reverdict {
+  int64_t app_id = 0;
+  std::string verdicts_digest;  ///< The stored one, from StoredFeatures.
+  const ScanResult* verdicts = nullptr;  ///< Its SDKs, recipients, endpoints, secrets, findings, signatures.
+  std::string stale;                    ///< Why they may differ from a rescan's, or empty.
+};
+
 enum class PutOutcome {
   kStored,         ///< A new app.
   kReplaced,       ///< An app stored before, rescanned.
@@ -85,10 +101,20 @@ class Store {
   /// run's memory does not grow with the database.
   virtual Result<bool> Has(const std::string& sha256) = 0;
 
-  /// Stores `app` (its file.sha256 must be set) in one transaction. With
+  /// Stores `app` (its file.sha256 must be set) in one transaction, with
+  /// its `features` (features::Encode's bytes) unless empty. With
   /// `replace`, an app stored before under that SHA-256 is replaced;
   /// without, it is kept and the outcome is kAlreadyStored.
-  virtual Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace) = 0;
+  virtual Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,
+                                 std::string_view features = {}) = 0;
+
+  /// Up to `limit` apps with features, in id order, after app `after_id`.
+  virtual Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit) = 0;
+  /// Writes the verdicts of a rematch, in one transaction: an app whose
+  /// verdict rows differ from those stored gets them replaced, and every
+  /// app records `kb_version`, the time and its staleness. Returns how
+  /// many apps' verdicts changed.
+  virtual Result<size_t> Rewrite(const std::vector<Reverdict>& apps, const std::string& kb_version) = 0;
 
   /// Runs `sql` with `?` placeholders bound to `params`, as a read-only
   /// transaction: a statement that writes fails (store.failed), and
