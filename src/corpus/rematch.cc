@@ -37,6 +37,12 @@ Matched MatchOne(const store::StoredFeatures& stored, const ScanOptions& options
   return m;
 }
 
+// One batch: the apps read, and what matching them gave.
+struct Batch {
+  std::vector<store::StoredFeatures> apps;
+  std::vector<Matched> matched;
+};
+
 }  // namespace
 
 Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions& options,
@@ -44,18 +50,48 @@ Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions&
                                       const std::function<void(const std::string&)>& problem) {
   const auto start = std::chrono::steady_clock::now();
   RematchProgress p;
-  for (int64_t after = 0;;) {
-    auto batch = store.FeaturesAfter(after, kBatch);
-    if (!batch) return batch.error();
-    if (batch->empty()) break;
-    after = batch->back().app_id;
+  std::optional<Error> failed;
+  // Writes a matched batch; runs while the workers match the next one, and
+  // the store serves one of them at a time: the next batch is read only
+  // once the previous write is done.
+  auto write = [&](Batch b) {
+    std::vector<store::Reverdict> rewrite;
+    for (size_t i = 0; i < b.apps.size(); ++i) {
+      const Matched& m = b.matched[i];
+      if (!m.verdicts) {
+        ++p.unreadable;
+        problem(m.problem);
+        continue;
+      }
+      p.stale += !m.stale.empty();
+      rewrite.push_back({b.apps[i].app_id, b.apps[i].verdicts_digest, &*m.verdicts, m.stale});
+    }
+    auto changed = store.Rewrite(rewrite, options.kb_version);
+    if (!changed) {
+      failed = changed.error();
+      return;
+    }
+    p.changed += *changed;
+    p.done += rewrite.size();
+    p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress(p);
+  };
 
-    std::vector<Matched> matched(batch->size());
+  auto read = [&](int64_t after) -> Result<Batch> {
+    auto apps = store.FeaturesAfter(after, kBatch);
+    if (!apps) return apps.error();
+    return Batch{std::move(*apps), {}};
+  };
+  auto batch = read(0);
+  if (!batch) return batch.error();
+  std::jthread writer;
+  while (!batch->apps.empty()) {
+    batch->matched.resize(batch->apps.size());
     std::atomic<size_t> next{0};
     auto work = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < batch->size();) {
-        matched[i] = MatchOne((*batch)[i], options.scan);
-        (*batch)[i].data = {};  // Read; its memory is no longer needed.
+      for (size_t i; (i = next.fetch_add(1)) < batch->apps.size();) {
+        batch->matched[i] = MatchOne(batch->apps[i], options.scan);
+        batch->apps[i].data = {};  // Read; its memory is no longer needed.
       }
     };
     {
@@ -63,25 +99,15 @@ Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions&
       for (unsigned t = 1; t < options.jobs; ++t) workers.emplace_back(work);
       work();
     }
-
-    std::vector<store::Reverdict> rewrite;
-    for (size_t i = 0; i < batch->size(); ++i) {
-      const Matched& m = matched[i];
-      if (!m.verdicts) {
-        ++p.unreadable;
-        problem(m.problem);
-        continue;
-      }
-      p.stale += !m.stale.empty();
-      rewrite.push_back({(*batch)[i].app_id, (*batch)[i].verdicts_digest, &*m.verdicts, m.stale});
-    }
-    auto changed = store.Rewrite(rewrite, options.kb_version);
-    if (!changed) return changed.error();
-    p.changed += *changed;
-    p.done += rewrite.size();
-    p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    progress(p);
+    if (writer.joinable()) writer.join();
+    if (failed) return *failed;
+    auto following = read(batch->apps.back().app_id);
+    if (!following) return following.error();
+    writer = std::jthread([&write, b = std::move(*batch)]() mutable { write(std::move(b)); });
+    batch = std::move(following);
   }
+  if (writer.joinable()) writer.join();
+  if (failed) return *failed;
   p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return p;
 }

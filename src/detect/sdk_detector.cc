@@ -197,12 +197,12 @@ class StoredDex {
   std::string_view Descriptor(uint32_t i) const { return f_.classes[i]; }
   template <typename Fn>
   void ForEachString(Fn&& fn) const {
-    for (const auto& [i, text] : f_.strings) fn(i, std::string_view(text), HasDot(text));
+    for (const auto& [i, text] : f_.strings) fn(i, text, HasDot(text));
   }
   std::string_view StringText(uint32_t idx) const {
     const auto it = std::lower_bound(f_.strings.begin(), f_.strings.end(), idx,
                                      [](const auto& s, uint32_t i) { return s.first < i; });
-    return it != f_.strings.end() && it->first == idx ? std::string_view(it->second) : std::string_view();
+    return it != f_.strings.end() && it->first == idx ? it->second : std::string_view();
   }
   void Collect(uint32_t klass, std::vector<Use>& uses, std::vector<std::pair<uint32_t, uint32_t>>* loads) const {
     const auto it = std::lower_bound(f_.code.begin(), f_.code.end(), klass,
@@ -213,7 +213,9 @@ class StoredDex {
       for (uint32_t s : it->loads) loads->emplace_back(klass, s);
   }
   static uint32_t Rule(const Use& u) { return u.first; }
-  std::string Caller(const Use& u) const { return u.second < f_.callers.size() ? f_.callers[u.second] : ""; }
+  std::string Caller(const Use& u) const {
+    return u.second < f_.callers.size() ? std::string(f_.callers[u.second]) : std::string();
+  }
 
   // The scan's matches; they hold while the tied classes and the profiles
   // are the scan's (features::Staleness).
@@ -229,8 +231,8 @@ class StoredDex {
   exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session) const {
     sig::NameList names;
     exodus::AddClassNames(names, entry_name);
-    for (const std::string& d : f_.classes) exodus::AddClassNames(names, d);
-    for (const std::string& n : f_.exodus_names) names.Add(n);
+    for (std::string_view d : f_.classes) exodus::AddClassNames(names, d);
+    for (std::string_view n : f_.exodus_names) names.Add(n);
     exodus::Hits hits;
     session.MatchExodusNames(names, [&](uint32_t sdk, size_t i) { hits.emplace_back(sdk, std::string(names.name(i))); });
     std::sort(hits.begin(), hits.end());
@@ -463,13 +465,13 @@ features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_vi
   features::DexFeatures f;
   f.where = std::string(entry_name);
   f.classes.reserve(dex.class_count());
-  for (uint32_t i = 0; i < dex.class_count(); ++i) f.classes.emplace_back(code.Descriptor(i));
+  for (uint32_t i = 0; i < dex.class_count(); ++i) f.classes.push_back(f.text.Add(code.Descriptor(i)));
 
   std::vector<bool> kept(dex.string_count());
   code.ForEachString([&](uint32_t i, std::string_view text, bool dot) {
     if (!KeepString(text, dot) && !matcher.IsSdkStringText(text)) return;
     kept[i] = true;
-    f.strings.emplace_back(i, std::string(text));
+    f.strings.emplace_back(i, f.text.Add(text));
   });
 
   // Every class's calls and loads of kept strings: any class may be an
@@ -485,7 +487,7 @@ features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_vi
     features::ClassCode c{i, {}, {}};
     for (const ApiUse& use : uses) {
       const auto [it, fresh] = callers.try_emplace(code.Caller(use), static_cast<uint32_t>(f.callers.size()));
-      if (fresh) f.callers.push_back(it->first);
+      if (fresh) f.callers.push_back(f.text.Add(it->first));
       c.calls.emplace_back(use.rule, it->second);
     }
     for (auto [unused, idx] : refs)
@@ -496,7 +498,7 @@ features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_vi
     if (!c.calls.empty() || !c.loads.empty()) f.code.push_back(std::move(c));
   }
 
-  f.exodus_names = ExtraExodusNames(code, entry_name);
+  for (const std::string& name : ExtraExodusNames(code, entry_name)) f.exodus_names.push_back(f.text.Add(name));
   if (const profile::ProfileIndex* profiles = matcher.profiles()) {
     std::vector<bool> tied(dex.class_count());
     for (const auto& [class_def, sdk] : MatchClasses(code, session, nullptr)) tied[class_def] = true;

@@ -34,8 +34,9 @@ class Writer {
     U(items.size());
     for (const T& item : items) fn(item);
   }
-  void Strings(const std::vector<std::string>& items) {
-    List(items, [&](const std::string& s) { S(s); });
+  template <typename Text>
+  void Strings(const std::vector<Text>& items) {
+    List(items, [&](std::string_view s) { S(s); });
   }
   // Ascending numbers as differences from the one before.
   void Ascending(const std::vector<uint32_t>& items) {
@@ -73,7 +74,8 @@ class BodyReader {
     if (v > UINT32_MAX) failed_ = true;
     return static_cast<uint32_t>(v);
   }
-  std::string S() { return std::string(r_.Bytes(U()).AsString()); }
+  std::string_view V() { return r_.Bytes(U()).AsString(); }
+  std::string S() { return std::string(V()); }
   float F() { return std::bit_cast<float>(U32()); }
   bool B() {
     const uint64_t v = U();
@@ -97,6 +99,9 @@ class BodyReader {
   }
   void Strings(std::vector<std::string>& items) {
     List(items, [&] { return S(); });
+  }
+  void Strings(std::vector<std::string_view>& items) {
+    List(items, [&] { return V(); });
   }
   void Ascending(std::vector<uint32_t>& items) {
     const size_t n = Count();
@@ -169,8 +174,7 @@ DexFeatures ReadDex(BodyReader& r) {
   r.List(d.strings, [&] {
     last += r.U();
     if (last > UINT32_MAX) r.Fail();
-    std::string text = r.S();
-    return std::make_pair(static_cast<uint32_t>(last), std::move(text));
+    return std::make_pair(static_cast<uint32_t>(last), r.V());
   });
   r.Strings(d.callers);
   uint64_t last_class = 0;
@@ -366,15 +370,15 @@ Result<AppFeatures> Decode(ByteView bytes) {
     return malformed("format " + std::to_string(format) + ", this Vigie reads format " + std::to_string(kFormat));
   if (size > limits::kMaxFeaturesSize) return malformed("larger than limits::kMaxFeaturesSize inflated");
   const size_t header_size = bytes.size() - header.Remaining();
-  std::string body(static_cast<size_t>(size), '\0');
+  AppFeatures f;
+  f.body = std::make_unique_for_overwrite<char[]>(static_cast<size_t>(size));
   std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> decompressor(
       libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
   if (libdeflate_deflate_decompress(decompressor.get(), bytes.data() + header_size, bytes.size() - header_size,
-                                    body.data(), body.size(), nullptr) != LIBDEFLATE_SUCCESS)
+                                    f.body.get(), static_cast<size_t>(size), nullptr) != LIBDEFLATE_SUCCESS)
     return malformed("the deflated body is damaged");
 
-  BodyReader r{ByteView(std::string_view(body))};
-  AppFeatures f;
+  BodyReader r{ByteView(std::string_view(f.body.get(), static_cast<size_t>(size)))};
   f.knowledge.rules = r.U();
   f.knowledge.profiles = r.U();
   f.knowledge.tied = r.U();

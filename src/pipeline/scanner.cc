@@ -61,7 +61,8 @@ std::string Staleness(const features::AppFeatures& f, const features::Staleness&
       return "other renamed-looking classes are tied to SDKs by name, so structure matches may differ";
   }
   const auto& known = matcher.SdkStringTexts();
-  if (f.sdk_strings != known && !std::includes(f.sdk_strings.begin(), f.sdk_strings.end(), known.begin(), known.end()))
+  const bool same = std::equal(f.sdk_strings.begin(), f.sdk_strings.end(), known.begin(), known.end());
+  if (!same && !std::includes(f.sdk_strings.begin(), f.sdk_strings.end(), known.begin(), known.end()))
     return "the knowledge has SDK strings the scan's did not, which the features did not keep";
   return {};
 }
@@ -122,7 +123,8 @@ class PackageScanner {
       if (features_) {
         features_->knowledge = sdks_->Knowledge();
         features_->kind = out_.file.kind;
-        features_->sdk_strings = sdks_->matcher().SdkStringTexts();
+        for (const std::string& s : sdks_->matcher().SdkStringTexts())
+          features_->sdk_strings.push_back(features_->text.Add(s));
       }
     }
     out_.code.top_packages = pipeline::TopPackages(package_classes_);

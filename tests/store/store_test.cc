@@ -571,7 +571,7 @@ namespace {
 // A rematch on either backend: features come back byte for byte, verdicts
 // are rewritten only where they change, and an app whose features made
 // under narrower knowledge is marked stale, with why, and listed.
-TEST(RematchCorpus, RewritesWhatChangesAndMarksWhatIsStale) {
+TEST(CorpusRematch, RewritesWhatChangesAndMarksWhatIsStale) {
   const std::vector<std::string> files = {testing::Fixture("prayerapp.apk"), testing::Fixture("pushapp.apk"),
                                           testing::Fixture("sdkapp.apk"), testing::Fixture("notzip.apk")};
   TestDb db;
@@ -628,7 +628,7 @@ TEST(RematchCorpus, RewritesWhatChangesAndMarksWhatIsStale) {
 
 // Features made without the KB's profiles cannot stand in for a rescan
 // under the KB: those apps are stale, and the stale question lists them.
-TEST(RematchCorpus, StaleAppsAreMarkedAndListed) {
+TEST(CorpusRematch, StaleAppsAreMarkedAndListed) {
   TestDb db;
   auto s = db.Open();
   corpus::ScanCorpusOptions narrow = CorpusOptions();

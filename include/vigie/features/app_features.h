@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@
 
 #include "vigie/base/bytes.h"
 #include "vigie/base/error.h"
+#include "vigie/base/string_arena.h"
 #include "vigie/model/manifest.h"
 #include "vigie/model/scan_result.h"
 
@@ -50,24 +52,26 @@ struct ClassCode {
   uint32_t klass = 0;  ///< Class-def index.
   std::vector<std::pair<uint32_t, uint32_t>> calls;  ///< (API rule, caller: index into DexFeatures::callers)
   std::vector<uint32_t> loads;  ///< String indices of kept strings, first load first.
-  bool operator==(const ClassCode&) const = default;
 };
 
-/// One DEX file.
+/// One DEX file. Its text is views: into `text` when extracted, into the
+/// AppFeatures' decoded body when read back (a DEX has thousands of
+/// names, and a rematch reads a hundred thousand apps).
 struct DexFeatures {
   std::string where;  ///< Its entry's path inside its own archive.
-  std::vector<std::string> classes;  ///< Descriptors of the defined classes, in class-def order.
-  /// Kept strings (KeepString), by their index in the DEX, in index order.
-  std::vector<std::pair<uint32_t, std::string>> strings;
-  std::vector<std::string> callers;  ///< Display names of calling methods.
-  std::vector<ClassCode> code;       ///< Classes that call an API or load a kept string, by class.
+  std::vector<std::string_view> classes;  ///< Descriptors of the defined classes, in class-def order.
+  /// Kept strings (sdk_detector.h, KeepString, and the knowledge's SDK
+  /// strings), by their index in the DEX, in index order.
+  std::vector<std::pair<uint32_t, std::string_view>> strings;
+  std::vector<std::string_view> callers;  ///< Display names of calling methods.
+  std::vector<ClassCode> code;            ///< Classes that call an API or load a kept string, by class.
   /// Names of Exodus' class set that the defined classes' descriptors and
   /// the entry's name do not already give.
-  std::vector<std::string> exodus_names;
+  std::vector<std::string_view> exodus_names;
   /// Structure matches of the classes nothing tied to an SDK, whose names
   /// an obfuscator gave (made only with profiles).
   std::vector<StructureMatch> structure;
-  bool operator==(const DexFeatures&) const = default;
+  StringArena text;  ///< The text extraction copied.
 };
 
 /// One JVM class of a JAR or AAR.
@@ -78,7 +82,6 @@ struct JvmClass {
   std::vector<std::string> strings;  ///< Kept string constants, in constant-pool order.
   std::vector<uint32_t> rules;       ///< data_access.tsv rules it uses.
   std::optional<StructureMatch> structure;
-  bool operator==(const JvmClass&) const = default;
 };
 
 /// URLs and secret tokens of an asset or native library (--deep).
@@ -86,7 +89,6 @@ struct Blob {
   std::string where;
   std::vector<std::string> urls;
   std::vector<std::pair<uint32_t, std::string>> secrets;  ///< (secret rule index, token)
-  bool operator==(const Blob&) const = default;
 };
 
 /// Evidence in the order the scan met it: the order decides which place
@@ -113,7 +115,9 @@ struct AppFeatures {
   /// Every SDK string the scan's knowledge knew (sorted): the strings of
   /// code kept for being one. A rematch whose knowledge knows another has
   /// not seen it in the app's code.
-  std::vector<std::string> sdk_strings;
+  std::vector<std::string_view> sdk_strings;
+  StringArena text;  ///< The text of sdk_strings, when they were copied.
+  std::unique_ptr<char[]> body;  ///< What Decode inflated, which views point into.
 };
 
 /// The encoded, deflated form.
