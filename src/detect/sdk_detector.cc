@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <tuple>
+#include <type_traits>
 #include <iterator>
 #include <unordered_map>
 #include <unordered_set>
@@ -32,6 +33,7 @@ bool IsHostChar(char c) {
 
 // Host-like tokens in a string: runs of [A-Za-z0-9.-] with an inner dot and a
 // final label of letters ("t.appsflyer.com", in "https://t.appsflyer.com/x").
+// A `fn` that returns a bool stops the walk by returning false.
 template <typename Fn>
 void ForEachHostToken(std::string_view s, Fn&& fn) {
   size_t i = 0;
@@ -47,7 +49,11 @@ void ForEachHostToken(std::string_view s, Fn&& fn) {
     std::string_view tld = tok.substr(dot + 1);
     if (!std::all_of(tld.begin(), tld.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }))
       continue;
-    fn(tok);
+    if constexpr (std::is_same_v<decltype(fn(tok)), bool>) {
+      if (!fn(tok)) return;
+    } else {
+      fn(tok);
+    }
   }
 }
 
@@ -123,6 +129,12 @@ uint32_t SoleOwner(const sig::SdkMatcher& matcher, std::string_view host) {
     if (!shared) ++owners, sdk = s;
   });
   return owners == 1 ? sdk : kNoSdk;
+}
+
+// Whether a stored structure match names a profile and a profile class
+// `profiles` has: stored bytes are input like any other.
+bool Fits(const features::StructureMatch& m, const profile::ProfileIndex& profiles) {
+  return m.profile < profiles.profile_count() && m.profile_class < profiles.class_count();
 }
 
 // Hashes folded into the digests of features::Staleness.
@@ -208,7 +220,9 @@ class StoredDex {
     const auto it = std::lower_bound(f_.code.begin(), f_.code.end(), klass,
                                      [](const features::ClassCode& c, uint32_t k) { return c.klass < k; });
     if (it == f_.code.end() || it->klass != klass) return;
-    uses.insert(uses.end(), it->calls.begin(), it->calls.end());
+    // Stored bytes are input too: a rule this Vigie does not have is dropped.
+    for (const Use& call : it->calls)
+      if (call.first < ApiRules().size()) uses.push_back(call);
     if (loads)
       for (uint32_t s : it->loads) loads->emplace_back(klass, s);
   }
@@ -219,10 +233,11 @@ class StoredDex {
 
   // The scan's matches; they hold while the tied classes and the profiles
   // are the scan's (features::Staleness).
-  std::vector<features::StructureMatch> MatchStructure(const profile::ProfileIndex&, const std::vector<bool>& tied) const {
+  std::vector<features::StructureMatch> MatchStructure(const profile::ProfileIndex& profiles,
+                                                       const std::vector<bool>& tied) const {
     std::vector<features::StructureMatch> out;
     for (const auto& m : f_.structure)
-      if (m.klass < tied.size() && !tied[m.klass]) out.push_back(m);
+      if (m.klass < tied.size() && !tied[m.klass] && Fits(m, profiles)) out.push_back(m);
     return out;
   }
 
@@ -435,7 +450,7 @@ bool KeepString(std::string_view s, bool dot) {
   if (dot) {
     if (s.find("://") != std::string_view::npos) return true;
     bool host = false;
-    ForEachHostToken(s, [&](std::string_view) { host = true; });
+    ForEachHostToken(s, [&](std::string_view) { return !(host = true); });
     if (host) return true;
   }
   return StartsLikeSecret(s);
@@ -772,6 +787,7 @@ void SdkDetector::FinishJvm() {
   for (size_t i = 0; i < jvm_unowned_.size(); ++i) {
     JvmCandidate& c = jvm_unowned_[i];
     std::optional<features::StructureMatch> match = c.stored;
+    if (match && (!profiles || !Fits(*match, *profiles))) match.reset();
     if (background && !c.shape.empty())
       if (const auto m = profiles->Match(app_classes[i], *background))
         match = features::StructureMatch{0, m->profile, m->klass, m->shared, m->score, m->strong};

@@ -192,6 +192,18 @@ DexFeatures ReadDex(BodyReader& r) {
   });
   r.Strings(d.exodus_names);
   r.List(d.structure, [&] { return ReadStructure(r); });
+  // Indices point where they should, so a rematch never sizes a table by a
+  // crafted one.
+  if (!d.strings.empty() && d.strings.back().first >= limits::kMaxFeaturesStringIndex) r.Fail();
+  for (const ClassCode& c : d.code) {
+    if (c.klass >= d.classes.size()) r.Fail();
+    for (const auto& [rule, caller] : c.calls)
+      if (caller >= d.callers.size()) r.Fail();
+    for (uint32_t s : c.loads)
+      if (s >= limits::kMaxFeaturesStringIndex) r.Fail();
+  }
+  for (const StructureMatch& m : d.structure)
+    if (m.klass >= d.classes.size()) r.Fail();
   return d;
 }
 
@@ -325,7 +337,14 @@ Manifest ReadManifest(BodyReader& r) {
 
 }  // namespace
 
-std::string Encode(const AppFeatures& f) {
+// Level 1: a corpus scan deflates every app's features, and the higher
+// levels cost it more time than the few percent of space they save.
+Encoder::Encoder() : compressor_(libdeflate_alloc_compressor(1)) {}
+Encoder::~Encoder() { libdeflate_free_compressor(compressor_); }
+
+std::string Encode(const AppFeatures& f) { return Encoder().Encode(f); }
+
+std::string Encoder::Encode(const AppFeatures& f) {
   Writer w;
   w.U(f.knowledge.rules);
   w.U(f.knowledge.profiles);
@@ -347,13 +366,9 @@ std::string Encode(const AppFeatures& f) {
   header.U(body.size());
   std::string out = std::move(header.out());
   const size_t start = out.size();
-  // Level 4: most of deflate's gain on this text for a fraction of the
-  // higher levels' time, which a corpus scan pays per app.
-  std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> compressor(
-      libdeflate_alloc_compressor(4), &libdeflate_free_compressor);
-  const size_t bound = libdeflate_deflate_compress_bound(compressor.get(), body.size());
+  const size_t bound = libdeflate_deflate_compress_bound(compressor_, body.size());
   out.resize(start + bound);
-  const size_t n = libdeflate_deflate_compress(compressor.get(), body.data(), body.size(), out.data() + start, bound);
+  const size_t n = libdeflate_deflate_compress(compressor_, body.data(), body.size(), out.data() + start, bound);
   out.resize(start + n);
   return out;
 }

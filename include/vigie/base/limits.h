@@ -136,6 +136,10 @@ inline constexpr size_t kMaxJsonDepth = 256;
 /// largest real apps a few MB.
 inline constexpr uint64_t kMaxFeaturesSize = 256ull << 20;
 
+/// A DEX string's index in stored features: real DEX files hold up to a few
+/// hundred thousand strings. A rematch sizes tables by the largest index.
+inline constexpr uint32_t kMaxFeaturesStringIndex = 1u << 24;
+
 // ---- Phone acquisitions (vigie check) ---------------------------------------
 
 /// Files of one acquisition listed (a filesystem dump of an iPhone holds a

@@ -18,12 +18,12 @@ class StringArena {
   std::string_view Add(std::string_view s) {
     if (s.empty()) return {};
     if (s.size() > kBlockBytes / 4) {  // A large string gets its own block.
-      big_.push_back(std::make_unique<char[]>(s.size()));
+      big_.push_back(std::make_unique_for_overwrite<char[]>(s.size()));
       std::memcpy(big_.back().get(), s.data(), s.size());
       return {big_.back().get(), s.size()};
     }
     if (blocks_.empty() || kBlockBytes - used_ < s.size()) {
-      blocks_.push_back(std::make_unique<char[]>(kBlockBytes));
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(kBlockBytes));
       used_ = 0;
     }
     char* out = blocks_.back().get() + used_;

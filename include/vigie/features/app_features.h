@@ -29,6 +29,8 @@
 #include "vigie/model/manifest.h"
 #include "vigie/model/scan_result.h"
 
+struct libdeflate_compressor;
+
 namespace vigie::features {
 
 /// Version of the encoding and of what it holds; a rematch skips (and
@@ -120,7 +122,21 @@ struct AppFeatures {
   std::unique_ptr<char[]> body;  ///< What Decode inflated, which views point into.
 };
 
-/// The encoded, deflated form.
+/// Writes the encoded, deflated form. One per thread: it keeps deflate's
+/// state, which costs more to set up than a small app takes to deflate.
+class Encoder {
+ public:
+  Encoder();
+  ~Encoder();
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+  std::string Encode(const AppFeatures& f);
+
+ private:
+  ::libdeflate_compressor* compressor_;
+};
+
+/// Encoder().Encode(f), for a single app.
 std::string Encode(const AppFeatures& f);
 /// Reads what Encode wrote; fails (features.malformed) on anything else,
 /// within limits::kMaxFeaturesSize inflated.

@@ -102,6 +102,8 @@ class ProfileIndex {
 
   bool empty() const { return profiles_.empty(); }
   size_t profile_count() const { return profiles_.size(); }
+  /// How many profile classes there are, across profiles (ClassMatch::klass).
+  size_t class_count() const { return name_end_.size(); }
   const ProfileInfo& profile(uint32_t p) const { return profiles_[p]; }
   /// The dotted name of profile class `klass` (ClassMatch::klass).
   std::string_view class_name(uint32_t klass) const;
