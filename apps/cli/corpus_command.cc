@@ -121,7 +121,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   std::string db = kDefaultDb, shard, files_from;
   KnowledgeArgs knowledge_args;
   unsigned jobs = 0;
-  bool rescan = false;
+  bool rescan = false, no_features = false;
   std::string progress = "auto";
   FlagSet f("vigie corpus scan [OPTIONS] PATH...",
             "Scan the apps in PATH (folders, recursively, and files) into the database. Apps stored already, by "
@@ -134,6 +134,10 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   f.Option({"-j", "--jobs"}, "N", "Apps scanned at once (default: one per core)",
            [&](std::string_view v) { jobs = ParseUnsigned("--jobs", v, 1, 1024); });
   f.Flag({"--rescan"}, "Scan apps stored already again, and replace what was stored", &rescan);
+  f.Flag({"--no-features"},
+         "Store results only, not the features `vigie corpus rematch` matches again (faster; such apps are never "
+         "rematched)",
+         &no_features);
   f.Option({"--shard"}, "I/N",
            "Only the files whose path hashes to shard I of N (what each task of `vigie corpus slurm` runs)",
            [&](std::string_view v) { shard = v; });
@@ -165,6 +169,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   if (!shard.empty()) std::tie(options.shard, options.shards) = ParseShard(shard);
   options.jobs = jobs ? jobs : CpuCount();
   options.rescan = rescan;
+  options.features = !no_features;
 
   const Knowledge* knowledge = LoadKnowledgeOrReport(spec);
   if (!knowledge) return kExitUsage;

@@ -62,10 +62,11 @@ class CorpusScan {
   };
 
   void Work(Connection& c) {
-    for (size_t i; !stop_.load() && (i = next_.fetch_add(1)) < mine_.size();) Take(*mine_[i], c);
+    features::Encoder encoder;
+    for (size_t i; !stop_.load() && (i = next_.fetch_add(1)) < mine_.size();) Take(*mine_[i], c, encoder);
   }
 
-  void Take(const std::string& path, Connection& c) {
+  void Take(const std::string& path, Connection& c, features::Encoder& encoder) {
     auto file = MappedFile::Open(path);
     if (!file) return Done([](CorpusProgress& p) { ++p.failed; }, path + ": " + file.error().message);
     const std::string sha256 = Sha256File(*file);
@@ -82,17 +83,19 @@ class CorpusScan {
     if (!Claim(sha256)) return Done([](CorpusProgress& p) { ++p.skipped; });
     const Clock::time_point begun = Clock::now();
     features::AppFeatures kept;
-    ScanResult r = ScanMapped(*file, path, options_.scan, &kept);
+    ScanResult r = ScanMapped(*file, path, options_.scan, options_.features ? &kept : nullptr);
     r.file.sha256 = sha256;
     const store::ScanProvenance provenance{store::UtcTimestamp(), SecondsSince(begun), VersionName(),
                                            options_.kb_version};
     // An app not read at all has nothing to rematch.
     const std::string encoded =
-        r.status != ScanStatus::kFailed && options_.scan.knowledge.signatures ? features::Encode(kept) : "";
+        options_.features && r.status != ScanStatus::kFailed && options_.scan.knowledge.signatures
+            ? encoder.Encode(kept)
+            : "";
     std::optional<Result<store::PutOutcome>> put;
     {
       std::lock_guard lock(c.mu);
-      if (!stop_) put.emplace(c.store.Put(r, provenance, options_.rescan, encoded));
+      if (!stop_) put.emplace(c.store.Put(r, provenance, options_.rescan, {features::kFormat, encoded}));
       // A result the database refuses is the app's problem until a bare
       // record of it is refused too: then the database is.
       if (put && !*put) {

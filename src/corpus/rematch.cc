@@ -78,7 +78,7 @@ Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions&
   };
 
   auto read = [&](int64_t after) -> Result<Batch> {
-    auto apps = store.FeaturesAfter(after, kBatch);
+    auto apps = store.FeaturesAfter(after, kBatch, features::kFormat);
     if (!apps) return apps.error();
     return Batch{std::move(*apps), {}};
   };

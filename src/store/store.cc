@@ -16,7 +16,6 @@
 #include "connection.h"
 #include "schema.h"
 #include "vigie/base/utf8.h"
-#include "vigie/features/app_features.h"
 
 namespace vigie::store {
 namespace {
@@ -246,7 +245,7 @@ class SqlStore final : public Store {
   }
 
   Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,
-                         std::string_view features) override {
+                         FeaturesBlob features) override {
     if (app.file.sha256.empty()) return StoreError(app.file.path + ": an app is stored by its SHA-256, and has none");
     if (auto e = c_->BeginWrite()) return *e;
     auto outcome = Write(app, provenance, replace, features);
@@ -276,7 +275,7 @@ class SqlStore final : public Store {
 
  private:
   Result<PutOutcome> Write(const ScanResult& app, const ScanProvenance& provenance, bool replace,
-                           std::string_view features) {
+                           FeaturesBlob features) {
     bool replaced = false;
     if (replace) {
       auto gone = c_->Run("DELETE FROM apps WHERE sha256 = ? RETURNING id", {app.file.sha256});
@@ -299,19 +298,19 @@ class SqlStore final : public Store {
       if (auto e = rows.Write(*c_, app_id)) return *e;
     for (Rows& rows : verdicts)
       if (auto e = rows.Write(*c_, app_id)) return *e;
-    if (!features.empty())
+    if (!features.data.empty())
       if (auto r = c_->Run("INSERT INTO features (app_id, format, data) VALUES (?, ?, ?)",
-                           {app_id, int64_t{features::kFormat}, Blob{std::string(features)}});
+                           {app_id, int64_t{features.format}, Blob{std::string(features.data)}});
           !r)
         return r.error();
     return replaced ? PutOutcome::kReplaced : PutOutcome::kStored;
   }
 
-  Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit) override {
+  Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit, int format) override {
     auto r = c_->Run(
         "SELECT a.id, a.path, a.verdicts_digest, f.data FROM apps a JOIN features f ON f.app_id = a.id "
         "WHERE a.id > ? AND f.format = ? ORDER BY a.id LIMIT ?",
-        {after_id, int64_t{features::kFormat}, static_cast<int64_t>(limit)});
+        {after_id, int64_t{format}, static_cast<int64_t>(limit)});
     if (!r) return r.error();
     std::vector<StoredFeatures> out;
     out.reserve(r->rows.size());

@@ -579,7 +579,7 @@ TEST(CorpusRematch, RewritesWhatChangesAndMarksWhatIsStale) {
   ASSERT_TRUE(corpus::ScanCorpus(files, CorpusOptions(), {s.get()}, [](const corpus::CorpusProgress&) {},
                                  [](const std::string&) {}));
   EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM features"), 3) << "notzip.apk was not read: nothing to rematch";
-  auto stored = s->FeaturesAfter(0, 10);
+  auto stored = s->FeaturesAfter(0, 10, features::kFormat);
   ASSERT_TRUE(stored) << stored.error().message;
   ASSERT_EQ(stored->size(), 3u);
   for (const store::StoredFeatures& f : *stored) {

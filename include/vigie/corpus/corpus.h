@@ -31,6 +31,7 @@ struct ScanCorpusOptions {
   std::string kb_version;  ///< Knowledge::version, recorded with each app.
   unsigned jobs = 1;       ///< Apps scanned at once.
   bool rescan = false;     ///< Scan and replace apps already stored.
+  bool features = true;    ///< Store each app's features, for RematchCorpus.
   uint32_t shard = 0, shards = 1;  ///< Only the files of this shard.
 };
 

@@ -62,6 +62,13 @@ struct ScanProvenance {
   std::string kb_version;     ///< Knowledge::version.
 };
 
+/// An app's features, encoded (features/app_features.h: the store keeps
+/// them as bytes and their format's number).
+struct FeaturesBlob {
+  int format = 0;
+  std::string_view data;  ///< Empty: none.
+};
+
 /// An app's features as a corpus scan stored them, for a rematch.
 struct StoredFeatures {
   int64_t app_id = 0;
@@ -102,14 +109,15 @@ class Store {
   virtual Result<bool> Has(const std::string& sha256) = 0;
 
   /// Stores `app` (its file.sha256 must be set) in one transaction, with
-  /// its `features` (features::Encode's bytes) unless empty. With
+  /// its `features` unless they are empty. With
   /// `replace`, an app stored before under that SHA-256 is replaced;
   /// without, it is kept and the outcome is kAlreadyStored.
   virtual Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,
-                                 std::string_view features = {}) = 0;
+                                 FeaturesBlob features = {}) = 0;
 
-  /// Up to `limit` apps with features, in id order, after app `after_id`.
-  virtual Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit) = 0;
+  /// Up to `limit` apps with features of `format`, in id order, after app
+  /// `after_id`.
+  virtual Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit, int format) = 0;
   /// Writes the verdicts of a rematch, in one transaction: an app whose
   /// verdict rows differ from those stored gets them replaced, and every
   /// app records `kb_version`, the time and its staleness. Returns how
