@@ -120,6 +120,15 @@ check "corpus: --files-from reads a list" 0 $?
 "$vigie" corpus scan --db "$db" --rescan "$tmp/apps/pushapp.apk" 2>"$tmp/err" >/dev/null
 [[ $(tail -1 "$tmp/err") == *"1 file(s): 1 stored"* ]]; check "corpus: --rescan scans a stored app again" 0 $?
 check "corpus: --rescan replaces, not adds" "4" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM apps' | tail -1 | tr -d '\r')"
+# vigie corpus rematch: the apps read have features, the failed one none.
+"$vigie" corpus rematch --db "$db" --progress never 2>"$tmp/err"; check "corpus rematch: exits 0" 0 $?
+[[ $(tail -1 "$tmp/err") == *"3 app(s) rematched"*"0 changed, 0 stale, 0 unreadable"* ]]; check "corpus rematch: the scan's knowledge changes nothing" 0 $?
+"$vigie" corpus rematch --db "$db" --progress never --no-default-kb 2>"$tmp/err"
+[[ $(tail -1 "$tmp/err") == *"3 app(s) rematched"*"3 changed"* ]]; check "corpus rematch: no SDK knowledge changes all" 0 $?
+check "corpus rematch: without knowledge, no SDK rows" "0" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM sdks' | tail -1 | tr -d '\r')"
+"$vigie" corpus scan --db "$tmp/nofeat.sqlite" --no-features "$tmp/apps/prayerapp.apk" 2>/dev/null
+check "corpus: --no-features stores no features" "0" "$("$vigie" corpus query --db "$tmp/nofeat.sqlite" -f csv --sql 'SELECT COUNT(*) AS n FROM features' | tail -1 | tr -d '\r')"
+"$vigie" corpus rematch --db "$tmp/bad.sqlite" >/dev/null 2>&1; check "corpus rematch: a file that is no database exits 7" 7 $?
 rm -rf "$tmp"
 
 exit $fail
