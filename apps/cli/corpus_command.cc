@@ -235,6 +235,10 @@ int RunCorpusRematch(const std::vector<std::string_view>& args) {
     std::fwrite(help.data(), 1, help.size(), stdout);
     return kExitOk;
   }
+  // What --deep reads is in the packages, which a rematch never opens: the
+  // features hold what the scan's --deep found.
+  if (knowledge_args.deep)
+    throw UsageError("--deep reads packages and a rematch opens none; rescan with --deep (vigie corpus scan --rescan)");
   corpus::RematchOptions options;
   KnowledgeSpec spec;
   knowledge_args.Apply(spec, options.scan);

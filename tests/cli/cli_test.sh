@@ -129,6 +129,7 @@ check "corpus rematch: without knowledge, no SDK rows" "0" "$("$vigie" corpus qu
 "$vigie" corpus scan --db "$tmp/nofeat.sqlite" --no-features "$tmp/apps/prayerapp.apk" 2>/dev/null
 check "corpus: --no-features stores no features" "0" "$("$vigie" corpus query --db "$tmp/nofeat.sqlite" -f csv --sql 'SELECT COUNT(*) AS n FROM features' | tail -1 | tr -d '\r')"
 "$vigie" corpus rematch --db "$tmp/bad.sqlite" >/dev/null 2>&1; check "corpus rematch: a file that is no database exits 7" 7 $?
+"$vigie" corpus rematch --db "$db" --deep >/dev/null 2>&1; check "corpus rematch: --deep refused (exit 2)" 2 $?
 rm -rf "$tmp"
 
 exit $fail
