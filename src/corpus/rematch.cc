@@ -15,8 +15,10 @@ namespace {
 
 // Apps per batch: enough to keep every worker busy and make each
 // transaction worth its commit, few enough to bound memory (each holds its
-// features and verdicts).
+// features and verdicts); and a cap on a batch's stored features, for
+// corpora of huge apps.
 constexpr size_t kBatch = 512;
+constexpr size_t kBatchBytes = 256u << 20;
 
 struct Matched {
   std::optional<ScanResult> verdicts;  // Empty when the features could not be read.
@@ -78,7 +80,7 @@ Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions&
   };
 
   auto read = [&](int64_t after) -> Result<Batch> {
-    auto apps = store.FeaturesAfter(after, kBatch, features::kFormat);
+    auto apps = store.FeaturesAfter(after, kBatch, features::kFormat, kBatchBytes);
     if (!apps) return apps.error();
     return Batch{std::move(*apps), {}};
   };

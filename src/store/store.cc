@@ -306,23 +306,38 @@ class SqlStore final : public Store {
     return replaced ? PutOutcome::kReplaced : PutOutcome::kStored;
   }
 
-  Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit, int format) override {
-    auto r = c_->Run(
-        "SELECT a.id, a.path, a.verdicts_digest, f.data FROM apps a JOIN features f ON f.app_id = a.id "
-        "WHERE a.id > ? AND f.format = ? ORDER BY a.id LIMIT ?",
-        {after_id, int64_t{format}, static_cast<int64_t>(limit)});
-    if (!r) return r.error();
-    std::vector<StoredFeatures> out;
-    out.reserve(r->rows.size());
-    for (Row& row : r->rows) {
-      StoredFeatures f;
-      f.app_id = std::stoll(row[0].value_or("0"));
-      f.path = row[1].value_or("");
-      f.verdicts_digest = row[2].value_or("");
-      f.data = c_->BlobFromCell(std::move(row[3]).value_or(""));
-      out.push_back(std::move(f));
-    }
-    return out;
+  Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit, int format,
+                                                    size_t max_bytes) override {
+    // Rows past the budget are let go as they come, so a batch of huge apps
+    // never sits in memory whole.
+    class Sink final : public RowSink {
+     public:
+      Sink(const Connection& c, size_t max_bytes) : c_(c), left_(max_bytes) {}
+      void Columns(const std::vector<std::string>&) override {}
+      void Add(Row row) override {
+        if (full_) return;
+        StoredFeatures f;
+        f.app_id = std::stoll(row[0].value_or("0"));
+        f.path = row[1].value_or("");
+        f.verdicts_digest = row[2].value_or("");
+        f.data = c_.BlobFromCell(std::move(row[3]).value_or(""));
+        full_ = f.data.size() >= left_;
+        left_ -= std::min(left_, f.data.size());
+        out.push_back(std::move(f));
+      }
+      std::vector<StoredFeatures> out;
+
+     private:
+      const Connection& c_;
+      size_t left_;
+      bool full_ = false;
+    } sink(*c_, max_bytes);
+    if (auto e = c_->Stream(
+            "SELECT a.id, a.path, a.verdicts_digest, f.data FROM apps a JOIN features f ON f.app_id = a.id "
+            "WHERE a.id > ? AND f.format = ? ORDER BY a.id LIMIT ?",
+            {after_id, int64_t{format}, static_cast<int64_t>(limit)}, sink))
+      return *e;
+    return std::move(sink.out);
   }
 
   Result<size_t> Rewrite(const std::vector<Reverdict>& apps, const std::string& kb_version) override {

@@ -579,9 +579,21 @@ TEST(CorpusRematch, RewritesWhatChangesAndMarksWhatIsStale) {
   ASSERT_TRUE(corpus::ScanCorpus(files, CorpusOptions(), {s.get()}, [](const corpus::CorpusProgress&) {},
                                  [](const std::string&) {}));
   EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM features"), 3) << "notzip.apk was not read: nothing to rematch";
-  auto stored = s->FeaturesAfter(0, 10, features::kFormat);
+  auto stored = s->FeaturesAfter(0, 10, features::kFormat, SIZE_MAX);
   ASSERT_TRUE(stored) << stored.error().message;
   ASSERT_EQ(stored->size(), 3u);
+  // A byte budget cuts a batch short, never to nothing: one app at a time.
+  std::vector<std::string> one_by_one;
+  for (int64_t after = 0;;) {
+    auto batch = s->FeaturesAfter(after, 10, features::kFormat, 1);
+    ASSERT_TRUE(batch);
+    if (batch->empty()) break;
+    ASSERT_EQ(batch->size(), 1u);
+    one_by_one.push_back(batch->front().data);
+    after = batch->front().app_id;
+  }
+  ASSERT_EQ(one_by_one.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(one_by_one[i], (*stored)[i].data);
   for (const store::StoredFeatures& f : *stored) {
     auto file = MappedFile::Open(f.path);
     ASSERT_TRUE(file);

@@ -116,8 +116,10 @@ class Store {
                                  FeaturesBlob features = {}) = 0;
 
   /// Up to `limit` apps with features of `format`, in id order, after app
-  /// `after_id`.
-  virtual Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit, int format) = 0;
+  /// `after_id`, and no more once their features pass `max_bytes` (at least
+  /// one app is returned while any is left).
+  virtual Result<std::vector<StoredFeatures>> FeaturesAfter(int64_t after_id, size_t limit, int format,
+                                                            size_t max_bytes) = 0;
   /// Writes the verdicts of a rematch, in one transaction: an app whose
   /// verdict rows differ from those stored gets them replaced, and every
   /// app records `kb_version`, the time and its staleness. Returns how
