@@ -53,7 +53,7 @@ void Conclude(detect::SdkDetector& sdks, const ScanOptions& options, ScanResult&
 
 // Why stored features may not give what a rescan under `matcher` would,
 // or empty.
-std::string Staleness(const features::AppFeatures& f, const features::Staleness& now, const sig::SdkMatcher& matcher) {
+std::string WhyStale(const features::AppFeatures& f, const features::Staleness& now, const sig::SdkMatcher& matcher) {
   if (f.knowledge.rules != now.rules) return "the data-access or secret rules differ from the scan's";
   if (now.profiles) {
     if (f.knowledge.profiles != now.profiles) return "the SDK profiles differ from the scan's";
@@ -375,7 +375,7 @@ Rematched Rematch(const features::AppFeatures& features, const ScanOptions& opti
     detect::SdkDetector sdks(session);
     sdks.Replay(features);
     Conclude(sdks, options, r);
-    out.stale = Staleness(features, sdks.Knowledge(), *signatures);
+    out.stale = WhyStale(features, sdks.Knowledge(), *signatures);
   }
   r.findings = assess::EvaluateRules(r, assess::RuleOptions{options.policy_countries});
   return out;

@@ -183,20 +183,21 @@ void SdkMatcher::MatchComponent(std::string_view name, const std::function<void(
   for (uint32_t sdk : components_.Owners(name)) fn(sdk);
 }
 
+bool SdkMatcher::MayBeSdkString(std::string_view s) const {
+  return !s.empty() && s.size() < sdk_string_starts_.size() &&
+         (sdk_string_starts_[s.size()] & LabelStartBit(s.front())) &&
+         (sdk_string_ends_[s.size()] & LabelStartBit(s.back()));
+}
+
 std::optional<SdkMatcher::SdkString> SdkMatcher::SdkStringOf(std::string_view s) const {
-  if (s.empty() || s.size() >= sdk_string_starts_.size() || !(sdk_string_starts_[s.size()] & LabelStartBit(s.front())) ||
-      !(sdk_string_ends_[s.size()] & LabelStartBit(s.back())))
-    return std::nullopt;
+  if (!MayBeSdkString(s)) return std::nullopt;
   const auto it = sdk_strings_.find(s);
   if (it == sdk_strings_.end() || it->second.sdk == kNobody) return std::nullopt;
   return it->second;
 }
 
 bool SdkMatcher::IsSdkStringText(std::string_view s) const {
-  if (s.empty() || s.size() >= sdk_string_starts_.size() || !(sdk_string_starts_[s.size()] & LabelStartBit(s.front())) ||
-      !(sdk_string_ends_[s.size()] & LabelStartBit(s.back())))
-    return false;
-  return sdk_strings_.find(s) != sdk_strings_.end();
+  return MayBeSdkString(s) && sdk_strings_.find(s) != sdk_strings_.end();
 }
 
 std::string_view SdkMatcher::SdkString::KindName() const {

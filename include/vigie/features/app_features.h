@@ -33,8 +33,8 @@ struct libdeflate_compressor;
 
 namespace vigie::features {
 
-/// Version of the encoding and of what it holds; a rematch skips (and
-/// reports) features of another version.
+/// Version of the encoding and of what it holds; the store records it with
+/// the bytes, and a rematch reads only features of its own version.
 inline constexpr uint32_t kFormat = 1;
 
 /// An app class's structure matched one class of an SDK profile, under the

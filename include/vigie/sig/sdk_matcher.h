@@ -139,6 +139,8 @@ class SdkMatcher {
   // strings. Every string of the app's code is asked about, and nearly all
   // are turned down here, before hashing.
   std::array<uint32_t, 129> sdk_string_starts_{}, sdk_string_ends_{};
+  // Whether `s` passes that first test.
+  bool MayBeSdkString(std::string_view s) const;
   // Exodus signatures: dotted literals by their anchors (wildcard_literals.h),
   // anything else as regexes.
   WildcardLiterals exodus_literals_;
