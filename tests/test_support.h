@@ -12,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "vigie/model/scan_result.h"
+#include "vigie/report/report.h"
+
 namespace vigie::testing {
 
 /// Directory holding fixtures made by tests/fixtures/build_fixtures.sh
@@ -52,6 +55,19 @@ inline std::string MappingField(const void* p, const std::string& field) {
     }
   }
   return "";
+}
+
+/// The parts of a result that SDK detection and the rules make (what a
+/// corpus rematch rewrites), as JSON: two results compare by them.
+inline std::string VerdictsJson(const ScanResult& r) {
+  ScanResult v;
+  v.signature_sources = r.signature_sources;
+  v.sdks = r.sdks;
+  v.recipients = r.recipients;
+  v.endpoints = r.endpoints;
+  v.secrets = r.secrets;
+  v.findings = r.findings;
+  return report::ToJson(v, report::JsonStyle::kPretty);
 }
 
 }  // namespace vigie::testing

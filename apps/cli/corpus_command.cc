@@ -88,6 +88,11 @@ class ProgressLine {
     if (live_ && shown_) std::fputc('\n', stderr);
     shown_ = false;
   }
+  // A file or app that could not be read, on a line of its own.
+  void Problem(const std::string& message) {
+    Break();
+    std::fprintf(stderr, "vigie: %s\n", message.c_str());
+  }
 
  private:
   // Whether a line is due: a live one five times a second, else every 5 s.
@@ -188,10 +193,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
 
   const bool live = progress == "live" || (progress == "auto" && ::isatty(STDERR_FILENO));
   ProgressLine line(live);
-  auto problem = [&](const std::string& message) {
-    line.Break();
-    std::fprintf(stderr, "vigie: %s\n", message.c_str());
-  };
+  auto problem = [&](const std::string& message) { line.Problem(message); };
   const std::vector<std::string> files = corpus::FindPackages(paths, problem);
   auto on_progress = [&](const corpus::CorpusProgress& p) {
     if (progress != "never") line.Update(p);
@@ -252,10 +254,7 @@ int RunCorpusRematch(const std::vector<std::string_view>& args) {
 
   const bool live = progress == "live" || (progress == "auto" && ::isatty(STDERR_FILENO));
   ProgressLine line(live);
-  auto problem = [&](const std::string& message) {
-    line.Break();
-    std::fprintf(stderr, "vigie: %s\n", message.c_str());
-  };
+  auto problem = [&](const std::string& message) { line.Problem(message); };
   auto on_progress = [&](const corpus::RematchProgress& p) {
     if (progress != "never") line.Update(p);
   };

@@ -15,7 +15,6 @@
 #include "vigie/features/app_features.h"
 #include "vigie/pipeline/knowledge.h"
 #include "vigie/pipeline/scanner.h"
-#include "vigie/report/report.h"
 
 namespace vigie {
 namespace {
@@ -33,18 +32,7 @@ std::vector<std::string> Packages() {
   return out;
 }
 
-// The parts of a result that SDK detection and the rules make: what a
-// rematch rewrites.
-std::string Verdicts(const ScanResult& r) {
-  ScanResult v;
-  v.signature_sources = r.signature_sources;
-  v.sdks = r.sdks;
-  v.recipients = r.recipients;
-  v.endpoints = r.endpoints;
-  v.secrets = r.secrets;
-  v.findings = r.findings;
-  return report::ToJson(v, report::JsonStyle::kPretty);
-}
+using testing::VerdictsJson;
 
 ScanOptions Options(const KnowledgeSpec& spec) {
   auto knowledge = LoadKnowledge(spec);
@@ -97,7 +85,7 @@ TEST_F(RematchCorpus, EqualsAFreshScanUnderOtherKnowledge) {
     features::AppFeatures kept;
     const ScanResult through_features = ScanMapped(*file, path, scanned, &kept);
     // Reading the evidence through the features changes nothing.
-    ASSERT_EQ(Verdicts(through_features), Verdicts(ScanMapped(*file, path, scanned))) << "features path";
+    ASSERT_EQ(VerdictsJson(through_features), VerdictsJson(ScanMapped(*file, path, scanned))) << "features path";
     for (const features::Record& record : kept.records) {
       if (const auto* d = std::get_if<features::DexFeatures>(&record)) structure += d->structure.size();
       if (const auto* c = std::get_if<features::JvmClass>(&record)) structure += c->structure.has_value();
@@ -113,9 +101,9 @@ TEST_F(RematchCorpus, EqualsAFreshScanUnderOtherKnowledge) {
       const Rematched again = Rematch(*decoded, options);
       EXPECT_EQ(again.stale, "");
       const ScanResult fresh = ScanMapped(*file, path, options);
-      EXPECT_EQ(Verdicts(again.result), Verdicts(fresh));
+      EXPECT_EQ(VerdictsJson(again.result), VerdictsJson(fresh));
       with_sdks += !fresh.sdks.empty();
-      changed[what] += Verdicts(fresh) != Verdicts(through_features);
+      changed[what] += VerdictsJson(fresh) != VerdictsJson(through_features);
     }
     ++packages;
   }

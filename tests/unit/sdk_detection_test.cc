@@ -649,15 +649,7 @@ TEST(SdkDetection, AnSdkBinaryIsRecognisedFromItsClassesAndConstants) {
 // hostile packages, --deep), both give what a plain scan gives.
 TEST(SdkDetection, FeaturesAndTheirRematchGiveTheScansVerdicts) {
   REQUIRE_FIXTURE(Fixture("renamedapp.apk"));
-  auto verdicts = [](const ScanResult& r) {
-    ScanResult v;
-    v.sdks = r.sdks;
-    v.recipients = r.recipients;
-    v.endpoints = r.endpoints;
-    v.secrets = r.secrets;
-    v.findings = r.findings;
-    return report::ToJson(v, report::JsonStyle::kPretty);
-  };
+  const auto verdicts = testing::VerdictsJson;
   size_t inputs = 0, renamed = 0;
   for (const auto& e : std::filesystem::directory_iterator(testing::FixtureDir())) {
     if (!e.is_regular_file()) continue;
