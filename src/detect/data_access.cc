@@ -143,9 +143,8 @@ DexApiIndex::DexApiIndex(const dex::DexFile& dex)
   }
 }
 
-void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
-                              std::vector<std::pair<uint32_t, uint32_t>>* string_refs) const {
-  if (!any_rule_ && !string_refs) return;
+void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const Loads* loads) const {
+  if (!any_rule_ && !loads) return;
   const auto& rules = ApiRules();
   const dex::ClassDef def = dex_.class_def(class_def);
   std::vector<uint32_t> found;           // Rules the method uses.
@@ -167,7 +166,7 @@ void DexApiIndex::CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
                                  : (in.Unit(1) | (uint32_t{in.Unit(2)} << 16));
         for (const auto& [id, text] : strings_)
           if (id == idx) loaded.push_back(text);
-        if (string_refs) string_refs->emplace_back(class_def, idx);
+        if (loads && idx < loads->wanted.size() && loads->wanted[idx]) loads->out.emplace_back(class_def, idx);
         return;
       }
       if (!table) return;

@@ -18,6 +18,8 @@
 namespace vigie::detect {
 namespace {
 
+using Loads = DexApiIndex::Loads;
+
 // ---- Where the code is read from ------------------------------------------
 // The evidence of a DEX is worked out by one implementation (AnalyseCode)
 // over either source: the file itself, or the features a corpus scan kept
@@ -38,7 +40,7 @@ class LiveDex {
       if (const auto s = dex_.MarkedStringAt(i)) fn(i, s->text, s->dot);
   }
   std::string_view StringText(uint32_t idx) const { return dex_.String(idx).value_or(""); }
-  void Collect(uint32_t klass, std::vector<Use>& uses, std::vector<std::pair<uint32_t, uint32_t>>* loads) const {
+  void Collect(uint32_t klass, std::vector<Use>& uses, const Loads* loads) const {
     index_.CollectUses(klass, uses, loads);
   }
   static uint32_t Rule(const Use& u) { return u.rule; }
@@ -61,7 +63,7 @@ class LiveDex {
     return out;
   }
 
-  exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session) const {
+  exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session, bool& /*unsettled*/) const {
     return exodus::MatchDex(dex_, entry_name, session);
   }
 
@@ -89,7 +91,7 @@ class StoredDex {
                                      [](const auto& s, uint32_t i) { return s.first < i; });
     return it != f_.strings.end() && it->first == idx ? it->second : std::string_view();
   }
-  void Collect(uint32_t klass, std::vector<Use>& uses, std::vector<std::pair<uint32_t, uint32_t>>* loads) const {
+  void Collect(uint32_t klass, std::vector<Use>& uses, const Loads* loads) const {
     const auto it = std::lower_bound(f_.code.begin(), f_.code.end(), klass,
                                      [](const features::ClassCode& c, uint32_t k) { return c.klass < k; });
     if (it == f_.code.end() || it->klass != klass) return;
@@ -97,7 +99,8 @@ class StoredDex {
     for (const Use& call : it->calls)
       if (call.first < ApiRules().size()) uses.push_back(call);
     if (loads)
-      for (uint32_t s : it->loads) loads->emplace_back(klass, s);
+      for (uint32_t s : it->loads)
+        if (s < loads->wanted.size() && loads->wanted[s]) loads->out.emplace_back(klass, s);
   }
   static uint32_t Rule(const Use& u) { return u.first; }
   std::string Caller(const Use& u) const {
@@ -115,18 +118,17 @@ class StoredDex {
   }
 
   // Exodus' class set: the names of the defined classes and of the entry,
-  // then those the scan kept besides.
-  exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session) const {
-    sig::NameList names;
-    exodus::AddClassNames(names, entry_name);
-    for (std::string_view d : f_.classes) exodus::AddClassNames(names, d);
-    for (std::string_view n : f_.exodus_names) names.Add(n);
-    exodus::Hits hits;
-    session.MatchExodusNames(names,
-                             [&](uint32_t sdk, size_t i) { hits.emplace_back(sdk, std::string(names.name(i))); });
-    std::sort(hits.begin(), hits.end());
-    hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-    return hits;
+  // then the names the scan kept (features::DexFeatures::exodus_names).
+  // When those are only bounds and they do not settle the matches, the
+  // sure matches are returned and `unsettled` is set.
+  exodus::Hits Exodus(std::string_view entry_name, sig::MatchSession& session, bool& unsettled) const {
+    sig::NameList sure, others;
+    exodus::AddClassNames(sure, entry_name);
+    for (std::string_view d : f_.classes) exodus::AddClassNames(sure, d);
+    for (std::string_view n : f_.exodus_names) (f_.exodus_placed ? sure : others).Add(n);
+    if (auto settled = exodus::SettledMatches(session, sure, others)) return *settled;
+    unsettled = true;
+    return exodus::MatchNames(session, sure);
   }
 
  private:
@@ -145,7 +147,7 @@ class StoredDex {
 template <typename Code>
 void AttributeRenamedCode(const sig::SdkMatcher& matcher, const Code& code,
                           const std::vector<std::pair<uint32_t, uint32_t>>& owned,
-                          const std::vector<bool>& structure_hits, DexEvidence& out,
+                          const std::vector<bool>& structure_hits, const std::vector<bool>& found_in, DexEvidence& out,
                           const std::vector<uint32_t>& host_strings,
                           const std::vector<std::pair<uint32_t, sig::SdkMatcher::SdkString>>& sdk_strings,
                           std::unordered_map<uint32_t, uint32_t>& string_owner) {
@@ -166,11 +168,12 @@ void AttributeRenamedCode(const sig::SdkMatcher& matcher, const Code& code,
   for (const auto& [class_def, sdk] : owned) is_owned[class_def] = true;
   std::vector<typename Code::Use> uses;
   std::vector<std::pair<uint32_t, uint32_t>> refs;
+  const Loads loads{found_in, refs};
   for (uint32_t i = 0; i < code.class_count(); ++i) {
     if (is_owned[i]) continue;
     uses.clear();
     refs.clear();
-    code.Collect(i, uses, &refs);
+    code.Collect(i, uses, &loads);
     const std::pair<uint32_t, std::string>* match = nullptr;
     for (auto [unused, idx] : refs)
       if (auto it = orphan.find(idx); it != orphan.end()) {
@@ -201,6 +204,7 @@ std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const Code& cod
   for (const auto& [class_def, sdk] : owned) tied[class_def] = true;
   std::vector<typename Code::Use> uses;
   std::vector<std::pair<uint32_t, uint32_t>> string_refs;
+  const Loads loads{found_in, string_refs};
   for (const features::StructureMatch& m : code.MatchStructure(*profiles, tied)) {
     const uint32_t sdk = matcher.ProfileSdk(m.profile);
     if (sdk == kNoSdk) continue;
@@ -209,10 +213,9 @@ std::vector<bool> MatchStructure(const sig::SdkMatcher& matcher, const Code& cod
                      dex::DescriptorToJavaName(code.Descriptor(m.klass)), {}};
     uses.clear();
     string_refs.clear();
-    code.Collect(m.klass, uses, found_in.empty() ? nullptr : &string_refs);
+    code.Collect(m.klass, uses, found_in.empty() ? nullptr : &loads);
     for (const auto& use : uses) hit.calls.emplace_back(Code::Rule(use), code.Caller(use));
-    for (auto [unused, idx] : string_refs)
-      if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
+    for (auto [unused, idx] : string_refs) string_owner.try_emplace(idx, sdk);
     out.structure.push_back(std::move(hit));
   }
   return hit_classes;
@@ -273,42 +276,40 @@ DexEvidence AnalyseCode(const Code& code, std::string_view entry_name, sig::Matc
   std::unordered_map<uint32_t, uint32_t> string_owner;
   std::vector<typename Code::Use> uses;
   std::vector<std::pair<uint32_t, uint32_t>> string_refs;  // (class def, string index)
+  const Loads loads{found_in, string_refs};
   for (const auto& [class_def, sdk] : owned) {
     uses.clear();
     string_refs.clear();
-    code.Collect(class_def, uses, found_in.empty() ? nullptr : &string_refs);
+    code.Collect(class_def, uses, found_in.empty() ? nullptr : &loads);
     for (const auto& use : uses) out.api_calls.push_back({sdk, Code::Rule(use), code.Caller(use)});
-    for (auto [unused, idx] : string_refs)
-      if (idx < found_in.size() && found_in[idx]) string_owner.try_emplace(idx, sdk);
+    for (auto [unused, idx] : string_refs) string_owner.try_emplace(idx, sdk);
   }
   const std::vector<bool> structure_hits = MatchStructure(matcher, code, owned, found_in, string_owner, out);
-  AttributeRenamedCode(matcher, code, owned, structure_hits, out, host_strings, sdk_strings, string_owner);
+  AttributeRenamedCode(matcher, code, owned, structure_hits, found_in, out, host_strings, sdk_strings, string_owner);
   for (size_t k = 0; k < out.finds.size(); ++k)
     if (auto it = string_owner.find(find_strings[k]); it != string_owner.end()) out.finds[k].sdk = it->second;
   for (size_t k = 0; k < out.hosts.size(); ++k)
     if (auto it = string_owner.find(host_strings[k]); it != string_owner.end()) out.hosts[k].carrier = it->second;
 
-  if (matcher.has_exodus()) out.exodus_hits = code.Exodus(entry_name, session);
+  if (matcher.has_exodus()) out.exodus_hits = code.Exodus(entry_name, session, out.exodus_unsettled);
   return out;
 }
 
-// The names Exodus' class set holds beyond those of the defined classes'
-// descriptors and of the entry's name: everything dexdump prints, code
-// items included, since other signatures may match what these did not.
-std::vector<std::string> ExtraExodusNames(const LiveDex& code, std::string_view entry_name) {
-  const dex::DexFile& dex = code.dex();
+// The names Exodus' class set holds beyond `sure` (those of the defined
+// classes' descriptors and of the entry's name): everything dexdump
+// prints, code items included, since other signatures may match what these
+// did not.
+std::vector<std::string> PrintedNamesBeyond(const dex::DexFile& dex, const sig::NameList& sure) {
   const exodus::PrintedItems printed = exodus::MarkPrintedItems(dex);
   exodus::IndexSet defined_types(dex.type_count());
   for (uint32_t i = 0; i < dex.class_count(); ++i) defined_types.Insert(dex.class_def(i).class_idx);
-  sig::NameList all, given;
+  sig::NameList all;
   printed.types.ForEach([&](uint32_t t) {
     if (!defined_types.Contains(t)) exodus::AddClassNames(all, dex.TypeDescriptor(t));
   });
   exodus::AddPrintedStrings(all, dex, printed.strings);
-  exodus::AddClassNames(given, entry_name);
-  for (uint32_t i = 0; i < dex.class_count(); ++i) exodus::AddClassNames(given, code.Descriptor(i));
   std::vector<std::string_view> known;
-  for (size_t i = 0; i < given.size(); ++i) known.push_back(given.name(i));
+  for (size_t i = 0; i < sure.size(); ++i) known.push_back(sure.name(i));
   std::sort(known.begin(), known.end());
   std::vector<std::string> out;
   for (size_t i = 0; i < all.size(); ++i)
@@ -369,10 +370,11 @@ features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_vi
   std::vector<uint32_t> loaded_by(dex.string_count(), UINT32_MAX);  // The class that last loaded each string.
   std::vector<ApiUse> uses;
   std::vector<std::pair<uint32_t, uint32_t>> refs;
+  const Loads loads{kept, refs};
   for (uint32_t i = 0; i < dex.class_count(); ++i) {
     uses.clear();
     refs.clear();
-    code.Collect(i, uses, &refs);
+    code.Collect(i, uses, &loads);
     features::ClassCode c{i, {}, {}};
     for (const ApiUse& use : uses) {
       const auto [it, fresh] = callers.try_emplace(code.Caller(use), static_cast<uint32_t>(f.callers.size()));
@@ -380,14 +382,25 @@ features::DexFeatures ExtractDexFeatures(const dex::DexFile& dex, std::string_vi
       c.calls.emplace_back(use.rule, it->second);
     }
     for (auto [unused, idx] : refs)
-      if (idx < kept.size() && kept[idx] && loaded_by[idx] != i) {
+      if (loaded_by[idx] != i) {
         loaded_by[idx] = i;
         c.loads.push_back(idx);
       }
     if (!c.calls.empty() || !c.loads.empty()) f.code.push_back(std::move(c));
   }
 
-  for (const std::string& name : ExtraExodusNames(code, entry_name)) f.exodus_names.push_back(f.text.Add(name));
+  // Exodus' class set is kept as its bounds, which settle almost every
+  // match without reading what dexdump prints; when they do not settle the
+  // scan's own signatures, the set's names are placed (a rematch with
+  // other signatures may still find its bounds unsettled: it then says the
+  // app is stale).
+  const exodus::NameBounds bounds = exodus::BoundNames(dex, entry_name);
+  if (matcher.has_exodus() && !exodus::SettledMatches(session, bounds.sure, bounds.unsure)) {
+    f.exodus_placed = true;
+    for (const std::string& name : PrintedNamesBeyond(dex, bounds.sure)) f.exodus_names.push_back(f.text.Add(name));
+  } else {
+    for (size_t i = 0; i < bounds.unsure.size(); ++i) f.exodus_names.push_back(f.text.Add(bounds.unsure.name(i)));
+  }
   if (const profile::ProfileIndex* profiles = matcher.profiles()) {
     std::vector<bool> tied(dex.class_count());
     for (const auto& [class_def, sdk] : MatchClasses(code, session, nullptr)) tied[class_def] = true;

@@ -145,6 +145,7 @@ void SdkDetector::AddDex(DexEvidence evidence) {
   for (const auto& [sdk, name] : evidence.renamed) Finding(sdk).renamed_classes.Add(name);
   for (const auto& host : evidence.hosts) AddHost(host.name, host.carrier);
   exodus_hits_.insert(exodus_hits_.end(), evidence.exodus_hits.begin(), evidence.exodus_hits.end());
+  exodus_unsettled_ = exodus_unsettled_ || evidence.exodus_unsettled;
   for (const auto& call : evidence.api_calls) AddDataAccess(call.sdk, call.rule, call.caller);
   for (const auto& f : evidence.finds) AddFind(f, evidence.where);
   structure_.insert(structure_.end(), evidence.structure.begin(), evidence.structure.end());

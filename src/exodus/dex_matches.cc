@@ -48,35 +48,44 @@ Hits MatchPrintedItems(const dex::DexFile& dex, std::string_view entry_name, sig
 
 }  // namespace
 
-Hits MatchDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session) {
-  // Every name of Exodus' class set holds a '/' and comes from a string of
-  // the DEX (a printed type's descriptor, or a printed string) or from the
-  // file's name. dexdump prints every defined class, so the names of their
-  // descriptors and of the file's name are surely in the set (`sure`), and
-  // the set is among those and the names of every other string holding a
-  // '/' (`unsure`). When each unsure match is also a sure one, the sure
-  // matches are exactly Exodus' and nothing more need be read: the usual
-  // case.
+NameBounds BoundNames(const dex::DexFile& dex, std::string_view entry_name) {
   IndexSet defined(dex.string_count());
   for (uint32_t i = 0; i < dex.class_count(); ++i)
     if (const uint32_t t = dex.class_def(i).class_idx; t < dex.type_count()) defined.Insert(dex.TypeDescriptorIndex(t));
-  sig::NameList sure, unsure;
-  std::vector<uint32_t> with_slash;
-  AddClassNames(sure, entry_name);
+  NameBounds b;
+  AddClassNames(b.sure, entry_name);
   for (uint32_t i = 0; i < dex.string_count(); ++i) {
     const auto s = dex.MarkedStringAt(i);
     if (!s || !s->slash) continue;
-    with_slash.push_back(i);
-    AddClassNames(defined.Contains(i) ? sure : unsure, s->text);
+    b.with_slash.push_back(i);
+    AddClassNames(defined.Contains(i) ? b.sure : b.unsure, s->text);
   }
-  Hits found, maybe;
-  Match(session, sure, found);
-  SortUnique(found);
-  Match(session, unsure, maybe);
-  const bool settled = std::all_of(maybe.begin(), maybe.end(), [&](const auto& hit) {
-    return std::binary_search(found.begin(), found.end(), hit);
+  return b;
+}
+
+Hits MatchNames(sig::MatchSession& session, const sig::NameList& names) {
+  Hits hits;
+  Match(session, names, hits);
+  SortUnique(hits);
+  return hits;
+}
+
+std::optional<Hits> SettledMatches(sig::MatchSession& session, const sig::NameList& sure,
+                                   const sig::NameList& unsure) {
+  Hits found = MatchNames(session, sure);
+  bool settled = true;
+  session.MatchExodusNames(unsure, [&](uint32_t sdk, size_t i) {
+    if (settled && !std::binary_search(found.begin(), found.end(), std::pair(sdk, std::string(unsure.name(i)))))
+      settled = false;
   });
-  return settled ? found : MatchPrintedItems(dex, entry_name, session, with_slash);
+  if (!settled) return std::nullopt;
+  return found;
+}
+
+Hits MatchDex(const dex::DexFile& dex, std::string_view entry_name, sig::MatchSession& session) {
+  NameBounds bounds = BoundNames(dex, entry_name);
+  if (auto settled = SettledMatches(session, bounds.sure, bounds.unsure)) return *settled;
+  return MatchPrintedItems(dex, entry_name, session, bounds.with_slash);
 }
 
 }  // namespace vigie::exodus

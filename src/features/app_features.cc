@@ -162,6 +162,7 @@ void WriteDex(Writer& w, const DexFeatures& d) {
     });
     w.List(c.loads, [&](uint32_t s) { w.U(s); });
   });
+  w.U(d.exodus_placed ? 1 : 0);
   w.Strings(d.exodus_names);
   w.List(d.structure, [&](const StructureMatch& m) { WriteStructure(w, m); });
 }
@@ -190,6 +191,7 @@ DexFeatures ReadDex(BodyReader& r) {
     r.List(c.loads, [&] { return r.U32(); });
     return c;
   });
+  d.exodus_placed = r.U() != 0;
   r.Strings(d.exodus_names);
   r.List(d.structure, [&] { return ReadStructure(r); });
   // Indices point where they should, so a rematch never sizes a table by a

@@ -376,6 +376,8 @@ Rematched Rematch(const features::AppFeatures& features, const ScanOptions& opti
     sdks.Replay(features);
     Conclude(sdks, options, r);
     out.stale = WhyStale(features, sdks.Knowledge(), *signatures);
+    if (out.stale.empty() && sdks.exodus_unsettled())
+      out.stale = "Exodus' signatures match names of a DEX that only its code items could place in Exodus' class set";
   }
   r.findings = assess::EvaluateRules(r, assess::RuleOptions{options.policy_countries});
   return out;

@@ -679,5 +679,54 @@ TEST(SdkDetection, FeaturesAndTheirRematchGiveTheScansVerdicts) {
   EXPECT_GE(renamed, 4u) << "renamed code is among what is compared";
 }
 
+// Features keep Exodus' class set as its bounds: the defined classes'
+// names, and the names of the DEX's other strings holding a '/'. Bounds
+// settle exodus_names.dex (its other names repeat a defined class's), but
+// not locals.dex, whose trackers only code items name: a scan with the
+// Exodus signatures then places the set's names in the features, and a
+// rematch that meets unsettled bounds says the app is stale and keeps the
+// sure matches only.
+TEST(SdkDetection, FeaturesKeepExodusClassSetsBoundedOrPlaced) {
+  const auto verdicts = testing::VerdictsJson;
+  ScanOptions exodus;
+  exodus.knowledge.signatures = ExodusTestMatcher();
+  auto scan_keeping = [](const std::string& path, const ScanOptions& o, features::AppFeatures& kept) {
+    auto file = MappedFile::Open(path);
+    EXPECT_TRUE(file);
+    const ScanResult r = ScanMapped(*file, path, o, &kept);
+    auto decoded = features::Decode(ByteView(std::string_view(features::Encode(kept))));
+    EXPECT_TRUE(decoded);
+    kept = std::move(*decoded);
+    return r;
+  };
+  auto placed = [](const features::AppFeatures& f) {
+    return f.records.size() == 1 && std::get<features::DexFeatures>(f.records[0]).exodus_placed;
+  };
+  for (const char* name : {"exodus_names.dex", "locals.dex"}) {
+    SCOPED_TRACE(name);
+    REQUIRE_FIXTURE(Fixture(name));
+    features::AppFeatures with_exodus, with_kb;
+    const ScanResult scanned = scan_keeping(Fixture(name), exodus, with_exodus);
+    EXPECT_EQ(verdicts(scanned), verdicts(ScanFile(Fixture(name), exodus)));
+    EXPECT_EQ(placed(with_exodus), std::string(name) == "locals.dex");
+    const Rematched same = Rematch(with_exodus, exodus);
+    EXPECT_EQ(same.stale, "");
+    EXPECT_EQ(verdicts(same.result), verdicts(scanned));
+
+    scan_keeping(Fixture(name), WithKb(), with_kb);
+    EXPECT_FALSE(placed(with_kb));
+    const Rematched later = Rematch(with_kb, exodus);
+    if (std::string(name) == "exodus_names.dex") {
+      EXPECT_EQ(later.stale, "");
+      EXPECT_EQ(verdicts(later.result), verdicts(scanned));
+      continue;
+    }
+    EXPECT_NE(later.stale.find("Exodus"), std::string::npos) << later.stale;
+    std::set<std::string> sdks;
+    for (const SdkFinding& f : later.result.sdks) sdks.insert(f.name);
+    EXPECT_EQ(sdks, std::set<std::string>{"Vigie"}) << "only the defined class is sure";
+  }
+}
+
 }  // namespace
 }  // namespace vigie

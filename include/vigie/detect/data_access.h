@@ -51,11 +51,14 @@ class DexApiIndex {
   explicit DexApiIndex(const dex::DexFile& dex);
 
   /// Appends every use of a listed API by the code of class `class_def`.
-  /// With `string_refs`, also appends (class_def, string index) there for
-  /// each const-string the code loads (endpoint attribution: the caller
-  /// keeps the strings it found endpoints in, which it may learn later).
-  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out,
-                   std::vector<std::pair<uint32_t, uint32_t>>* string_refs = nullptr) const;
+  /// With `loads`, also appends (class_def, string index) there for each
+  /// const-string of a string `loads->wanted` marks (endpoint attribution:
+  /// the strings holding endpoints, secrets or an SDK's own strings).
+  struct Loads {
+    const std::vector<bool>& wanted;  // By string index.
+    std::vector<std::pair<uint32_t, uint32_t>>& out;
+  };
+  void CollectUses(uint32_t class_def, std::vector<ApiUse>& out, const Loads* loads = nullptr) const;
 
  private:
   const dex::DexFile& dex_;

@@ -65,6 +65,10 @@ struct DexEvidence {
   };
   std::vector<Host> hosts;  ///< In string order.
   std::vector<std::pair<uint32_t, std::string>> exodus_hits;  ///< (sdk, name of Exodus' class set)
+  /// Read from features whose bounds on Exodus' class set did not settle
+  /// its matches: exodus_hits are the sure ones, and the package must be
+  /// read again to know the rest.
+  bool exodus_unsettled = false;
   /// Classes no package names that load a host one SDK owns: (sdk, class).
   std::vector<std::pair<uint32_t, std::string>> renamed;
   /// A call of a data_access.tsv API by an SDK's class: (sdk, rule, caller).
@@ -145,6 +149,9 @@ class SdkDetector {
   void Replay(const features::AppFeatures& f);
   /// The digests of the knowledge the evidence added so far was read with.
   features::Staleness Knowledge() const;
+  /// Whether features added so far left Exodus' matches of a DEX unsettled
+  /// (DexEvidence::exodus_unsettled).
+  bool exodus_unsettled() const { return exodus_unsettled_; }
 
   void AddDex(DexEvidence evidence);
   /// A JVM class from a JAR/AAR: its entry name (slash form without
@@ -211,6 +218,7 @@ class SdkDetector {
   std::vector<Secret> secrets_;
   std::unordered_set<std::string> secrets_seen_;
   features::AppFeatures* features_ = nullptr;
+  bool exodus_unsettled_ = false;
   uint64_t tied_ = 0;  // Folded over the inputs (features::Staleness::tied).
 };
 

@@ -35,7 +35,7 @@ namespace vigie::features {
 
 /// Version of the encoding and of what it holds; the store records it with
 /// the bytes, and a rematch reads only features of its own version.
-inline constexpr uint32_t kFormat = 1;
+inline constexpr uint32_t kFormat = 2;
 
 /// An app class's structure matched one class of an SDK profile, under the
 /// profiles and the set of tied classes the scan had.
@@ -67,9 +67,13 @@ struct DexFeatures {
   std::vector<std::pair<uint32_t, std::string_view>> strings;
   std::vector<std::string_view> callers;  ///< Display names of calling methods.
   std::vector<ClassCode> code;            ///< Classes that call an API or load a kept string, by class.
-  /// Names of Exodus' class set that the defined classes' descriptors and
-  /// the entry's name do not already give.
+  /// For Exodus' class set, beyond the names the defined classes'
+  /// descriptors and the entry's name give: the names of the DEX's other
+  /// strings holding a '/', among which the set's other names are
+  /// (exodus::NameBounds); or, when `exodus_placed`, the set's other names
+  /// themselves (the scan's own signatures needed them placed).
   std::vector<std::string_view> exodus_names;
+  bool exodus_placed = false;
   /// Structure matches of the classes nothing tied to an SDK, whose names
   /// an obfuscator gave (made only with profiles).
   std::vector<StructureMatch> structure;
