@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "knowledge_flags.h"
+#include "vigie/assess/rules.h"
 #include "vigie/base/task_pool.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
@@ -27,7 +28,7 @@ const char* const kScanSummary = "Read app packages (APK, AAB, XAPK, APKS, JAR, 
 
 namespace {
 
-enum class Format { kText, kJson, kJsonl };
+enum class Format { kText, kJson, kJsonl, kSarif };
 
 struct RawArgs {
   std::vector<std::string> inputs;
@@ -52,7 +53,10 @@ Config MakeConfig(const RawArgs& raw) {
   Config c;
   c.inputs = raw.inputs;
   raw.knowledge.Apply(c.knowledge, c.scan);
-  c.format = raw.format == "json" ? Format::kJson : raw.format == "jsonl" ? Format::kJsonl : Format::kText;
+  c.format = raw.format == "json"    ? Format::kJson
+             : raw.format == "jsonl" ? Format::kJsonl
+             : raw.format == "sarif" ? Format::kSarif
+                                     : Format::kText;
   c.output = raw.output;
   const bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
   c.color = raw.color == "always" || (raw.color == "auto" && tty && !std::getenv("NO_COLOR"));
@@ -69,6 +73,7 @@ std::string Render(const ScanResult& r, const Config& c) {
   switch (c.format) {
     case Format::kJson: return report::ToJson(r, report::JsonStyle::kPretty) + "\n";
     case Format::kJsonl: return report::ToJson(r, report::JsonStyle::kSingleLine) + "\n";
+    case Format::kSarif: return {};  // One log for all inputs, once they are all read.
     case Format::kText: break;
   }
   return report::ToText(r, {c.color});
@@ -86,8 +91,15 @@ void ReportProblems(const ScanResult& r) {
   }
 }
 
+// The finding rules as SARIF lists them.
+std::vector<report::SarifRule> SarifRules() {
+  std::vector<report::SarifRule> out;
+  for (const assess::Rule& r : assess::BuiltinRules().rules) out.push_back({r.id, r.summary, r.severity});
+  return out;
+}
+
 // Scans the inputs on `jobs` threads and writes the reports in input order,
-// each as soon as those before it are out.
+// each as soon as those before it are out (SARIF: one log, at the end).
 int RunScan(Config& c) {
   const Knowledge* knowledge = LoadKnowledgeOrReport(c.knowledge);
   if (!knowledge) return kExitUsage;
@@ -104,6 +116,7 @@ int RunScan(Config& c) {
 
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, ScanStatus>>> done(n);
+  std::vector<ScanResult> kept(c.format == Format::kSarif ? n : 0);
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<size_t> next{0};
@@ -114,6 +127,7 @@ int RunScan(Config& c) {
       std::string text = Render(r, c);
       std::lock_guard lock(mu);
       done[i].emplace(std::move(text), r.status);
+      if (!kept.empty()) kept[i] = r;
       cv.notify_all();
     }
   };
@@ -134,6 +148,10 @@ int RunScan(Config& c) {
     if (status == ScanStatus::kFailed) exit_code = std::max<int>(exit_code, kExitInputFailed);
     else if (status == ScanStatus::kPartial && exit_code == kExitOk) exit_code = kExitPartial;
   }
+  if (c.format == Format::kSarif) {
+    const std::string log = report::ToSarif(kept, SarifRules());
+    std::fwrite(log.data(), 1, log.size(), out);
+  }
   return exit_code;
 }
 
@@ -142,8 +160,9 @@ FlagSet ScanFlags(RawArgs& raw) {
   FlagSet f("vigie scan [OPTIONS] FILE...", kScanSummary);
   f.Positionals("FILE...", "Packages to scan", &raw.inputs, /*required=*/true);
   f.Option({"-f", "--format"}, "FORMAT",
-           "Output format: text (default), json (one document per input), jsonl (one line per input)",
-           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl"});
+           "Output format: text (default), json (one document per input), jsonl (one line per input), sarif (one "
+           "SARIF 2.1.0 log for all inputs)",
+           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "sarif"});
   f.Option({"-o", "--output"}, "FILE", "Write the report to FILE instead of standard output",
            [&](std::string_view v) { raw.output = v; });
   f.Option({"--color"}, "WHEN", "Colour text output: auto, always, never", [&](std::string_view v) { raw.color = v; },

@@ -102,8 +102,8 @@ class Parser {
   bool ParseRule(const Json& r, Rule& rule) {
     where_ = "a rule: ";
     if (!r.is_object()) return Bad("not an object");
-    static const std::set<std::string> kKeys = {"id", "scope", "when", "severity", "escalate", "severity_from",
-                                                "title", "explanation"};
+    static const std::set<std::string> kKeys = {"id",           "scope",   "when",  "severity",   "escalate",
+                                                "severity_from", "summary", "title", "explanation"};
     for (const auto& [key, unused] : r.items())
       if (!kKeys.count(key)) return Bad("unknown key '" + key + "'");
     if (!ReadString(r, "id", rule.id)) return false;
@@ -134,6 +134,8 @@ class Parser {
         return Bad("\"severity_from\" can only be \"secret\", in a rule of scope secret");
       rule.severity_from_secret = true;
     }
+    if (!ReadString(r, "summary", rule.summary)) return false;
+    if (rule.summary.find('{') != std::string::npos) return Bad("\"summary\" holds a placeholder: it describes the rule");
     if (!ReadString(r, "title", rule.title) || !ReadString(r, "explanation", rule.explanation)) return false;
     return Placeholders(rule.title, vars) && Placeholders(rule.explanation, vars);
   }

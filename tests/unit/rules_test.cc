@@ -18,7 +18,7 @@ namespace {
 std::string RulesWith(const std::string& scope, const std::string& when, const std::string& title = "T",
                       const std::string& extra = "") {
   return R"({"schema_version":1,"rules":[{"id":"r","scope":")" + scope + R"(","when":)" + when +
-         R"(,"severity":"high","title":")" + title + R"(","explanation":"E")" + extra + "}]}";
+         R"(,"severity":"high","summary":"S","title":")" + title + R"(","explanation":"E")" + extra + "}]}";
 }
 
 // The error a rules file gets, or "" when it parses.
@@ -68,7 +68,7 @@ TEST(Rules, WhatCannotHoldAsWrittenIsRefused) {
                 .find("severity_from"),
             std::string::npos);
   EXPECT_NE(Error(R"({"schema_version":1,"rules":[{"id":"r","scope":"app","when":[{"debuggable":true}],)"
-                  R"("severity":"dire","title":"T","explanation":"E"}]})")
+                  R"("severity":"dire","summary":"S","title":"T","explanation":"E"}]})")
                 .find("unknown severity 'dire'"),
             std::string::npos);
   // The error names the rule.

@@ -57,6 +57,7 @@ struct Rule {
   Severity severity = Severity::kInfo;
   std::vector<Escalation> escalate;  ///< The first that holds applies.
   bool severity_from_secret = false;  ///< Secret scope: the secret's own severity.
+  std::string summary;                ///< What the rule finds, in one sentence, without placeholders.
   std::string title, explanation;     ///< With {placeholders}.
 };
 

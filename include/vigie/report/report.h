@@ -1,9 +1,11 @@
-// Report sinks: render a ScanResult for people (text) or machines (JSON).
+// Report sinks: render a ScanResult for people (text) or machines (JSON,
+// SARIF).
 // The JSON schema is documented in docs/json-schema.md; bump kSchemaVersion
 // on any incompatible change.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "vigie/model/scan_result.h"
 
@@ -23,5 +25,20 @@ struct TextOptions {
 
 /// The human report.
 std::string ToText(const ScanResult& result, const TextOptions& options);
+
+/// A finding rule as SARIF lists it (assess::Rule holds the rest).
+struct SarifRule {
+  std::string id;
+  std::string summary;
+  Severity severity = Severity::kInfo;  ///< Its severity before escalation.
+};
+
+/// One SARIF 2.1.0 log for the scans of one run (`--format sarif`): the
+/// tool's rules are `rules` then every diagnostic code; each input is an
+/// artifact; each finding and each diagnostic a result, located in its
+/// input (and in the classes and methods of its SDKs), fingerprinted by
+/// the app's package, the rule and the subject, so results keep their
+/// identity across versions (docs/reports.md).
+std::string ToSarif(const std::vector<ScanResult>& results, const std::vector<SarifRule>& rules);
 
 }  // namespace vigie::report
