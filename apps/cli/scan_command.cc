@@ -28,7 +28,7 @@ const char* const kScanSummary = "Read app packages (APK, AAB, XAPK, APKS, JAR, 
 
 namespace {
 
-enum class Format { kText, kJson, kJsonl, kSarif };
+enum class Format { kText, kJson, kJsonl, kCsv, kSarif };
 
 struct RawArgs {
   std::vector<std::string> inputs;
@@ -55,6 +55,7 @@ Config MakeConfig(const RawArgs& raw) {
   raw.knowledge.Apply(c.knowledge, c.scan);
   c.format = raw.format == "json"    ? Format::kJson
              : raw.format == "jsonl" ? Format::kJsonl
+             : raw.format == "csv"   ? Format::kCsv
              : raw.format == "sarif" ? Format::kSarif
                                      : Format::kText;
   c.output = raw.output;
@@ -73,6 +74,7 @@ std::string Render(const ScanResult& r, const Config& c) {
   switch (c.format) {
     case Format::kJson: return report::ToJson(r, report::JsonStyle::kPretty) + "\n";
     case Format::kJsonl: return report::ToJson(r, report::JsonStyle::kSingleLine) + "\n";
+    case Format::kCsv: return report::ToCsvRows(r);
     case Format::kSarif: return {};  // One log for all inputs, once they are all read.
     case Format::kText: break;
   }
@@ -136,6 +138,10 @@ int RunScan(Config& c) {
   worker();
 
   int exit_code = kExitOk;
+  if (c.format == Format::kCsv) {
+    const std::string header = report::CsvHeader();
+    std::fwrite(header.data(), 1, header.size(), out);
+  }
   for (size_t i = 0; i < n; ++i) {
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return done[i].has_value(); });
@@ -160,9 +166,9 @@ FlagSet ScanFlags(RawArgs& raw) {
   FlagSet f("vigie scan [OPTIONS] FILE...", kScanSummary);
   f.Positionals("FILE...", "Packages to scan", &raw.inputs, /*required=*/true);
   f.Option({"-f", "--format"}, "FORMAT",
-           "Output format: text (default), json (one document per input), jsonl (one line per input), sarif (one "
-           "SARIF 2.1.0 log for all inputs)",
-           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "sarif"});
+           "Output format: text (default), json (one document per input), jsonl (one line per input), csv (a row "
+           "per app and SDK), sarif (one SARIF 2.1.0 log for all inputs)",
+           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "csv", "sarif"});
   f.Option({"-o", "--output"}, "FILE", "Write the report to FILE instead of standard output",
            [&](std::string_view v) { raw.output = v; });
   f.Option({"--color"}, "WHEN", "Colour text output: auto, always, never", [&](std::string_view v) { raw.color = v; },

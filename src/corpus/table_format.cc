@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "vigie/corpus/corpus.h"
+#include "vigie/report/csv.h"
 #include "vigie/report/json_writer.h"
 
 namespace vigie::corpus {
@@ -11,17 +12,7 @@ namespace {
 constexpr size_t kMaxTableCell = 60;
 
 void CsvCell(std::string& out, const std::optional<std::string>& cell) {
-  if (!cell) return;
-  if (cell->find_first_of(",\"\r\n") == std::string::npos) {
-    out += *cell;
-    return;
-  }
-  out += '"';
-  for (char c : *cell) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
+  if (cell) report::AppendCsvCell(out, *cell);
 }
 
 void JsonString(std::string& out, std::string_view s) {

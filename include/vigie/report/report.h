@@ -26,6 +26,13 @@ struct TextOptions {
 /// The human report.
 std::string ToText(const ScanResult& result, const TextOptions& options);
 
+/// `--format csv`: the header, then each input's rows: one per SDK found
+/// (an app without any gets one row with the SDK columns empty), with the
+/// app's identity, the SDK, its vendor, where the vendor is, the data kinds
+/// the SDK's code can reach here, and the findings about it (docs/reports.md).
+std::string CsvHeader();
+std::string ToCsvRows(const ScanResult& result);
+
 /// A finding rule as SARIF lists it (assess::Rule holds the rest).
 struct SarifRule {
   std::string id;
