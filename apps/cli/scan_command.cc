@@ -28,7 +28,7 @@ const char* const kScanSummary = "Read app packages (APK, AAB, XAPK, APKS, JAR, 
 
 namespace {
 
-enum class Format { kText, kJson, kJsonl, kCsv, kSarif };
+enum class Format { kText, kJson, kJsonl, kCsv, kSarif, kCycloneDx };
 
 struct RawArgs {
   std::vector<std::string> inputs;
@@ -57,6 +57,7 @@ Config MakeConfig(const RawArgs& raw) {
              : raw.format == "jsonl" ? Format::kJsonl
              : raw.format == "csv"   ? Format::kCsv
              : raw.format == "sarif" ? Format::kSarif
+             : raw.format == "cyclonedx" ? Format::kCycloneDx
                                      : Format::kText;
   c.output = raw.output;
   const bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
@@ -75,6 +76,7 @@ std::string Render(const ScanResult& r, const Config& c) {
     case Format::kJson: return report::ToJson(r, report::JsonStyle::kPretty) + "\n";
     case Format::kJsonl: return report::ToJson(r, report::JsonStyle::kSingleLine) + "\n";
     case Format::kCsv: return report::ToCsvRows(r);
+    case Format::kCycloneDx: return report::ToCycloneDx(r);
     case Format::kSarif: return {};  // One log for all inputs, once they are all read.
     case Format::kText: break;
   }
@@ -167,8 +169,8 @@ FlagSet ScanFlags(RawArgs& raw) {
   f.Positionals("FILE...", "Packages to scan", &raw.inputs, /*required=*/true);
   f.Option({"-f", "--format"}, "FORMAT",
            "Output format: text (default), json (one document per input), jsonl (one line per input), csv (a row "
-           "per app and SDK), sarif (one SARIF 2.1.0 log for all inputs)",
-           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "csv", "sarif"});
+           "per app and SDK), sarif (one SARIF 2.1.0 log for all inputs), cyclonedx (a CycloneDX 1.5 SBOM per input)",
+           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "csv", "sarif", "cyclonedx"});
   f.Option({"-o", "--output"}, "FILE", "Write the report to FILE instead of standard output",
            [&](std::string_view v) { raw.output = v; });
   f.Option({"--color"}, "WHEN", "Colour text output: auto, always, never", [&](std::string_view v) { raw.color = v; },

@@ -40,6 +40,12 @@ std::string_view DexOriginName(DexOrigin o) {
   return "unknown";
 }
 
+std::string AppName(const ScanResult& r) {
+  if (r.manifest.identity.package) return *r.manifest.identity.package;
+  const size_t slash = r.file.path.find_last_of('/');
+  return slash == std::string::npos ? r.file.path : r.file.path.substr(slash + 1);
+}
+
 std::string_view ScanStatusName(ScanStatus s) {
   switch (s) {
     case ScanStatus::kOk: return "ok";

@@ -71,21 +71,13 @@ std::string PathToUri(std::string_view path) {
   return out;
 }
 
-// What stays the same from one version of an app to the next: its package
-// name (the file's name when it has none), not its path or digest.
-std::string AppKey(const ScanResult& r) {
-  if (r.manifest.identity.package) return *r.manifest.identity.package;
-  const size_t slash = r.file.path.find_last_of('/');
-  return slash == std::string::npos ? r.file.path : r.file.path.substr(slash + 1);
-}
-
 // Stable across versions: a finding of the same rule about the same subject
 // in the same app keeps its fingerprint, so code scanning tracks it rather
 // than reopening it. Repeats of one (rule, subject) in an app (two secrets
 // of one kind) are told apart by their order.
 class Fingerprints {
  public:
-  explicit Fingerprints(const ScanResult& r) : app_(AppKey(r)) {}
+  explicit Fingerprints(const ScanResult& r) : app_(AppName(r)) {}
   std::string Of(std::string_view kind, std::string_view rule, std::string_view subject) {
     std::string key;
     key.append(kind).append("\n").append(app_).append("\n").append(rule).append("\n").append(subject);

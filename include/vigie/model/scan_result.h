@@ -46,4 +46,8 @@ struct ScanResult {
   Diagnostics diagnostics;
 };
 
+/// What names the app from one version to the next: its package, or its
+/// file's name when it has none (a JAR, a DEX, an unreadable manifest).
+std::string AppName(const ScanResult& r);
+
 }  // namespace vigie

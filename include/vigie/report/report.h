@@ -33,6 +33,13 @@ std::string ToText(const ScanResult& result, const TextOptions& options);
 std::string CsvHeader();
 std::string ToCsvRows(const ScanResult& result);
 
+/// A CycloneDX 1.5 JSON SBOM of one input (`--format cyclonedx`): the app
+/// as the BOM's subject, each SDK found a library component supplied by
+/// its vendor, with its confidence, categories, the data kinds its code
+/// reaches, its vendor's countries and flags as properties
+/// (docs/reports.md).
+std::string ToCycloneDx(const ScanResult& result);
+
 /// A finding rule as SARIF lists it (assess::Rule holds the rest).
 struct SarifRule {
   std::string id;
