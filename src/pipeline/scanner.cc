@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <deque>
 #include <optional>
+#include <set>
 #include <string_view>
+#include <tuple>
 
 #include "code_reader.h"
 #include "package_entries.h"
@@ -128,6 +130,9 @@ class PackageScanner {
       }
     }
     out_.code.top_packages = pipeline::TopPackages(package_classes_);
+    std::sort(out_.code.libraries.begin(), out_.code.libraries.end(), [](const Library& a, const Library& b) {
+      return std::tie(a.group, a.artifact) < std::tie(b.group, b.artifact);
+    });
     out_.findings = assess::EvaluateRules(out_, assess::RuleOptions{options_.policy_countries});
   }
 
@@ -162,7 +167,9 @@ class PackageScanner {
   // Any entry but a code DEX.
   void ScanEntry(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix, int depth) {
     if (e.is_directory()) return;
-    if (android::IsClassFile(e.name)) {
+    if (android::IsLibraryRecord(e.name)) {
+      ReadLibraryRecord(archive, e, prefix);
+    } else if (android::IsClassFile(e.name)) {
       ++out_.code.jvm_class_count;
       if (sdks_) ScanClassFile(archive, e, prefix);
     } else if (android::IsNestedArchive(e.name)) {
@@ -173,6 +180,22 @@ class PackageScanner {
     } else if (depth == 0 && android::IsTextAsset(e.name)) {
       deep_entries_.push_back(&e);
     }
+  }
+
+  // A library's Maven coordinates, kept once per group and artifact (the
+  // first record wins). Anything larger than a record, or not one, is let be.
+  void ReadLibraryRecord(const zip::Archive& archive, const zip::Entry& e, const std::string& prefix) {
+    if (e.uncompressed_size > limits::kMaxLibraryRecordBytes || out_.code.libraries.size() >= limits::kMaxLibraries)
+      return;
+    ByteBuffer storage;
+    const std::string where = JoinPath(prefix, e.name);
+    const auto bytes =
+        pipeline::ExtractOrReport(extractors_[0], archive, e, storage, where, Level::kWarning, out_.diagnostics);
+    if (!bytes) return;
+    auto record = android::ReadLibraryRecord(e.name, bytes->AsString());
+    if (!record || !libraries_seen_.emplace(record->group + ":" + record->artifact).second) return;
+    out_.code.libraries.push_back({std::move(record->group), std::move(record->artifact), std::move(record->version),
+                                   where});
   }
 
   // The DEX entries [first, end) of `archive`, read on the scan's threads,
@@ -317,6 +340,7 @@ class PackageScanner {
   std::vector<std::string> resource_strings_;  // Of the manifests read, for SDK hosts.
   pipeline::PackageClasses package_classes_;
   std::vector<const zip::Entry*> deep_entries_;  // Text assets and native libraries, for --deep.
+  std::set<std::string> libraries_seen_;         // "group:artifact" of out_.code.libraries.
   const zip::Archive* top_archive_ = nullptr;
   uint64_t bad_class_files_ = 0;
   std::string first_bad_class_;

@@ -1,6 +1,9 @@
-// CycloneDX 1.5 (JSON): the app as the BOM's subject and each SDK found as
-// a library component, supplied by its vendor, with what Vigie knows of it
-// as properties.
+// CycloneDX 1.5 (JSON): the app as the BOM's subject, each SDK found as a
+// library component, supplied by its vendor, with what Vigie knows of it as
+// properties, and the libraries the package records with their Maven
+// coordinates.
+#include <algorithm>
+
 #include "vigie/base/mapped_file.h"
 #include "vigie/base/version.h"
 #include "vigie/report/json_writer.h"
@@ -34,8 +37,48 @@ class Properties {
   JsonWriter& w_;
 };
 
-void SdkComponent(JsonWriter& w, const ScanResult& r, const SdkFinding& sdk) {
+// A purl component: letters, digits and ".-_~" as they are, the rest
+// percent-encoded (package-url's rule).
+std::string PurlPart(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+        c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+  }
+  return out;
+}
+
+std::string Purl(const Library& l) {
+  return "pkg:maven/" + PurlPart(l.group) + "/" + PurlPart(l.artifact) + "@" + PurlPart(l.version);
+}
+
+// The one library the package records whose group names the SDK's classes
+// (a package prefix of its example classes); null when none does, or when
+// several do (one group often ships many artifacts).
+const Library* LibraryOf(const ScanResult& r, const SdkFinding& sdk) {
+  const Library* found = nullptr;
+  for (const Library& l : r.code.libraries) {
+    const bool names_it = std::any_of(sdk.classes.examples.begin(), sdk.classes.examples.end(),
+                                      [&](const std::string& c) { return c.rfind(l.group + ".", 0) == 0; });
+    if (!names_it) continue;
+    if (found) return nullptr;
+    found = &l;
+  }
+  return found;
+}
+
+void Coordinates(JsonWriter& w, const Library& l) {
+  w.Field("group", l.group).Field("version", l.version).Field("purl", Purl(l));
+}
+
+void SdkComponent(JsonWriter& w, const ScanResult& r, const SdkFinding& sdk, const Library* library) {
   w.BeginObject().Field("type", "library").Field("bom-ref", "sdk:" + sdk.id).Field("name", sdk.name);
+  if (library) Coordinates(w, *library);
   if (!sdk.vendor.empty() || sdk.vendor_info) {
     w.Key("supplier").BeginObject().Field("name", sdk.vendor_info ? sdk.vendor_info->name : sdk.vendor).EndObject();
   }
@@ -56,6 +99,18 @@ void SdkComponent(JsonWriter& w, const ScanResult& r, const SdkFinding& sdk) {
   if (sdk.vendor_info) props.AddAll("vigie:vendor_flag", sdk.vendor_info->flags);
   props.AddAll("vigie:class", sdk.classes.examples);
   props.Add("vigie:source", sdk.source);
+  if (library) props.Add("vigie:coordinates_from", library->where);
+  }
+  w.EndObject();
+}
+
+void LibraryComponent(JsonWriter& w, const Library& l) {
+  w.BeginObject().Field("type", "library").Field("bom-ref", "lib:" + l.group + ":" + l.artifact);
+  w.Field("name", l.artifact);
+  Coordinates(w, l);
+  {
+    Properties props(w);
+    props.Add("vigie:coordinates_from", l.where);
   }
   w.EndObject();
 }
@@ -89,13 +144,26 @@ std::string ToCycloneDx(const ScanResult& r) {
   }
   w.EndObject().EndObject();
 
+  // SDKs first; then the recorded libraries no SDK took the coordinates of.
+  std::vector<const Library*> taken;
+  std::vector<std::string> refs;
   w.Key("components").BeginArray();
-  for (const SdkFinding& sdk : r.sdks) SdkComponent(w, r, sdk);
+  for (const SdkFinding& sdk : r.sdks) {
+    const Library* library = LibraryOf(r, sdk);
+    if (library) taken.push_back(library);
+    SdkComponent(w, r, sdk, library);
+    refs.push_back("sdk:" + sdk.id);
+  }
+  for (const Library& l : r.code.libraries) {
+    if (std::find(taken.begin(), taken.end(), &l) != taken.end()) continue;
+    LibraryComponent(w, l);
+    refs.push_back("lib:" + l.group + ":" + l.artifact);
+  }
   w.EndArray();
 
   w.Key("dependencies").BeginArray();
   w.BeginObject().Field("ref", "app").Key("dependsOn").BeginArray();
-  for (const SdkFinding& sdk : r.sdks) w.String("sdk:" + sdk.id);
+  for (const std::string& ref : refs) w.String(ref);
   w.EndArray().EndObject();
   w.EndArray();
   w.EndObject();

@@ -156,6 +156,12 @@ void WriteCode(JsonWriter& w, const CodeInventory& code) {
   w.EndArray();
   w.Field("jvm_class_count", code.jvm_class_count);
   w.Field("native_libs", code.native_libs).Field("nested_archives", code.nested_archives);
+  w.Key("libraries").BeginArray();
+  for (const Library& l : code.libraries) {
+    w.BeginObject().Field("group", l.group).Field("artifact", l.artifact).Field("version", l.version);
+    w.Field("where", l.where).EndObject();
+  }
+  w.EndArray();
   w.EndObject();
 }
 

@@ -147,6 +147,7 @@ void WriteCode(Writer& w, const ScanResult& r) {
   }
   if (c.jvm_class_count) w.Line("  JVM classes (.class files): {}", c.jvm_class_count);
   if (!c.native_libs.empty()) w.Line("  Native libraries: {}", c.native_libs.size());
+  if (!c.libraries.empty()) w.Line("  Libraries with Maven coordinates: {}", c.libraries.size());
   for (const auto& n : c.nested_archives) w.Line("  Nested archive: {}", Clean(n));
 }
 

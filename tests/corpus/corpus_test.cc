@@ -19,6 +19,7 @@
 #include <unordered_set>
 
 #include "test_support.h"
+#include "vigie/android/package_layout.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/format/dex/dex_file.h"
@@ -139,6 +140,43 @@ TEST_F(Corpus, EveryFileEndsWithAStatusNeverACrash) {
     ++scanned;
   }
   EXPECT_GE(scanned, 60u);
+}
+
+// The libraries a package records (META-INF/<group>_<artifact>.version,
+// pom.properties) against unzip: every record of the top-level archive,
+// with the text unzip -p gives, and nothing else.
+TEST_F(Corpus, LibraryRecordsMatchUnzip) {
+  auto run = [](const std::string& cmd) {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    std::string out;
+    char buf[4096];
+    while (p && fgets(buf, sizeof buf, p.get())) out += buf;
+    return out;
+  };
+  size_t apps = 0, libraries = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(vigie::testing::CorpusDir())) {
+    const std::string path = entry.path().string(), ext = entry.path().extension().string();
+    if (!entry.is_regular_file() || (ext != ".apk" && ext != ".aab")) continue;
+    std::map<std::string, std::string> expected;  // "group:artifact" -> version
+    std::istringstream names(run("unzip -Z1 '" + path + "' 2>/dev/null"));
+    for (std::string name; std::getline(names, name);) {
+      if (!android::IsLibraryRecord(name) || name.find("/maven/") != std::string::npos) continue;
+      const std::string base = name.substr(name.rfind('/') + 1, name.size() - name.rfind('/') - 9);
+      std::string version = run("unzip -p '" + path + "' '" + name + "'");
+      while (!version.empty() && (version.back() == '\n' || version.back() == '\r')) version.pop_back();
+      expected.emplace(base.substr(0, base.find('_')) + ":" + base.substr(base.find('_') + 1), version);
+    }
+    std::map<std::string, std::string> found;
+    for (const Library& l : ScanFile(path).code.libraries) {
+      if (l.where.find('!') != std::string::npos) continue;  // In a nested archive: unzip -Z1 lists the outer one.
+      found.emplace(l.group + ":" + l.artifact, l.version);
+    }
+    EXPECT_EQ(found, expected) << path;
+    apps += !expected.empty();
+    libraries += expected.size();
+  }
+  EXPECT_GE(apps, 5u);
+  EXPECT_GE(libraries, 150u);
 }
 
 TEST_F(Corpus, EdgeCasesAreReportedTheWayAndroidSeesThem) {

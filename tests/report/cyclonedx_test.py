@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
+import zipfile
 
 import jsonschema
 
@@ -55,8 +57,17 @@ def main():
     try:
         hostile = os.path.join(tmp, "app \"<b>&amp;\" é.apk")
         shutil.copy(os.path.join(args.fixtures, "pushapp.apk"), hostile)
+        # sdkapp.apk with library records: one names AppsFlyer's classes'
+        # package, one AndroidX, one holds characters a purl encodes.
+        recorded = os.path.join(tmp, "recorded.apk")
+        shutil.copy(os.path.join(args.fixtures, "sdkapp.apk"), recorded)
+        with zipfile.ZipFile(recorded, "a") as z:
+            z.writestr("META-INF/com.appsflyer_af-android-sdk.version", "6.12.1\n")
+            z.writestr("META-INF/androidx.core_core.version", "1.9.0\n")
+            z.writestr("META-INF/maven/org.example/odd/pom.properties",
+                       "groupId=org.example\nartifactId=we@ird%name\nversion=1.0+build?x#y\n")
         names = ["sdkapp.apk", "secretsapp.apk", "prayerapp.apk", "basic.apk", "library.aar", "notzip.apk"]
-        inputs = [os.path.join(args.fixtures, n) for n in names] + [hostile]
+        inputs = [os.path.join(args.fixtures, n) for n in names] + [hostile, recorded]
         serials = set()
         for path in inputs:
             run = subprocess.run([args.vigie, "scan", "-f", "cyclonedx", path], capture_output=True)
@@ -83,11 +94,25 @@ def main():
             check(props["vigie:file"] == path and props["vigie:status"] == report["status"], f"{path}: file, status")
             check(app["hashes"] == [{"alg": "SHA-256", "content": report["file"]["sha256"]}], f"{path}: its digest")
 
-            components = bom["components"]
+            all_components = bom["components"]
+            components = [c for c in all_components if c["bom-ref"].startswith("sdk:")]
             check([c["name"] for c in components] == [s["name"] for s in report["sdks"]],
                   f"{path}: a component per SDK, in order")
-            check(bom["dependencies"] == [{"ref": "app", "dependsOn": [c["bom-ref"] for c in components]}],
-                  f"{path}: the app depends on its SDKs")
+            check(bom["dependencies"] == [{"ref": "app", "dependsOn": [c["bom-ref"] for c in all_components]}],
+                  f"{path}: the app depends on its SDKs and libraries")
+            libs = {f"{l['group']}:{l['artifact']}": l for l in report["code"]["libraries"]}
+            for c in all_components:
+                if "purl" not in c:
+                    continue
+                group, artifact_version = c["purl"].removeprefix("pkg:maven/").split("/")
+                artifact, version = artifact_version.split("@")
+                key = urllib.parse.unquote(group) + ":" + urllib.parse.unquote(artifact)
+                check(key in libs and urllib.parse.unquote(version) == libs[key]["version"] == c["version"],
+                      f"{path}: {c['purl']} is a recorded library's")
+            listed = {c["bom-ref"].removeprefix("lib:") for c in all_components if c["bom-ref"].startswith("lib:")}
+            linked = {c["group"] + ":" + urllib.parse.unquote(c["purl"].split("/")[2].split("@")[0])
+                      for c in components if "purl" in c}
+            check(listed | linked == set(libs) and not listed & linked, f"{path}: each library once")
             for c, sdk in zip(components, report["sdks"]):
                 check(c["type"] == "library" and c["bom-ref"] == "sdk:" + sdk["id"], f"{path}: {sdk['id']}")
                 vendor = sdk.get("vendor") or {}
@@ -108,6 +133,14 @@ def main():
                 xmode = [c for c in components if c["bom-ref"] == "sdk:vigie:xmode"]
                 check(xmode and {"name": "vigie:vendor_flag", "value": "data_broker"} in xmode[0]["properties"],
                       "X-Mode is flagged a data broker")
+            if path == recorded:
+                af = [c for c in components if c["bom-ref"] == "sdk:vigie:appsflyer"]
+                check(af and af[0].get("purl") == "pkg:maven/com.appsflyer/af-android-sdk@6.12.1",
+                      "AppsFlyer's component takes the coordinates its classes' package records")
+                odd = [c for c in all_components if c["bom-ref"] == "lib:org.example:we@ird%name"]
+                check(odd and odd[0]["purl"] == "pkg:maven/org.example/we%40ird%25name@1.0%2Bbuild%3Fx%23y",
+                      f"a purl's parts are percent-encoded: {odd}")
+                check(any(c["bom-ref"] == "lib:androidx.core:core" for c in all_components), "AndroidX is listed")
         check(len(serials) == len(inputs), "each app its own serial number")
     finally:
         shutil.rmtree(tmp)

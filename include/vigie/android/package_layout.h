@@ -3,6 +3,8 @@
 // archive is.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "vigie/model/scan_result.h"
@@ -27,6 +29,20 @@ bool IsNestedArchive(std::string_view name);
 
 /// Native libraries: lib/<abi>/*.so.
 bool IsNativeLibrary(std::string_view name);
+
+/// A library's Maven coordinates as a package records them, read from an
+/// entry's name and its few bytes of text.
+struct LibraryRecord {
+  std::string group, artifact, version;
+};
+/// Whether entry `name` records a library: META-INF/<group>_<artifact>.version
+/// (AndroidX, Google Play services and Firebase write one per library into
+/// every app built with them; base/root/META-INF/ in a bundle), or
+/// META-INF/maven/<group>/<artifact>/pom.properties (Maven's JARs).
+bool IsLibraryRecord(std::string_view name);
+/// The coordinates entry `name` with text `text` records; nullopt when they
+/// are not all there, or not plain single-line text.
+std::optional<LibraryRecord> ReadLibraryRecord(std::string_view name, std::string_view text);
 
 /// `--deep`: assets and raw resources that hold text an app's endpoints and
 /// keys may be written in (configuration, web content, JavaScript bundles,

@@ -72,6 +72,12 @@ inline constexpr uint64_t kMaxSecrets = 1000;
 inline constexpr uint64_t kMaxDeepEntryBytes = 64ull << 20;
 inline constexpr uint64_t kMaxDeepTotalBytes = 512ull << 20;
 
+/// A library record (META-INF/*.version, pom.properties) larger than this
+/// is not one: real ones are a line or a few.
+inline constexpr uint64_t kMaxLibraryRecordBytes = 4096;
+/// Library records kept per input; an app carries tens to a few hundred.
+inline constexpr uint64_t kMaxLibraries = 2000;
+
 /// Map-list items accepted. The format defines ~20 section types; a long map
 /// is malformed.
 inline constexpr uint32_t kMaxDexMapItems = 64;

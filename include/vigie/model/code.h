@@ -36,6 +36,13 @@ struct PackageCount {
   uint32_t class_count = 0;
 };
 
+/// A library the package records with its Maven coordinates
+/// (android::ReadLibraryRecord).
+struct Library {
+  std::string group, artifact, version;
+  std::string where;  ///< The entry that records it.
+};
+
 struct CodeInventory {
   std::vector<DexSummary> dex;
   uint64_t class_count = 0;                ///< Class definitions over every DEX but a Janus prefix.
@@ -43,6 +50,7 @@ struct CodeInventory {
   std::vector<std::string> native_libs;    ///< lib/<abi>/*.so entries.
   std::vector<std::string> nested_archives;
   uint64_t jvm_class_count = 0;  ///< .class entries (JAR and AAR libraries).
+  std::vector<Library> libraries;  ///< By group and artifact, each once.
 };
 
 }  // namespace vigie
