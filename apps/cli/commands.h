@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitUsage = 2,        ///< Bad command line, or knowledge that cannot be loaded.
   kExitInputFailed = 3,  ///< At least one input could not be read at all.
   kExitInternal = 4,     ///< A bug in Vigie.
+  kExitPolicy = 5,       ///< vigie scan --policy: an app breaks the policy.
   kExitCompromised = 6,  ///< vigie check: an alert at level high or critical.
   kExitStore = 7,        ///< vigie corpus: the database could not be opened, written or queried.
 };

@@ -17,10 +17,13 @@
 #include "commands.h"
 #include "flags.h"
 #include "knowledge_flags.h"
+#include "vigie/assess/policy.h"
 #include "vigie/assess/rules.h"
+#include "vigie/base/mapped_file.h"
 #include "vigie/base/task_pool.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
+#include "vigie/store/store.h"
 
 namespace vigie::cli {
 
@@ -33,6 +36,7 @@ enum class Format { kText, kJson, kJsonl, kCsv, kSarif, kCycloneDx };
 struct RawArgs {
   std::vector<std::string> inputs;
   KnowledgeArgs knowledge;
+  std::string policy, suppressions;
   std::string format = "text";
   std::string output;
   std::string color = "auto";
@@ -42,6 +46,9 @@ struct RawArgs {
 struct Config {
   std::vector<std::string> inputs;
   KnowledgeSpec knowledge;
+  std::string policy_path, suppressions_path;
+  std::optional<assess::Policy> policy;  // Loaded by RunScan.
+  std::vector<assess::Suppression> suppressions;
   ScanOptions scan;  // Its knowledge is loaded by RunScan.
   Format format = Format::kText;
   std::string output;  // Empty: stdout.
@@ -60,6 +67,8 @@ Config MakeConfig(const RawArgs& raw) {
              : raw.format == "cyclonedx" ? Format::kCycloneDx
                                      : Format::kText;
   c.output = raw.output;
+  c.policy_path = raw.policy;
+  c.suppressions_path = raw.suppressions;
   const bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
   c.color = raw.color == "always" || (raw.color == "auto" && tty && !std::getenv("NO_COLOR"));
   // -j is the thread budget: inputs run in parallel up to it, and what is
@@ -95,6 +104,45 @@ void ReportProblems(const ScanResult& r) {
   }
 }
 
+// The whole text of `path`, or nullopt (with why on stderr).
+std::optional<std::string> ReadText(const std::string& path, const char* flag) {
+  auto file = MappedFile::Open(path);
+  if (!file) {
+    std::fprintf(stderr, "vigie: %s %s: %s\n", flag, path.c_str(), file.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::string(file->view().AsString());
+}
+
+// --policy and --suppressions; false (with why on stderr) when one cannot
+// be read or parsed.
+bool LoadPolicy(Config& c) {
+  if (c.policy_path.empty()) {
+    if (c.suppressions_path.empty()) return true;
+    std::fprintf(stderr, "vigie: --suppressions needs --policy\n");
+    return false;
+  }
+  const auto text = ReadText(c.policy_path, "--policy");
+  if (!text) return false;
+  auto policy = assess::ParsePolicy(*text);
+  if (!policy) {
+    std::fprintf(stderr, "vigie: --policy %s: %s\n", c.policy_path.c_str(), policy.error().message.c_str());
+    return false;
+  }
+  c.policy = std::move(*policy);
+  if (c.suppressions_path.empty()) return true;
+  const auto list = ReadText(c.suppressions_path, "--suppressions");
+  if (!list) return false;
+  auto suppressions = assess::ParseSuppressions(*list);
+  if (!suppressions) {
+    std::fprintf(stderr, "vigie: --suppressions %s: %s\n", c.suppressions_path.c_str(),
+                 suppressions.error().message.c_str());
+    return false;
+  }
+  c.suppressions = std::move(*suppressions);
+  return true;
+}
+
 // The finding rules as SARIF lists them.
 std::vector<report::SarifRule> SarifRules() {
   std::vector<report::SarifRule> out;
@@ -108,6 +156,8 @@ int RunScan(Config& c) {
   const Knowledge* knowledge = LoadKnowledgeOrReport(c.knowledge);
   if (!knowledge) return kExitUsage;
   c.scan.knowledge = *knowledge;
+  if (!LoadPolicy(c)) return kExitUsage;
+  const std::string today = store::UtcTimestamp().substr(0, 10);  // Expiry dates are UTC days.
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
   if (!c.output.empty()) {
     file.reset(std::fopen(c.output.c_str(), "wb"));
@@ -121,16 +171,21 @@ int RunScan(Config& c) {
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, ScanStatus>>> done(n);
   std::vector<ScanResult> kept(c.format == Format::kSarif ? n : 0);
+  bool violated = false;  // Under mu.
   std::mutex mu;
   std::condition_variable cv;
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next.fetch_add(1)) < n;) {
-      const ScanResult r = ScanFile(c.inputs[i], c.scan);
+      ScanResult r = ScanFile(c.inputs[i], c.scan);
+      if (c.policy) r.policy = assess::EvaluatePolicy(r, *c.policy, c.suppressions, today);
+      for (const std::string& e : r.policy.expired)
+        std::fprintf(stderr, "vigie: %s: suppression %s\n", r.file.path.c_str(), e.c_str());
       ReportProblems(r);
       std::string text = Render(r, c);
       std::lock_guard lock(mu);
       done[i].emplace(std::move(text), r.status);
+      violated = violated || r.policy.violated();
       if (!kept.empty()) kept[i] = r;
       cv.notify_all();
     }
@@ -160,6 +215,8 @@ int RunScan(Config& c) {
     const std::string log = report::ToSarif(kept, SarifRules());
     std::fwrite(log.data(), 1, log.size(), out);
   }
+  // A gate fails on what the policy denies, whatever else went wrong.
+  if (violated) exit_code = kExitPolicy;
   return exit_code;
 }
 
@@ -179,6 +236,13 @@ FlagSet ScanFlags(RawArgs& raw) {
            "Threads to use (default: one per core): inputs are scanned in parallel, and threads left over share each "
            "input's DEX files",
            [&](std::string_view v) { raw.jobs = ParseUnsigned("--jobs", v, 1, 1024); });
+  f.Option({"--policy"}, "FILE",
+           "Check each app against a JSON policy of denied vendors, countries, flags, SDK categories, data kinds "
+           "and finding severities; a violation exits with 5 (docs/policy.md)",
+           [&](std::string_view v) { raw.policy = v; });
+  f.Option({"--suppressions"}, "FILE",
+           "Waive policy violations for named apps, each with a reason and an expiry date (docs/policy.md)",
+           [&](std::string_view v) { raw.suppressions = v; });
   raw.knowledge.AddTo(f);
   return f;
 }

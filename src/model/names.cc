@@ -1,4 +1,5 @@
 // The model's names as reports print them, and its small helpers.
+#include <algorithm>
 #include <array>
 
 #include "vigie/model/scan_result.h"
@@ -38,6 +39,11 @@ std::string_view DexOriginName(DexOrigin o) {
     case DexOrigin::kJanusPrefix: return "janus_prefix";
   }
   return "unknown";
+}
+
+bool PolicyVerdict::violated() const {
+  return std::any_of(violations.begin(), violations.end(),
+                     [](const PolicyViolation& v) { return v.suppressed_by.empty(); });
 }
 
 std::string AppName(const ScanResult& r) {

@@ -192,6 +192,17 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
     w.Field("explanation", f.explanation).Field("subject", f.subject).Field("evidence", f.evidence).EndObject();
   }
   w.EndArray();
+  if (r.policy.applied) {
+    w.Key("policy").BeginObject().Field("violated", r.policy.violated());
+    w.Key("violations").BeginArray();
+    for (const PolicyViolation& v : r.policy.violations) {
+      w.BeginObject().Field("rule", v.rule).Field("subject", v.subject).Field("message", v.message);
+      w.Field("evidence", v.evidence).StringOrNull("suppressed_by", v.suppressed_by).EndObject();
+    }
+    w.EndArray().Field("expired_suppressions", r.policy.expired).EndObject();
+  } else {
+    w.Field("policy", nullptr);
+  }
 
   WriteManifest(w, r.manifest);
   WriteCode(w, r.code);

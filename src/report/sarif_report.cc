@@ -15,6 +15,17 @@ namespace vigie::report {
 namespace {
 
 constexpr char kSarifSchema[] = "https://json.schemastore.org/sarif-2.1.0.json";
+// What each rule of a policy denies (docs/policy.md).
+constexpr std::pair<std::string_view, std::string_view> kPolicyRules[] = {
+    {"vendor", "The app embeds an SDK of a vendor the policy denies."},
+    {"vendor_country", "The app embeds an SDK whose vendor has ties to a country the policy denies."},
+    {"vendor_tie", "The app embeds an SDK whose vendor has a tie of a denied kind to a country the policy names."},
+    {"vendor_flag", "The app embeds an SDK whose vendor carries a flag the policy denies."},
+    {"sdk_category", "The app embeds an SDK of a category the policy denies."},
+    {"data_kind", "A third-party SDK's code reaches a kind of data the policy denies, with the permission to read it."},
+    {"finding", "The app has a finding at or above the severity the policy denies."},
+};
+
 // Evidence lines a result's message repeats; all of them are in its
 // properties.
 constexpr size_t kMessageEvidence = 12;
@@ -94,13 +105,14 @@ class Fingerprints {
 // Where in the package a finding's evidence is: the classes and methods of
 // its SDK, or of its vendor's SDKs; the parts its secrets were read from;
 // the manifest, for the app's own settings.
-void LogicalLocations(JsonWriter& w, const ScanResult& r, const Finding& f) {
+void LogicalLocations(JsonWriter& w, const ScanResult& r, const std::string& subject,
+                      const std::vector<std::string>& evidence) {
   std::vector<std::pair<std::string, std::string_view>> names;  // (name, kind)
-  if (f.subject == "app") names.emplace_back("AndroidManifest.xml", "resource");
+  if (subject == "app") names.emplace_back("AndroidManifest.xml", "resource");
   for (const Secret& secret : r.secrets)
-    if (secret.kind == f.subject) names.emplace_back(secret.where, "module");
+    if (secret.kind == subject) names.emplace_back(secret.where, "module");
   for (const SdkFinding& sdk : r.sdks) {
-    if (sdk.id != f.subject && sdk.vendor != f.subject) continue;
+    if (sdk.id != subject && sdk.vendor != subject) continue;
     for (const std::string& c : sdk.classes.examples) names.emplace_back(c, "type");
     // Call sites of the APIs the finding's evidence names.
     for (const DataAccess& access : sdk.data_access)
@@ -108,7 +120,7 @@ void LogicalLocations(JsonWriter& w, const ScanResult& r, const Finding& f) {
         const size_t arrow = site.find(" -> ");
         if (arrow == std::string::npos) continue;
         const std::string_view api = std::string_view(site).substr(arrow + 4);
-        if (std::any_of(f.evidence.begin(), f.evidence.end(),
+        if (std::any_of(evidence.begin(), evidence.end(),
                         [&](const std::string& e) { return e.find(api) != std::string::npos; }))
           names.emplace_back(site.substr(0, arrow), "function");
       }
@@ -129,6 +141,17 @@ void ArtifactLocation(JsonWriter& w, const ScanResult& r, size_t artifact) {
   w.EndObject();
 }
 
+// A result's message, and its location: its input, and where in it the
+// evidence about `subject` is.
+void MessageAndLocations(JsonWriter& w, const ScanResult& r, size_t artifact, const std::string& text,
+                         const std::string& subject, const std::vector<std::string>& evidence) {
+  w.Key("message").BeginObject().Field("text", text).EndObject();
+  w.Key("locations").BeginArray().BeginObject();
+  ArtifactLocation(w, r, artifact);
+  LogicalLocations(w, r, subject, evidence);
+  w.EndObject().EndArray();
+}
+
 // `rule`: the finding's rule among those listed; a rule of another rules
 // file is named by its id alone.
 void FindingResult(JsonWriter& w, const ScanResult& r, size_t artifact, const Finding& f,
@@ -140,16 +163,32 @@ void FindingResult(JsonWriter& w, const ScanResult& r, size_t artifact, const Fi
   w.BeginObject().Field("ruleId", f.id);
   if (rule) w.Field("ruleIndex", *rule);
   w.Field("level", Level(f.severity));
-  w.Key("message").BeginObject().Field("text", text).EndObject();
-  w.Key("locations").BeginArray().BeginObject();
-  ArtifactLocation(w, r, artifact);
-  LogicalLocations(w, r, f);
-  w.EndObject().EndArray();
+  MessageAndLocations(w, r, artifact, text, f.subject, f.evidence);
   w.Key("partialFingerprints").BeginObject().Field("vigieFinding/v1", prints.Of("finding", f.id, f.subject));
   w.EndObject();
   w.Key("properties").BeginObject();
   w.Field("severity", SeverityName(f.severity)).Field("subject", f.subject).Field("evidence", f.evidence);
   w.EndObject().EndObject();
+}
+
+// A policy violation: an error, or a suppressed one (SARIF's own
+// suppressions, which code scanning shows as dismissed) with its reason.
+void PolicyResult(JsonWriter& w, const ScanResult& r, size_t artifact, const PolicyViolation& v, size_t rule,
+                  Fingerprints& prints) {
+  std::string text = "Policy: " + v.message + ".";
+  if (!v.evidence.empty()) text += "\n\nEvidence:";
+  for (const std::string& e : v.evidence) text += "\n- " + e;
+  w.BeginObject().Field("ruleId", "policy/" + v.rule).Field("ruleIndex", rule).Field("level", "error");
+  MessageAndLocations(w, r, artifact, text, v.subject, v.evidence);
+  w.Key("partialFingerprints").BeginObject().Field("vigiePolicy/v1", prints.Of("policy", v.rule, v.subject));
+  w.EndObject();
+  if (!v.suppressed_by.empty()) {
+    w.Key("suppressions").BeginArray();
+    w.BeginObject().Field("kind", "external").Field("justification", v.suppressed_by).EndObject();
+    w.EndArray();
+  }
+  w.Key("properties").BeginObject().Field("subject", v.subject).Field("evidence", v.evidence).EndObject();
+  w.EndObject();
 }
 
 void DiagnosticResult(JsonWriter& w, const ScanResult& r, size_t artifact, const Diagnostic& d, size_t rule,
@@ -189,8 +228,14 @@ std::string ToSarif(const std::vector<ScanResult>& results, const std::vector<Sa
   VIGIE_ERROR_CODES(VIGIE_CODE_ENTRY)
 #undef VIGIE_CODE_ENTRY
   codes.erase(codes.begin());
+  auto policy_index = [&](std::string_view rule) {
+    size_t i = 0;
+    while (i < std::size(kPolicyRules) && kPolicyRules[i].first != rule) ++i;
+    return rules.size() + i;
+  };
   auto code_index = [&](ErrorCode code) {
-    return rules.size() + static_cast<size_t>(std::find(codes.begin(), codes.end(), code) - codes.begin());
+    return rules.size() + std::size(kPolicyRules) +
+           static_cast<size_t>(std::find(codes.begin(), codes.end(), code) - codes.begin());
   };
   auto rule_index = [&](std::string_view id) -> std::optional<size_t> {
     for (size_t i = 0; i < rules.size(); ++i)
@@ -206,6 +251,7 @@ std::string ToSarif(const std::vector<ScanResult>& results, const std::vector<Sa
   w.Field("version", kBuildId[0] ? std::string(kVersion) + "+" + kBuildId : std::string(kVersion));
   w.Key("rules").BeginArray();
   for (const SarifRule& r : rules) Rule(w, r.id, r.summary, Level(r.severity), SecuritySeverity(r.severity), "privacy");
+  for (const auto& [id, summary] : kPolicyRules) Rule(w, "policy/" + std::string(id), summary, "error", "", "policy");
   for (ErrorCode c : codes) Rule(w, ErrorCodeName(c), ErrorCodeDoc(c), "warning", "", "input");
   w.EndArray().EndObject().EndObject();
 
@@ -224,6 +270,7 @@ std::string ToSarif(const std::vector<ScanResult>& results, const std::vector<Sa
     const ScanResult& r = results[a];
     Fingerprints prints(r);
     for (const Finding& f : r.findings) FindingResult(w, r, a, f, rule_index(f.id), prints);
+    for (const PolicyViolation& v : r.policy.violations) PolicyResult(w, r, a, v, policy_index(v.rule), prints);
     for (const Diagnostic& d : r.diagnostics.items())
       if (d.code != ErrorCode::kOk) DiagnosticResult(w, r, a, d, code_index(d.code), prints);
   }

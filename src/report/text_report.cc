@@ -243,6 +243,23 @@ void WriteFindings(Writer& w, const ScanResult& r) {
   w.Line("");
 }
 
+void WritePolicy(Writer& w, const ScanResult& r) {
+  if (!r.policy.applied) return;
+  const auto& all = r.policy.violations;
+  const size_t standing = static_cast<size_t>(
+      std::count_if(all.begin(), all.end(), [](const PolicyViolation& v) { return v.suppressed_by.empty(); }));
+  w.Line("{} {}", w.Bold("Policy"),
+         standing ? fmt::format("VIOLATED ({} violation(s), {} suppressed)", standing, all.size() - standing)
+                  : fmt::format("passed ({} suppressed)", all.size()));
+  for (const PolicyViolation& v : all) {
+    const std::string head = fmt::format("{:<14} {}", v.rule, Clean(v.message, 200));
+    w.Line("  {}", v.suppressed_by.empty() ? w.Bold(head) : w.Dim(head + " — suppressed: " + Clean(v.suppressed_by)));
+    for (const auto& e : v.evidence) w.Line("                 {}", w.Dim("- " + Clean(e, 300)));
+  }
+  for (const auto& e : r.policy.expired) w.Line("  {}", "expired suppression: " + Clean(e, 300));
+  w.Line("");
+}
+
 void WriteDiagnostics(Writer& w, const ScanResult& r) {
   const auto& items = r.diagnostics.items();
   if (items.empty()) return;
@@ -263,6 +280,7 @@ std::string ToText(const ScanResult& r, const TextOptions& options) {
   if (r.status != ScanStatus::kFailed) {
     WriteRecipients(w, r);
     WriteFindings(w, r);
+    WritePolicy(w, r);
     WriteIdentity(w, r);
     WritePermissions(w, r);
     WriteComponents(w, r);

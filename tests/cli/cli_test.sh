@@ -21,6 +21,30 @@ err=$("$vigie" scan "$fx/truncated.apk" 2>&1 >/dev/null)
 check "one stderr line" 1 "$(printf '%s\n' "$err" | wc -l)"
 [[ "$err" == *"truncated.apk"*"zip.no_eocd"* ]]; check "stderr names file and code" 0 $?
 
+# The policy gate: 5 when an app breaks the policy, whatever else exits.
+ptmp=$(mktemp -d)
+printf '{"deny":{"vendor_countries":["RU"],"data_kinds":["location"]}}' > "$ptmp/policy.json"
+printf '{"deny":{"vendors":"xmode"}}' > "$ptmp/bad.json"
+printf '{"suppressions":[{"app":"org.vigie.sdkfixture","sdk":"vigie:pushwoosh","reason":"vetted","expires":"2999-01-01"},{"app":"org.vigie.sdkfixture","sdk":"vigie:xmode","reason":"lapsed","expires":"2000-01-01"}]}' > "$ptmp/some.json"
+printf '{"suppressions":[{"app":"org.vigie.sdkfixture","sdk":"vigie:pushwoosh","reason":"vetted","expires":"2999-01-01"},{"app":"org.vigie.sdkfixture","sdk":"vigie:xmode","reason":"vetted","expires":"2999-01-01"}]}' > "$ptmp/all.json"
+"$vigie" scan --policy "$ptmp/policy.json" "$fx/basic.apk" >/dev/null; check "policy: a clean app exits 0" 0 $?
+"$vigie" scan --policy "$ptmp/policy.json" "$fx/sdkapp.apk" >/dev/null; check "policy: a violation exits 5" 5 $?
+"$vigie" scan --policy "$ptmp/policy.json" "$fx/sdkapp.apk" "$fx/notzip.apk" >/dev/null 2>&1
+check "policy: a violation outweighs an unreadable input" 5 $?
+err=$("$vigie" scan --policy "$ptmp/policy.json" --suppressions "$ptmp/some.json" "$fx/sdkapp.apk" 2>&1 >/dev/null)
+check "policy: partly suppressed still exits 5" 5 $?
+[[ "$err" == *"sdkapp.apk: suppression SDK vigie:xmode expired on 2000-01-01: lapsed"* ]]
+check "policy: an expired suppression is reported on stderr" 0 $?
+"$vigie" scan --policy "$ptmp/policy.json" --suppressions "$ptmp/all.json" "$fx/sdkapp.apk" >/dev/null
+check "policy: all suppressed exits 0" 0 $?
+"$vigie" scan --policy "$ptmp/bad.json" "$fx/basic.apk" >/dev/null 2>&1; check "policy: a bad policy exits 2" 2 $?
+"$vigie" scan --suppressions "$ptmp/all.json" "$fx/basic.apk" >/dev/null 2>&1
+check "policy: suppressions need a policy" 2 $?
+standing=$("$vigie" scan -f json --policy "$ptmp/policy.json" --suppressions "$ptmp/some.json" "$fx/sdkapp.apk" 2>/dev/null |
+  python3 -c 'import sys,json; p=json.load(sys.stdin)["policy"]; print(p["violated"], sorted((v["rule"], v["subject"], v["suppressed_by"] is None) for v in p["violations"]))')
+check "policy: json lists violations, suppressed ones marked" "True [('data_kind', 'vigie:xmode', True), ('vendor_country', 'vigie:pushwoosh', False)]" "$standing"
+rm -rf "$ptmp"
+
 out=$("$vigie" scan --format json "$fx/basic.apk" "$fx/stored.apk")
 printf '%s' "$out" | python3 -c 'import sys,json; d=sys.stdin.read(); dec=json.JSONDecoder(); i=0; n=0
 while i < len(d):

@@ -133,9 +133,33 @@ def main():
         for i, rs in enumerate(by_input[:-1]):
             check(len(set(prints(rs))) == len(rs), f"{inputs[i]}: distinct fingerprints")
         check(set(prints(by_input[0])).isdisjoint(prints(by_input[1])), "two apps do not share fingerprints")
+        # With a policy: violations are results of the policy/ rules, a
+        # suppressed one carries SARIF's own suppression with its reason.
+        policy = os.path.join(tmp, "policy.json")
+        with open(policy, "w") as f:
+            json.dump({"deny": {"vendor_countries": ["RU"], "data_kinds": ["location"]}}, f)
+        waiver = os.path.join(tmp, "suppressions.json")
+        with open(waiver, "w") as f:
+            json.dump({"suppressions": [{"app": "org.vigie.sdkfixture", "sdk": "vigie:pushwoosh",
+                                         "reason": "vetted by legal", "expires": "2999-01-01"}]}, f)
+        run = subprocess.run([args.vigie, "scan", "-f", "sarif", "--policy", policy, "--suppressions", waiver,
+                              inputs[0]], capture_output=True)
+        check(run.returncode == 5, f"a violated policy exits 5, not {run.returncode}")
+        gated = json.loads(run.stdout)
+        errors = list(jsonschema.Draft4Validator(schema).iter_errors(gated))
+        check(not errors, f"with a policy: {len(errors)} schema violation(s)")
+        gated_run = gated["runs"][0]
+        policy_results = {r["ruleId"]: r for r in gated_run["results"] if r["ruleId"].startswith("policy/")}
+        check(set(policy_results) == {"policy/data_kind", "policy/vendor_country"}, f"{set(policy_results)}")
+        for rule_id, r in policy_results.items():
+            check(gated_run["tool"]["driver"]["rules"][r["ruleIndex"]]["id"] == rule_id, f"{rule_id}: its index")
+            check(r["level"] == "error" and "Evidence:" in r["message"]["text"], f"{rule_id}: an error with evidence")
+        check("suppressions" not in policy_results["policy/data_kind"], "the standing violation is not suppressed")
+        check(policy_results["policy/vendor_country"]["suppressions"][0]["justification"].startswith("vetted by legal"),
+              "the suppressed violation carries its reason")
     finally:
         shutil.rmtree(tmp)
-    print(f"ok: {len(results)} results over {len(inputs)} inputs, valid SARIF 2.1.0")
+    print(f"ok: {len(results)} results over {len(inputs)} inputs, valid SARIF 2.1.0, with a policy too")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ namespace vigie {
   X(kIndicatorsInvalid, "indicators.invalid", "an indicator file is not a STIX2 bundle")       \
   X(kIndicatorSkipped, "indicators.skipped", "an indicator could not be read and was left out") \
   X(kRules, "rules.invalid", "a rules file or knowledge table could not be parsed, or cannot hold as written") \
+  X(kPolicy, "policy.invalid", "a policy or suppression file (--policy, --suppressions) could not be parsed") \
   X(kDeepSkipped, "deep.skipped", "--deep left an asset or native library unread (limits.h)")      \
   X(kDeepNotRead, "deep.not_read", "text assets or native libraries that only --deep reads")     \
   X(kAcquisitionUnknown, "check.unknown_input", "the input is no phone backup or dump that vigie check reads") \

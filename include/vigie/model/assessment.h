@@ -36,4 +36,26 @@ struct Finding {
   std::vector<std::string> evidence;
 };
 
+/// A rule of the user's policy (`--policy`) an app breaks, with the
+/// evidence that shows it (docs/policy.md).
+struct PolicyViolation {
+  /// What the policy denies: "vendor", "vendor_country", "vendor_tie",
+  /// "vendor_flag", "sdk_category", "data_kind" or "finding".
+  std::string rule;
+  std::string subject;  ///< The SDK's id, or the finding's rule id.
+  std::string message;  ///< One line.
+  std::vector<std::string> evidence;
+  std::string suppressed_by;  ///< The suppression's reason; empty when it stands.
+};
+
+/// What the policy says of one app.
+struct PolicyVerdict {
+  bool applied = false;  ///< A policy was given.
+  std::vector<PolicyViolation> violations;  ///< Standing ones first, then suppressed ones.
+  /// Suppressions of this app past their expiry date: no longer applied.
+  std::vector<std::string> expired;
+  /// Whether a violation stands.
+  bool violated() const;
+};
+
 }  // namespace vigie

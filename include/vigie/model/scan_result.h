@@ -40,6 +40,7 @@ struct ScanResult {
   std::vector<SdkFinding> sdks;
   std::vector<Recipient> recipients;  ///< Built from `sdks`.
   std::vector<Finding> findings;      ///< Most severe first.
+  PolicyVerdict policy;               ///< With --policy only.
   std::vector<Endpoint> endpoints;    ///< By URL.
   std::vector<Secret> secrets;        ///< In the order found.
   std::vector<std::string> signature_sources;  ///< Databases the SDK findings come from.
