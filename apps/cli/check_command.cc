@@ -78,11 +78,7 @@ int RunCheckCommand(const std::vector<std::string_view>& args) {
   flags.Positionals("INPUT", "an iOS backup folder or filesystem dump, an AndroidQF folder or zip, a bugreport "
                     "(zip or folder), an Android backup (.ab or folder)",
                     &raw.inputs, true);
-  if (!flags.Parse(args)) {
-    const std::string help = flags.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!flags.ParseOrPrintHelp(args)) return kExitOk;
   if (raw.inputs.size() != 1) throw UsageError("vigie check reads one INPUT at a time");
   for (std::string& f : SplitColons(std::getenv("VIGIE_IOCS"))) raw.iocs.push_back(std::move(f));
   if (raw.password.empty())

@@ -13,13 +13,16 @@ enum ExitCode : int {
   kExitUsage = 2,        ///< Bad command line, or knowledge that cannot be loaded.
   kExitInputFailed = 3,  ///< At least one input could not be read at all.
   kExitInternal = 4,     ///< A bug in Vigie.
-  kExitPolicy = 5,       ///< vigie scan --policy: an app breaks the policy.
+  kExitPolicy = 5,       ///< --policy: an app (vigie diff: what the new version adds) breaks the policy.
   kExitCompromised = 6,  ///< vigie check: an alert at level high or critical.
   kExitStore = 7,        ///< vigie corpus: the database could not be opened, written or queried.
 };
 
 /// `vigie scan`: its arguments after the command name. Throws UsageError.
 int RunScanCommand(const std::vector<std::string_view>& args);
+
+/// `vigie diff`: compares two versions of an app.
+int RunDiffCommand(const std::vector<std::string_view>& args);
 
 /// `vigie profile`: builds an SDK binary's structural profile.
 int RunProfileCommand(const std::vector<std::string_view>& args);
@@ -32,6 +35,7 @@ int RunCorpusCommand(const std::vector<std::string_view>& args);
 
 /// The one-line summaries of the commands, for the main help.
 extern const char* const kScanSummary;
+extern const char* const kDiffSummary;
 extern const char* const kProfileSummary;
 extern const char* const kCheckSummary;
 extern const char* const kCorpusSummary;

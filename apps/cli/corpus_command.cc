@@ -150,11 +150,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
            "auto (a live line on a terminal, else a line every 5 s), live, lines, or never",
            [&](std::string_view v) { progress = v; }, {"auto", "live", "lines", "never"});
   knowledge_args.AddTo(f);
-  if (!f.Parse(args)) {
-    const std::string help = f.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!f.ParseOrPrintHelp(args)) return kExitOk;
   if (!files_from.empty()) {
     std::ifstream list;
     if (files_from != "-") {
@@ -232,11 +228,7 @@ int RunCorpusRematch(const std::vector<std::string_view>& args) {
            "auto (a live line on a terminal, else a line every 5 s), live, lines, or never",
            [&](std::string_view v) { progress = v; }, {"auto", "live", "lines", "never"});
   knowledge_args.AddTo(f);
-  if (!f.Parse(args)) {
-    const std::string help = f.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!f.ParseOrPrintHelp(args)) return kExitOk;
   // What --deep reads is in the packages, which a rematch never opens: the
   // features hold what the scan's --deep found.
   if (knowledge_args.deep)
@@ -295,11 +287,7 @@ int RunCorpusQuery(const std::vector<std::string_view>& args) {
            {"table", "csv", "jsonl"});
   f.Option({"--sql"}, "SQL", "Run this SQL instead, in a read-only transaction (docs/corpus.md has the schema)",
            [&](std::string_view v) { sql = v; });
-  if (!f.Parse(args)) {
-    const std::string help = f.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!f.ParseOrPrintHelp(args)) return kExitOk;
   if (sql.empty() == words.empty())
     throw UsageError(sql.empty() ? "a QUESTION or --sql is required" : "give a QUESTION or --sql, not both");
   if (store::StoreUrl::Parse(db).backend == store::StoreUrl::Backend::kSqlite && !fs::exists(db)) {
@@ -382,11 +370,7 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
          "tasks', as vigie corpus scan gives them",
          &wait);
   knowledge_args.AddTo(f);
-  if (!f.Parse(args)) {
-    const std::string help = f.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!f.ParseOrPrintHelp(args)) return kExitOk;
   if (store::StoreUrl::Parse(db).backend != store::StoreUrl::Backend::kPostgres)
     throw UsageError("a cluster's tasks write to one shared server: --db postgresql://... is required");
   if (job.tasks == 0) throw UsageError("--tasks N is required");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace vigie::cli {
 namespace {
@@ -78,6 +79,13 @@ void FlagSet::Apply(const Entry& e, std::string_view name, std::string_view valu
   if (!e.allowed.empty() && std::find(e.allowed.begin(), e.allowed.end(), value) == e.allowed.end())
     throw UsageError(std::string(name) + ": " + Quoted(value) + " is not one of " + Join(e.allowed, ", "));
   e.set(value);
+}
+
+bool FlagSet::ParseOrPrintHelp(const std::vector<std::string_view>& args) const {
+  if (Parse(args)) return true;
+  const std::string help = Help();
+  std::fwrite(help.data(), 1, help.size(), stdout);
+  return false;
 }
 
 bool FlagSet::Parse(const std::vector<std::string_view>& args) const {

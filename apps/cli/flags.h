@@ -37,6 +37,9 @@ class FlagSet {
   /// UsageError. Returns false when -h/--help was given: the caller prints
   /// Help() and stops.
   bool Parse(const std::vector<std::string_view>& args) const;
+  /// Parse(), printing Help() on standard output when -h/--help was given
+  /// (then false: the command stops, successfully).
+  bool ParseOrPrintHelp(const std::vector<std::string_view>& args) const;
   std::string Help() const;
 
  private:

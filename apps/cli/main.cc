@@ -15,6 +15,7 @@ using namespace vigie::cli;
 std::string MainHelp() {
   return std::string("Vigie: offline privacy auditor for mobile apps\n"
                      "Usage: vigie scan [OPTIONS] FILE...\n"
+                     "       vigie diff [OPTIONS] OLD NEW\n"
                      "       vigie profile [OPTIONS] SDK.jar|.aar|.dex|.apk\n"
                      "       vigie check [OPTIONS] INPUT\n"
                      "       vigie corpus scan|query|slurm [OPTIONS] ...\n"
@@ -23,7 +24,8 @@ std::string MainHelp() {
                      "\n"
                      "Commands:\n"
                      "  scan                        ") +
-         kScanSummary + "\n  profile                     " + kProfileSummary +
+         kScanSummary + "\n  diff                        " + kDiffSummary + "\n  profile                     " +
+         kProfileSummary +
          "\n  check                       " + kCheckSummary + "\n  corpus                      " + kCorpusSummary +
          "\n\nRun 'vigie COMMAND --help' (e.g. 'vigie scan --help', 'vigie corpus scan --help') for their options.\n";
 }
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "scan") return RunScanCommand({args.begin() + 1, args.end()});
+    if (args[0] == "diff") return RunDiffCommand({args.begin() + 1, args.end()});
     if (args[0] == "profile") return RunProfileCommand({args.begin() + 1, args.end()});
     if (args[0] == "check") return RunCheckCommand({args.begin() + 1, args.end()});
     if (args[0] == "corpus") return RunCorpusCommand({args.begin() + 1, args.end()});

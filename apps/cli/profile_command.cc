@@ -23,11 +23,7 @@ int RunProfileCommand(const std::vector<std::string_view>& args) {
   flags.Option({"-o", "--output"}, "FILE", "Write the profile there instead of stdout",
                [&](std::string_view v) { output = v; });
   flags.Positionals("BINARY", "The SDK binary", &inputs, /*required=*/true);
-  if (!flags.Parse(args)) {
-    const std::string help = flags.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!flags.ParseOrPrintHelp(args)) return kExitOk;
   if (inputs.size() != 1) throw UsageError("vigie profile takes one binary");
   request.path = inputs[0];
   KnowledgeSpec spec;

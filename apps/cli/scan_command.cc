@@ -3,12 +3,10 @@
 // Flags are parsed in two stages: the FlagSet fills RawArgs with what was
 // typed, then MakeConfig validates it into the Config the scan runs from.
 // Inputs are scanned in parallel, and reports are written in input order.
-#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,13 +15,12 @@
 #include "commands.h"
 #include "flags.h"
 #include "knowledge_flags.h"
-#include "vigie/assess/policy.h"
+#include "policy_flags.h"
+#include "report_output.h"
 #include "vigie/assess/rules.h"
-#include "vigie/base/mapped_file.h"
 #include "vigie/base/task_pool.h"
 #include "vigie/pipeline/scanner.h"
 #include "vigie/report/report.h"
-#include "vigie/store/store.h"
 
 namespace vigie::cli {
 
@@ -36,7 +33,7 @@ enum class Format { kText, kJson, kJsonl, kCsv, kSarif, kCycloneDx };
 struct RawArgs {
   std::vector<std::string> inputs;
   KnowledgeArgs knowledge;
-  std::string policy, suppressions;
+  PolicyArgs policy;
   std::string format = "text";
   std::string output;
   std::string color = "auto";
@@ -46,9 +43,7 @@ struct RawArgs {
 struct Config {
   std::vector<std::string> inputs;
   KnowledgeSpec knowledge;
-  std::string policy_path, suppressions_path;
-  std::optional<assess::Policy> policy;  // Loaded by RunScan.
-  std::vector<assess::Suppression> suppressions;
+  PolicyArgs policy;
   ScanOptions scan;  // Its knowledge is loaded by RunScan.
   Format format = Format::kText;
   std::string output;  // Empty: stdout.
@@ -67,10 +62,8 @@ Config MakeConfig(const RawArgs& raw) {
              : raw.format == "cyclonedx" ? Format::kCycloneDx
                                      : Format::kText;
   c.output = raw.output;
-  c.policy_path = raw.policy;
-  c.suppressions_path = raw.suppressions;
-  const bool tty = raw.output.empty() && ::isatty(STDOUT_FILENO);
-  c.color = raw.color == "always" || (raw.color == "auto" && tty && !std::getenv("NO_COLOR"));
+  c.policy = raw.policy;
+  c.color = WantsColor(raw.color, raw.output);
   // -j is the thread budget: inputs run in parallel up to it, and what is
   // left over goes to each input's own DEX files (one input, -j 2: two
   // threads for its DEX files).
@@ -104,45 +97,6 @@ void ReportProblems(const ScanResult& r) {
   }
 }
 
-// The whole text of `path`, or nullopt (with why on stderr).
-std::optional<std::string> ReadText(const std::string& path, const char* flag) {
-  auto file = MappedFile::Open(path);
-  if (!file) {
-    std::fprintf(stderr, "vigie: %s %s: %s\n", flag, path.c_str(), file.error().message.c_str());
-    return std::nullopt;
-  }
-  return std::string(file->view().AsString());
-}
-
-// --policy and --suppressions; false (with why on stderr) when one cannot
-// be read or parsed.
-bool LoadPolicy(Config& c) {
-  if (c.policy_path.empty()) {
-    if (c.suppressions_path.empty()) return true;
-    std::fprintf(stderr, "vigie: --suppressions needs --policy\n");
-    return false;
-  }
-  const auto text = ReadText(c.policy_path, "--policy");
-  if (!text) return false;
-  auto policy = assess::ParsePolicy(*text);
-  if (!policy) {
-    std::fprintf(stderr, "vigie: --policy %s: %s\n", c.policy_path.c_str(), policy.error().message.c_str());
-    return false;
-  }
-  c.policy = std::move(*policy);
-  if (c.suppressions_path.empty()) return true;
-  const auto list = ReadText(c.suppressions_path, "--suppressions");
-  if (!list) return false;
-  auto suppressions = assess::ParseSuppressions(*list);
-  if (!suppressions) {
-    std::fprintf(stderr, "vigie: --suppressions %s: %s\n", c.suppressions_path.c_str(),
-                 suppressions.error().message.c_str());
-    return false;
-  }
-  c.suppressions = std::move(*suppressions);
-  return true;
-}
-
 // The finding rules as SARIF lists them.
 std::vector<report::SarifRule> SarifRules() {
   std::vector<report::SarifRule> out;
@@ -156,17 +110,11 @@ int RunScan(Config& c) {
   const Knowledge* knowledge = LoadKnowledgeOrReport(c.knowledge);
   if (!knowledge) return kExitUsage;
   c.scan.knowledge = *knowledge;
-  if (!LoadPolicy(c)) return kExitUsage;
-  const std::string today = store::UtcTimestamp().substr(0, 10);  // Expiry dates are UTC days.
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, std::fclose);
-  if (!c.output.empty()) {
-    file.reset(std::fopen(c.output.c_str(), "wb"));
-    if (!file) {
-      std::fprintf(stderr, "vigie: cannot write %s\n", c.output.c_str());
-      return kExitUsage;
-    }
-  }
-  std::FILE* out = file ? file.get() : stdout;
+  const std::optional<PolicyGate> gate = LoadPolicyOrReport(c.policy);
+  if (!gate) return kExitUsage;
+  ReportOutput output;
+  if (!output.Open(c.output)) return kExitUsage;
+  std::FILE* out = output.get();
 
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, ScanStatus>>> done(n);
@@ -178,9 +126,7 @@ int RunScan(Config& c) {
   auto worker = [&] {
     for (size_t i; (i = next.fetch_add(1)) < n;) {
       ScanResult r = ScanFile(c.inputs[i], c.scan);
-      if (c.policy) r.policy = assess::EvaluatePolicy(r, *c.policy, c.suppressions, today);
-      for (const std::string& e : r.policy.expired)
-        std::fprintf(stderr, "vigie: %s: suppression %s\n", r.file.path.c_str(), e.c_str());
+      gate->Apply(r);
       ReportProblems(r);
       std::string text = Render(r, c);
       std::lock_guard lock(mu);
@@ -228,21 +174,12 @@ FlagSet ScanFlags(RawArgs& raw) {
            "Output format: text (default), json (one document per input), jsonl (one line per input), csv (a row "
            "per app and SDK), sarif (one SARIF 2.1.0 log for all inputs), cyclonedx (a CycloneDX 1.5 SBOM per input)",
            [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "csv", "sarif", "cyclonedx"});
-  f.Option({"-o", "--output"}, "FILE", "Write the report to FILE instead of standard output",
-           [&](std::string_view v) { raw.output = v; });
-  f.Option({"--color"}, "WHEN", "Colour text output: auto, always, never", [&](std::string_view v) { raw.color = v; },
-           {"auto", "always", "never"});
+  AddReportOutputFlags(f, raw.output, raw.color);
   f.Option({"-j", "--jobs"}, "N",
            "Threads to use (default: one per core): inputs are scanned in parallel, and threads left over share each "
            "input's DEX files",
            [&](std::string_view v) { raw.jobs = ParseUnsigned("--jobs", v, 1, 1024); });
-  f.Option({"--policy"}, "FILE",
-           "Check each app against a JSON policy of denied vendors, countries, flags, SDK categories, data kinds "
-           "and finding severities; a violation exits with 5 (docs/policy.md)",
-           [&](std::string_view v) { raw.policy = v; });
-  f.Option({"--suppressions"}, "FILE",
-           "Waive policy violations for named apps, each with a reason and an expiry date (docs/policy.md)",
-           [&](std::string_view v) { raw.suppressions = v; });
+  raw.policy.AddTo(f);
   raw.knowledge.AddTo(f);
   return f;
 }
@@ -252,11 +189,7 @@ FlagSet ScanFlags(RawArgs& raw) {
 int RunScanCommand(const std::vector<std::string_view>& args) {
   RawArgs raw;
   const FlagSet flags = ScanFlags(raw);
-  if (!flags.Parse(args)) {
-    const std::string help = flags.Help();
-    std::fwrite(help.data(), 1, help.size(), stdout);
-    return kExitOk;
-  }
+  if (!flags.ParseOrPrintHelp(args)) return kExitOk;
   Config config = MakeConfig(raw);
   return RunScan(config);
 }

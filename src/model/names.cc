@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "vigie/model/app_diff.h"
 #include "vigie/model/scan_result.h"
 
 namespace vigie {
@@ -43,6 +44,11 @@ std::string_view DexOriginName(DexOrigin o) {
 
 bool PolicyVerdict::violated() const {
   return std::any_of(violations.begin(), violations.end(),
+                     [](const PolicyViolation& v) { return v.suppressed_by.empty(); });
+}
+
+bool AppDiff::violated() const {
+  return std::any_of(violations_added.begin(), violations_added.end(),
                      [](const PolicyViolation& v) { return v.suppressed_by.empty(); });
 }
 

@@ -140,6 +140,39 @@ void WriteManifest(JsonWriter& w, const Manifest& m) {
   WriteMetaData(w, "meta_data", m.meta_data);
 }
 
+void WriteRecipient(JsonWriter& w, const Recipient& rec) {
+  w.BeginObject().Key("vendor").BeginObject().Field("id", rec.vendor_id).Field("name", rec.name);
+  w.StringOrNull("hq_country", rec.hq_country).EndObject();
+  w.Field("countries", rec.countries).Field("flags", rec.flags).Field("data_kinds", rec.data_kinds);
+  w.Field("via", rec.via).Field("confidence", ConfidenceName(rec.confidence)).EndObject();
+}
+
+void WriteFinding(JsonWriter& w, const Finding& f) {
+  w.BeginObject().Field("id", f.id).Field("severity", SeverityName(f.severity)).Field("title", f.title);
+  w.Field("explanation", f.explanation).Field("subject", f.subject).Field("evidence", f.evidence).EndObject();
+}
+
+void WriteViolation(JsonWriter& w, const PolicyViolation& v) {
+  w.BeginObject().Field("rule", v.rule).Field("subject", v.subject).Field("message", v.message);
+  w.Field("evidence", v.evidence).StringOrNull("suppressed_by", v.suppressed_by).EndObject();
+}
+
+void WriteVersion(JsonWriter& w, std::string_view key, const FileInfo& file, const AppIdentity& app) {
+  w.Key(key).BeginObject().Field("path", file.path).StringOrNull("sha256", file.sha256);
+  w.Field("package", app.package).Field("version_name", app.version_name).Field("version_code", app.version_code);
+  w.EndObject();
+}
+
+void WriteSdkChanges(JsonWriter& w, std::string_view key, const std::vector<SdkChange>& changes) {
+  w.Key(key).BeginArray();
+  for (const SdkChange& c : changes) {
+    w.BeginObject().Field("id", c.id).Field("name", c.name).Field("vendor", c.vendor);
+    w.Field("confidence", ConfidenceName(c.confidence)).Field("basis", c.basis).Field("classes", c.classes);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 void WriteCode(JsonWriter& w, const CodeInventory& code) {
   w.Key("code").BeginObject();
   w.Key("dex").BeginArray();
@@ -179,26 +212,15 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   // Who gets the data heads the document: it is the answer, and the SDKs
   // below are the why.
   w.Key("recipients").BeginArray();
-  for (const auto& rec : r.recipients) {
-    w.BeginObject().Key("vendor").BeginObject().Field("id", rec.vendor_id).Field("name", rec.name);
-    w.StringOrNull("hq_country", rec.hq_country).EndObject();
-    w.Field("countries", rec.countries).Field("flags", rec.flags).Field("data_kinds", rec.data_kinds);
-    w.Field("via", rec.via).Field("confidence", ConfidenceName(rec.confidence)).EndObject();
-  }
+  for (const auto& rec : r.recipients) WriteRecipient(w, rec);
   w.EndArray();
   w.Key("findings").BeginArray();
-  for (const auto& f : r.findings) {
-    w.BeginObject().Field("id", f.id).Field("severity", SeverityName(f.severity)).Field("title", f.title);
-    w.Field("explanation", f.explanation).Field("subject", f.subject).Field("evidence", f.evidence).EndObject();
-  }
+  for (const auto& f : r.findings) WriteFinding(w, f);
   w.EndArray();
   if (r.policy.applied) {
     w.Key("policy").BeginObject().Field("violated", r.policy.violated());
     w.Key("violations").BeginArray();
-    for (const PolicyViolation& v : r.policy.violations) {
-      w.BeginObject().Field("rule", v.rule).Field("subject", v.subject).Field("message", v.message);
-      w.Field("evidence", v.evidence).StringOrNull("suppressed_by", v.suppressed_by).EndObject();
-    }
+    for (const PolicyViolation& v : r.policy.violations) WriteViolation(w, v);
     w.EndArray().Field("expired_suppressions", r.policy.expired).EndObject();
   } else {
     w.Field("policy", nullptr);
@@ -241,6 +263,44 @@ std::string ToJson(const ScanResult& r, JsonStyle style) {
   w.EndArray();
   w.EndObject();
   return w.Take();
+}
+
+std::string ToDiffJson(const AppDiff& d) {
+  JsonWriter w(true);
+  w.BeginObject().Field("schema", "https://vigie.dev/schema/diff").Field("schema_version", 1);
+  w.Key("tool").BeginObject().Field("name", "vigie").Field("version", kVersion).EndObject();
+  WriteVersion(w, "old", d.old_file, d.old_app);
+  WriteVersion(w, "new", d.new_file, d.new_app);
+  w.Field("same_package", d.same_package);
+  WriteSdkChanges(w, "sdks_added", d.sdks_added);
+  WriteSdkChanges(w, "sdks_removed", d.sdks_removed);
+  w.Key("data_gained").BeginArray();
+  for (const DataGain& g : d.data_gained) {
+    w.BeginObject().Field("sdk", g.sdk_id).Field("sdk_name", g.sdk_name).Field("kind", g.kind).Field("apis", g.apis);
+    w.StringOrNull("call_site", g.call_site).Field("permissions", g.held).EndObject();
+  }
+  w.EndArray();
+  w.Key("recipients_added").BeginArray();
+  for (const Recipient& r : d.recipients_added) WriteRecipient(w, r);
+  w.EndArray();
+  w.Field("countries_added", d.countries_added);
+  w.Field("permissions_added", d.permissions_added).Field("permissions_removed", d.permissions_removed);
+  w.Key("endpoints_added").BeginArray();
+  for (const Endpoint& e : d.endpoints_added)
+    w.BeginObject().Field("url", e.url).Field("host", e.host).StringOrNull("sdk", e.sdk).EndObject();
+  w.EndArray();
+  w.Key("findings_added").BeginArray();
+  for (const Finding& f : d.findings_added) WriteFinding(w, f);
+  w.EndArray();
+  if (d.policy_applied) {
+    w.Key("policy").BeginObject().Field("violated", d.violated()).Key("violations_added").BeginArray();
+    for (const PolicyViolation& v : d.violations_added) WriteViolation(w, v);
+    w.EndArray().EndObject();
+  } else {
+    w.Field("policy", nullptr);
+  }
+  w.EndObject();
+  return w.Take() + "\n";
 }
 
 }  // namespace vigie::report

@@ -3,6 +3,7 @@
 // user's terminal with embedded escape sequences.
 #include <cctype>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 
@@ -269,7 +270,80 @@ void WriteDiagnostics(Writer& w, const ScanResult& r) {
     w.Line("  {:<8} {:<24} {}: {}", w.Sev(d.level), ErrorCodeName(d.code), Clean(d.where, 80), Clean(d.message, 300));
 }
 
+std::string Version(const AppIdentity& id) {
+  std::string out = id.version_name ? Clean(*id.version_name) : "?";
+  if (id.version_code) out += fmt::format(" (code {})", *id.version_code);
+  return out;
+}
+
+template <typename T, typename Fn>
+void DiffSection(Writer& w, std::string_view title, const std::vector<T>& items, Fn&& line) {
+  if (items.empty()) return;
+  w.Line("{} ({})", w.Bold(title), items.size());
+  for (const T& item : items) line(item);
+  w.Line("");
+}
+
 }  // namespace
+
+std::string ToDiffText(const AppDiff& d, const TextOptions& options) {
+  Writer w(options);
+  w.Line("{} {} {} → {}", w.Bold("Vigie " + std::string(kVersion) + " — diff"),
+         Clean(d.new_app.package.value_or(d.new_file.path)), Version(d.old_app), Version(d.new_app));
+  w.Line("{}", w.Dim(fmt::format("  old {} · sha256 {}", Clean(d.old_file.path), d.old_file.sha256)));
+  w.Line("{}", w.Dim(fmt::format("  new {} · sha256 {}", Clean(d.new_file.path), d.new_file.sha256)));
+  if (!d.same_package)
+    w.Line("  {}", w.Bold(fmt::format("not the same app: {} and {}", Clean(d.old_app.package.value_or("?")),
+                                      Clean(d.new_app.package.value_or("?")))));
+  w.Line("");
+  auto sdk_line = [&](char sign) {
+    return [&, sign](const SdkChange& s) {
+      w.Line("  {} {} — {} ({} confidence, {}{})", sign, Clean(s.name), Clean(s.vendor.empty() ? "?" : s.vendor),
+             ConfidenceName(s.confidence), Clean(s.basis),
+             s.classes.empty() ? "" : "; e.g. " + Clean(s.classes[0]));
+    };
+  };
+  DiffSection(w, "SDKs added", d.sdks_added, sdk_line('+'));
+  DiffSection(w, "SDKs removed", d.sdks_removed, sdk_line('-'));
+  DiffSection(w, "Data access gained", d.data_gained, [&](const DataGain& g) {
+    w.Line("  + {} by {}: {}", g.kind, Clean(g.sdk_name), Clean(fmt::format("{}", fmt::join(g.apis, ", ")), 300));
+    if (!g.call_site.empty()) w.Line("      {}", w.Dim("- e.g. " + Clean(g.call_site, 300)));
+    if (!g.held.empty()) w.Line("      {}", w.Dim(fmt::format("- the app requests {}", fmt::join(g.held, ", "))));
+  });
+  DiffSection(w, "New recipients", d.recipients_added, [&](const Recipient& r) {
+    w.Line("  + {} ({}){}{}", Clean(r.name), fmt::join(r.countries, ", "),
+           r.flags.empty() ? "" : fmt::format(" — {}", fmt::join(r.flags, ", ")),
+           r.data_kinds.empty() ? "" : fmt::format(" · can take: {}", fmt::join(r.data_kinds, ", ")));
+  });
+  if (!d.countries_added.empty())
+    w.Line("{} {}\n", w.Bold("New countries:"), fmt::join(d.countries_added, ", "));
+  DiffSection(w, "Permissions added", d.permissions_added, [&](const std::string& p) { w.Line("  + {}", Clean(p)); });
+  DiffSection(w, "Permissions removed", d.permissions_removed,
+              [&](const std::string& p) { w.Line("  - {}", Clean(p)); });
+  DiffSection(w, "New endpoints", d.endpoints_added, [&](const Endpoint& e) {
+    w.Line("  + {}{}", Clean(e.url, 300), e.sdk.empty() ? "" : " (" + Clean(e.sdk) + ")");
+  });
+  DiffSection(w, "New findings", d.findings_added, [&](const Finding& f) {
+    std::string sev(SeverityName(f.severity));
+    for (char& c : sev) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    w.Line("  + {:<8} {}", sev, Clean(f.title, 200));
+    for (const auto& e : f.evidence) w.Line("             {}", w.Dim("- " + Clean(e, 300)));
+  });
+  if (d.policy_applied) {
+    w.Line("{} {}", w.Bold("Policy"),
+           d.violated() ? "VIOLATED by what this version adds" : "passed: this version adds no standing violation");
+    for (const PolicyViolation& v : d.violations_added) {
+      const std::string head = fmt::format("{:<14} {}", v.rule, Clean(v.message, 200));
+      w.Line("  + {}", v.suppressed_by.empty() ? w.Bold(head) : w.Dim(head + " — suppressed: " + Clean(v.suppressed_by)));
+      for (const auto& e : v.evidence) w.Line("                   {}", w.Dim("- " + Clean(e, 300)));
+    }
+  }
+  const bool nothing = d.sdks_added.empty() && d.sdks_removed.empty() && d.data_gained.empty() &&
+                       d.recipients_added.empty() && d.permissions_added.empty() && d.permissions_removed.empty() &&
+                       d.endpoints_added.empty() && d.findings_added.empty();
+  if (nothing) w.Line("No change in SDKs, data access, recipients, permissions, endpoints or findings.");
+  return w.Take();
+}
 
 std::string ToText(const ScanResult& r, const TextOptions& options) {
   Writer w(options);

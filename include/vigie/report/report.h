@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vigie/model/app_diff.h"
 #include "vigie/model/scan_result.h"
 
 namespace vigie::report {
@@ -39,6 +40,11 @@ std::string ToCsvRows(const ScanResult& result);
 /// reaches, its vendor's countries and flags as properties
 /// (docs/reports.md).
 std::string ToCycloneDx(const ScanResult& result);
+
+/// `vigie diff`: what the new version adds and drops, for people.
+std::string ToDiffText(const AppDiff& diff, const TextOptions& options);
+/// `vigie diff -f json`: the same, as one document (docs/reports.md).
+std::string ToDiffJson(const AppDiff& diff);
 
 /// A finding rule as SARIF lists it (assess::Rule holds the rest).
 struct SarifRule {
