@@ -28,7 +28,7 @@ const char* const kScanSummary = "Read app packages (APK, AAB, XAPK, APKS, JAR, 
 
 namespace {
 
-enum class Format { kText, kJson, kJsonl, kCsv, kSarif, kCycloneDx };
+enum class Format { kText, kJson, kJsonl, kCsv, kSarif, kCycloneDx, kHtml };
 
 struct RawArgs {
   std::vector<std::string> inputs;
@@ -60,6 +60,7 @@ Config MakeConfig(const RawArgs& raw) {
              : raw.format == "csv"   ? Format::kCsv
              : raw.format == "sarif" ? Format::kSarif
              : raw.format == "cyclonedx" ? Format::kCycloneDx
+             : raw.format == "html" ? Format::kHtml
                                      : Format::kText;
   c.output = raw.output;
   c.policy = raw.policy;
@@ -79,7 +80,8 @@ std::string Render(const ScanResult& r, const Config& c) {
     case Format::kJsonl: return report::ToJson(r, report::JsonStyle::kSingleLine) + "\n";
     case Format::kCsv: return report::ToCsvRows(r);
     case Format::kCycloneDx: return report::ToCycloneDx(r);
-    case Format::kSarif: return {};  // One log for all inputs, once they are all read.
+    case Format::kSarif:
+    case Format::kHtml: return {};  // One document for all inputs, once they are all read.
     case Format::kText: break;
   }
   return report::ToText(r, {c.color});
@@ -118,7 +120,7 @@ int RunScan(Config& c) {
 
   const size_t n = c.inputs.size();
   std::vector<std::optional<std::pair<std::string, ScanStatus>>> done(n);
-  std::vector<ScanResult> kept(c.format == Format::kSarif ? n : 0);
+  std::vector<ScanResult> kept(c.format == Format::kSarif || c.format == Format::kHtml ? n : 0);
   bool violated = false;  // Under mu.
   std::mutex mu;
   std::condition_variable cv;
@@ -160,6 +162,12 @@ int RunScan(Config& c) {
   if (c.format == Format::kSarif) {
     const std::string log = report::ToSarif(kept, SarifRules());
     std::fwrite(log.data(), 1, log.size(), out);
+  } else if (c.format == Format::kHtml) {
+    report::HtmlOptions html{c.scan.policy_countries};
+    if (gate->policy)
+      for (const assess::DeniedTie& t : gate->policy->vendor_ties) html.highlight_countries.push_back(t.country);
+    const std::string page = report::ToHtml(kept, html);
+    std::fwrite(page.data(), 1, page.size(), out);
   }
   // A gate fails on what the policy denies, whatever else went wrong.
   if (violated) exit_code = kExitPolicy;
@@ -172,8 +180,9 @@ FlagSet ScanFlags(RawArgs& raw) {
   f.Positionals("FILE...", "Packages to scan", &raw.inputs, /*required=*/true);
   f.Option({"-f", "--format"}, "FORMAT",
            "Output format: text (default), json (one document per input), jsonl (one line per input), csv (a row "
-           "per app and SDK), sarif (one SARIF 2.1.0 log for all inputs), cyclonedx (a CycloneDX 1.5 SBOM per input)",
-           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "csv", "sarif", "cyclonedx"});
+           "per app and SDK), sarif (one SARIF 2.1.0 log for all inputs), cyclonedx (a CycloneDX 1.5 SBOM per "
+           "input), html (one self-contained page for all inputs)",
+           [&](std::string_view v) { raw.format = v; }, {"text", "json", "jsonl", "csv", "sarif", "cyclonedx", "html"});
   AddReportOutputFlags(f, raw.output, raw.color);
   f.Option({"-j", "--jobs"}, "N",
            "Threads to use (default: one per core): inputs are scanned in parallel, and threads left over share each "

@@ -135,7 +135,8 @@ class Parser {
       rule.severity_from_secret = true;
     }
     if (!ReadString(r, "summary", rule.summary)) return false;
-    if (rule.summary.find('{') != std::string::npos) return Bad("\"summary\" holds a placeholder: it describes the rule");
+    if (rule.summary.find('{') != std::string::npos)
+      return Bad("\"summary\" holds a placeholder: it describes the rule");
     if (!ReadString(r, "title", rule.title) || !ReadString(r, "explanation", rule.explanation)) return false;
     return Placeholders(rule.title, vars) && Placeholders(rule.explanation, vars);
   }

@@ -60,8 +60,9 @@ std::string ToCsvRows(const ScanResult& r) {
     return out;
   }
   for (const SdkFinding& sdk : r.sdks) {
-    const auto recipient = std::find_if(r.recipients.begin(), r.recipients.end(),
-                                        [&](const Recipient& p) { return !sdk.vendor.empty() && p.vendor_id == sdk.vendor; });
+    const auto recipient = std::find_if(r.recipients.begin(), r.recipients.end(), [&](const Recipient& p) {
+      return !sdk.vendor.empty() && p.vendor_id == sdk.vendor;
+    });
     std::vector<std::string> kinds, findings;
     for (const DataAccess& a : sdk.data_access)
       if (a.usable) kinds.push_back(a.kind);

@@ -334,7 +334,8 @@ std::string ToDiffText(const AppDiff& d, const TextOptions& options) {
            d.violated() ? "VIOLATED by what this version adds" : "passed: this version adds no standing violation");
     for (const PolicyViolation& v : d.violations_added) {
       const std::string head = fmt::format("{:<14} {}", v.rule, Clean(v.message, 200));
-      w.Line("  + {}", v.suppressed_by.empty() ? w.Bold(head) : w.Dim(head + " — suppressed: " + Clean(v.suppressed_by)));
+      w.Line("  + {}",
+             v.suppressed_by.empty() ? w.Bold(head) : w.Dim(head + " — suppressed: " + Clean(v.suppressed_by)));
       for (const auto& e : v.evidence) w.Line("                   {}", w.Dim("- " + Clean(e, 300)));
     }
   }

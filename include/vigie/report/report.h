@@ -41,6 +41,19 @@ std::string ToCsvRows(const ScanResult& result);
 /// (docs/reports.md).
 std::string ToCycloneDx(const ScanResult& result);
 
+struct HtmlOptions {
+  /// Countries the data-flow picture draws red: those of --policy-countries
+  /// and of the policy's denied ties.
+  std::vector<std::string> highlight_countries;
+};
+
+/// `--format html`: one self-contained page for the scans of one run (no
+/// script, no external resource; every string escaped): per app, the
+/// verdict, the data-flow picture (SVG: app, SDKs, vendors, countries), the
+/// findings and policy violations with their evidence, the SDK inventory,
+/// permissions, components and diagnostics (docs/reports.md).
+std::string ToHtml(const std::vector<ScanResult>& results, const HtmlOptions& options);
+
 /// `vigie diff`: what the new version adds and drops, for people.
 std::string ToDiffText(const AppDiff& diff, const TextOptions& options);
 /// `vigie diff -f json`: the same, as one document (docs/reports.md).
