@@ -32,8 +32,8 @@ struct RawArgs {
 FlagSet DiffFlags(RawArgs& raw) {
   FlagSet f("vigie diff [OPTIONS] OLD NEW", kDiffSummary);
   f.Positionals("OLD NEW", "The two versions, older first", &raw.inputs, /*required=*/true);
-  f.Option({"-f", "--format"}, "FORMAT", "Output format: text (default) or json",
-           [&](std::string_view v) { raw.format = v; }, {"text", "json"});
+  f.Option({"-f", "--format"}, "FORMAT", "Output format: text (default), json, or html (a self-contained page)",
+           [&](std::string_view v) { raw.format = v; }, {"text", "json", "html"});
   AddReportOutputFlags(f, raw.output, raw.color);
   raw.policy.AddTo(f);
   raw.knowledge.AddTo(f);
@@ -68,8 +68,9 @@ int RunDiffCommand(const std::vector<std::string_view>& args) {
 
   ReportOutput output;
   if (!output.Open(raw.output)) return kExitUsage;
-  const std::string out = raw.format == "json" ? report::ToDiffJson(diff)
-                                               : report::ToDiffText(diff, {WantsColor(raw.color, raw.output)});
+  const std::string out = raw.format == "json"   ? report::ToDiffJson(diff)
+                          : raw.format == "html" ? report::ToDiffHtml(diff)
+                                                 : report::ToDiffText(diff, {WantsColor(raw.color, raw.output)});
   std::fwrite(out.data(), 1, out.size(), output.get());
 
   int code = kExitOk;

@@ -231,19 +231,93 @@ void App(std::string& h, const ScanResult& r, const HtmlOptions& options) {
   h += "</table></section>";
 }
 
+std::string PageHead(const std::string& title) {
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+         "<meta http-equiv=\"Content-Security-Policy\" "
+         "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+         "<title>" + Esc(title) + "</title><style>" + kStyle + "</style></head><body><main>";
+}
+
+std::string PageFoot() {
+  return fmt::format("<p class=\"meta\">Vigie {}{}{}. Offline report: it loads nothing.</p></main></body></html>\n",
+                     kVersion, kBuildId[0] ? "+" : "", kBuildId);
+}
+
+// A list section of the diff: nothing when `items` is empty.
+template <typename T, typename Fn>
+void DiffList(std::string& h, std::string_view id, std::string_view title, const std::vector<T>& items, Fn&& item) {
+  if (items.empty()) return;
+  h += fmt::format("<h2 id=\"{}\">{} ({})</h2><ul>", id, title, items.size());
+  for (const T& x : items) h += "<li>" + item(x) + "</li>";
+  h += "</ul>";
+}
+
 }  // namespace
 
+std::string ToDiffHtml(const AppDiff& d) {
+  auto version = [](const AppIdentity& id) { return Esc(id.version_name.value_or("?")); };
+  std::string h = PageHead("Vigie diff: " + d.new_app.package.value_or(d.new_file.path));
+  h += "<section class=\"app\">";
+  h += fmt::format("<h1>{}: {} → {}</h1>", Esc(d.new_app.package.value_or(d.new_file.path)), version(d.old_app),
+                   version(d.new_app));
+  h += fmt::format("<p class=\"meta\">old {} · sha256 {}<br>new {} · sha256 {}</p>", Esc(d.old_file.path),
+                   Esc(d.old_file.sha256), Esc(d.new_file.path), Esc(d.new_file.sha256));
+  if (!d.same_package) h += "<p class=\"violated\">These are not the same app.</p>";
+  if (d.policy_applied)
+    h += d.violated() ? "<p class=\"violated\">Policy: violated by what this version adds</p>"
+                      : "<p class=\"passed\">Policy: this version adds no standing violation</p>";
+  auto sdk = [](const SdkChange& s) {
+    return "<b>" + Esc(s.name) + "</b> — " + Esc(s.vendor) + " (" + std::string(ConfidenceName(s.confidence)) +
+           " confidence, " + Esc(s.basis) + (s.classes.empty() ? "" : "; e.g. " + Esc(s.classes[0])) + ")";
+  };
+  DiffList(h, "sdks-added", "SDKs added", d.sdks_added, sdk);
+  DiffList(h, "sdks-removed", "SDKs removed", d.sdks_removed, sdk);
+  DiffList(h, "data-gained", "Data access gained", d.data_gained, [](const DataGain& g) {
+    return "<b>" + Esc(g.kind) + "</b> by " + Esc(g.sdk_name) + ": " + Esc(Joined(g.apis)) +
+           (g.call_site.empty() ? "" : "<br><span class=\"meta\">e.g. " + Esc(g.call_site) + "</span>") +
+           (g.held.empty() ? "" : "<br><span class=\"meta\">the app requests " + Esc(Joined(g.held)) + "</span>");
+  });
+  DiffList(h, "recipients-added", "New recipients", d.recipients_added, [](const Recipient& r) {
+    std::string flags;
+    for (const std::string& f : r.flags) flags += " <span class=\"flag\">" + Esc(f) + "</span>";
+    return "<b>" + Esc(r.name) + "</b> (" + Esc(Joined(r.countries)) + ")" + flags +
+           (r.data_kinds.empty() ? "" : " — can take: " + Esc(Joined(r.data_kinds)));
+  });
+  DiffList(h, "countries-added", "New countries", d.countries_added, [](const std::string& c) { return Esc(c); });
+  DiffList(h, "permissions-added", "Permissions added", d.permissions_added,
+           [](const std::string& p) { return Esc(p); });
+  DiffList(h, "permissions-removed", "Permissions removed", d.permissions_removed,
+           [](const std::string& p) { return Esc(p); });
+  DiffList(h, "endpoints-added", "New endpoints", d.endpoints_added, [](const Endpoint& e) {
+    return Esc(e.url) + (e.sdk.empty() ? "" : " (" + Esc(e.sdk) + ")");
+  });
+  if (!d.findings_added.empty()) {
+    h += fmt::format("<h2 id=\"findings-added\">New findings ({})</h2>", d.findings_added.size());
+    for (const Finding& f : d.findings_added) {
+      h += fmt::format("<details class=\"finding\"><summary><span class=\"sev {0}\">{0}</span>{1}</summary>"
+                       "<p>{2}</p>",
+                       SeverityName(f.severity), Esc(f.title), Esc(f.explanation));
+      Evidence(h, f.evidence);
+      h += "</details>";
+    }
+  }
+  if (d.policy_applied && !d.violations_added.empty()) {
+    h += "<h2 id=\"policy\">Policy violations added</h2>";
+    for (const PolicyViolation& v : d.violations_added) {
+      h += fmt::format("<details class=\"violation\"><summary><b>{}</b> {}{}</summary>", Esc(v.rule),
+                       Esc(v.message), v.suppressed_by.empty() ? "" : " — suppressed: " + Esc(v.suppressed_by));
+      Evidence(h, v.evidence);
+      h += "</details>";
+    }
+  }
+  return h + "</section>" + PageFoot();
+}
+
 std::string ToHtml(const std::vector<ScanResult>& results, const HtmlOptions& options) {
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                  "<meta http-equiv=\"Content-Security-Policy\" "
-                  "content=\"default-src 'none'; style-src 'unsafe-inline'\">";
-  h += "<title>Vigie report" + (results.size() == 1 ? ": " + Esc(AppName(results[0])) : std::string()) + "</title>";
-  h += std::string("<style>") + kStyle + "</style></head><body><main>";
+  std::string h = PageHead("Vigie report" + (results.size() == 1 ? ": " + AppName(results[0]) : std::string()));
   for (const ScanResult& r : results) App(h, r, options);
-  h += fmt::format("<p class=\"meta\">Vigie {}{}{}. Offline report: it loads nothing.</p></main></body></html>\n",
-                   kVersion, kBuildId[0] ? "+" : "", kBuildId);
-  return h;
+  return h + PageFoot();
 }
 
 }  // namespace vigie::report

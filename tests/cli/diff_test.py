@@ -91,6 +91,22 @@ def main():
         check(code == 5, "adding a location SDK fails a gate that denies location to third parties")
         code, d = diff(v2, v1, "--policy", location_policy)
         check(code == 0, "removing it passes")
+        # The HTML form: self-contained, and what Chromium renders of it.
+        page = os.path.join(tmp, "diff.html")
+        run = subprocess.run([args.vigie, "diff", "-f", "html", "-o", page, "--policy", russia, v1, v3],
+                             capture_output=True)
+        check(run.returncode == 5, "the HTML diff keeps the gate's exit code")
+        with open(page, encoding="utf-8") as f:
+            source = f.read()
+        check("<script" not in source and " src=" not in source and " href=" not in source,
+              "the HTML diff loads and runs nothing")
+        dom = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              f"--user-data-dir={os.path.join(tmp, 'profile')}", "--dump-dom", "file://" + page],
+                             capture_output=True, text=True, timeout=120).stdout
+        for section in ("sdks-added", "recipients-added", "countries-added", "endpoints-added", "policy"):
+            check(f'id="{section}"' in dom, f"Chromium renders the HTML diff's section {section}")
+        check("Pushwoosh Inc." in dom and "violated by what this version adds" in dom,
+              "the HTML diff names the new vendor and the gate's verdict")
         code, d = diff(v1, v3, "--policy", russia, "--suppressions", waiver)
         check(code == 0 and d["policy"]["violations_added"][0]["suppressed_by"].startswith("vetted"),
               "a suppressed addition passes, marked with its reason")

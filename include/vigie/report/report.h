@@ -58,6 +58,8 @@ std::string ToHtml(const std::vector<ScanResult>& results, const HtmlOptions& op
 std::string ToDiffText(const AppDiff& diff, const TextOptions& options);
 /// `vigie diff -f json`: the same, as one document (docs/reports.md).
 std::string ToDiffJson(const AppDiff& diff);
+/// `vigie diff -f html`: the same, as a self-contained page like ToHtml's.
+std::string ToDiffHtml(const AppDiff& diff);
 
 /// A finding rule as SARIF lists it (assess::Rule holds the rest).
 struct SarifRule {
