@@ -63,9 +63,10 @@ text-align:left;vertical-align:top}th{background:#eef0f3}svg text{font:12px syst
 )";
 
 // The data-flow picture: app -> SDKs -> vendors -> countries, an edge per
-// relation; SDK edges carry the data kinds the SDK's code can read, vendors
-// flagged (data broker, state ties, sanctions) and highlighted countries
-// are drawn red.
+// relation, each labelled with the data kinds that flow along it (what the
+// SDK's code can read; what the vendor's SDKs can take); vendors flagged
+// (data broker, state ties, sanctions) and highlighted countries are drawn
+// red.
 std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
   std::vector<const SdkFinding*> sdks;
   for (const SdkFinding& s : r.sdks) sdks.push_back(&s);
@@ -78,7 +79,8 @@ std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
   const std::set<std::string> hot(options.highlight_countries.begin(), options.highlight_countries.end());
 
   constexpr int kRow = 54, kTop = 40, kNodeH = 34;
-  constexpr int kX[] = {10, 330, 600, 860}, kW[] = {160, 210, 210, 90};
+  // Columns wide apart enough for an edge's label between them.
+  constexpr int kX[] = {10, 300, 640, 980}, kW[] = {150, 200, 200, 100};
   const size_t rows = std::max({size_t{1}, sdks.size(), vendors.size(), countries.size()});
   const int height = kTop + static_cast<int>(rows) * kRow + 10;
   auto y_of = [&](size_t i, size_t n) {
@@ -90,10 +92,10 @@ std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
         R"(<g class="node"><rect x="{}" y="{}" width="{}" height="{}" rx="6" fill="{}" stroke="{}"/>)"
         R"(<text x="{}" y="{}" fill="{}">{}</text>)",
         kX[col], y, kW[col], kNodeH, red ? "#fde7e7" : "#eef3fb", red ? "#c62828" : "#7f9cc9", kX[col] + 8, y + 15,
-        red ? "#8b0000" : "#1d2430", Esc(Cut(label, 34)));
+        red ? "#8b0000" : "#1d2430", Esc(Cut(label, 30)));
     if (!sub.empty())
       nodes += fmt::format(R"(<text x="{}" y="{}" fill="#5b6472" font-size="11">{}</text>)", kX[col] + 8, y + 28,
-                           Esc(Cut(sub, 40)));
+                           Esc(Cut(sub, 32)));
     nodes += "</g>";
   };
   auto edge = [&](int from_col, int y1, int to_col, int y2, std::string_view label, bool red) {
@@ -104,7 +106,7 @@ std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
     if (!label.empty())
       edges += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" fill="{}" font-size="11" stroke="#fff" )"
                            R"(stroke-width="3" paint-order="stroke">{}</text>)",
-                           mid, (a + b) / 2 - 4, red ? "#8b0000" : "#3b4452", Esc(Cut(label, 40)));
+                           mid, (a + b) / 2 - 4, red ? "#8b0000" : "#3b4452", Esc(Cut(label, 24)));
   };
 
   const int app_y = y_of(0, 1);
@@ -119,7 +121,8 @@ std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
     edge(0, app_y, 1, y, Joined(kinds), flagged && !kinds.empty());
     node(1, y, s.name, std::string(ConfidenceName(s.confidence)) + " confidence", false);
     for (size_t v = 0; v < vendors.size(); ++v)
-      if (!s.vendor.empty() && vendors[v]->vendor_id == s.vendor) edge(1, y, 2, y_of(v, vendors.size()), "", flagged);
+      if (!s.vendor.empty() && vendors[v]->vendor_id == s.vendor)
+        edge(1, y, 2, y_of(v, vendors.size()), Joined(kinds), flagged && !kinds.empty());
   }
   for (size_t v = 0; v < vendors.size(); ++v) {
     const Recipient& p = *vendors[v];
@@ -127,14 +130,14 @@ std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
     node(2, y, p.name, Joined(p.flags), !p.flags.empty());
     for (size_t c = 0; c < countries.size(); ++c)
       if (std::find(p.countries.begin(), p.countries.end(), countries[c]) != p.countries.end())
-        edge(2, y, 3, y_of(c, countries.size()), "", hot.count(countries[c]) > 0);
+        edge(2, y, 3, y_of(c, countries.size()), Joined(p.data_kinds), hot.count(countries[c]) > 0);
   }
   for (size_t c = 0; c < countries.size(); ++c)
     node(3, y_of(c, countries.size()), countries[c], hot.count(countries[c]) ? "of concern" : "",
          hot.count(countries[c]) > 0);
 
   std::string svg = fmt::format(
-      R"(<svg class="flow" role="img" aria-label="Where the data goes" viewBox="0 0 960 {}" width="100%">)", height);
+      R"(<svg class="flow" role="img" aria-label="Where the data goes" viewBox="0 0 1090 {}" width="100%">)", height);
   for (const auto& [col, title] : {std::pair{0, "App"}, {1, "SDKs (data their code can read)"}, {2, "Vendors"},
                                    {3, "Countries"}})
     svg += fmt::format(R"(<text x="{}" y="20" font-weight="600" fill="#3b4452">{}</text>)", kX[col], title);

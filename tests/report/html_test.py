@@ -116,6 +116,8 @@ def main():
             check(s["name"][:30] in text, f"the picture names the SDK {s['name']}")
         for r in report["recipients"]:
             check(r["vendor"]["name"][:30] in text, f"and the vendor {r['vendor']['name']}")
+        labels = sum(1 for d in rendered.text if d == "location, device_id")
+        check(labels >= 3, f"the data X-Mode reads labels each edge it flows along, app to country ({labels})")
         red = [a.get("fill") for t, a in rendered.tags if t == "rect" and a.get("fill") == "#fde7e7"]
         check(len(red) >= 2, "the data broker and the country of concern are drawn red")
         other = json.loads(subprocess.run([args.vigie, "scan", "-f", "json", hostile], capture_output=True).stdout)
