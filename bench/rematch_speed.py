@@ -101,7 +101,8 @@ def main():
         listing = tmp / "packages.txt"
         listing.write_text("".join(f"{p}\n" for p in packages))
         template = tmp / "template.sqlite"
-        subprocess.run([args.vigie, "corpus", "scan", "-j", "2", "--progress", "never", "--db", str(template),
+        subprocess.run([args.vigie, "corpus", "scan", "-j", "2", "--features", "--progress", "never",
+                        "--db", str(template),
                         "--files-from", str(listing)], check=False, capture_output=True)
         started = time.perf_counter()
         n, size = grow(template, args.apps)
@@ -121,7 +122,8 @@ def main():
                 print(f"round {r + 1} {what}: {seconds:.1f} s  [{summary}]", flush=True)
                 db.unlink()
             fresh = tmp / "rescan.sqlite"
-            seconds, summary = timed([args.vigie, "corpus", "scan", "-j", "2", "--progress", "never", "--db",
+            seconds, summary = timed([args.vigie, "corpus", "scan", "-j", "2", "--features", "--progress", "never",
+                                      "--db",
                                       str(fresh), "--files-from", str(listing)])
             fresh.unlink()
             times["rescan"].append(seconds * n / len(packages))

@@ -126,7 +126,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   std::string db = kDefaultDb, shard, files_from;
   KnowledgeArgs knowledge_args;
   unsigned jobs = 0;
-  bool rescan = false, no_features = false;
+  bool rescan = false, features = false;
   std::string progress = "auto";
   FlagSet f("vigie corpus scan [OPTIONS] PATH...",
             "Scan the apps in PATH (folders, recursively, and files) into the database. Apps stored already, by "
@@ -139,10 +139,10 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   f.Option({"-j", "--jobs"}, "N", "Apps scanned at once (default: one per core)",
            [&](std::string_view v) { jobs = ParseUnsigned("--jobs", v, 1, 1024); });
   f.Flag({"--rescan"}, "Scan apps stored already again, and replace what was stored", &rescan);
-  f.Flag({"--no-features"},
-         "Store results only, not the features `vigie corpus rematch` matches again (faster; such apps are never "
-         "rematched)",
-         &no_features);
+  f.Flag({"--features"},
+         "Also store the features `vigie corpus rematch` matches again under new knowledge (apps stored without "
+         "them are scanned again to add them)",
+         &features);
   f.Option({"--shard"}, "I/N",
            "Only the files whose path hashes to shard I of N (what each task of `vigie corpus slurm` runs)",
            [&](std::string_view v) { shard = v; });
@@ -170,7 +170,7 @@ int RunCorpusScan(const std::vector<std::string_view>& args) {
   if (!shard.empty()) std::tie(options.shard, options.shards) = ParseShard(shard);
   options.jobs = jobs ? jobs : CpuCount();
   options.rescan = rescan;
-  options.features = !no_features;
+  options.features = features;
 
   const Knowledge* knowledge = LoadKnowledgeOrReport(spec);
   if (!knowledge) return kExitUsage;
@@ -266,8 +266,13 @@ int RunCorpusRematch(const std::vector<std::string_view>& args) {
   if (p.stale > 0)
     std::fprintf(stderr,
                  "vigie: %zu app(s) have features this knowledge needs more of; `vigie corpus query stale` lists "
-                 "them, and `vigie corpus scan --rescan` on those files brings them up to date\n",
+                 "them, and `vigie corpus scan --rescan --features` on those files brings them up to date\n",
                  p.stale);
+  if (p.featureless > 0)
+    std::fprintf(stderr,
+                 "vigie: %zu app(s) were stored without features, and were not rematched; `vigie corpus scan "
+                 "--features` on their files adds them\n",
+                 p.featureless);
   return p.unreadable > 0 ? kExitPartial : kExitOk;
 }
 
@@ -344,7 +349,7 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
   std::string db, output = "vigie-corpus.sbatch";
   KnowledgeArgs knowledge_args;
   corpus::SlurmJob job;
-  bool submit = false, wait = false;
+  bool submit = false, wait = false, features = false;
   FlagSet f("vigie corpus slurm --db postgresql://... --tasks N [OPTIONS] PATH...",
             "Write a Slurm job array that scans PATH in N shards into one PostgreSQL database, and submit it with "
             "--submit");
@@ -364,6 +369,7 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
            [&](std::string_view v) { job.log_dir = v; });
   f.Option({"-o", "--output"}, "FILE", "Where to write the script (default vigie-corpus.sbatch)",
            [&](std::string_view v) { output = v; });
+  f.Flag({"--features"}, "Each task also stores the features `vigie corpus rematch` matches again", &features);
   f.Flag({"--submit"}, "Submit the script with sbatch", &submit);
   f.Flag({"--wait"},
          "With --submit: wait until every task has ended (sbatch --wait); the exit code is then the highest of the "
@@ -394,6 +400,7 @@ int RunCorpusSlurm(const std::vector<std::string_view>& args) {
   for (auto& e : absolute.entities) e = AbsoluteFile(e);
   job.scan_flags = absolute.AsFlags();
   job.scan_flags.push_back("--progress=lines");
+  if (features) job.scan_flags.push_back("--features");
 
   {
     std::ofstream out(output, std::ios::binary | std::ios::trunc);

@@ -1,6 +1,6 @@
 // A corpus scan: each worker takes the next file, hashes it, skips it when
 // its SHA-256 is stored or being scanned, else scans it and stores the
-// result, with the features a rematch replays, in one transaction. Each connection to the store serves one
+// result, with the features a rematch replays when asked, in one transaction. Each connection to the store serves one
 // worker at a time: SQLite takes one writer anyway, and PostgreSQL gets a
 // connection per worker, so their round trips overlap.
 #include <atomic>
@@ -70,37 +70,39 @@ class CorpusScan {
     auto file = MappedFile::Open(path);
     if (!file) return Done([](CorpusProgress& p) { ++p.failed; }, path + ": " + file.error().message);
     const std::string sha256 = Sha256File(*file);
+    // An app stored without features is scanned again when they are
+    // wanted now, and its results replaced.
+    bool replace = options_.rescan;
     if (!options_.rescan) {
-      std::optional<Result<bool>> stored;
+      std::optional<Result<store::Stored>> stored;
       {
         std::lock_guard lock(c.mu);
-        if (!stop_) stored.emplace(c.store.Has(sha256));
+        if (!stop_) stored.emplace(c.store.Lookup(sha256, features::kFormat));
       }
       if (!stored) return;
       if (!*stored) return Fail(stored->error());
-      if (**stored) return Done([](CorpusProgress& p) { ++p.skipped; });
+      if (**stored == store::Stored::kWithFeatures || (**stored == store::Stored::kResults && !KeepsFeatures()))
+        return Done([](CorpusProgress& p) { ++p.skipped; });
+      replace = **stored == store::Stored::kResults;
     }
     if (!Claim(sha256)) return Done([](CorpusProgress& p) { ++p.skipped; });
     const Clock::time_point begun = Clock::now();
     features::AppFeatures kept;
-    ScanResult r = ScanMapped(*file, path, options_.scan, options_.features ? &kept : nullptr);
+    ScanResult r = ScanMapped(*file, path, options_.scan, KeepsFeatures() ? &kept : nullptr);
     r.file.sha256 = sha256;
     const store::ScanProvenance provenance{store::UtcTimestamp(), SecondsSince(begun), VersionName(),
                                            options_.kb_version};
     // An app not read at all has nothing to rematch.
-    const std::string encoded =
-        options_.features && r.status != ScanStatus::kFailed && options_.scan.knowledge.signatures
-            ? encoder.Encode(kept)
-            : "";
+    const std::string encoded = KeepsFeatures() && r.status != ScanStatus::kFailed ? encoder.Encode(kept) : "";
     std::optional<Result<store::PutOutcome>> put;
     {
       std::lock_guard lock(c.mu);
-      if (!stop_) put.emplace(c.store.Put(r, provenance, options_.rescan, {features::kFormat, encoded}));
+      if (!stop_) put.emplace(c.store.Put(r, provenance, replace, {features::kFormat, encoded}));
       // A result the database refuses is the app's problem until a bare
       // record of it is refused too: then the database is.
       if (put && !*put) {
         r = Unstorable(r, put->error());
-        put.emplace(c.store.Put(r, provenance, options_.rescan));
+        put.emplace(c.store.Put(r, provenance, replace));
       }
     }
     if (!put) return;
@@ -113,6 +115,10 @@ class CorpusScan {
       if (status == ScanStatus::kPartial) ++p.partial;
     });
   }
+
+  // Features are kept when asked for and there is knowledge to match them
+  // with again.
+  bool KeepsFeatures() const { return options_.features && options_.scan.knowledge.signatures; }
 
   // What is stored of an app whose result the database refused: the file,
   // failed, with why.

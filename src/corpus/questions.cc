@@ -70,6 +70,7 @@ SELECT COUNT(*) AS apps,
        SUM(CASE WHEN status = 'partial' THEN 1 ELSE 0 END) AS partial,
        SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
        COUNT(DISTINCT package) AS packages,
+       (SELECT COUNT(*) FROM features) AS with_features,
        (SELECT COUNT(*) FROM sdks) AS sdk_findings,
        (SELECT COUNT(*) FROM findings) AS findings,
        MIN(scanned_at) AS first_scan, MAX(scanned_at) AS last_scan
@@ -132,7 +133,7 @@ const std::vector<Question>& Questions() {
       {"top-sdks", "[N]", "the N SDKs found in most apps (20 by default)"},
       {"failures", "", "apps read in part or not at all, with their errors"},
       {"stale", "", "apps whose last rematch could not stand in for a rescan, and why"},
-      {"summary", "", "how many apps, packages, SDK findings and findings are stored"},
+      {"summary", "", "how many apps, packages, apps with features, SDK findings and findings are stored"},
   };
   return kQuestions;
 }

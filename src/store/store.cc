@@ -238,10 +238,14 @@ class SqlStore final : public Store {
   std::string_view backend() const override { return c_->backend(); }
   int schema_version() const override { return version_; }
 
-  Result<bool> Has(const std::string& sha256) override {
-    auto r = c_->Run("SELECT 1 FROM apps WHERE sha256 = ?", {sha256});
+  Result<Stored> Lookup(const std::string& sha256, int features_format) override {
+    auto r = c_->Run(
+        "SELECT CASE WHEN a.status = 'failed' OR EXISTS (SELECT 1 FROM features f WHERE f.app_id = a.id AND "
+        "f.format = ?) THEN 1 ELSE 0 END FROM apps a WHERE a.sha256 = ?",
+        {int64_t{features_format}, sha256});
     if (!r) return r.error();
-    return !r->rows.empty();
+    if (r->rows.empty()) return Stored::kAbsent;
+    return r->rows[0][0] == "1" ? Stored::kWithFeatures : Stored::kResults;
   }
 
   Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,

@@ -118,7 +118,7 @@ cp "$fx/prayerapp.apk" "$fx/pushapp.apk" "$tmp/apps/"
 cp "$fx/sdkapp.apk" "$fx/notzip.apk" "$tmp/apps/sub/"
 cp "$fx/sdkapp.apk" "$tmp/apps/sub/copy-of-sdkapp.APK"  # The same app twice: stored once.
 echo "not an app" > "$tmp/apps/readme.txt"
-(cd "$tmp" && "$vigie" corpus scan -j 2 apps >/dev/null 2>"$tmp/err"); check "corpus: a failed app exits 3" 3 $?
+(cd "$tmp" && "$vigie" corpus scan -j 2 --features apps >/dev/null 2>"$tmp/err"); check "corpus: a failed app exits 3" 3 $?
 summary=$(tail -1 "$tmp/err")
 [[ $summary == *"5 file(s): 4 stored (0 partial, 1 failed), 1 skipped"* ]]; check "corpus: summary line" 0 $?
 check "corpus: default database here" 1 "$(ls "$tmp"/vigie-corpus.sqlite | wc -l)"
@@ -141,7 +141,7 @@ echo "garbage" > "$tmp/bad.sqlite"
 printf '%s\n' "$tmp/apps/prayerapp.apk" "$tmp/apps/sub/sdkapp.apk" | "$vigie" corpus scan --db "$tmp/list.sqlite" --files-from - 2>"$tmp/err" >/dev/null
 check "corpus: --files-from reads a list" 0 $?
 [[ $(tail -1 "$tmp/err") == *"2 file(s): 2 stored"* ]]; check "corpus: the listed files only" 0 $?
-"$vigie" corpus scan --db "$db" --rescan "$tmp/apps/pushapp.apk" 2>"$tmp/err" >/dev/null
+"$vigie" corpus scan --db "$db" --rescan --features "$tmp/apps/pushapp.apk" 2>"$tmp/err" >/dev/null
 [[ $(tail -1 "$tmp/err") == *"1 file(s): 1 stored"* ]]; check "corpus: --rescan scans a stored app again" 0 $?
 check "corpus: --rescan replaces, not adds" "4" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM apps' | tail -1 | tr -d '\r')"
 # vigie corpus rematch: the apps read have features, the failed one none.
@@ -150,8 +150,13 @@ check "corpus: --rescan replaces, not adds" "4" "$("$vigie" corpus query --db "$
 "$vigie" corpus rematch --db "$db" --progress never --no-default-kb 2>"$tmp/err"
 [[ $(tail -1 "$tmp/err") == *"3 app(s) rematched"*"3 changed"* ]]; check "corpus rematch: no SDK knowledge changes all" 0 $?
 check "corpus rematch: without knowledge, no SDK rows" "0" "$("$vigie" corpus query --db "$db" -f csv --sql 'SELECT COUNT(*) AS n FROM sdks' | tail -1 | tr -d '\r')"
-"$vigie" corpus scan --db "$tmp/nofeat.sqlite" --no-features "$tmp/apps/prayerapp.apk" 2>/dev/null
-check "corpus: --no-features stores no features" "0" "$("$vigie" corpus query --db "$tmp/nofeat.sqlite" -f csv --sql 'SELECT COUNT(*) AS n FROM features' | tail -1 | tr -d '\r')"
+"$vigie" corpus scan --db "$tmp/nofeat.sqlite" "$tmp/apps/prayerapp.apk" 2>/dev/null
+check "corpus: without --features, no features" "0" "$("$vigie" corpus query --db "$tmp/nofeat.sqlite" -f csv --sql 'SELECT COUNT(*) AS n FROM features' | tail -1 | tr -d '\r')"
+"$vigie" corpus rematch --db "$tmp/nofeat.sqlite" --progress never 2>"$tmp/err"
+grep -q "1 app(s) were stored without features" "$tmp/err"; check "corpus rematch: says which apps it could not match" 0 $?
+"$vigie" corpus scan --db "$tmp/nofeat.sqlite" --features "$tmp/apps/prayerapp.apk" 2>"$tmp/err"
+[[ $(tail -1 "$tmp/err") == *"1 file(s): 1 stored"* ]]; check "corpus: --features reads an app stored without them" 0 $?
+check "corpus: --features adds them" "1" "$("$vigie" corpus query --db "$tmp/nofeat.sqlite" -f csv --sql 'SELECT COUNT(*) AS n FROM features' | tail -1 | tr -d '\r')"
 "$vigie" corpus rematch --db "$tmp/bad.sqlite" >/dev/null 2>&1; check "corpus rematch: a file that is no database exits 7" 7 $?
 "$vigie" corpus rematch --db "$db" --deep >/dev/null 2>&1; check "corpus rematch: --deep refused (exit 2)" 2 $?
 rm -rf "$tmp"

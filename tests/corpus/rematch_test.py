@@ -87,7 +87,7 @@ def main():
             knowledge.insert(4, ("the KB and an entity list", ["--entities", f"xray:{entities}"]))
 
         db = tmp / "corpus.sqlite"
-        run(args.vigie, "scan", "--db", str(db), str(apps))
+        run(args.vigie, "scan", "--features", "--db", str(db), str(apps))
         package_rows = rows_by_app(db, PACKAGE_TABLES, ["path", "status", "package"])
         n = len(package_rows)
         assert n >= 50, f"only {n} apps stored"

@@ -29,9 +29,10 @@ slurm_start
 
 paths=("$corpus/apk" "$corpus/aab" "$corpus/jar" "$corpus/sdk/android")
 mkdir "$work/logs"
-(cd "$work" && "$vigie" corpus slurm --db "$db" --tasks 4 --log-dir "$work/logs" --submit --wait "${paths[@]}")
+(cd "$work" && "$vigie" corpus slurm --db "$db" --tasks 4 --features --log-dir "$work/logs" --submit --wait "${paths[@]}")
 job_rc=$?
 grep -q '^#SBATCH --array=0-3$' "$work/vigie-corpus.sbatch"; check "the script is an array of 4 tasks" 0 $?
+grep -q "'--features'" "$work/vigie-corpus.sbatch"; check "each task keeps features" 0 $?
 check "each task wrote its log" 4 "$(ls "$work/logs" | wc -l)"
 
 # Each task scanned its shard: together, every file once.
@@ -50,6 +51,8 @@ count() { "$vigie" corpus query --db "$1" -f csv --sql "$2" | tail -n +2 | tr -d
 check "every app stored exactly once" "$(count "$work/local.sqlite" 'SELECT COUNT(*) FROM apps')" \
   "$(count "$db" 'SELECT COUNT(DISTINCT sha256) FROM apps')"
 check "no app stored twice" "$(count "$db" 'SELECT COUNT(DISTINCT sha256) FROM apps')" "$(count "$db" 'SELECT COUNT(*) FROM apps')"
+check "every app read has its features" "$(count "$db" "SELECT COUNT(*) FROM apps WHERE status <> 'failed'")" \
+  "$(count "$db" 'SELECT COUNT(*) FROM features')"
 sql='SELECT a.sha256, s.sdk_id, s.confidence, s.classes FROM sdks s JOIN apps a ON a.id = s.app_id ORDER BY 1, 2'
 check "the cluster found what a local scan finds" "$(count "$work/local.sqlite" "$sql" | md5sum)" "$(count "$db" "$sql" | md5sum)"
 exit $fail

@@ -24,6 +24,7 @@ namespace vigie {
 namespace {
 
 using store::PutOutcome;
+using store::Stored;
 using store::Store;
 using store::StoreUrl;
 
@@ -210,8 +211,18 @@ TEST(Store, AnAppIsStoredOnceBySha256AndReplacedOnRescan) {
   EXPECT_EQ(*s->Put(app, Provenance(), true), PutOutcome::kReplaced);
   EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 1);
   EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), sdks);  // Replaced, not added to.
-  EXPECT_TRUE(*s->Has(app.file.sha256));
-  EXPECT_FALSE(*s->Has(std::string(64, 'f')));
+  EXPECT_EQ(*s->Lookup(app.file.sha256, features::kFormat), Stored::kResults);
+  EXPECT_EQ(*s->Lookup(std::string(64, 'f'), features::kFormat), Stored::kAbsent);
+  // Features count only in the format asked about; a failed app has none
+  // to add.
+  ASSERT_EQ(*s->Put(app, Provenance(), true, {features::kFormat, "features"}), PutOutcome::kReplaced);
+  EXPECT_EQ(*s->Lookup(app.file.sha256, features::kFormat), Stored::kWithFeatures);
+  EXPECT_EQ(*s->Lookup(app.file.sha256, features::kFormat + 1), Stored::kResults);
+  ScanResult failed = app;
+  failed.file.sha256 = std::string(64, 'e');
+  failed.status = ScanStatus::kFailed;
+  ASSERT_EQ(*s->Put(failed, Provenance(), false), PutOutcome::kStored);
+  EXPECT_EQ(*s->Lookup(failed.file.sha256, features::kFormat), Stored::kWithFeatures);
 
   ScanResult unhashed = app;
   unhashed.file.sha256.clear();
@@ -492,11 +503,12 @@ TEST(TableWriter, WritesEachFormatAsRowsCome) {
 namespace vigie {
 namespace {
 
-corpus::ScanCorpusOptions CorpusOptions() {
+corpus::ScanCorpusOptions CorpusOptions(bool features = false) {
   corpus::ScanCorpusOptions o;
   o.scan.knowledge = BuiltinKnowledge();
   o.kb_version = KnowledgeVersion({});
   o.jobs = 2;
+  o.features = features;
   return o;
 }
 
@@ -576,7 +588,7 @@ TEST(CorpusRematch, RewritesWhatChangesAndMarksWhatIsStale) {
                                           testing::Fixture("sdkapp.apk"), testing::Fixture("notzip.apk")};
   TestDb db;
   auto s = db.Open();
-  ASSERT_TRUE(corpus::ScanCorpus(files, CorpusOptions(), {s.get()}, [](const corpus::CorpusProgress&) {},
+  ASSERT_TRUE(corpus::ScanCorpus(files, CorpusOptions(true), {s.get()}, [](const corpus::CorpusProgress&) {},
                                  [](const std::string&) {}));
   EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM features"), 3) << "notzip.apk was not read: nothing to rematch";
   auto stored = s->FeaturesAfter(0, 10, features::kFormat, SIZE_MAX);
@@ -638,12 +650,53 @@ TEST(CorpusRematch, RewritesWhatChangesAndMarksWhatIsStale) {
   EXPECT_NE(problems[0].find("stored features: not Vigie features"), std::string::npos) << problems[0];
 }
 
+// Apps stored without features are counted, not rematched; a scan that
+// keeps features reads them again to add them, and skips the failed one,
+// which has none to keep.
+TEST(CorpusRematch, FeaturesAreAddedToAppsStoredWithout) {
+  const std::vector<std::string> files = {testing::Fixture("prayerapp.apk"), testing::Fixture("pushapp.apk"),
+                                          testing::Fixture("notzip.apk")};
+  TestDb db;
+  auto s = db.Open();
+  auto scan = [&](bool features) {
+    auto done = corpus::ScanCorpus(files, CorpusOptions(features), {s.get()}, [](const corpus::CorpusProgress&) {},
+                                   [](const std::string&) {});
+    EXPECT_TRUE(done) << done.error().message;
+    return done ? *done : corpus::CorpusProgress{};
+  };
+  auto rematch = [&] {
+    corpus::RematchOptions same{CorpusOptions().scan, KnowledgeVersion({}), 2};
+    auto done = corpus::RematchCorpus(*s, same, [](const corpus::RematchProgress&) {}, [](const std::string&) {});
+    EXPECT_TRUE(done) << done.error().message;
+    return done ? *done : corpus::RematchProgress{};
+  };
+  EXPECT_EQ(scan(false).stored, 3u);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM features"), 0);
+  const int64_t sdk_rows = Count(*s, "SELECT COUNT(*) FROM sdks");
+  corpus::RematchProgress none = rematch();
+  EXPECT_EQ(none.done, 0u);
+  EXPECT_EQ(none.featureless, 2u);
+  EXPECT_EQ(scan(false).skipped, 3u);
+
+  corpus::CorpusProgress added = scan(true);
+  EXPECT_EQ(added.stored, 2u);
+  EXPECT_EQ(added.skipped, 1u);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM apps"), 3);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM features"), 2);
+  EXPECT_EQ(Count(*s, "SELECT COUNT(*) FROM sdks"), sdk_rows) << "results replaced, not added to";
+  EXPECT_EQ(scan(true).skipped, 3u);
+  corpus::RematchProgress all = rematch();
+  EXPECT_EQ(all.done, 2u);
+  EXPECT_EQ(all.featureless, 0u);
+  EXPECT_EQ(all.changed, 0u);
+}
+
 // Features made without the KB's profiles cannot stand in for a rescan
 // under the KB: those apps are stale, and the stale question lists them.
 TEST(CorpusRematch, StaleAppsAreMarkedAndListed) {
   TestDb db;
   auto s = db.Open();
-  corpus::ScanCorpusOptions narrow = CorpusOptions();
+  corpus::ScanCorpusOptions narrow = CorpusOptions(true);
   KnowledgeSpec no_profiles;
   no_profiles.profiles = false;
   auto k = LoadKnowledge(no_profiles);

@@ -31,7 +31,9 @@ struct ScanCorpusOptions {
   std::string kb_version;  ///< Knowledge::version, recorded with each app.
   unsigned jobs = 1;       ///< Apps scanned at once.
   bool rescan = false;     ///< Scan and replace apps already stored.
-  bool features = true;    ///< Store each app's features, for RematchCorpus.
+  /// Also store each app's features, for RematchCorpus; an app stored
+  /// without them is then scanned again to add them.
+  bool features = false;
   uint32_t shard = 0, shards = 1;  ///< Only the files of this shard.
 };
 
@@ -73,6 +75,7 @@ struct RematchProgress {
   size_t changed = 0;     ///< Of those, apps whose verdicts changed (and were rewritten).
   size_t stale = 0;       ///< Apps whose features cannot stand in for a rescan under this knowledge.
   size_t unreadable = 0;  ///< Apps whose stored features could not be read back.
+  size_t featureless = 0;  ///< Apps stored without features (of this format), which a rematch cannot match.
   double seconds = 0;
 };
 

@@ -85,6 +85,13 @@ struct Reverdict {
   std::string stale;                    ///< Why they may differ from a rescan's, or empty.
 };
 
+/// How an app is stored (Store::Lookup).
+enum class Stored {
+  kAbsent,        ///< Not at all.
+  kResults,       ///< Its results, without features a rematch could read.
+  kWithFeatures,  ///< Its results and its features; or it failed, and has none to keep.
+};
+
 enum class PutOutcome {
   kStored,         ///< A new app.
   kReplaced,       ///< An app stored before, rescanned.
@@ -104,9 +111,10 @@ class Store {
   /// The schema version of the database, after migration.
   virtual int schema_version() const = 0;
 
-  /// Whether an app of this SHA-256 is stored. Asked per file, so that a
-  /// run's memory does not grow with the database.
-  virtual Result<bool> Has(const std::string& sha256) = 0;
+  /// How the app of this SHA-256 is stored. Asked per file, so that a
+  /// run's memory does not grow with the database. Features count when
+  /// they are of `features_format`.
+  virtual Result<Stored> Lookup(const std::string& sha256, int features_format) = 0;
 
   /// Stores `app` (its file.sha256 must be set) in one transaction, with
   /// its `features` unless they are empty. With
