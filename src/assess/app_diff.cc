@@ -11,13 +11,6 @@ SdkChange Change(const SdkFinding& s) {
   return {s.id, s.name, s.vendor_info ? s.vendor_info->name : s.vendor, s.confidence, s.basis, s.classes.examples};
 }
 
-std::set<std::string> UsableKinds(const SdkFinding& s) {
-  std::set<std::string> out;
-  for (const DataAccess& a : s.data_access)
-    if (a.usable) out.insert(a.kind);
-  return out;
-}
-
 }  // namespace
 
 AppDiff Compare(const ScanResult& old, const ScanResult& now) {
@@ -36,9 +29,8 @@ AppDiff Compare(const ScanResult& old, const ScanResult& now) {
   for (const SdkFinding& s : now.sdks) {
     const SdkFinding* before = find_sdk(old, s.id);
     if (!before) d.sdks_added.push_back(Change(s));
-    const std::set<std::string> had = before ? UsableKinds(*before) : std::set<std::string>{};
     for (const DataAccess& a : s.data_access) {
-      if (!a.usable || had.count(a.kind)) continue;
+      if (!a.usable || (before && before->UsableAccess(a.kind))) continue;
       d.data_gained.push_back({s.id, s.name, a.kind, a.apis,
                                a.call_sites.examples.empty() ? "" : a.call_sites.examples[0], a.held});
     }

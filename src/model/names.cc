@@ -112,4 +112,18 @@ const DataAccess* SdkFinding::UsableAccess(std::string_view kind) const {
   return nullptr;
 }
 
+std::vector<std::string> SdkFinding::UsableKinds() const {
+  std::vector<std::string> out;
+  for (const auto& d : data_access)
+    if (d.usable) out.push_back(d.kind);
+  return out;
+}
+
+const Recipient* RecipientOf(const ScanResult& r, const SdkFinding& sdk) {
+  if (sdk.vendor.empty()) return nullptr;
+  for (const Recipient& p : r.recipients)
+    if (p.vendor_id == sdk.vendor) return &p;
+  return nullptr;
+}
+
 }  // namespace vigie

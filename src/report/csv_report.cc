@@ -60,20 +60,16 @@ std::string ToCsvRows(const ScanResult& r) {
     return out;
   }
   for (const SdkFinding& sdk : r.sdks) {
-    const auto recipient = std::find_if(r.recipients.begin(), r.recipients.end(), [&](const Recipient& p) {
-      return !sdk.vendor.empty() && p.vendor_id == sdk.vendor;
-    });
-    std::vector<std::string> kinds, findings;
-    for (const DataAccess& a : sdk.data_access)
-      if (a.usable) kinds.push_back(a.kind);
+    const Recipient* recipient = RecipientOf(r, sdk);
+    std::vector<std::string> findings;
     for (const Finding& f : r.findings)
       if (f.subject == sdk.id || (!sdk.vendor.empty() && f.subject == sdk.vendor)) findings.push_back(f.id);
     std::vector<std::string> cells = app;
     cells.insert(cells.end(),
                  {sdk.id, sdk.name, std::string(ConfidenceName(sdk.confidence)), Joined(sdk.categories), sdk.vendor,
                   sdk.vendor_info ? sdk.vendor_info->name : "", sdk.vendor_info ? sdk.vendor_info->hq_country : "",
-                  recipient != r.recipients.end() ? Joined(recipient->countries) : "",
-                  sdk.vendor_info ? Joined(sdk.vendor_info->flags) : "", Joined(kinds), Joined(findings)});
+                  recipient ? Joined(recipient->countries) : "", sdk.vendor_info ? Joined(sdk.vendor_info->flags) : "",
+                  Joined(sdk.UsableKinds()), Joined(findings)});
     Line(out, cells);
   }
   return out;

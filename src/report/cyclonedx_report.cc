@@ -4,6 +4,7 @@
 // coordinates.
 #include <algorithm>
 
+#include "percent_encoding.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/base/version.h"
 #include "vigie/report/json_writer.h"
@@ -37,24 +38,9 @@ class Properties {
   JsonWriter& w_;
 };
 
-// A purl component: letters, digits and ".-_~" as they are, the rest
-// percent-encoded (package-url's rule).
-std::string PurlPart(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-        c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
+// Each part percent-encoded but for the unreserved bytes (package-url's rule).
 std::string Purl(const Library& l) {
-  return "pkg:maven/" + PurlPart(l.group) + "/" + PurlPart(l.artifact) + "@" + PurlPart(l.version);
+  return "pkg:maven/" + PercentEncoded(l.group) + "/" + PercentEncoded(l.artifact) + "@" + PercentEncoded(l.version);
 }
 
 // The one library the package records whose group names the SDK's classes
@@ -82,17 +68,14 @@ void SdkComponent(JsonWriter& w, const ScanResult& r, const SdkFinding& sdk, con
   if (!sdk.vendor.empty() || sdk.vendor_info) {
     w.Key("supplier").BeginObject().Field("name", sdk.vendor_info ? sdk.vendor_info->name : sdk.vendor).EndObject();
   }
-  const Recipient* recipient = nullptr;
-  for (const Recipient& p : r.recipients)
-    if (!sdk.vendor.empty() && p.vendor_id == sdk.vendor) recipient = &p;
+  const Recipient* recipient = RecipientOf(r, sdk);
   {
   Properties props(w);
   props.Add("vigie:sdk_id", sdk.id);
   props.Add("vigie:confidence", ConfidenceName(sdk.confidence));
   props.Add("vigie:basis", sdk.basis);
   props.AddAll("vigie:category", sdk.categories);
-  for (const DataAccess& a : sdk.data_access)
-    if (a.usable) props.Add("vigie:data_kind", a.kind);
+  props.AddAll("vigie:data_kind", sdk.UsableKinds());
   props.Add("vigie:vendor_id", sdk.vendor);
   if (recipient) props.AddAll("vigie:vendor_country", recipient->countries);
   else if (sdk.vendor_info) props.Add("vigie:vendor_country", sdk.vendor_info->hq_country);

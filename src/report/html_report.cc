@@ -113,9 +113,7 @@ std::string FlowSvg(const ScanResult& r, const HtmlOptions& options) {
   node(0, app_y, AppName(r), r.manifest.identity.version_name.value_or(""), false);
   for (size_t i = 0; i < sdks.size(); ++i) {
     const SdkFinding& s = *sdks[i];
-    std::vector<std::string> kinds;
-    for (const DataAccess& a : s.data_access)
-      if (a.usable) kinds.push_back(a.kind);
+    const std::vector<std::string> kinds = s.UsableKinds();
     const int y = y_of(i, sdks.size());
     const bool flagged = s.vendor_info && !s.vendor_info->flags.empty();
     edge(0, app_y, 1, y, Joined(kinds), flagged && !kinds.empty());
@@ -205,14 +203,11 @@ void App(std::string& h, const ScanResult& r, const HtmlOptions& options) {
   h += "<h2 id=\"sdks\">SDKs</h2><table><tr><th>SDK</th><th>Vendor</th><th>Confidence</th><th>Categories</th>"
        "<th>Data its code can read</th><th>Evidence</th></tr>";
   for (const SdkFinding& s : r.sdks) {
-    std::vector<std::string> kinds;
-    for (const DataAccess& a : s.data_access)
-      if (a.usable) kinds.push_back(a.kind);
     h += fmt::format("<tr><td>{}<br><span class=\"meta\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                      "<td>{} ({} class(es))<details><summary>classes</summary>",
                      Esc(s.name), Esc(s.id), Esc(s.vendor_info ? s.vendor_info->name : s.vendor),
-                     ConfidenceName(s.confidence), Esc(Joined(s.categories)), Esc(Joined(kinds)), Esc(s.basis),
-                     s.classes.count);
+                     ConfidenceName(s.confidence), Esc(Joined(s.categories)), Esc(Joined(s.UsableKinds())),
+                     Esc(s.basis), s.classes.count);
     Evidence(h, s.classes.examples);
     h += "</details></td></tr>";
   }

@@ -2,10 +2,10 @@
 // lists the finding rules and every diagnostic code, an artifact per input,
 // and a result per finding and per diagnostic.
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <optional>
 
+#include "percent_encoding.h"
 #include "vigie/base/mapped_file.h"
 #include "vigie/base/version.h"
 #include "vigie/report/json_writer.h"
@@ -67,19 +67,7 @@ std::string_view SecuritySeverity(Severity s) {
 // folder the scan ran in), absolute ones become file: URIs; bytes outside
 // RFC 3986's unreserved set and '/' are percent-encoded.
 std::string PathToUri(std::string_view path) {
-  std::string out = !path.empty() && path.front() == '/' ? "file://" : "";
-  for (unsigned char c : path) {
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
+  return (!path.empty() && path.front() == '/' ? "file://" : "") + PercentEncoded(path, "/");
 }
 
 // Stable across versions: a finding of the same rule about the same subject

@@ -51,4 +51,7 @@ struct ScanResult {
 /// file's name when it has none (a JAR, a DEX, an unreadable manifest).
 std::string AppName(const ScanResult& r);
 
+/// The recipient `sdk`'s vendor is in `r`, or null when it has none.
+const Recipient* RecipientOf(const ScanResult& r, const SdkFinding& sdk);
+
 }  // namespace vigie

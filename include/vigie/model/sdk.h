@@ -89,6 +89,9 @@ struct SdkFinding {
 
   /// The usable access of kind `kind`, or null.
   const DataAccess* UsableAccess(std::string_view kind) const;
+  /// The kinds of data its code can read as the app's permissions stand,
+  /// in data/data_access.tsv order.
+  std::vector<std::string> UsableKinds() const;
 };
 
 }  // namespace vigie
