@@ -1,8 +1,9 @@
 // A corpus scan: each worker takes the next file, hashes it, skips it when
 // its SHA-256 is stored or being scanned, else scans it and stores the
-// result, with the features a rematch replays when asked, in one transaction. Each connection to the store serves one
-// worker at a time: SQLite takes one writer anyway, and PostgreSQL gets a
-// connection per worker, so their round trips overlap.
+// result, with the features a rematch replays when asked, in one
+// transaction. Each connection to the store serves one worker at a time:
+// SQLite takes one writer anyway, and PostgreSQL gets a connection per
+// worker, so their round trips overlap.
 #include <atomic>
 #include <chrono>
 #include <deque>
