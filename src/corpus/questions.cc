@@ -57,7 +57,7 @@ WHERE a.status <> 'ok' AND d.level = 'error'
 ORDER BY a.path)sql";
 
 // Paths first: `vigie corpus query stale -f csv | cut -d, -f1` feeds
-// `vigie corpus scan --rescan --files-from -`.
+// `vigie corpus scan --rescan --features --files-from -`.
 constexpr std::string_view kStale = R"sql(
 SELECT a.path, a.package, a.version_code, a.kb_version, a.rematch_stale AS why
 FROM apps a
