@@ -1,14 +1,16 @@
 // A corpus scan: each worker takes the next file, hashes it, skips it when
 // its SHA-256 is stored or being scanned, else scans it and stores the
-// result, with the features a rematch replays when asked, in one
-// transaction. Each connection to the store serves one worker at a time:
-// SQLite takes one writer anyway, and PostgreSQL gets a connection per
-// worker, so their round trips overlap.
+// result, with the features a rematch replays when asked. Each connection to
+// the store serves one worker at a time: SQLite takes one writer anyway, and
+// PostgreSQL gets a connection per worker, so their round trips overlap.
+// Apps are committed in groups (Store::BeginGroup), each app whole.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <thread>
 #include <unordered_set>
 
@@ -19,6 +21,13 @@ namespace vigie::corpus {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// A group commits once it holds this many apps, or this long after its
+// first: a commit rewrites the last page of every table and index it adds
+// to, which costs small apps more than their rows do, while a kill loses
+// at most what is not committed yet.
+constexpr size_t kGroupApps = 32;
+constexpr auto kGroupAge = std::chrono::milliseconds(200);
 
 // "0.1.0+20688c4": the release and, as semantic versioning's build
 // metadata, the commit; code changes between releases change results.
@@ -44,11 +53,31 @@ class CorpusScan {
       if (ShardOf(f, options_.shards) == options_.shard) mine_.push_back(&f);
     progress_.total = mine_.size();
     {
+      // Commits the groups no worker comes back to in time.
+      std::jthread committer([this](std::stop_token stop) {
+        std::mutex m;
+        std::condition_variable_any woken;
+        while (!stop.stop_requested()) {
+          {
+            std::unique_lock lock(m);
+            woken.wait_for(lock, stop, kGroupAge / 4, [] { return false; });
+          }
+          // A connection busy now is let be: its worker may be waiting for
+          // the database's write lock, which another group holds until this
+          // commits it.
+          for (Connection& c : connections_) {
+            std::unique_lock held(c.mu, std::try_to_lock);
+            if (held && c.open && Clock::now() - c.since >= kGroupAge) Commit(c);
+          }
+        }
+      });
       std::vector<std::jthread> workers;
       for (unsigned t = 1; t < options_.jobs; ++t)
         workers.emplace_back([this, t] { Work(connections_[t % connections_.size()]); });
       Work(connections_[0]);
     }
+    for (Connection& c : connections_)
+      if (c.open) Commit(c);
     if (store_error_) return *store_error_;
     progress_.seconds = SecondsSince(start_);
     return progress_;
@@ -60,7 +89,17 @@ class CorpusScan {
     explicit Connection(store::Store* s) : store(*s) {}
     store::Store& store;
     std::mutex mu;
+    bool open = false;         // A group is open.
+    size_t grouped = 0;        // Apps stored in it.
+    Clock::time_point since;  // When it opened.
   };
+
+  // Commits `c`'s group; `c.mu` is held.
+  void Commit(Connection& c) {
+    c.open = false;
+    c.grouped = 0;
+    if (auto e = c.store.CommitGroup()) Fail(*e);
+  }
 
   void Work(Connection& c) {
     features::Encoder encoder;
@@ -98,13 +137,18 @@ class CorpusScan {
     std::optional<Result<store::PutOutcome>> put;
     {
       std::lock_guard lock(c.mu);
-      if (!stop_) put.emplace(c.store.Put(r, provenance, replace, {features::kFormat, encoded}));
+      if (!stop_ && !c.open) {
+        if (auto e = c.store.BeginGroup()) put.emplace(*e);
+        else c.open = true, c.since = Clock::now();
+      }
+      if (!stop_ && !put) put.emplace(c.store.Put(r, provenance, replace, {features::kFormat, encoded}));
       // A result the database refuses is the app's problem until a bare
       // record of it is refused too: then the database is.
       if (put && !*put) {
         r = Unstorable(r, put->error());
         put.emplace(c.store.Put(r, provenance, replace));
       }
+      if (put && *put && ++c.grouped >= kGroupApps) Commit(c);
     }
     if (!put) return;
     if (!*put) return Fail(put->error());

@@ -251,6 +251,8 @@ class SqlStore final : public Store {
   Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,
                          FeaturesBlob features) override {
     if (app.file.sha256.empty()) return StoreError(app.file.path + ": an app is stored by its SHA-256, and has none");
+    if (lost_) return *lost_;
+    if (grouped_) return PutInGroup(app, provenance, replace, features);
     if (auto e = c_->BeginWrite()) return *e;
     auto outcome = Write(app, provenance, replace, features);
     if (!outcome) {
@@ -268,6 +270,22 @@ class SqlStore final : public Store {
     return outcome;
   }
 
+  std::optional<Error> BeginGroup() override {
+    if (lost_) return lost_;
+    if (grouped_) return std::nullopt;
+    if (auto e = c_->BeginWrite()) return e;
+    grouped_ = true;
+    return std::nullopt;
+  }
+
+  std::optional<Error> CommitGroup() override {
+    if (lost_) return lost_;
+    if (!grouped_) return std::nullopt;
+    grouped_ = false;
+    if (auto e = c_->Exec("COMMIT")) return Lose(*e);
+    return std::nullopt;
+  }
+
   std::optional<Error> QueryEach(std::string_view sql, const std::vector<std::string>& params,
                                  RowSink& sink) override {
     if (auto e = c_->BeginReadOnly()) return e;
@@ -278,6 +296,29 @@ class SqlStore final : public Store {
   }
 
  private:
+  // One app of the open group, under a savepoint of its own: an app the
+  // database refuses leaves the group's other apps as they are.
+  Result<PutOutcome> PutInGroup(const ScanResult& app, const ScanProvenance& provenance, bool replace,
+                                FeaturesBlob features) {
+    if (auto e = c_->Exec("SAVEPOINT app")) return Lose(*e);
+    auto outcome = Write(app, provenance, replace, features);
+    if (!outcome || *outcome == PutOutcome::kAlreadyStored) {
+      // Some failures (a full disk, I/O) end the whole transaction: the
+      // group's apps are then lost, and the caller must know.
+      if (auto e = c_->Exec("ROLLBACK TO app")) return Lose(*e);
+    }
+    if (auto e = c_->Exec("RELEASE app")) return Lose(*e);
+    return outcome;
+  }
+
+  // The group's transaction is gone, and with it the apps it held.
+  Error Lose(const Error& e) {
+    (void)c_->Exec("ROLLBACK");
+    grouped_ = false;
+    lost_ = StoreError("the transaction holding the last apps stored was lost: " + e.message);
+    return *lost_;
+  }
+
   Result<PutOutcome> Write(const ScanResult& app, const ScanProvenance& provenance, bool replace,
                            FeaturesBlob features) {
     bool replaced = false;
@@ -385,6 +426,8 @@ class SqlStore final : public Store {
 
   std::unique_ptr<Connection> c_;
   int version_;
+  bool grouped_ = false;       // A group's transaction is open.
+  std::optional<Error> lost_;  // Why a group's transaction was lost.
 };
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "test_support.h"
@@ -227,6 +229,47 @@ TEST(Store, AnAppIsStoredOnceBySha256AndReplacedOnRescan) {
   ScanResult unhashed = app;
   unhashed.file.sha256.clear();
   EXPECT_FALSE(s->Put(unhashed, Provenance(), false));
+}
+
+// A group's apps share one commit: none is seen from another connection
+// before it, each whole; an app the database refuses leaves the others.
+TEST(Store, AGroupCommitsItsAppsTogetherEachWhole) {
+  TestDb db;
+  auto writer = db.Open(), reader = db.Open();
+  db.Exec(db.postgres() ? "ALTER TABLE sdks ADD CONSTRAINT no_pushwoosh CHECK (sdk_id <> 'vigie:pushwoosh')"
+                        : "CREATE TRIGGER no_pushwoosh BEFORE INSERT ON sdks WHEN NEW.sdk_id = 'vigie:pushwoosh' "
+                          "BEGIN SELECT RAISE(ABORT, 'no Pushwoosh here'); END");
+  ASSERT_FALSE(writer->BeginGroup());
+  EXPECT_EQ(*writer->Put(ScanFixture("prayerapp.apk"), Provenance(), false), PutOutcome::kStored);
+  EXPECT_FALSE(writer->Put(ScanFixture("pushapp.apk"), Provenance(), false)) << "refused: it carries Pushwoosh";
+  EXPECT_EQ(*writer->Put(ScanFixture("basic.apk"), Provenance(), false), PutOutcome::kStored);
+  EXPECT_EQ(Count(*reader, "SELECT COUNT(*) FROM apps"), 0) << "nothing is seen before the commit";
+  ASSERT_FALSE(writer->CommitGroup());
+  EXPECT_EQ(Count(*reader, "SELECT COUNT(*) FROM apps"), 2);
+  EXPECT_EQ(Count(*reader, "SELECT COUNT(*) FROM apps a JOIN sdks s ON s.app_id = a.id WHERE a.path LIKE "
+                           "'%prayerapp.apk'"),
+            static_cast<int64_t>(ScanFixture("prayerapp.apk").sdks.size()));
+  EXPECT_EQ(Count(*reader, "SELECT COUNT(*) FROM apps WHERE path LIKE '%pushapp.apk'"), 0);
+  EXPECT_FALSE(writer->CommitGroup()) << "no group open: nothing to do";
+}
+
+// When the database ends a group's whole transaction (here a trigger's
+// RAISE(ROLLBACK), as a full disk would), its apps are gone, and the store
+// says so on every later call rather than storing on as if they were not.
+TEST(Store, AGroupWhoseTransactionIsLostFailsFromThenOn) {
+  TestDb db;
+  if (db.postgres()) GTEST_SKIP() << "PostgreSQL keeps a transaction through a failed statement under a savepoint";
+  auto writer = db.Open(), reader = db.Open();
+  db.Exec("CREATE TRIGGER lose_all BEFORE INSERT ON sdks WHEN NEW.sdk_id = 'vigie:pushwoosh' "
+          "BEGIN SELECT RAISE(ROLLBACK, 'the transaction ends here'); END");
+  ASSERT_FALSE(writer->BeginGroup());
+  EXPECT_EQ(*writer->Put(ScanFixture("prayerapp.apk"), Provenance(), false), PutOutcome::kStored);
+  auto lost = writer->Put(ScanFixture("pushapp.apk"), Provenance(), false);
+  ASSERT_FALSE(lost);
+  EXPECT_NE(lost.error().message.find("was lost"), std::string::npos) << lost.error().message;
+  EXPECT_FALSE(writer->Put(ScanFixture("basic.apk"), Provenance(), false));
+  EXPECT_TRUE(writer->CommitGroup());
+  EXPECT_EQ(Count(*reader, "SELECT COUNT(*) FROM apps"), 0);
 }
 
 // Hostile apps put any bytes in names and labels: invalid UTF-8, encoded
@@ -648,6 +691,28 @@ TEST(CorpusRematch, RewritesWhatChangesAndMarksWhatIsStale) {
   EXPECT_EQ(damaged->done, 2u);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("stored features: not Vigie features"), std::string::npos) << problems[0];
+}
+
+// A group no worker comes back to (the next app is long to read) is
+// committed once it is old enough: a reader sees the first app while the
+// scan is still on the second.
+TEST(ScanCorpus, AGroupIsCommittedWhenItAgesEvenWithoutAnotherApp) {
+  const std::vector<std::string> files = {testing::Fixture("prayerapp.apk"), testing::Fixture("pushapp.apk")};
+  TestDb db;
+  auto s = db.Open(), reader = db.Open();
+  corpus::ScanCorpusOptions options = CorpusOptions();
+  options.jobs = 1;
+  std::optional<int64_t> seen;
+  auto progress = [&](const corpus::CorpusProgress& p) {
+    if (p.done != 1) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));  // The worker is held here, between its apps.
+    seen = Count(*reader, "SELECT COUNT(*) FROM apps");
+  };
+  auto done = corpus::ScanCorpus(files, options, {s.get()}, progress, [](const std::string&) {});
+  ASSERT_TRUE(done) << done.error().message;
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(*seen, 1);
+  EXPECT_EQ(Count(*reader, "SELECT COUNT(*) FROM apps"), 2);
 }
 
 // Apps stored without features are counted, not rematched; a scan that

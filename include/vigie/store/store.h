@@ -117,11 +117,20 @@ class Store {
   virtual Result<Stored> Lookup(const std::string& sha256, int features_format) = 0;
 
   /// Stores `app` (its file.sha256 must be set) in one transaction, with
-  /// its `features` unless they are empty. With
-  /// `replace`, an app stored before under that SHA-256 is replaced;
-  /// without, it is kept and the outcome is kAlreadyStored.
+  /// its `features` unless they are empty; inside a group, in the group's
+  /// transaction, whole or not at all. With `replace`, an app stored before
+  /// under that SHA-256 is replaced; without, it is kept and the outcome is
+  /// kAlreadyStored.
   virtual Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,
                                  FeaturesBlob features = {}) = 0;
+
+  /// Opens a group: the apps Put until CommitGroup share one transaction,
+  /// and one commit, as many apps' results commit faster together. Each app
+  /// is still stored whole or not at all (a savepoint each). When the group's
+  /// transaction is lost (the database failed), every later call fails.
+  virtual std::optional<Error> BeginGroup() = 0;
+  /// Commits the open group, if any.
+  virtual std::optional<Error> CommitGroup() = 0;
 
   /// Up to `limit` apps with features of `format`, in id order, after app
   /// `after_id`, and no more once their features pass `max_bytes` (at least
