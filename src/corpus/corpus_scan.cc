@@ -67,7 +67,7 @@ class CorpusScan {
           // commits it.
           for (Connection& c : connections_) {
             std::unique_lock held(c.mu, std::try_to_lock);
-            if (held && c.open && Clock::now() - c.since >= kGroupAge) Commit(c);
+            if (held && c.grouped && Clock::now() - c.since >= kGroupAge) Commit(c);
           }
         }
       });
@@ -77,7 +77,7 @@ class CorpusScan {
       Work(connections_[0]);
     }
     for (Connection& c : connections_)
-      if (c.open) Commit(c);
+      if (c.grouped) Commit(c);
     if (store_error_) return *store_error_;
     progress_.seconds = SecondsSince(start_);
     return progress_;
@@ -89,14 +89,12 @@ class CorpusScan {
     explicit Connection(store::Store* s) : store(*s) {}
     store::Store& store;
     std::mutex mu;
-    bool open = false;         // A group is open.
-    size_t grouped = 0;        // Apps stored in it.
-    Clock::time_point since;  // When it opened.
+    size_t grouped = 0;       // Apps put in its open group (0: none open).
+    Clock::time_point since;  // When the group opened.
   };
 
   // Commits `c`'s group; `c.mu` is held.
   void Commit(Connection& c) {
-    c.open = false;
     c.grouped = 0;
     if (auto e = c.store.CommitGroup()) Fail(*e);
   }
@@ -137,18 +135,21 @@ class CorpusScan {
     std::optional<Result<store::PutOutcome>> put;
     {
       std::lock_guard lock(c.mu);
-      if (!stop_ && !c.open) {
+      if (!stop_ && !c.grouped) {
         if (auto e = c.store.BeginGroup()) put.emplace(*e);
-        else c.open = true, c.since = Clock::now();
+        else c.since = Clock::now();
       }
-      if (!stop_ && !put) put.emplace(c.store.Put(r, provenance, replace, {features::kFormat, encoded}));
+      if (!stop_ && !put) {
+        put.emplace(c.store.Put(r, provenance, replace, {features::kFormat, encoded}));
+        ++c.grouped;
+      }
       // A result the database refuses is the app's problem until a bare
       // record of it is refused too: then the database is.
       if (put && !*put) {
         r = Unstorable(r, put->error());
         put.emplace(c.store.Put(r, provenance, replace));
       }
-      if (put && *put && ++c.grouped >= kGroupApps) Commit(c);
+      if (c.grouped >= kGroupApps) Commit(c);
     }
     if (!put) return;
     if (!*put) return Fail(put->error());

@@ -86,12 +86,9 @@ Result<RematchProgress> RematchCorpus(store::Store& store, const RematchOptions&
   };
   // Apps scanned without --features (or by a Vigie whose features were of
   // another format) are left as they are; the count says how many.
-  auto featureless = store.Query(
-      "SELECT COUNT(*) FROM apps a WHERE a.status <> 'failed' AND NOT EXISTS (SELECT 1 FROM features f WHERE "
-      "f.app_id = a.id AND f.format = ?)",
-      {std::to_string(features::kFormat)});
+  auto featureless = store.CountWithoutFeatures(features::kFormat);
   if (!featureless) return featureless.error();
-  if (!featureless->rows.empty() && featureless->rows[0][0]) p.featureless = std::stoull(*featureless->rows[0][0]);
+  p.featureless = *featureless;
   auto batch = read(0);
   if (!batch) return batch.error();
   std::jthread writer;

@@ -90,6 +90,11 @@ class Rows {
   std::vector<Value> values_;
 };
 
+// Whether app `a` is stored whole: with its features of the format bound
+// to the one parameter, or failed, with none to keep (Stored::kWithFeatures).
+constexpr std::string_view kComplete =
+    "(a.status = 'failed' OR EXISTS (SELECT 1 FROM features f WHERE f.app_id = a.id AND f.format = ?))";
+
 // The tables a rematch rewrites.
 constexpr std::string_view kVerdictTables[] = {"sdks",      "sdk_evidence",        "data_access",
                                                "recipients", "recipient_countries", "recipient_data",
@@ -239,13 +244,17 @@ class SqlStore final : public Store {
   int schema_version() const override { return version_; }
 
   Result<Stored> Lookup(const std::string& sha256, int features_format) override {
-    auto r = c_->Run(
-        "SELECT CASE WHEN a.status = 'failed' OR EXISTS (SELECT 1 FROM features f WHERE f.app_id = a.id AND "
-        "f.format = ?) THEN 1 ELSE 0 END FROM apps a WHERE a.sha256 = ?",
-        {int64_t{features_format}, sha256});
+    auto r = c_->Run("SELECT CASE WHEN " + std::string(kComplete) + " THEN 1 ELSE 0 END FROM apps a WHERE a.sha256 = ?",
+                     {int64_t{features_format}, sha256});
     if (!r) return r.error();
     if (r->rows.empty()) return Stored::kAbsent;
     return r->rows[0][0] == "1" ? Stored::kWithFeatures : Stored::kResults;
+  }
+
+  Result<size_t> CountWithoutFeatures(int features_format) override {
+    auto r = c_->Run("SELECT COUNT(*) FROM apps a WHERE NOT " + std::string(kComplete), {int64_t{features_format}});
+    if (!r) return r.error();
+    return r->rows.empty() || !r->rows[0][0] ? 0 : std::stoull(*r->rows[0][0]);
   }
 
   Result<PutOutcome> Put(const ScanResult& app, const ScanProvenance& provenance, bool replace,

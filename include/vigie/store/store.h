@@ -115,6 +115,9 @@ class Store {
   /// run's memory does not grow with the database. Features count when
   /// they are of `features_format`.
   virtual Result<Stored> Lookup(const std::string& sha256, int features_format) = 0;
+  /// How many apps are stored as kResults: without the features (of
+  /// `features_format`) a rematch needs.
+  virtual Result<size_t> CountWithoutFeatures(int features_format) = 0;
 
   /// Stores `app` (its file.sha256 must be set) in one transaction, with
   /// its `features` unless they are empty; inside a group, in the group's
