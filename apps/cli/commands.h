@@ -1,8 +1,11 @@
 // The commands of the `vigie` program, one file each, and what they share.
 #pragma once
 
+#include <algorithm>
 #include <string_view>
 #include <vector>
+
+#include "vigie/model/scan_result.h"
 
 namespace vigie::cli {
 
@@ -17,6 +20,14 @@ enum ExitCode : int {
   kExitCompromised = 6,  ///< vigie check: an alert at level high or critical.
   kExitStore = 7,        ///< vigie corpus: the database could not be opened, written or queried.
 };
+
+/// `code` with one more input of `status` counted in: an input not read at
+/// all outweighs one read in part.
+inline int WithInputStatus(int code, ScanStatus status) {
+  if (status == ScanStatus::kFailed) return std::max<int>(code, kExitInputFailed);
+  if (status == ScanStatus::kPartial && code == kExitOk) return kExitPartial;
+  return code;
+}
 
 /// `vigie scan`: its arguments after the command name. Throws UsageError.
 int RunScanCommand(const std::vector<std::string_view>& args);

@@ -75,12 +75,8 @@ int RunDiffCommand(const std::vector<std::string_view>& args) {
 
   int code = kExitOk;
   for (const ScanResult* r : {&old_scan, &new_scan}) {
-    if (r->status == ScanStatus::kFailed) {
-      std::fprintf(stderr, "vigie: %s: could not be read\n", r->file.path.c_str());
-      code = std::max<int>(code, kExitInputFailed);
-    } else if (r->status == ScanStatus::kPartial && code == kExitOk) {
-      code = kExitPartial;
-    }
+    if (r->status == ScanStatus::kFailed) std::fprintf(stderr, "vigie: %s: could not be read\n", r->file.path.c_str());
+    code = WithInputStatus(code, r->status);
   }
   // A gate fails only on what the new version adds.
   if (diff.violated()) code = kExitPolicy;

@@ -156,8 +156,7 @@ int RunScan(Config& c) {
     if (c.format == Format::kText && i > 0) std::fputc('\n', out);
     std::fwrite(text.data(), 1, text.size(), out);
     std::fflush(out);
-    if (status == ScanStatus::kFailed) exit_code = std::max<int>(exit_code, kExitInputFailed);
-    else if (status == ScanStatus::kPartial && exit_code == kExitOk) exit_code = kExitPartial;
+    exit_code = WithInputStatus(exit_code, status);
   }
   if (c.format == Format::kSarif) {
     const std::string log = report::ToSarif(kept, SarifRules());
